@@ -1,0 +1,14 @@
+namespace Piramid.Contracts;
+
+/// <summary>HTTP header names shared by the gateway, the engine and the control plane.</summary>
+public static class HeaderNames
+{
+    /// <summary>The signed internal identity the gateway attaches for the engine. Clients never send it.</summary>
+    public const string Identity = "X-Piramid-Identity";
+
+    /// <summary>Correlates one request across processes and the audit log.</summary>
+    public const string RequestId = "X-Request-Id";
+
+    /// <summary>Client API key header (alternative to <c>Authorization: Bearer</c>).</summary>
+    public const string ApiKey = "Api-Key";
+}

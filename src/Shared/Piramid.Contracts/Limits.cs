@@ -1,0 +1,41 @@
+namespace Piramid.Contracts;
+
+/// <summary>Default limits of the public API (API.md, "Default limits"). Each is configurable per process.</summary>
+public static class Limits
+{
+    /// <summary>Largest vector dimension.</summary>
+    public const int MaxDimension = 20_000;
+
+    /// <summary>Largest serialized metadata of one point, in bytes.</summary>
+    public const int MaxMetadataBytes = 40 * 1024;
+
+    /// <summary>Deepest metadata nesting (objects and arrays).</summary>
+    public const int MaxMetadataDepth = 16;
+
+    /// <summary>Most points in one upsert request.</summary>
+    public const int MaxPointsPerUpsert = 1_000;
+
+    /// <summary>Largest request body, in bytes.</summary>
+    public const long MaxRequestBodyBytes = 16L * 1024 * 1024;
+
+    /// <summary>Most ids in one get or delete request.</summary>
+    public const int MaxIdsPerRequest = 1_000;
+
+    /// <summary>Largest <c>top_k</c>.</summary>
+    public const int MaxTopK = 10_000;
+
+    /// <summary>Deepest filter nesting.</summary>
+    public const int MaxFilterDepth = 16;
+
+    /// <summary>Most conditions in one filter.</summary>
+    public const int MaxFilterConditions = 1_000;
+
+    /// <summary>Longest point id, in UTF-8 bytes.</summary>
+    public const int MaxPointIdBytes = 64;
+
+    /// <summary>Largest page of a scroll.</summary>
+    public const int MaxScrollLimit = 10_000;
+
+    /// <summary>Collection names: lower-case letters, digits, '_' and '-', 1-63 characters, starting with a letter or digit.</summary>
+    public const string CollectionNamePattern = "^[a-z0-9][a-z0-9_-]{0,62}$";
+}
