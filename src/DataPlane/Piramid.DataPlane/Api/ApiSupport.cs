@@ -1,0 +1,114 @@
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Piramid.Contracts.Identity;
+using Piramid.Contracts.Problems;
+using Piramid.DataPlane.Security;
+using Piramid.Engine;
+
+namespace Piramid.DataPlane.Api;
+
+/// <summary>Body parsing, role checks and the mapping of engine failures to problem+json.</summary>
+internal static class ApiSupport
+{
+    /// <summary>Reads a JSON body; a malformed one is a 400 naming where it went wrong.</summary>
+    public static async Task<T> ReadJsonAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo, bool optional = false)
+        where T : new()
+    {
+        var contentType = context.Request.ContentType;
+        if (!string.IsNullOrEmpty(contentType) && !contentType.Contains("json", StringComparison.OrdinalIgnoreCase))
+        {
+            throw new UnsupportedBodyException($"Send the body as application/json; got '{contentType}'.");
+        }
+
+        if (optional && context.Request.ContentLength == 0)
+        {
+            return new T();
+        }
+
+        try
+        {
+            var value = await JsonSerializer.DeserializeAsync(context.Request.Body, typeInfo, context.RequestAborted);
+            return value ?? throw EngineException.Invalid("The body must be a JSON object, not null.");
+        }
+        catch (JsonException e)
+        {
+            throw EngineException.Invalid(DescribeJsonError(e));
+        }
+    }
+
+    /// <summary>Refuses with 403 unless the caller's role is one of <paramref name="roles"/> and the collection is in its scope.</summary>
+    public static void Authorize(HttpContext context, string? collection, params string[] roles)
+    {
+        if (context.Items[InternalAuthMiddleware.ItemKey] is not InternalIdentity identity)
+        {
+            throw new ForbiddenException("No identity.");
+        }
+
+        if (Array.IndexOf(roles, identity.Role) < 0 && identity.Role != Roles.PlatformAdmin)
+        {
+            throw new ForbiddenException($"The role '{identity.Role}' may not do this.");
+        }
+
+        if (collection is not null && identity.Collections.Count > 0 && !identity.Collections.Contains(collection))
+        {
+            throw new ForbiddenException($"This key is not allowed to use collection '{collection}'.");
+        }
+    }
+
+    /// <summary>The problem+json result for an engine failure.</summary>
+    public static IResult Problem(EngineException e) =>
+        TypedResults.Problem(statusCode: e.Status, type: e.ProblemType, title: e.Title, detail: e.Message);
+
+    /// <summary>Maps the exceptions a handler may raise for a caller's mistake to problem+json.</summary>
+    public static async ValueTask<object?> HandleErrors(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (EngineException e)
+        {
+            return Problem(e);
+        }
+        catch (ForbiddenException e)
+        {
+            return TypedResults.Problem(statusCode: 403, type: ProblemTypes.Forbidden, title: "Forbidden", detail: e.Message);
+        }
+        catch (UnsupportedBodyException e)
+        {
+            return TypedResults.Problem(statusCode: 415, type: ProblemTypes.UnsupportedMediaType, title: "Unsupported media type", detail: e.Message);
+        }
+        catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
+        {
+            return TypedResults.Problem(statusCode: 413, type: ProblemTypes.PayloadTooLarge, title: "Payload too large",
+                detail: $"The body is larger than {Contracts.Limits.MaxRequestBodyBytes} bytes; split the batch.");
+        }
+        catch (BadHttpRequestException e)
+        {
+            return TypedResults.Problem(statusCode: e.StatusCode, type: ProblemTypes.InvalidRequest, title: "Bad request",
+                detail: "The request could not be read; check the body and its Content-Length.");
+        }
+    }
+
+    private static string DescribeJsonError(JsonException e)
+    {
+        var where = string.IsNullOrEmpty(e.Path) || e.Path == "$" ? "the body" : $"'{e.Path}'";
+        var message = e.Message ?? string.Empty;
+        if (message.Contains("could not be mapped", StringComparison.Ordinal))
+        {
+            return $"Unknown field at {where}; check the field name against the API reference.";
+        }
+
+        if (message.Contains("maximum configured depth", StringComparison.Ordinal))
+        {
+            return "The body nests deeper than allowed.";
+        }
+
+        if (e.InnerException is FormatException || message.Contains("could not be converted", StringComparison.Ordinal))
+        {
+            return $"Wrong type or out-of-range value at {where} (numbers must be finite; NaN and Infinity are not JSON).";
+        }
+
+        return $"The body is not valid JSON at {where} (line {e.LineNumber + 1}, byte {e.BytePositionInLine + 1}).";
+    }
+}

@@ -1,0 +1,42 @@
+using Piramid.Contracts;
+using Piramid.Contracts.Identity;
+using Piramid.DataPlane.Security;
+using Piramid.Engine;
+
+namespace Piramid.DataPlane.Api;
+
+/// <summary>
+/// One audit entry per mutating call (its outcome included, failures too): time, principal, operation
+/// (the endpoint's name), collection, outcome and request id.
+/// </summary>
+public sealed class AuditMiddleware(RequestDelegate next, VectorEngine engine)
+{
+    /// <summary>Runs the request, then records it when it was a mutation.</summary>
+    public async Task InvokeAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        var requestId = context.Request.Headers[HeaderNames.RequestId].ToString();
+        if (string.IsNullOrEmpty(requestId) || requestId.Length > 128)
+        {
+            requestId = context.TraceIdentifier;
+        }
+
+        context.Response.Headers[HeaderNames.RequestId] = requestId;
+        var mutating = !HttpMethods.IsGet(context.Request.Method) && !HttpMethods.IsHead(context.Request.Method)
+            && context.Request.Path.StartsWithSegments("/v1");
+        try
+        {
+            await next(context);
+        }
+        finally
+        {
+            if (mutating && context.GetEndpoint()?.Metadata.GetMetadata<MutationAttribute>() is { } mutation)
+            {
+                var identity = context.Items[InternalAuthMiddleware.ItemKey] as InternalIdentity;
+                var outcome = context.Response.StatusCode < 400 ? "ok" : $"error:{context.Response.StatusCode}";
+                var collection = context.Request.RouteValues.TryGetValue("name", out var n) ? n as string : null;
+                engine.Audit.Append(identity?.Principal ?? "unknown", mutation.Operation, collection, outcome, requestId);
+            }
+        }
+    }
+}

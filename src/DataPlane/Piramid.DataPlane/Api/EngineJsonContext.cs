@@ -1,0 +1,33 @@
+using System.Text.Json.Serialization;
+using Piramid.Contracts.Collections;
+using Piramid.Contracts.Points;
+
+namespace Piramid.DataPlane.Api;
+
+/// <summary>
+/// Source-generated JSON for every wire type (no reflection, AOT-safe). snake_case, and unknown fields
+/// are refused so a typo such as <c>top_kk</c> is a 400 rather than a silently ignored setting.
+/// </summary>
+[JsonSourceGenerationOptions(
+    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
+    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow,
+    MaxDepth = 64)]
+[JsonSerializable(typeof(CreateCollectionRequest))]
+[JsonSerializable(typeof(CollectionInfo))]
+[JsonSerializable(typeof(CollectionList))]
+[JsonSerializable(typeof(UpsertPointsRequest))]
+[JsonSerializable(typeof(WriteResult))]
+[JsonSerializable(typeof(GetPointsRequest))]
+[JsonSerializable(typeof(PointOutput))]
+[JsonSerializable(typeof(PointsPage))]
+[JsonSerializable(typeof(UpdatePointRequest))]
+[JsonSerializable(typeof(DeletePointsRequest))]
+[JsonSerializable(typeof(SearchRequest))]
+[JsonSerializable(typeof(SearchResponse))]
+[JsonSerializable(typeof(ScrollRequest))]
+[JsonSerializable(typeof(CountRequest))]
+[JsonSerializable(typeof(CountResult))]
+public sealed partial class EngineJsonContext : JsonSerializerContext
+{
+}

@@ -1,0 +1,4 @@
+namespace Piramid.DataPlane.Api;
+
+/// <summary>A valid principal that may not do this (403).</summary>
+internal sealed class ForbiddenException(string message) : Exception(message);

@@ -1,0 +1,95 @@
+using Microsoft.AspNetCore.Mvc;
+using Piramid.Contracts.Identity;
+using Piramid.Contracts.Points;
+using Piramid.DataPlane.Hosting;
+using Piramid.Engine;
+
+namespace Piramid.DataPlane.Api;
+
+/// <summary>Points and search under <c>/v1/collections/{name}</c>.</summary>
+public static class PointsApi
+{
+    private static readonly string[] Readers = [Roles.Admin, Roles.ReadWrite, Roles.ReadOnly];
+    private static readonly string[] Writers = [Roles.Admin, Roles.ReadWrite];
+
+    /// <summary>Maps the point and search routes.</summary>
+    public static IEndpointRouteBuilder MapPointsApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/collections/{name}").AddEndpointFilter(ApiSupport.HandleErrors);
+        group.MapPost("/points", Upsert).WithName("points.upsert").WithMetadata(new MutationAttribute("points.upsert"));
+        group.MapGet("/points/{id}", GetOne).WithName("points.get");
+        group.MapPost("/points/get", GetMany).WithName("points.get_many");
+        group.MapPatch("/points/{id}", Update).WithName("points.update").WithMetadata(new MutationAttribute("points.update"));
+        group.MapPost("/points/delete", Delete).WithName("points.delete").WithMetadata(new MutationAttribute("points.delete"));
+        group.MapPost("/search", Search).WithName("points.search");
+        group.MapPost("/scroll", Scroll).WithName("points.scroll");
+        group.MapPost("/count", Count).WithName("points.count");
+        return app;
+    }
+
+    private static async Task<IResult> Upsert(string name, HttpContext context, VectorEngine engine)
+    {
+        ApiSupport.Authorize(context, name, Writers);
+        var collection = engine.Get(name);
+        var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.UpsertPointsRequest);
+        var result = await collection.UpsertAsync(request, context.RequestAborted);
+        EngineTelemetry.PointsWritten.Add(result.Count);
+        return TypedResults.Ok(result);
+    }
+
+    private static IResult GetOne(string name, string id, [FromQuery(Name = "include_vector")] bool? includeVector, [FromQuery(Name = "include_metadata")] bool? includeMetadata, HttpContext context, VectorEngine engine)
+    {
+        ApiSupport.Authorize(context, name, Readers);
+        return TypedResults.Ok(engine.Get(name).Get(id, includeVector ?? false, includeMetadata ?? true));
+    }
+
+    private static async Task<IResult> GetMany(string name, HttpContext context, VectorEngine engine)
+    {
+        ApiSupport.Authorize(context, name, Readers);
+        var collection = engine.Get(name);
+        var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.GetPointsRequest);
+        return TypedResults.Ok(collection.GetMany(request));
+    }
+
+    private static async Task<IResult> Update(string name, string id, HttpContext context, VectorEngine engine)
+    {
+        ApiSupport.Authorize(context, name, Writers);
+        var collection = engine.Get(name);
+        var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.UpdatePointRequest);
+        return TypedResults.Ok(await collection.UpdateAsync(id, request, context.RequestAborted));
+    }
+
+    private static async Task<IResult> Delete(string name, HttpContext context, VectorEngine engine)
+    {
+        ApiSupport.Authorize(context, name, Writers);
+        var collection = engine.Get(name);
+        var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.DeletePointsRequest);
+        return TypedResults.Ok(await collection.DeleteAsync(request, context.RequestAborted));
+    }
+
+    private static async Task<IResult> Search(string name, HttpContext context, VectorEngine engine)
+    {
+        ApiSupport.Authorize(context, name, Readers);
+        var collection = engine.Get(name);
+        var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.SearchRequest);
+        var response = collection.Search(request);
+        EngineTelemetry.Searches.Add(1);
+        return TypedResults.Ok(response);
+    }
+
+    private static async Task<IResult> Scroll(string name, HttpContext context, VectorEngine engine)
+    {
+        ApiSupport.Authorize(context, name, Readers);
+        var collection = engine.Get(name);
+        var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.ScrollRequest, optional: true);
+        return TypedResults.Ok(collection.Scroll(request));
+    }
+
+    private static async Task<IResult> Count(string name, HttpContext context, VectorEngine engine)
+    {
+        ApiSupport.Authorize(context, name, Readers);
+        var collection = engine.Get(name);
+        var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.CountRequest, optional: true);
+        return TypedResults.Ok(new CountResult(collection.CountMatching(request.Filter)));
+    }
+}

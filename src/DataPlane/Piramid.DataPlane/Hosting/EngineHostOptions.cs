@@ -1,0 +1,60 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Piramid.DataPlane.Hosting;
+
+/// <summary>
+/// Configuration of one engine process, bound from the <c>Engine</c> section (environment variables
+/// <c>Engine__DataDirectory</c> etc., or <c>--Engine:DataDirectory=...</c>). Keys are named in every error.
+/// </summary>
+public sealed class EngineHostOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "Engine";
+
+    /// <summary>The tenant's data directory.</summary>
+    [Required]
+    public string DataDirectory { get; set; } = string.Empty;
+
+    /// <summary>The tenant this engine serves; requests signed for another tenant are refused.</summary>
+    [Required]
+    public string TenantId { get; set; } = string.Empty;
+
+    /// <summary>File holding the platform key (base64 of 32 bytes). Or set <see cref="PlatformKey"/>.</summary>
+    public string? PlatformKeyFile { get; set; }
+
+    /// <summary>The platform key itself (base64), e.g. from the environment <c>Engine__PlatformKey</c>.</summary>
+    public string? PlatformKey { get; set; }
+
+    /// <summary>File holding the engine's identity-signing secret (base64, at least 32 bytes). Or set <see cref="EngineSecret"/>.</summary>
+    public string? EngineSecretFile { get; set; }
+
+    /// <summary>The identity-signing secret (base64).</summary>
+    public string? EngineSecret { get; set; }
+
+    /// <summary>Durability policy: always, batch[:window], interval[:period] or none.</summary>
+    public string Durability { get; set; } = "batch";
+
+    /// <summary>WAL segment size in bytes.</summary>
+    [Range(1024 * 1024, long.MaxValue)]
+    public long WalSegmentBytes { get; set; } = 64L * 1024 * 1024;
+
+    /// <summary>Seconds between background maintenance rounds.</summary>
+    [Range(0.05, 3600)]
+    public double MaintenanceIntervalSeconds { get; set; } = 1;
+
+    /// <summary>Largest accepted clock difference for a signed identity, in seconds.</summary>
+    [Range(1, 300)]
+    public int MaxIdentityAgeSeconds { get; set; } = 30;
+
+    /// <summary>Plan limit: collections.</summary>
+    public int? MaxCollections { get; set; }
+
+    /// <summary>Plan limit: points across all collections.</summary>
+    public long? MaxPoints { get; set; }
+
+    /// <summary>Plan limit: vector dimension.</summary>
+    public int? MaxDimension { get; set; }
+
+    /// <summary>Plan limit: bytes on disk.</summary>
+    public long? MaxStorageBytes { get; set; }
+}

@@ -1,0 +1,133 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Piramid.Engine.Storage;
+
+namespace Piramid.Engine.Collections;
+
+/// <summary>
+/// Checkpoints: the whole state as of one LSN, so recovery replays only the log after it. Written under
+/// the read lock (searches go on, writers wait) to avoid copying the state; see docs/design/data-directory.md.
+/// </summary>
+public sealed partial class Collection
+{
+    private const byte CheckpointVersion = 1;
+    private const int CheckpointHeaderSize = 13; // u8 version, i64 point count, i32 dimension
+    private const int PointsPerChunk = 512;
+
+    private long _checkpointLsn;
+    private long _previousCheckpointLsn;
+    private long _walBytesAtCheckpoint;
+    private DateTimeOffset _lastCheckpointAt;
+
+    /// <summary>True when the log has grown past the size or age threshold since the last checkpoint.</summary>
+    internal bool NeedsCheckpoint(DateTimeOffset now)
+    {
+        var wal = _wal;
+        if (wal is null || FailureReason is not null || _closed || wal.IsFailed || wal.LastLsn == _checkpointLsn)
+        {
+            return false;
+        }
+
+        return wal.BytesOnDisk - _walBytesAtCheckpoint >= _options.CheckpointAfterWalBytes
+            || now - _lastCheckpointAt >= _options.CheckpointInterval;
+    }
+
+    /// <summary>
+    /// Writes a checkpoint when anything changed since the last one, then drops the log segments the
+    /// previous checkpoint covers (one checkpoint of slack, so a damaged newest checkpoint is survivable).
+    /// </summary>
+    /// <param name="force">Write one even when no LSN changed (after a revived log, memory may hold unlogged writes).</param>
+    /// <returns>False when the checkpoint could not be written.</returns>
+    internal bool Checkpoint(bool force = false)
+    {
+        _lock.EnterReadLock();
+        try
+        {
+            var wal = _wal;
+            if (wal is null || FailureReason is not null || _closed || wal.IsFailed || (!force && wal.LastLsn == _checkpointLsn))
+            {
+                return true;
+            }
+
+            var lsn = wal.LastLsn;
+            wal.Rotate();
+            CheckpointStore.Write(CheckpointDirectory, _key, lsn, CheckpointChunks());
+            _previousCheckpointLsn = _checkpointLsn;
+            _checkpointLsn = lsn;
+            _lastCheckpointAt = _options.Time.GetUtcNow();
+            wal.RemoveSegmentsUpTo(_previousCheckpointLsn);
+            CheckpointStore.RemoveAllButNewest(CheckpointDirectory, 2);
+            _walBytesAtCheckpoint = wal.BytesOnDisk;
+            return true;
+        }
+        catch (StorageFailedException e)
+        {
+            _health.MarkFailed(e.Message);
+            return false;
+        }
+        catch (IOException e)
+        {
+            // A checkpoint that cannot be written leaves the log intact; the next attempt retries.
+            _health.MarkFailed(e.Message);
+            return false;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// Reopens a failed log once the disk accepts writes again; true when writable. Memory may still hold
+    /// writes that were applied but never made durable (never acknowledged either), so a checkpoint follows
+    /// at once: disk and memory agree again before any new write is acknowledged.
+    /// </summary>
+    internal bool TryRevive()
+    {
+        _lock.EnterWriteLock();
+        try
+        {
+            if (_wal is null || !_wal.IsFailed)
+            {
+                return true;
+            }
+
+            if (!_wal.TryRecover())
+            {
+                return false;
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+
+        return Checkpoint(force: true);
+    }
+
+    private IEnumerable<ReadOnlyMemory<byte>> CheckpointChunks()
+    {
+        var header = new byte[CheckpointHeaderSize];
+        header[0] = CheckpointVersion;
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(1), _points.Count);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(9), Config.Dimension);
+        yield return header;
+
+        var batch = new List<PreparedPoint>(PointsPerChunk);
+        foreach (var entry in _points.Values)
+        {
+            var metadata = entry.HasMetadata ? JsonMarshal.GetRawUtf8Value(entry.Metadata).ToArray() : null;
+            batch.Add(new PreparedPoint(entry.Id, _vectors.Get(entry.Slot).ToArray(), metadata));
+            if (batch.Count == PointsPerChunk)
+            {
+                yield return PointRecordCodec.EncodeUpsert(batch);
+                batch.Clear();
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return PointRecordCodec.EncodeUpsert(batch);
+        }
+    }
+}

@@ -1,0 +1,235 @@
+using System.Buffers.Text;
+using System.Text;
+using System.Text.Json;
+using Piramid.Contracts;
+using Piramid.Contracts.Points;
+using Piramid.Engine.Search;
+
+namespace Piramid.Engine.Collections;
+
+/// <summary>Reads: all under the read lock, so they see whole batches and never wait on the disk.</summary>
+public sealed partial class Collection
+{
+    private const int DefaultTopK = 10;
+    private const int DefaultScrollLimit = 100;
+
+    /// <summary>Fetches one point; 404 when it does not exist.</summary>
+    public PointOutput Get(string id, bool includeVector, bool includeMetadata)
+    {
+        ThrowIfUnavailable();
+        PointValidator.CheckId(id, "id");
+        _lock.EnterReadLock();
+        try
+        {
+            ThrowIfUnavailable();
+            return _points.TryGetValue(id, out var entry)
+                ? ToOutput(entry, includeVector, includeMetadata)
+                : throw EngineException.NotFound($"Point '{id}' does not exist in collection '{Config.Name}'.");
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Fetches many points in request order; missing ids are left out.</summary>
+    public PointsPage GetMany(GetPointsRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ThrowIfUnavailable();
+        var ids = PointValidator.CheckIds(request.Ids, "ids");
+        var includeVector = request.IncludeVector ?? false;
+        var includeMetadata = request.IncludeMetadata ?? true;
+        _lock.EnterReadLock();
+        try
+        {
+            ThrowIfUnavailable();
+            var points = new List<PointOutput>(ids.Count);
+            foreach (var id in ids)
+            {
+                if (_points.TryGetValue(id, out var entry))
+                {
+                    points.Add(ToOutput(entry, includeVector, includeMetadata));
+                }
+            }
+
+            return new PointsPage { Points = points, NextCursor = null };
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Counts points, optionally matching a filter.</summary>
+    public long CountMatching(JsonElement filter)
+    {
+        ThrowIfUnavailable();
+        var compiled = CompileFilter(filter);
+        _lock.EnterReadLock();
+        try
+        {
+            ThrowIfUnavailable();
+            if (compiled.MatchesAll)
+            {
+                return _points.Count;
+            }
+
+            long count = 0;
+            foreach (var entry in _points.Values)
+            {
+                count += compiled.Matches(entry.Metadata) ? 1 : 0;
+            }
+
+            return count;
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Pages through points in ordinal id order; the cursor is opaque to clients.</summary>
+    public PointsPage Scroll(ScrollRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ThrowIfUnavailable();
+        var limit = request.Limit ?? DefaultScrollLimit;
+        if (limit < 1 || limit > Limits.MaxScrollLimit)
+        {
+            throw EngineException.Invalid($"'limit' must be between 1 and {Limits.MaxScrollLimit}; got {limit}.");
+        }
+
+        var after = DecodeCursor(request.Cursor);
+        var filter = CompileFilter(request.Filter);
+        var includeVector = request.IncludeVector ?? false;
+        var includeMetadata = request.IncludeMetadata ?? true;
+        _lock.EnterReadLock();
+        try
+        {
+            ThrowIfUnavailable();
+            var points = new List<PointOutput>(Math.Min(limit, _points.Count));
+            string? next = null;
+            foreach (var id in IdsAfter(after))
+            {
+                var entry = _points[id];
+                if (!filter.MatchesAll && !filter.Matches(entry.Metadata))
+                {
+                    continue;
+                }
+
+                if (points.Count == limit)
+                {
+                    next = EncodeCursor(points[^1].Id);
+                    break;
+                }
+
+                points.Add(ToOutput(entry, includeVector, includeMetadata));
+            }
+
+            return new PointsPage { Points = points, NextCursor = next };
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>Top-k search. Until the graph index lands every index type is searched exactly.</summary>
+    public SearchResponse Search(SearchRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ThrowIfUnavailable();
+        var query = PointValidator.CheckVector(request.Vector, Config.Dimension, "vector");
+        var topK = request.TopK ?? DefaultTopK;
+        if (topK < 1 || topK > Limits.MaxTopK)
+        {
+            throw EngineException.Invalid($"'top_k' must be between 1 and {Limits.MaxTopK}; got {topK}.");
+        }
+
+        if (request.Ef is int ef && (ef < 1 || ef > Limits.MaxTopK))
+        {
+            throw EngineException.Invalid($"'ef' must be between 1 and {Limits.MaxTopK}; got {ef}.");
+        }
+
+        if (request.ScoreThreshold is float threshold && !float.IsFinite(threshold))
+        {
+            throw EngineException.Invalid("'score_threshold' must be a finite number.");
+        }
+
+        var filter = CompileFilter(request.Filter);
+        var includeVector = request.IncludeVector ?? false;
+        var includeMetadata = request.IncludeMetadata ?? true;
+        _lock.EnterReadLock();
+        try
+        {
+            ThrowIfUnavailable();
+            var bySlot = _bySlot;
+            Func<int, bool>? accept = filter.MatchesAll ? null : slot => filter.Matches(bySlot[slot]!.Metadata);
+            var hits = ExactSearch.Search(_vectors, Config.Metric, query, topK, request.ScoreThreshold, accept);
+            var results = new List<ScoredPointOutput>(hits.Length);
+            foreach (var hit in hits)
+            {
+                var entry = bySlot[hit.Slot]!;
+                results.Add(new ScoredPointOutput
+                {
+                    Id = entry.Id,
+                    Score = hit.Score,
+                    Metadata = includeMetadata ? MetadataOrNull(entry) : null,
+                    Vector = includeVector ? _vectors.Get(hit.Slot).ToArray() : null,
+                });
+            }
+
+            return new SearchResponse { Results = results };
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    private IEnumerable<string> IdsAfter(string? after)
+    {
+        if (after is null || _orderedIds.Count == 0)
+        {
+            return _orderedIds;
+        }
+
+        var max = _orderedIds.Max!;
+        if (string.CompareOrdinal(after, max) >= 0)
+        {
+            return [];
+        }
+
+        return _orderedIds.GetViewBetween(after, max).Where(id => !string.Equals(id, after, StringComparison.Ordinal));
+    }
+
+    private PointOutput ToOutput(PointEntry entry, bool includeVector, bool includeMetadata) => new()
+    {
+        Id = entry.Id,
+        Vector = includeVector ? _vectors.Get(entry.Slot).ToArray() : null,
+        Metadata = includeMetadata ? MetadataOrNull(entry) : null,
+    };
+
+    private static JsonElement MetadataOrNull(PointEntry entry) => entry.HasMetadata ? entry.Metadata : JsonNull;
+
+    private static string EncodeCursor(string id) => Base64Url.EncodeToString(Encoding.UTF8.GetBytes(id));
+
+    private static string? DecodeCursor(string? cursor)
+    {
+        if (cursor is null)
+        {
+            return null;
+        }
+
+        try
+        {
+            var id = new UTF8Encoding(false, true).GetString(Base64Url.DecodeFromChars(cursor));
+            return id.Length > 0 ? id : throw new FormatException();
+        }
+        catch (Exception e) when (e is FormatException or DecoderFallbackException)
+        {
+            throw EngineException.Invalid("'cursor' is not a cursor this API returned; pass 'next_cursor' from the previous page unchanged.");
+        }
+    }
+}

@@ -1,0 +1,235 @@
+using System.Runtime.InteropServices;
+using System.Text.Json;
+using Piramid.Contracts.Points;
+using Piramid.Engine.Filtering;
+using Piramid.Engine.Metadata;
+using Piramid.Engine.Storage;
+
+namespace Piramid.Engine.Collections;
+
+/// <summary>Writes: validate outside the lock, log and apply under it, wait for durability after it.</summary>
+public sealed partial class Collection
+{
+    /// <summary>Upserts a batch, all or nothing; returns once it is durable under the policy.</summary>
+    public async Task<WriteResult> UpsertAsync(UpsertPointsRequest request, CancellationToken cancellationToken = default)
+    {
+        ThrowIfUnavailable();
+        var points = PointValidator.PrepareUpsert(request, Config, _options.MaxMetadataBytes);
+        var payload = PointRecordCodec.EncodeUpsert(points);
+        long lsn;
+        _lock.EnterWriteLock();
+        try
+        {
+            ThrowIfUnavailable();
+            _health.ThrowIfReadOnly();
+            long added = 0;
+            foreach (var p in points)
+            {
+                added += _points.ContainsKey(p.Id) ? 0 : 1;
+            }
+
+            _quotas.CheckWrite(added);
+            lsn = AppendLocked(PointRecordCodec.UpsertType, payload);
+            foreach (var p in points)
+            {
+                ApplyUpsert(p);
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+
+        await WaitDurableAsync(lsn, cancellationToken);
+        return new WriteResult(points.Count, lsn);
+    }
+
+    /// <summary>Merges a metadata patch and/or replaces the vector of one point.</summary>
+    public async Task<WriteResult> UpdateAsync(string id, UpdatePointRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ThrowIfUnavailable();
+        PointValidator.CheckId(id, "id");
+        var hasPatch = request.Metadata.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null);
+        if (request.Vector is null && !hasPatch)
+        {
+            throw EngineException.Invalid("Give 'vector', 'metadata' or both.");
+        }
+
+        if (hasPatch && request.Metadata.ValueKind != JsonValueKind.Object)
+        {
+            throw EngineException.Invalid("'metadata' must be a JSON object (a merge patch).");
+        }
+
+        var vector = request.Vector is null ? null : PointValidator.CheckVector(request.Vector, Config.Dimension, "vector");
+        long lsn;
+        _lock.EnterWriteLock();
+        try
+        {
+            ThrowIfUnavailable();
+            _health.ThrowIfReadOnly();
+            if (!_points.TryGetValue(id, out var entry))
+            {
+                throw EngineException.NotFound($"Point '{id}' does not exist in collection '{Config.Name}'.");
+            }
+
+            var metadata = entry.HasMetadata ? JsonMarshal.GetRawUtf8Value(entry.Metadata).ToArray() : null;
+            if (hasPatch)
+            {
+                metadata = MergeMetadata(metadata, request.Metadata);
+            }
+
+            var point = new PreparedPoint(id, vector ?? _vectors.Get(entry.Slot).ToArray(), metadata);
+            _quotas.CheckWrite(0);
+            lsn = AppendLocked(PointRecordCodec.UpsertType, PointRecordCodec.EncodeUpsert([point]));
+            ApplyUpsert(point);
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+
+        await WaitDurableAsync(lsn, cancellationToken);
+        return new WriteResult(1, lsn);
+    }
+
+    /// <summary>Deletes by ids or by filter (exactly one of them); missing ids are ignored.</summary>
+    public async Task<WriteResult> DeleteAsync(DeletePointsRequest request, CancellationToken cancellationToken = default)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ThrowIfUnavailable();
+        var hasFilter = request.Filter.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null);
+        if ((request.Ids is null) == !hasFilter)
+        {
+            throw EngineException.Invalid("Give exactly one of 'ids' or 'filter'.");
+        }
+
+        var ids = request.Ids is null ? null : PointValidator.CheckIds(request.Ids, "ids");
+        var filter = hasFilter ? CompileFilter(request.Filter) : null;
+        long lsn;
+        List<string> doomed;
+        _lock.EnterWriteLock();
+        try
+        {
+            ThrowIfUnavailable();
+            _health.ThrowIfReadOnly();
+            doomed = ids is not null
+                ? ids.Where(_points.ContainsKey).Distinct(StringComparer.Ordinal).ToList()
+                : _points.Values.Where(p => filter!.Matches(p.Metadata)).Select(p => p.Id).ToList();
+            if (doomed.Count == 0)
+            {
+                // Nothing to log; the reply's LSN still orders this call after every earlier write.
+                lsn = _wal!.LastLsn;
+            }
+            else
+            {
+                lsn = AppendLocked(PointRecordCodec.DeleteType, PointRecordCodec.EncodeDelete(doomed));
+                foreach (var id in doomed)
+                {
+                    ApplyDelete(id);
+                }
+            }
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+
+        await WaitDurableAsync(lsn, cancellationToken);
+        return new WriteResult(doomed.Count, lsn);
+    }
+
+    private byte[]? MergeMetadata(byte[]? existing, JsonElement patch)
+    {
+        try
+        {
+            var merged = MetadataRules.Merge(existing, patch, _options.MaxMetadataBytes);
+            if (merged is not null && Config.Schema is not null)
+            {
+                using var doc = JsonDocument.Parse(merged);
+                Config.Schema.Validate(doc.RootElement);
+            }
+
+            return merged;
+        }
+        catch (MetadataException e)
+        {
+            throw EngineException.Invalid($"'metadata': {e.Message}");
+        }
+    }
+
+    internal static CompiledFilter CompileFilter(JsonElement filter)
+    {
+        try
+        {
+            return CompiledFilter.Compile(filter);
+        }
+        catch (FilterException e)
+        {
+            throw EngineException.InvalidFilter(e.Message, e);
+        }
+    }
+
+    private long AppendLocked(byte type, byte[] payload)
+    {
+        try
+        {
+            return _wal!.Append(type, payload);
+        }
+        catch (StorageFailedException e)
+        {
+            _health.MarkFailed(e.Message);
+            throw EngineException.InsufficientStorage("The write could not be logged; nothing was stored.", e);
+        }
+    }
+
+    private async Task WaitDurableAsync(long lsn, CancellationToken cancellationToken)
+    {
+        try
+        {
+            await _wal!.WaitDurableAsync(lsn, cancellationToken);
+        }
+        catch (StorageFailedException e)
+        {
+            _health.MarkFailed(e.Message);
+            throw EngineException.InsufficientStorage(
+                "The write could not be made durable and is not acknowledged; the engine is read-only until storage recovers.", e);
+        }
+    }
+
+    private void ApplyUpsert(PreparedPoint point)
+    {
+        var metadata = ParseMetadata(point.Metadata);
+        if (_points.TryGetValue(point.Id, out var existing))
+        {
+            _vectors.Set(existing.Slot, point.Vector);
+            existing.Metadata = metadata;
+            return;
+        }
+
+        var slot = _vectors.Add(point.Vector);
+        if (slot >= _bySlot.Length)
+        {
+            Array.Resize(ref _bySlot, Math.Max(slot + 1, _bySlot.Length * 2));
+        }
+
+        var entry = new PointEntry(point.Id, slot, metadata);
+        _bySlot[slot] = entry;
+        _points.Add(point.Id, entry);
+        _orderedIds.Add(point.Id);
+        Interlocked.Increment(ref _count);
+    }
+
+    private void ApplyDelete(string id)
+    {
+        if (!_points.Remove(id, out var entry))
+        {
+            return;
+        }
+
+        _vectors.Remove(entry.Slot);
+        _bySlot[entry.Slot] = null;
+        _orderedIds.Remove(id);
+        Interlocked.Decrement(ref _count);
+    }
+}

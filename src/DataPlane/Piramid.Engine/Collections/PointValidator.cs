@@ -1,0 +1,132 @@
+using System.Text;
+using System.Text.Json;
+using Piramid.Contracts;
+using Piramid.Contracts.Points;
+using Piramid.Engine.Metadata;
+
+namespace Piramid.Engine.Collections;
+
+/// <summary>
+/// Checks client input at the edge of the engine and turns it into <see cref="PreparedPoint"/>s.
+/// Every message names the offending field by its JSON path so the caller knows what to change.
+/// </summary>
+public static class PointValidator
+{
+    /// <summary>Validates an upsert batch against the collection's settings.</summary>
+    public static List<PreparedPoint> PrepareUpsert(UpsertPointsRequest request, CollectionConfig config, int maxMetadataBytes)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(config);
+        var points = request.Points;
+        if (points is null || points.Count == 0)
+        {
+            throw EngineException.Invalid("'points' must hold at least one point.");
+        }
+
+        if (points.Count > Limits.MaxPointsPerUpsert)
+        {
+            throw EngineException.Invalid($"'points' holds {points.Count} points; at most {Limits.MaxPointsPerUpsert} are allowed per request.");
+        }
+
+        var prepared = new List<PreparedPoint>(points.Count);
+        var seen = new HashSet<string>(points.Count, StringComparer.Ordinal);
+        for (var i = 0; i < points.Count; i++)
+        {
+            var path = $"points[{i}]";
+            var point = points[i] ?? throw EngineException.Invalid($"'{path}' must be an object.");
+            var id = CheckId(point.Id, path + ".id");
+            if (!seen.Add(id))
+            {
+                throw EngineException.Invalid($"'{path}.id': id '{id}' appears more than once in this batch.");
+            }
+
+            var vector = CheckVector(point.Vector, config.Dimension, path + ".vector");
+            var metadata = PrepareMetadata(point.Metadata, config, maxMetadataBytes, path + ".metadata");
+            prepared.Add(new PreparedPoint(id, vector, metadata));
+        }
+
+        return prepared;
+    }
+
+    /// <summary>Checks a point id: 1 to 64 bytes of UTF-8.</summary>
+    public static string CheckId(string? id, string path)
+    {
+        if (string.IsNullOrEmpty(id))
+        {
+            throw EngineException.Invalid($"'{path}' is required and must be a non-empty string.");
+        }
+
+        if (id.Length > Limits.MaxPointIdBytes || Encoding.UTF8.GetByteCount(id) > Limits.MaxPointIdBytes)
+        {
+            throw EngineException.Invalid($"'{path}' is longer than {Limits.MaxPointIdBytes} bytes of UTF-8.");
+        }
+
+        return id;
+    }
+
+    /// <summary>Checks a list of ids for get and delete.</summary>
+    public static IReadOnlyList<string> CheckIds(IReadOnlyList<string>? ids, string path)
+    {
+        if (ids is null || ids.Count == 0)
+        {
+            throw EngineException.Invalid($"'{path}' must hold at least one id.");
+        }
+
+        if (ids.Count > Limits.MaxIdsPerRequest)
+        {
+            throw EngineException.Invalid($"'{path}' holds {ids.Count} ids; at most {Limits.MaxIdsPerRequest} are allowed per request.");
+        }
+
+        for (var i = 0; i < ids.Count; i++)
+        {
+            CheckId(ids[i], $"{path}[{i}]");
+        }
+
+        return ids;
+    }
+
+    /// <summary>Checks a vector's dimension and that every value is finite; returns it.</summary>
+    public static float[] CheckVector(float[]? vector, int dimension, string path)
+    {
+        if (vector is null)
+        {
+            throw EngineException.Invalid($"'{path}' is required.");
+        }
+
+        if (vector.Length != dimension)
+        {
+            throw EngineException.Invalid($"'{path}' has {vector.Length} values; the collection's dimension is {dimension}.");
+        }
+
+        for (var i = 0; i < vector.Length; i++)
+        {
+            if (!float.IsFinite(vector[i]))
+            {
+                throw EngineException.Invalid($"'{path}[{i}]' is not a finite number.");
+            }
+        }
+
+        return vector;
+    }
+
+    /// <summary>Validates metadata (object, size, depth, schema) and returns its canonical bytes.</summary>
+    public static byte[]? PrepareMetadata(JsonElement metadata, CollectionConfig config, int maxMetadataBytes, string path)
+    {
+        ArgumentNullException.ThrowIfNull(config);
+        try
+        {
+            var bytes = MetadataRules.Normalize(metadata, maxMetadataBytes);
+            if (bytes is not null && config.Schema is not null)
+            {
+                using var doc = JsonDocument.Parse(bytes);
+                config.Schema.Validate(doc.RootElement);
+            }
+
+            return bytes;
+        }
+        catch (MetadataException e)
+        {
+            throw EngineException.Invalid($"'{path}': {e.Message}");
+        }
+    }
+}

@@ -1,3 +1,0 @@
-namespace Piramid.Engine;
-/// <summary>Marker for the engine assembly.</summary>
-public static class EngineAssembly { }

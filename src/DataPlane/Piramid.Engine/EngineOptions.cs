@@ -1,0 +1,35 @@
+using Piramid.Contracts;
+using Piramid.Engine.Storage;
+
+namespace Piramid.Engine;
+
+/// <summary>How one engine (one tenant) stores its data. Bound from configuration by the host.</summary>
+public sealed class EngineOptions
+{
+    /// <summary>The tenant's data directory; one engine at a time may open it.</summary>
+    public required string DataDirectory { get; init; }
+
+    /// <summary>When an acknowledged write is durable.</summary>
+    public DurabilityPolicy Durability { get; init; } = DurabilityPolicy.Default;
+
+    /// <summary>WAL segment size before rotation.</summary>
+    public long WalSegmentBytes { get; init; } = 64L * 1024 * 1024;
+
+    /// <summary>A collection is checkpointed when its log has grown by this much since the last checkpoint.</summary>
+    public long CheckpointAfterWalBytes { get; init; } = 128L * 1024 * 1024;
+
+    /// <summary>How often the background loop looks for collections to checkpoint and failed logs to revive.</summary>
+    public TimeSpan MaintenanceInterval { get; init; } = TimeSpan.FromSeconds(1);
+
+    /// <summary>A collection with unsaved writes is checkpointed at least this often.</summary>
+    public TimeSpan CheckpointInterval { get; init; } = TimeSpan.FromMinutes(5);
+
+    /// <summary>Largest metadata of one point, in serialized bytes.</summary>
+    public int MaxMetadataBytes { get; init; } = Limits.MaxMetadataBytes;
+
+    /// <summary>Plan limits pushed by the control plane; unlimited when null.</summary>
+    public EngineQuotas Quotas { get; init; } = new();
+
+    /// <summary>Clock for the audit log and checkpoint scheduling.</summary>
+    public TimeProvider Time { get; init; } = TimeProvider.System;
+}

@@ -1,0 +1,213 @@
+using System.Collections.Concurrent;
+using System.Security.Cryptography;
+using Piramid.Contracts.Collections;
+using Piramid.Engine.Audit;
+using Piramid.Engine.Collections;
+using Piramid.Engine.Crypto;
+using Piramid.Engine.Storage;
+
+namespace Piramid.Engine;
+
+/// <summary>
+/// One tenant's engine: owns the data directory, the data key, the audit log and the collections.
+/// Layout of the directory in docs/design/data-directory.md. Split: <c>.Maintenance</c> runs
+/// checkpoints and storage revival in the background.
+/// </summary>
+public sealed partial class VectorEngine : IAsyncDisposable
+{
+    private const string TempPrefix = ".tmp-";
+    private const string DeletedPrefix = ".deleted-";
+
+    private readonly ConcurrentDictionary<string, Collection> _collections = new(StringComparer.Ordinal);
+    private readonly Lock _catalogLock = new();
+    private readonly DataDirectoryLock _directoryLock;
+    private readonly DataKey _key;
+    private readonly EngineOptions _options;
+    private readonly List<string> _unreadable = [];
+
+    private VectorEngine(EngineOptions options, DataDirectoryLock directoryLock, DataKey key, AuditLog audit)
+    {
+        _options = options;
+        _directoryLock = directoryLock;
+        _key = key;
+        Audit = audit;
+        Quotas = new QuotaGuard(options.Quotas, () => _collections.Values);
+    }
+
+    /// <summary>The tenant's audit log.</summary>
+    public AuditLog Audit { get; }
+
+    /// <summary>The write gate (read-only after a durability failure).</summary>
+    public StorageHealth Health { get; } = new();
+
+    /// <summary>Plan limits.</summary>
+    public QuotaGuard Quotas { get; }
+
+    /// <summary>Collection directories whose manifest could not be read; reported, never deleted.</summary>
+    public IReadOnlyList<string> UnreadableCollections => _unreadable;
+
+    private string CollectionsDirectory => Path.Combine(_options.DataDirectory, "collections");
+
+    /// <summary>
+    /// Opens the data directory: takes its lock, unwraps the data key (a wrong platform key throws
+    /// <see cref="WrongPlatformKeyException"/>), and recovers every collection.
+    /// </summary>
+    public static VectorEngine Open(EngineOptions options, PlatformKey platformKey)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        var directoryLock = DataDirectoryLock.Acquire(options.DataDirectory);
+        DataKey? key = null;
+        try
+        {
+            key = DataKeyStore.OpenOrCreate(options.DataDirectory, platformKey);
+            var audit = AuditLog.Open(Path.Combine(options.DataDirectory, "audit"), key, options.Time);
+            var engine = new VectorEngine(options, directoryLock, key, audit);
+            engine.LoadCollections();
+            engine.StartMaintenance();
+            return engine;
+        }
+        catch
+        {
+            key?.Dispose();
+            directoryLock.Dispose();
+            throw;
+        }
+    }
+
+    /// <summary>Every collection, by name.</summary>
+    public IReadOnlyList<CollectionInfo> List() =>
+        [.. _collections.Values.Select(c => c.Describe()).OrderBy(c => c.Name, StringComparer.Ordinal)];
+
+    /// <summary>The named collection; 404 when absent.</summary>
+    public Collection Get(string name) =>
+        _collections.TryGetValue(name, out var c)
+            ? c
+            : throw EngineException.NotFound($"Collection '{name}' does not exist.");
+
+    /// <summary>
+    /// Creates a collection. Repeating a create with the same settings returns the existing one
+    /// (<paramref name="created"/> false); different settings are a 409.
+    /// </summary>
+    public CollectionInfo Create(string name, CreateCollectionRequest request, out bool created)
+    {
+        var maxDimension = Math.Min(_options.Quotas.MaxDimension ?? Contracts.Limits.MaxDimension, Contracts.Limits.MaxDimension);
+        if (request?.Dimension is int d && d > maxDimension && d <= Contracts.Limits.MaxDimension)
+        {
+            throw EngineException.QuotaExceeded($"The plan allows vectors of at most {maxDimension} dimensions; got {d}.");
+        }
+
+        var config = CollectionConfig.FromRequest(name, request!, Contracts.Limits.MaxDimension, _options.Time.GetUtcNow());
+        lock (_catalogLock)
+        {
+            if (_collections.TryGetValue(name, out var existing))
+            {
+                created = false;
+                return existing.Config.SameSettingsAs(config)
+                    ? existing.Describe()
+                    : throw EngineException.Conflict($"Collection '{name}' already exists with other settings; delete it first or use another name.");
+            }
+
+            Health.ThrowIfReadOnly();
+            Quotas.CheckNewCollection(_collections.Count);
+            Quotas.CheckWrite(0);
+            var id = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(8));
+            var temp = Path.Combine(CollectionsDirectory, TempPrefix + id);
+            var final = Path.Combine(CollectionsDirectory, id);
+            Collection collection;
+            try
+            {
+                Directory.CreateDirectory(temp);
+                Collection.Create(temp, config, _key, _options, Health, Quotas).Dispose();
+                Directory.Move(temp, final);
+                FileSync.FsyncDirectory(CollectionsDirectory);
+                collection = Collection.Open(final, _key, _options, Health, Quotas);
+            }
+            catch (IOException e)
+            {
+                TryDelete(temp);
+                Health.MarkFailed(e.Message);
+                throw EngineException.InsufficientStorage("The collection could not be created durably; nothing was stored.", e);
+            }
+
+            _collections[name] = collection;
+            created = true;
+            return collection.Describe();
+        }
+    }
+
+    /// <summary>Deletes a collection and its files; 404 when absent.</summary>
+    public void Delete(string name)
+    {
+        lock (_catalogLock)
+        {
+            if (!_collections.TryRemove(name, out var collection))
+            {
+                throw EngineException.NotFound($"Collection '{name}' does not exist.");
+            }
+
+            collection.Dispose();
+            // Renamed first so a crash mid-delete never leaves a half-deleted collection that reopens.
+            var doomed = Path.Combine(CollectionsDirectory, DeletedPrefix + Path.GetFileName(collection.Directory));
+            Directory.Move(collection.Directory, doomed);
+            FileSync.FsyncDirectory(CollectionsDirectory);
+            TryDelete(doomed);
+        }
+    }
+
+    /// <summary>Stops background work, checkpoints every collection, flushes the audit log, releases the directory.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await StopMaintenanceAsync();
+        foreach (var collection in _collections.Values)
+        {
+            collection.Checkpoint();
+            collection.Dispose();
+        }
+
+        _collections.Clear();
+        Audit.Flush();
+        Audit.Dispose();
+        _key.Dispose();
+        _directoryLock.Dispose();
+    }
+
+    private void LoadCollections()
+    {
+        Directory.CreateDirectory(CollectionsDirectory);
+        foreach (var dir in Directory.GetDirectories(CollectionsDirectory))
+        {
+            var leaf = Path.GetFileName(dir);
+            if (leaf.StartsWith(TempPrefix, StringComparison.Ordinal) || leaf.StartsWith(DeletedPrefix, StringComparison.Ordinal))
+            {
+                // An unfinished create or delete from before a crash: never acknowledged, or already gone.
+                TryDelete(dir);
+                continue;
+            }
+
+            try
+            {
+                var collection = Collection.Open(dir, _key, _options, Health, Quotas);
+                _collections[collection.Config.Name] = collection;
+            }
+            catch (StorageCorruptedException e)
+            {
+                _unreadable.Add($"{leaf}: {e.Message}");
+            }
+        }
+    }
+
+    private static void TryDelete(string directory)
+    {
+        try
+        {
+            if (Directory.Exists(directory))
+            {
+                Directory.Delete(directory, recursive: true);
+            }
+        }
+        catch (IOException)
+        {
+            // Left for the next start, which removes leftovers by their prefix.
+        }
+    }
+}

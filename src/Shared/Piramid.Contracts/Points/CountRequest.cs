@@ -1,0 +1,10 @@
+using System.Text.Json;
+
+namespace Piramid.Contracts.Points;
+
+/// <summary>Body of <c>POST /v1/collections/{name}/count</c>.</summary>
+public sealed class CountRequest
+{
+    /// <summary>Only count points whose metadata match.</summary>
+    public JsonElement Filter { get; set; }
+}

@@ -1,0 +1,72 @@
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Diagnostics.HealthChecks;
+using Microsoft.AspNetCore.Routing;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Hosting;
+using OpenTelemetry;
+using OpenTelemetry.Metrics;
+using OpenTelemetry.Resources;
+using OpenTelemetry.Trace;
+
+namespace Piramid.ServiceDefaults;
+
+/// <summary>
+/// What every Piramid process gets: OpenTelemetry traces and metrics (exported over OTLP only when
+/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), liveness and readiness endpoints, and problem+json errors.
+/// </summary>
+public static class ServiceDefaultsExtensions
+{
+    /// <summary>Health checks carrying this tag gate <c>/health/ready</c>.</summary>
+    public const string ReadyTag = "ready";
+
+    /// <summary>Registers telemetry, health checks and problem details.</summary>
+    public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, string serviceName, params string[] meterAndSourceNames)
+        where TBuilder : IHostApplicationBuilder
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        var otel = builder.Services.AddOpenTelemetry()
+            .ConfigureResource(r => r.AddService(serviceName))
+            .WithMetrics(m =>
+            {
+                m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation();
+                m.AddMeter(meterAndSourceNames);
+            })
+            .WithTracing(t =>
+            {
+                t.AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
+                    .AddHttpClientInstrumentation();
+                t.AddSource(meterAndSourceNames);
+            });
+
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.UseOtlpExporter();
+        }
+
+        builder.Services.AddHealthChecks()
+            .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
+        builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDefaults.Customize);
+        return builder;
+    }
+
+    /// <summary>Maps <c>/health/live</c> (the process runs) and <c>/health/ready</c> (it can serve).</summary>
+    public static IEndpointRouteBuilder MapDefaultEndpoints(this IEndpointRouteBuilder app)
+    {
+        ArgumentNullException.ThrowIfNull(app);
+        app.MapHealthChecks("/health/live", new HealthCheckOptions { Predicate = c => c.Tags.Contains("live") });
+        app.MapHealthChecks("/health/ready", new HealthCheckOptions { Predicate = c => c.Tags.Contains(ReadyTag) });
+        return app;
+    }
+
+    /// <summary>
+    /// Turns unhandled exceptions into a 500 problem without internal detail, and bare status codes
+    /// (404 for an unknown route, 405, ...) into problem+json bodies.
+    /// </summary>
+    public static IApplicationBuilder UseProblemDefaults(this IApplicationBuilder app)
+    {
+        app.UseExceptionHandler();
+        app.UseStatusCodePages();
+        return app;
+    }
+}
