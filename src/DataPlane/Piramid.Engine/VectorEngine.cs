@@ -119,7 +119,7 @@ public sealed partial class VectorEngine : IAsyncDisposable
                 Directory.CreateDirectory(temp);
                 Collection.Create(temp, config, _key, _options, Health, Quotas).Dispose();
                 Directory.Move(temp, final);
-                FileSync.FsyncDirectory(CollectionsDirectory);
+                FileSync.SyncDirectory(CollectionsDirectory);
                 collection = Collection.Open(final, _key, _options, Health, Quotas);
             }
             catch (IOException e)
@@ -149,7 +149,7 @@ public sealed partial class VectorEngine : IAsyncDisposable
             // Renamed first so a crash mid-delete never leaves a half-deleted collection that reopens.
             var doomed = Path.Combine(CollectionsDirectory, DeletedPrefix + Path.GetFileName(collection.Directory));
             Directory.Move(collection.Directory, doomed);
-            FileSync.FsyncDirectory(CollectionsDirectory);
+            FileSync.SyncDirectory(CollectionsDirectory);
             TryDelete(doomed);
         }
     }
