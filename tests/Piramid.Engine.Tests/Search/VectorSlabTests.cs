@@ -1,0 +1,116 @@
+using Piramid.Engine.Search;
+
+namespace Piramid.Engine.Tests.Search;
+
+public sealed class VectorSlabTests
+{
+    [Fact]
+    public void Add_AssignsSequentialSlotsAndStoresCopies()
+    {
+        var slab = new VectorSlab(3);
+        float[] a = [1f, 2f, 3f];
+        float[] b = [3f, 4f, 0f];
+        Assert.Equal(0, slab.Add(a));
+        Assert.Equal(1, slab.Add(b));
+        a[0] = 99f;
+
+        Assert.Equal([1f, 2f, 3f], slab.Get(0).ToArray());
+        Assert.Equal([3f, 4f, 0f], slab.Get(1).ToArray());
+        Assert.Equal(0.2f, slab.InverseNorm(1), 6);
+        Assert.Equal(2, slab.Count);
+        Assert.Equal(2, slab.HighWater);
+        Assert.Equal(3, slab.Dimension);
+    }
+
+    [Fact]
+    public void Remove_ThenAdd_ReusesFreedSlotLastFreedFirst()
+    {
+        var slab = new VectorSlab(2);
+        for (int i = 0; i < 5; i++)
+        {
+            slab.Add([i, i]);
+        }
+
+        slab.Remove(1);
+        slab.Remove(3);
+        Assert.False(slab.IsLive(1));
+        Assert.False(slab.IsLive(3));
+        Assert.Equal(3, slab.Count);
+        Assert.Equal(5, slab.HighWater);
+
+        Assert.Equal(3, slab.Add([7f, 7f]));
+        Assert.Equal(1, slab.Add([8f, 8f]));
+        Assert.Equal(5, slab.Add([9f, 9f]));
+        Assert.Equal([7f, 7f], slab.Get(3).ToArray());
+        Assert.Equal([8f, 8f], slab.Get(1).ToArray());
+        Assert.Equal(6, slab.Count);
+        Assert.Equal(6, slab.HighWater);
+    }
+
+    [Fact]
+    public void Add_BeyondCapacity_GrowsAndKeepsEveryVector()
+    {
+        var slab = new VectorSlab(17, initialCapacity: 1);
+        var vectors = SearchTestData.RandomVectors(seed: 11, count: 1000, dimension: 17);
+        foreach (var vector in vectors)
+        {
+            slab.Add(vector);
+        }
+
+        Assert.Equal(1000, slab.Count);
+        Assert.True(slab.Capacity >= 1000);
+        for (int slot = 0; slot < vectors.Length; slot++)
+        {
+            Assert.Equal(vectors[slot], slab.Get(slot).ToArray());
+            Assert.Equal(1f / MathF.Sqrt(vectors[slot].Sum(x => x * x)), slab.InverseNorm(slot), 5);
+        }
+    }
+
+    [Fact]
+    public void ZeroInitialCapacity_GrowsOnFirstAdd()
+    {
+        var slab = new VectorSlab(4, initialCapacity: 0);
+        Assert.Equal(0, slab.Add([1f, 0f, 0f, 0f]));
+        Assert.Equal(1f, slab.InverseNorm(0));
+    }
+
+    [Fact]
+    public void Set_OverwritesVectorAndInverseNorm()
+    {
+        var slab = new VectorSlab(2);
+        int slot = slab.Add([3f, 4f]);
+        slab.Set(slot, [0f, 0f]);
+        Assert.Equal([0f, 0f], slab.Get(slot).ToArray());
+        Assert.Equal(0f, slab.InverseNorm(slot));
+        slab.Set(slot, [0f, 2f]);
+        Assert.Equal(0.5f, slab.InverseNorm(slot));
+        Assert.Equal(1, slab.Count);
+    }
+
+    [Fact]
+    public void DeadOrUnknownSlots_AreRejected()
+    {
+        var slab = new VectorSlab(2);
+        int slot = slab.Add([1f, 1f]);
+        slab.Remove(slot);
+
+        Assert.Throws<ArgumentOutOfRangeException>(() => slab.Remove(slot));
+        Assert.Throws<ArgumentOutOfRangeException>(() => slab.Get(slot).ToArray());
+        Assert.Throws<ArgumentOutOfRangeException>(() => slab.Set(slot, [1f, 1f]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => slab.InverseNorm(slot));
+        Assert.False(slab.IsLive(-1));
+        Assert.False(slab.IsLive(5));
+        Assert.Equal(0, slab.Count);
+    }
+
+    [Fact]
+    public void WrongDimension_IsRejected()
+    {
+        var slab = new VectorSlab(3);
+        Assert.Throws<ArgumentException>(() => slab.Add([1f, 2f]));
+        int slot = slab.Add([1f, 2f, 3f]);
+        Assert.Throws<ArgumentException>(() => slab.Set(slot, [1f, 2f, 3f, 4f]));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new VectorSlab(0));
+        Assert.Throws<ArgumentOutOfRangeException>(() => new VectorSlab(2, -1));
+    }
+}
