@@ -21,7 +21,7 @@ public static class FashionMnist
     // idx3 magic: two zero bytes, type 0x08 (unsigned byte), 3 dimensions.
     private const int Idx3UByteMagic = 0x00000803;
 
-    private static readonly Lock s_installLock = new();
+    private static readonly Lock InstallLock = new();
 
     /// <summary>
     /// The first <paramref name="count"/> images of the training set (60,000) or, with <paramref name="test"/>,
@@ -72,7 +72,7 @@ public static class FashionMnist
         }
 
         // Serialized so parallel test classes do not race two apt-get runs on the dpkg lock.
-        lock (s_installLock)
+        lock (InstallLock)
         {
             if (File.Exists(path))
             {
