@@ -8,11 +8,7 @@ public static class ExactSearch
 {
     // One top-k per thread: steady-state searches allocate only their result array.
     [ThreadStatic]
-<<<<<<< HEAD
-    private static TopK? t_topK;
-=======
     private static TopK? _threadTopK;
->>>>>>> engine-search
 
     /// <summary>
     /// Scans every live slot for which <paramref name="accept"/> is true (null accepts all) and returns up to
@@ -80,13 +76,8 @@ public static class ExactSearch
         where TDistance : struct, IDistance, IScanDistance
     {
         // Taken out of the slot while in use, so an accept delegate that itself searches gets its own.
-<<<<<<< HEAD
-        var topK = t_topK ?? new TopK(k);
-        t_topK = null;
-=======
         var topK = _threadTopK ?? new TopK(k);
         _threadTopK = null;
->>>>>>> engine-search
         topK.Reset(Math.Min(k, slab.Count));
 
         float queryInvNorm = VectorKernels.InverseNorm(query);
@@ -120,11 +111,7 @@ public static class ExactSearch
         }
 
         var results = topK.ToSortedArray();
-<<<<<<< HEAD
-        t_topK = topK;
-=======
         _threadTopK = topK;
->>>>>>> engine-search
         int kept = 0;
         for (int i = 0; i < results.Length; i++)
         {
