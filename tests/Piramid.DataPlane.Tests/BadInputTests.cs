@@ -50,7 +50,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task Upsert_BadInput_Is400WithDetailAndPersistsNothing(string name, string body, string detail)
     {
         var response = await _http.SendRawAsync(HttpMethod.Post, "/v1/collections/docs/points", body);
-        Api.AssertProblem(response, 400, detail);
+        ApiCalls.AssertProblem(response, 400, detail);
         var count = await _http.OkAsync(HttpMethod.Post, "/v1/collections/docs/count", new { });
         Assert.True(count["count"]!.GetValue<long>() == 1, $"{name}: something was persisted");
     }
@@ -59,7 +59,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task Upsert_TooManyPoints_Is400()
     {
         var points = Enumerable.Range(0, 1001).Select(i => new { id = $"p{i}", vector = new[] { 1f, 2f, 3f } }).ToArray();
-        Api.AssertProblem(await _http.SendAsync(HttpMethod.Post, "/v1/collections/docs/points", new { points }), 400, "at most 1000");
+        ApiCalls.AssertProblem(await _http.SendAsync(HttpMethod.Post, "/v1/collections/docs/points", new { points }), 400, "at most 1000");
     }
 
     [Fact]
@@ -67,7 +67,7 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         var body = new StringBuilder("{\"points\":[{\"id\":\"x\",\"vector\":[1,2,3],\"metadata\":{\"pad\":\"");
         body.Append('a', 17 * 1024 * 1024).Append("\"}}]}");
-        Api.AssertProblem(await _http.SendRawAsync(HttpMethod.Post, "/v1/collections/docs/points", body.ToString()), 413);
+        ApiCalls.AssertProblem(await _http.SendRawAsync(HttpMethod.Post, "/v1/collections/docs/points", body.ToString()), 413);
     }
 
     [Theory]
@@ -78,7 +78,7 @@ public sealed class BadInputTests : IAsyncLifetime
     public async Task CreateCollection_BadName_Is400(string name)
     {
         var response = await _http.SendAsync(HttpMethod.Put, $"/v1/collections/{Uri.EscapeDataString(name)}", new { dimension = 3 });
-        Api.AssertProblem(response, 400, "Collection name");
+        ApiCalls.AssertProblem(response, 400, "Collection name");
     }
 
     [Theory]
@@ -91,8 +91,8 @@ public sealed class BadInputTests : IAsyncLifetime
     [InlineData("""{"dimension":3,"schema":{"year":"date"}}""", "schema")]
     public async Task CreateCollection_BadSettings_Is400(string body, string detail)
     {
-        Api.AssertProblem(await _http.SendRawAsync(HttpMethod.Put, "/v1/collections/fresh", body), 400, detail);
-        Api.AssertProblem(await _http.SendAsync(HttpMethod.Get, "/v1/collections/fresh"), 404);
+        ApiCalls.AssertProblem(await _http.SendRawAsync(HttpMethod.Put, "/v1/collections/fresh", body), 400, detail);
+        ApiCalls.AssertProblem(await _http.SendAsync(HttpMethod.Get, "/v1/collections/fresh"), 404);
     }
 
     [Theory]
@@ -107,7 +107,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [InlineData("""{"vector":[1,0,0],"ef":0}""", "ef")]
     public async Task Search_BadInput_Is400(string body, string detail)
     {
-        Api.AssertProblem(await _http.SendRawAsync(HttpMethod.Post, "/v1/collections/docs/search", body), 400, detail);
+        ApiCalls.AssertProblem(await _http.SendRawAsync(HttpMethod.Post, "/v1/collections/docs/search", body), 400, detail);
     }
 
     [Fact]
@@ -119,13 +119,13 @@ public sealed class BadInputTests : IAsyncLifetime
             filter = "{\"$not\":" + filter + "}";
         }
 
-        Api.AssertProblem(await _http.SendRawAsync(HttpMethod.Post, "/v1/collections/docs/count", "{\"filter\":" + filter + "}"), 400, "depth");
+        ApiCalls.AssertProblem(await _http.SendRawAsync(HttpMethod.Post, "/v1/collections/docs/count", "{\"filter\":" + filter + "}"), 400, "depth");
     }
 
     [Fact]
     public async Task Scroll_ForgedCursor_Is400()
     {
-        Api.AssertProblem(await _http.SendRawAsync(HttpMethod.Post, "/v1/collections/docs/scroll", """{"cursor":"%%%"}"""), 400, "cursor");
+        ApiCalls.AssertProblem(await _http.SendRawAsync(HttpMethod.Post, "/v1/collections/docs/scroll", """{"cursor":"%%%"}"""), 400, "cursor");
     }
 
     [Fact]
@@ -139,9 +139,9 @@ public sealed class BadInputTests : IAsyncLifetime
     [Fact]
     public async Task UnknownCollectionAndPoint_Are404Problems()
     {
-        Api.AssertProblem(await _http.SendAsync(HttpMethod.Post, "/v1/collections/nope/search", new { vector = new[] { 1, 0, 0 } }), 404, "nope");
-        Api.AssertProblem(await _http.SendAsync(HttpMethod.Get, "/v1/collections/docs/points/ghost"), 404, "ghost");
-        Api.AssertProblem(await _http.SendAsync(HttpMethod.Get, "/v1/no/such/route"), 404);
+        ApiCalls.AssertProblem(await _http.SendAsync(HttpMethod.Post, "/v1/collections/nope/search", new { vector = new[] { 1, 0, 0 } }), 404, "nope");
+        ApiCalls.AssertProblem(await _http.SendAsync(HttpMethod.Get, "/v1/collections/docs/points/ghost"), 404, "ghost");
+        ApiCalls.AssertProblem(await _http.SendAsync(HttpMethod.Get, "/v1/no/such/route"), 404);
     }
 
     private static string Nested(int depth)

@@ -45,7 +45,7 @@ public sealed class DiskFullTests
             // Read-only: further writes are refused at once, reads still work.
             var refused = await http.SendAsync(HttpMethod.Post, "/v1/collections/fill/points",
                 new { points = new[] { new { id = "late", vector = new float[64] } } });
-            Api.AssertProblem(refused, 507, "read-only");
+            ApiCalls.AssertProblem(refused, 507, "read-only");
             var count = await http.OkAsync(HttpMethod.Post, "/v1/collections/fill/count", new { });
             Assert.True(count["count"]!.GetValue<long>() >= acknowledged.Count);
 

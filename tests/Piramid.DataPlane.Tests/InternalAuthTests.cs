@@ -65,10 +65,10 @@ public sealed class InternalAuthTests : IAsyncLifetime
     public async Task ReadOnlyRole_CannotWriteOrManage()
     {
         using var reader = _engine.CreateClient(Roles.ReadOnly);
-        Api.AssertProblem(await reader.SendAsync(HttpMethod.Post, "/v1/collections/docs/points",
+        ApiCalls.AssertProblem(await reader.SendAsync(HttpMethod.Post, "/v1/collections/docs/points",
             new { points = new[] { new { id = "a", vector = new[] { 1f, 2f } } } }), 403);
-        Api.AssertProblem(await reader.SendAsync(HttpMethod.Put, "/v1/collections/new", new { dimension = 2 }), 403);
-        Api.AssertProblem(await reader.SendAsync(HttpMethod.Delete, "/v1/collections/docs"), 403);
+        ApiCalls.AssertProblem(await reader.SendAsync(HttpMethod.Put, "/v1/collections/new", new { dimension = 2 }), 403);
+        ApiCalls.AssertProblem(await reader.SendAsync(HttpMethod.Delete, "/v1/collections/docs"), 403);
         Assert.Equal(200, (int)(await reader.SendAsync(HttpMethod.Post, "/v1/collections/docs/search", new { vector = new[] { 1f, 2f } })).Status);
     }
 
@@ -76,7 +76,7 @@ public sealed class InternalAuthTests : IAsyncLifetime
     public async Task ReadWriteRole_CannotManageCollections()
     {
         using var writer = _engine.CreateClient(Roles.ReadWrite);
-        Api.AssertProblem(await writer.SendAsync(HttpMethod.Delete, "/v1/collections/docs"), 403);
+        ApiCalls.AssertProblem(await writer.SendAsync(HttpMethod.Delete, "/v1/collections/docs"), 403);
         await writer.OkAsync(HttpMethod.Post, "/v1/collections/docs/points", new { points = new[] { new { id = "a", vector = new[] { 1f, 2f } } } });
     }
 
@@ -84,7 +84,7 @@ public sealed class InternalAuthTests : IAsyncLifetime
     public async Task ScopedKey_SeesOnlyItsCollections()
     {
         using var scoped = _engine.CreateClient(Roles.ReadWrite, collections: ["docs"]);
-        Api.AssertProblem(await scoped.SendAsync(HttpMethod.Post, "/v1/collections/other/search", new { vector = new[] { 1f, 2f } }), 403);
+        ApiCalls.AssertProblem(await scoped.SendAsync(HttpMethod.Post, "/v1/collections/other/search", new { vector = new[] { 1f, 2f } }), 403);
         var list = await scoped.OkAsync(HttpMethod.Get, "/v1/collections");
         Assert.Equal(["docs"], list["collections"]!.AsArray().Select(c => c!["name"]!.GetValue<string>()));
     }

@@ -30,7 +30,7 @@ public sealed class PointsApiTests : IAsyncLifetime
         Assert.Equal("dot", body!["metric"]!.GetValue<string>());
         Assert.Equal("hnsw", body["index"]!["type"]!.GetValue<string>());
         Assert.Equal(200, (int)(await _http.SendAsync(HttpMethod.Put, "/v1/collections/movies", new { dimension = 3, metric = "dot" })).Status);
-        Api.AssertProblem(await _http.SendAsync(HttpMethod.Put, "/v1/collections/movies", new { dimension = 4 }), 409, "already exists");
+        ApiCalls.AssertProblem(await _http.SendAsync(HttpMethod.Put, "/v1/collections/movies", new { dimension = 4 }), 409, "already exists");
     }
 
     [Fact]
@@ -115,7 +115,7 @@ public sealed class PointsApiTests : IAsyncLifetime
         var before = Directory.GetDirectories(Path.Combine(_host.DataDirectory, "collections")).Length;
         Assert.Equal(204, (int)(await _http.SendAsync(HttpMethod.Delete, "/v1/collections/temp")).Status);
         Assert.Equal(before - 1, Directory.GetDirectories(Path.Combine(_host.DataDirectory, "collections")).Length);
-        Api.AssertProblem(await _http.SendAsync(HttpMethod.Get, "/v1/collections/temp"), 404);
+        ApiCalls.AssertProblem(await _http.SendAsync(HttpMethod.Get, "/v1/collections/temp"), 404);
     }
 
     private async Task<long> Count(object filter) =>

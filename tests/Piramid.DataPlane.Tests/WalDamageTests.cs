@@ -69,7 +69,7 @@ public sealed class WalDamageTests
         var engine = await host.StartAsync();
         using var http = engine.CreateClient();
         var response = await http.SendAsync(HttpMethod.Post, "/v1/collections/damaged/search", new { vector = new[] { 1f, 2f } });
-        Api.AssertProblem(response, 503, "damaged");
+        ApiCalls.AssertProblem(response, 503, "damaged");
         Assert.Equal("https://piramid.dev/problems/collection-unavailable", response.Body!["type"]!.GetValue<string>());
         var list = await http.OkAsync(HttpMethod.Get, "/v1/collections");
         var damaged = list["collections"]!.AsArray().Single(c => c!["name"]!.GetValue<string>() == "damaged");

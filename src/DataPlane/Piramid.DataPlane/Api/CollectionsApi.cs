@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Piramid.Contracts.Collections;
 using Piramid.Contracts.Identity;
 using Piramid.Engine;
@@ -18,7 +19,7 @@ public static class CollectionsApi
         return app;
     }
 
-    private static IResult List(HttpContext context, VectorEngine engine)
+    private static Ok<CollectionList> List(HttpContext context, VectorEngine engine)
     {
         ApiSupport.Authorize(context, null, Roles.Admin, Roles.ReadWrite, Roles.ReadOnly);
         var identity = (InternalIdentity)context.Items[Security.InternalAuthMiddleware.ItemKey]!;
@@ -35,13 +36,13 @@ public static class CollectionsApi
         return created ? TypedResults.Created($"/v1/collections/{name}", info) : TypedResults.Ok(info);
     }
 
-    private static IResult Describe(string name, HttpContext context, VectorEngine engine)
+    private static Ok<CollectionInfo> Describe(string name, HttpContext context, VectorEngine engine)
     {
         ApiSupport.Authorize(context, name, Roles.Admin, Roles.ReadWrite, Roles.ReadOnly);
         return TypedResults.Ok(engine.Get(name).Describe());
     }
 
-    private static IResult Delete(string name, HttpContext context, VectorEngine engine)
+    private static NoContent Delete(string name, HttpContext context, VectorEngine engine)
     {
         ApiSupport.Authorize(context, name, Roles.Admin);
         engine.Delete(name);

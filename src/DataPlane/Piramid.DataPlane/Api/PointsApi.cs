@@ -1,3 +1,4 @@
+using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Piramid.Contracts.Identity;
 using Piramid.Contracts.Points;
@@ -37,7 +38,7 @@ public static class PointsApi
         return TypedResults.Ok(result);
     }
 
-    private static IResult GetOne(string name, string id, [FromQuery(Name = "include_vector")] bool? includeVector, [FromQuery(Name = "include_metadata")] bool? includeMetadata, HttpContext context, VectorEngine engine)
+    private static Ok<PointOutput> GetOne(string name, string id, [FromQuery(Name = "include_vector")] bool? includeVector, [FromQuery(Name = "include_metadata")] bool? includeMetadata, HttpContext context, VectorEngine engine)
     {
         ApiSupport.Authorize(context, name, Readers);
         return TypedResults.Ok(engine.Get(name).Get(id, includeVector ?? false, includeMetadata ?? true));

@@ -1,4 +1,4 @@
-using Microsoft.Extensions.Options;
+using Piramid.DataPlane.Security;
 using Piramid.Engine;
 using Piramid.Engine.Crypto;
 using Piramid.Engine.Storage;

@@ -7,7 +7,7 @@ using System.Text.Json.Nodes;
 namespace Piramid.DataPlane.Tests.Support;
 
 /// <summary>Small JSON helpers over HttpClient for the engine's API.</summary>
-public static class Api
+public static class ApiCalls
 {
     /// <summary>snake_case like the API.</summary>
     public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
