@@ -1,0 +1,163 @@
+using Piramid.Engine.Audit;
+using Piramid.Engine.Crypto;
+using Piramid.Engine.Tests.Storage;
+
+namespace Piramid.Engine.Tests.Audit;
+
+public sealed class AuditLogTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly DataKey _key = DataKey.Generate();
+    private readonly ManualTimeProvider _time = new();
+    private long _appended;
+
+    public void Dispose()
+    {
+        _key.Dispose();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public void Append_AcrossReopens_ContinuesSequenceAndVerifies()
+    {
+        WriteEntries(4);
+        WriteEntries(4);
+        using var log = AuditLog.Open(_temp.Path, _key, _time);
+        var entries = log.Read().ToList();
+
+        Assert.Equal(Enumerable.Range(1, 8).Select(i => (long)i), entries.Select(e => e.Sequence));
+        Assert.Equal(new AuditEntry(3, entries[2].Time, "user-3", "points.upsert", "docs", "ok", null), entries[2]);
+        Assert.Equal(2, Directory.GetFiles(_temp.Path).Length); // one segment per open that appended
+        Assert.Equal(new AuditVerification(true, 8, null, null), AuditVerifier.Verify(_temp.Path, _key));
+    }
+
+    [Fact]
+    public void Read_TimeRange_ReturnsOnlyEntriesInside()
+    {
+        using var log = AuditLog.Open(_temp.Path, _key, _time);
+        var start = _time.GetUtcNow();
+        for (var i = 0; i < 5; i++)
+        {
+            log.Append("u", "op", null, "ok", $"req-{i}");
+            _time.Advance(TimeSpan.FromMinutes(1));
+        }
+
+        var inside = log.Read(start.AddMinutes(1), start.AddMinutes(3)).Select(e => e.RequestId);
+        Assert.Equal(["req-1", "req-2", "req-3"], inside);
+    }
+
+    [Fact]
+    public void Verify_EditedEntry_ReportsItsSequence()
+    {
+        var segment = WriteEntries(8);
+        var payloads = AuditSegments.ReadPayloads(segment, _key);
+        var original = AuditEntryCodec.TryDecode(payloads[4])!;
+        var edited = original.Entry with { Outcome = "denied" };
+        payloads[4] = AuditEntryCodec.Encode(edited, original.PreviousHash, original.Hash); // keeps the old hash
+        AuditSegments.Rewrite(segment, _key, payloads);
+
+        var result = AuditVerifier.Verify(_temp.Path, _key);
+        Assert.False(result.IsValid);
+        Assert.Equal(5, result.FirstBadSequence);
+        Assert.Equal(4, result.EntriesChecked);
+        Assert.Contains("does not match its hash", result.Problem);
+    }
+
+    [Fact]
+    public void Verify_EditedEntryWithRecomputedHash_ReportsTheBrokenLinkAfterIt()
+    {
+        var segment = WriteEntries(8);
+        var payloads = AuditSegments.ReadPayloads(segment, _key);
+        var original = AuditEntryCodec.TryDecode(payloads[4])!;
+        payloads[4] = AuditEntryCodec.Encode(original.Entry with { Principal = "someone-else" }, original.PreviousHash);
+        AuditSegments.Rewrite(segment, _key, payloads);
+
+        var result = AuditVerifier.Verify(_temp.Path, _key);
+        Assert.Equal(6, result.FirstBadSequence); // entry 5 is self-consistent; entry 6 no longer links to it
+        Assert.Contains("does not link to the previous entry's hash", result.Problem);
+    }
+
+    [Fact]
+    public void Verify_InsertedEntry_ReportsThePositionAfterTheLastGoodEntry()
+    {
+        var segment = WriteEntries(8);
+        var payloads = AuditSegments.ReadPayloads(segment, _key);
+        payloads.Insert(5, payloads[2]); // a replayed copy of entry 3 placed after entry 5
+        AuditSegments.Rewrite(segment, _key, payloads);
+
+        var result = AuditVerifier.Verify(_temp.Path, _key);
+        Assert.Equal(6, result.FirstBadSequence);
+        Assert.Contains("found entry 3", result.Problem);
+    }
+
+    [Fact]
+    public void Verify_ForgedEntryWithValidChain_IsCaughtAtTheEntryItDisplaces()
+    {
+        var segment = WriteEntries(8);
+        var payloads = AuditSegments.ReadPayloads(segment, _key);
+        var fifth = AuditEntryCodec.TryDecode(payloads[4])!;
+        var forged = new AuditEntry(6, fifth.Entry.Time, "attacker", "collections.delete", "docs", "ok", null);
+        payloads.Insert(5, AuditEntryCodec.Encode(forged, fifth.Hash)); // links correctly to entry 5
+        AuditSegments.Rewrite(segment, _key, payloads);
+
+        var result = AuditVerifier.Verify(_temp.Path, _key);
+        Assert.Equal(7, result.FirstBadSequence); // the real entry 6 now sits where 7 belongs
+        Assert.Equal(6, result.EntriesChecked);
+    }
+
+    [Fact]
+    public void Verify_RemovedEntry_ReportsTheMissingSequence()
+    {
+        var segment = WriteEntries(8);
+        var payloads = AuditSegments.ReadPayloads(segment, _key);
+        payloads.RemoveAt(5); // entry 6
+        AuditSegments.Rewrite(segment, _key, payloads);
+
+        var result = AuditVerifier.Verify(_temp.Path, _key);
+        Assert.Equal(6, result.FirstBadSequence);
+        Assert.Contains("entry 6 is missing", result.Problem);
+    }
+
+    [Fact]
+    public void Verify_RemovedSegment_ReportsTheMissingSequence()
+    {
+        WriteEntries(3);
+        var second = WriteEntries(3);
+        WriteEntries(3);
+        File.Delete(second);
+
+        var result = AuditVerifier.Verify(_temp.Path, _key);
+        Assert.Equal(4, result.FirstBadSequence);
+        Assert.Equal(3, result.EntriesChecked);
+    }
+
+    [Fact]
+    public void Verify_WrongKey_IsInvalid()
+    {
+        WriteEntries(2);
+        using var other = DataKey.Generate();
+
+        var result = AuditVerifier.Verify(_temp.Path, other);
+        Assert.Equal(1, result.FirstBadSequence);
+        Assert.Contains("does not decrypt with this data key", result.Problem);
+    }
+
+    // Appends count entries in a fresh open; returns that open's segment file.
+    private string WriteEntries(int count)
+    {
+        var before = Directory.GetFiles(_temp.Path).ToHashSet();
+        using (var log = AuditLog.Open(_temp.Path, _key, _time))
+        {
+            for (var i = 0; i < count; i++)
+            {
+                _appended++;
+                var entry = log.Append($"user-{_appended}", "points.upsert", "docs", "ok", null);
+                Assert.Equal(_appended, entry.Sequence);
+            }
+
+            log.Flush();
+        }
+
+        return Directory.GetFiles(_temp.Path).Single(f => !before.Contains(f));
+    }
+}

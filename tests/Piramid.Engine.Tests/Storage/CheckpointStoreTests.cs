@@ -1,0 +1,87 @@
+using Piramid.Engine.Crypto;
+using Piramid.Engine.Storage;
+
+namespace Piramid.Engine.Tests.Storage;
+
+public sealed class CheckpointStoreTests : IDisposable
+{
+    private readonly TempDirectory _temp = new();
+    private readonly DataKey _key = DataKey.Generate();
+
+    public void Dispose()
+    {
+        _key.Dispose();
+        _temp.Dispose();
+    }
+
+    [Fact]
+    public void Write_ThenLoadNewest_ReturnsChunksInOrder()
+    {
+        var random = new Random(42);
+        var chunks = Enumerable.Range(0, 5).Select(i => { var c = new byte[100 * i]; random.NextBytes(c); return c; }).ToList();
+        var size = CheckpointStore.Write(_temp.Path, _key, 17, chunks.Select(c => (ReadOnlyMemory<byte>)c));
+
+        var loaded = CheckpointStore.LoadNewest(_temp.Path, _key);
+        Assert.NotNull(loaded);
+        Assert.Equal(17, loaded.Lsn);
+        Assert.Equal(chunks, loaded.Chunks);
+        Assert.Equal(size, new FileInfo(loaded.Path).Length);
+    }
+
+    [Fact]
+    public void LoadNewest_NoCheckpoint_ReturnsNull() => Assert.Null(CheckpointStore.LoadNewest(_temp.Path, _key));
+
+    [Fact]
+    public void LoadNewest_NewestCorrupted_FallsBackToOlder()
+    {
+        CheckpointStore.Write(_temp.Path, _key, 10, [new byte[] { 1 }]);
+        CheckpointStore.Write(_temp.Path, _key, 20, [new byte[] { 2 }]);
+        var newest = _temp.Combine("checkpoint-00000000000000000020.ckpt");
+        var bytes = File.ReadAllBytes(newest);
+        bytes[40] ^= 1;
+        File.WriteAllBytes(newest, bytes);
+
+        var loaded = CheckpointStore.LoadNewest(_temp.Path, _key);
+        Assert.Equal(10, loaded?.Lsn);
+        Assert.Equal([1], loaded!.Chunks.Single());
+    }
+
+    [Fact]
+    public void LoadNewest_NewestMissingEndRecord_FallsBackToOlder()
+    {
+        CheckpointStore.Write(_temp.Path, _key, 10, [new byte[] { 1 }]);
+        CheckpointStore.Write(_temp.Path, _key, 20, [new byte[] { 2 }, new byte[] { 3 }]);
+        var newest = _temp.Combine("checkpoint-00000000000000000020.ckpt");
+        using (var stream = new FileStream(newest, FileMode.Open))
+        {
+            stream.SetLength(stream.Length - (8 + 40)); // drop the end record exactly
+        }
+
+        Assert.Equal(10, CheckpointStore.LoadNewest(_temp.Path, _key)?.Lsn);
+    }
+
+    [Fact]
+    public void LoadNewest_LeftoverTempFile_IsIgnoredAndDeleted()
+    {
+        CheckpointStore.Write(_temp.Path, _key, 10, [new byte[] { 1 }]);
+        var temp = _temp.Combine("checkpoint-00000000000000000030.ckpt.tmp");
+        File.WriteAllBytes(temp, new byte[100]);
+
+        Assert.Equal(10, CheckpointStore.LoadNewest(_temp.Path, _key)?.Lsn);
+        Assert.False(File.Exists(temp));
+    }
+
+    [Fact]
+    public void RemoveAllButNewest_KeepsTheNewestTwo()
+    {
+        foreach (var lsn in new long[] { 5, 10, 15, 20 })
+        {
+            CheckpointStore.Write(_temp.Path, _key, lsn, [new byte[] { 1 }]);
+        }
+
+        CheckpointStore.RemoveAllButNewest(_temp.Path);
+        Assert.Equal(
+            ["checkpoint-00000000000000000015.ckpt", "checkpoint-00000000000000000020.ckpt"],
+            Directory.GetFiles(_temp.Path).Select(Path.GetFileName).Order(StringComparer.Ordinal));
+    }
+}
