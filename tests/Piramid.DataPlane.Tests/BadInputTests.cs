@@ -67,8 +67,18 @@ public sealed class BadInputTests : IAsyncLifetime
     {
         var body = new StringBuilder("{\"points\":[{\"id\":\"x\",\"vector\":[1,2,3],\"metadata\":{\"pad\":\"");
         body.Append('a', 17 * 1024 * 1024).Append("\"}}]}");
-        ApiCalls.AssertProblem(await _http.SendRawAsync(HttpMethod.Post, "/v1/collections/docs/points", body.ToString()), 413);
+        // With Expect: 100-continue the engine refuses on the declared length, before any byte of the body is sent.
+        using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/collections/docs/points")
+        {
+            Content = new StringContent(body.ToString(), Encoding.UTF8, "application/json"),
+        };
+        request.Headers.ExpectContinue = true;
+        using var response = await _http.SendAsync(request);
+        Assert.Equal(413, (int)response.StatusCode);
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains("payload-too-large", await response.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
+
 
     [Theory]
     [InlineData("UPPER")]

@@ -16,7 +16,7 @@ public sealed class DiskFullTests
     public async Task DiskFull_Writes507AndReadOnly_ThenRecoversWithEveryAcknowledgedWrite()
     {
         using var mount = new TempDirectory("piramid-tmpfs");
-        Run("mount", "-t", "tmpfs", "-o", "size=4m", "tmpfs", mount.Path);
+        Run("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", mount.Path);
         try
         {
             await using var host = new EngineTestHost(Path.Combine(mount.Path, "data"));
@@ -28,7 +28,7 @@ public sealed class DiskFullTests
             var acknowledged = new List<string>();
             HttpStatusCode status = HttpStatusCode.OK;
             string raw = string.Empty;
-            for (var batch = 0; batch < 200 && status == HttpStatusCode.OK; batch++)
+            for (var batch = 0; batch < 2000 && status == HttpStatusCode.OK; batch++)
             {
                 var points = Enumerable.Range(0, 50).Select(i => new { id = $"b{batch}-{i}", vector = Enumerable.Repeat((float)i, 64).ToArray() }).ToArray();
                 (status, _, raw, _) = await http.SendAsync(HttpMethod.Post, "/v1/collections/fill/points", new { points });

@@ -108,7 +108,7 @@ public sealed class InternalAuthTests : IAsyncLifetime
         var node = System.Text.Json.Nodes.JsonNode.Parse(body)!.AsObject();
         node.Remove("instance");
         node.Remove("request_id");
-        node.Remove("traceId");
+        node.Remove("trace_id");
         return node.ToJsonString();
     }
 }

@@ -24,6 +24,19 @@ public static class ProblemDefaults
         _ => ProblemTypes.Internal,
     };
 
+    /// <summary>A detail for bodies produced by the framework (an unknown route, a wrong method).</summary>
+    public static string DefaultDetail(int status) => status switch
+    {
+        StatusCodes.Status404NotFound => "No such resource or route; check the method and path against the API reference.",
+        StatusCodes.Status405MethodNotAllowed => "This path does not accept this HTTP method.",
+        StatusCodes.Status400BadRequest => "The request is malformed.",
+        StatusCodes.Status401Unauthorized => "The request carries no valid credential.",
+        StatusCodes.Status403Forbidden => "The caller may not do this.",
+        StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
+        StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
+        _ => "The request could not be completed. Quote the request id when you report it.",
+    };
+
     internal static void Customize(Microsoft.AspNetCore.Http.ProblemDetailsContext context)
     {
         var problem = context.ProblemDetails;
@@ -39,6 +52,7 @@ public static class ProblemDefaults
             problem.Detail = "An unexpected error occurred. Quote the request id when you report it.";
         }
 
+        problem.Detail ??= DefaultDetail(status);
         problem.Instance ??= context.HttpContext.Request.Path;
         var requestId = context.HttpContext.Response.Headers[HeaderNames.RequestId].ToString();
         if (string.IsNullOrEmpty(requestId))
