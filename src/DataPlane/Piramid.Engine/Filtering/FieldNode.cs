@@ -2,125 +2,41 @@ using System.Text.Json;
 
 namespace Piramid.Engine.Filtering;
 
-/// <summary>Comparison operators of the filter language.</summary>
-internal enum FilterOperator
+/// <summary>All conditions on one field path, AND-ed; the path is resolved once per evaluation.</summary>
+internal sealed class FieldNode : FilterNode
 {
-    Eq,
-    Ne,
-    Gt,
-    Gte,
-    Lt,
-    Lte,
-    In,
-    Nin,
-    Exists,
-}
+    private readonly FieldPath _path;
+    private readonly FieldCondition[] _conditions;
+    private readonly bool _matchesMissing;
 
-/// <summary>
-/// One condition on one field, reached by a pre-split dotted path. An array field matches when any
-/// element does (Mongo semantics); <c>$ne</c> and <c>$nin</c> match when no element is equal.
-/// </summary>
-internal sealed class FieldNode(string[] path, FilterOperator op, FilterValue[] operands, bool exists) : FilterNode
-{
-    public override bool Evaluate(JsonElement metadata)
+    public FieldNode(FieldPath path, FieldCondition[] conditions)
     {
-        var found = Resolve(metadata, out var value);
-        return op switch
+        _path = path;
+        _conditions = conditions;
+
+        // Decided at compile time: a missing field matches only if every condition accepts absence.
+        _matchesMissing = true;
+        foreach (var condition in conditions)
         {
-            FilterOperator.Exists => found == exists,
-            FilterOperator.Ne => !found || !AnyEqual(value),
-            FilterOperator.Nin => !found || !AnyEqual(value),
-            _ => found && Positive(value),
-        };
+            _matchesMissing &= condition.MatchesMissing;
+        }
     }
 
-    private bool Resolve(JsonElement metadata, out JsonElement value)
+    public override bool Matches(JsonElement metadata)
     {
-        value = metadata;
-        foreach (var segment in path)
+        if (!_path.TryResolve(metadata, out var value))
         {
-            if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty(segment, out value))
+            return _matchesMissing;
+        }
+
+        foreach (var condition in _conditions)
+        {
+            if (!condition.Matches(value))
             {
                 return false;
             }
         }
 
         return true;
-    }
-
-    private bool Positive(JsonElement value)
-    {
-        if (value.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var item in value.EnumerateArray())
-            {
-                if (PositiveScalar(item))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        return PositiveScalar(value);
-    }
-
-    private bool PositiveScalar(JsonElement value)
-    {
-        switch (op)
-        {
-            case FilterOperator.Eq:
-            case FilterOperator.In:
-                foreach (var operand in operands)
-                {
-                    if (operand.EqualsElement(value))
-                    {
-                        return true;
-                    }
-                }
-
-                return false;
-            default:
-                var cmp = operands[0].CompareElement(value);
-                return cmp is int c && op switch
-                {
-                    FilterOperator.Gt => c > 0,
-                    FilterOperator.Gte => c >= 0,
-                    FilterOperator.Lt => c < 0,
-                    _ => c <= 0,
-                };
-        }
-    }
-
-    private bool AnyEqual(JsonElement value)
-    {
-        if (value.ValueKind == JsonValueKind.Array)
-        {
-            foreach (var item in value.EnumerateArray())
-            {
-                if (EqualsAnyOperand(item))
-                {
-                    return true;
-                }
-            }
-
-            return false;
-        }
-
-        return EqualsAnyOperand(value);
-    }
-
-    private bool EqualsAnyOperand(JsonElement value)
-    {
-        foreach (var operand in operands)
-        {
-            if (operand.EqualsElement(value))
-            {
-                return true;
-            }
-        }
-
-        return false;
     }
 }

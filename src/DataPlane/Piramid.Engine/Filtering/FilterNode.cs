@@ -2,20 +2,37 @@ using System.Text.Json;
 
 namespace Piramid.Engine.Filtering;
 
-/// <summary>A compiled filter node. Evaluation allocates nothing but string comparisons for ranges.</summary>
+/// <summary>One node of a compiled filter; evaluation must not allocate.</summary>
 internal abstract class FilterNode
 {
-    public abstract bool Evaluate(JsonElement metadata);
+    /// <summary>Evaluates the node against the metadata root.</summary>
+    public abstract bool Matches(JsonElement metadata);
 }
 
-/// <summary>All children match.</summary>
+/// <summary>A node with a fixed answer: {} matches everything, and a negated {} matches nothing.</summary>
+internal sealed class ConstantNode : FilterNode
+{
+    public static readonly ConstantNode True = new(true);
+    public static readonly ConstantNode False = new(false);
+
+    private readonly bool _value;
+
+    private ConstantNode(bool value)
+    {
+        _value = value;
+    }
+
+    public override bool Matches(JsonElement metadata) => _value;
+}
+
+/// <summary>All children match ($and, and several keys in one filter object).</summary>
 internal sealed class AndNode(FilterNode[] children) : FilterNode
 {
-    public override bool Evaluate(JsonElement metadata)
+    public override bool Matches(JsonElement metadata)
     {
         foreach (var child in children)
         {
-            if (!child.Evaluate(metadata))
+            if (!child.Matches(metadata))
             {
                 return false;
             }
@@ -25,14 +42,14 @@ internal sealed class AndNode(FilterNode[] children) : FilterNode
     }
 }
 
-/// <summary>Any child matches.</summary>
+/// <summary>At least one child matches ($or).</summary>
 internal sealed class OrNode(FilterNode[] children) : FilterNode
 {
-    public override bool Evaluate(JsonElement metadata)
+    public override bool Matches(JsonElement metadata)
     {
         foreach (var child in children)
         {
-            if (child.Evaluate(metadata))
+            if (child.Matches(metadata))
             {
                 return true;
             }
@@ -42,8 +59,8 @@ internal sealed class OrNode(FilterNode[] children) : FilterNode
     }
 }
 
-/// <summary>The child does not match.</summary>
+/// <summary>The child does not match ($not).</summary>
 internal sealed class NotNode(FilterNode child) : FilterNode
 {
-    public override bool Evaluate(JsonElement metadata) => !child.Evaluate(metadata);
+    public override bool Matches(JsonElement metadata) => !child.Matches(metadata);
 }

@@ -1,20 +1,20 @@
 namespace Piramid.Engine.Metadata;
 
-/// <summary>Types a metadata schema may declare.</summary>
+/// <summary>The declared type of a metadata field in a collection's schema.</summary>
 public enum MetadataFieldType
 {
-    /// <summary>An exact-match string (or array of strings).</summary>
+    /// <summary>A string or an array of strings matched exactly ("keyword").</summary>
     Keyword,
 
-    /// <summary>Free text (string or array of strings).</summary>
+    /// <summary>A string or an array of strings of free text ("text").</summary>
     Text,
 
-    /// <summary>A number without a fractional part.</summary>
+    /// <summary>A number with no fractional part ("integer").</summary>
     Integer,
 
-    /// <summary>Any finite number.</summary>
+    /// <summary>Any finite number ("float").</summary>
     Float,
 
-    /// <summary>true or false.</summary>
+    /// <summary>true or false ("boolean").</summary>
     Boolean,
 }

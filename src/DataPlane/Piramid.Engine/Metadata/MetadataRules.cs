@@ -1,28 +1,26 @@
 using System.Buffers;
+using System.Globalization;
 using System.Text.Encodings.Web;
 using System.Text.Json;
-using System.Text.Json.Nodes;
 using Piramid.Contracts;
 
 namespace Piramid.Engine.Metadata;
 
-/// <summary>
-/// Validates point metadata and gives its canonical form: compact UTF-8 JSON, key order kept,
-/// non-ASCII kept as UTF-8 (not \u escapes, which would inflate the stored size).
-/// </summary>
+/// <summary>Validation, canonical serialization and merge patching of point metadata.</summary>
 public static class MetadataRules
 {
-    private static readonly JsonWriterOptions WriterOptions = new()
+    // Relaxed escaping keeps non-ASCII text as raw UTF-8: smaller, and the stored bytes are never embedded in HTML.
+    internal static readonly JsonWriterOptions WriterOptions = new()
     {
         Encoder = JavaScriptEncoder.UnsafeRelaxedJsonEscaping,
         Indented = false,
-        SkipValidation = false,
     };
 
     /// <summary>
-    /// Validates <paramref name="metadata"/> (an object; null or absent means none) and returns its canonical bytes.
-    /// Depth counts containers: an object holding only scalars has depth 1.
+    /// Validates <paramref name="metadata"/> and returns its compact canonical UTF-8 serialization (key order kept),
+    /// or null when it is JSON null or undefined (no metadata). Depth counts containers: {"a":1} has depth 1.
     /// </summary>
+    /// <exception cref="MetadataException">Not an object, too deep, too large, an empty or duplicate key, or a number that is not a finite double.</exception>
     public static byte[]? Normalize(JsonElement metadata, int maxBytes = Limits.MaxMetadataBytes, int maxDepth = Limits.MaxMetadataDepth)
     {
         if (metadata.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
@@ -32,108 +30,218 @@ public static class MetadataRules
 
         if (metadata.ValueKind != JsonValueKind.Object)
         {
-            throw new MetadataException("metadata must be a JSON object.");
+            throw new MetadataException($"metadata: expected a JSON object, got {metadata.ValueKind.ToString().ToLowerInvariant()}");
         }
 
-        Check(metadata, "metadata", 1, maxDepth);
         var buffer = new ArrayBufferWriter<byte>(256);
         using (var writer = new Utf8JsonWriter(buffer, WriterOptions))
         {
-            metadata.WriteTo(writer);
+            try
+            {
+                new Normalizer(writer, maxBytes, maxDepth).Write(metadata, "metadata", 0);
+            }
+            catch (InvalidOperationException ex)
+            {
+                // A key with an unpaired surrogate escape cannot be decoded; values report their own path.
+                throw new MetadataException("metadata: a key is not valid UTF-16 (unpaired surrogate escape)", ex);
+            }
         }
 
-        return buffer.WrittenCount <= maxBytes
-            ? buffer.WrittenSpan.ToArray()
-            : throw new MetadataException($"metadata is {buffer.WrittenCount} bytes serialized; the limit is {maxBytes}.");
+        if (buffer.WrittenCount > maxBytes)
+        {
+            throw new MetadataException($"metadata: serialized size {buffer.WrittenCount} bytes exceeds the limit of {maxBytes} bytes");
+        }
+
+        return buffer.WrittenSpan.ToArray();
     }
 
-    /// <summary>RFC 7386 merge patch of <paramref name="patch"/> into <paramref name="existing"/>, then normalized.</summary>
+    /// <summary>
+    /// Applies <paramref name="patch"/> to <paramref name="existing"/> as an RFC 7386 JSON merge patch and normalizes the
+    /// result. A null member deletes the key; a JSON null patch clears all metadata (returns null) as in the RFC;
+    /// an undefined patch leaves <paramref name="existing"/> unchanged.
+    /// </summary>
+    /// <exception cref="MetadataException">The patch is not an object or the merged metadata breaks a rule of <see cref="Normalize"/>.</exception>
     public static byte[]? Merge(byte[]? existing, JsonElement patch, int maxBytes = Limits.MaxMetadataBytes, int maxDepth = Limits.MaxMetadataDepth)
     {
-        if (patch.ValueKind != JsonValueKind.Object)
+        switch (patch.ValueKind)
         {
-            throw new MetadataException("metadata patch must be a JSON object.");
+            case JsonValueKind.Undefined:
+                return existing;
+            case JsonValueKind.Null:
+                return null;
+            case JsonValueKind.Object:
+                break;
+            default:
+                throw new MetadataException($"metadata: a merge patch must be a JSON object, got {patch.ValueKind.ToString().ToLowerInvariant()}");
         }
 
-        Check(patch, "metadata", 1, maxDepth);
-        var target = existing is null ? new JsonObject() : JsonNode.Parse(existing)!.AsObject();
-        Apply(target, patch);
-        if (target.Count == 0)
+        using var target = existing is null ? null : JsonDocument.Parse(existing);
+        var merged = new ArrayBufferWriter<byte>(256);
+        using (var writer = new Utf8JsonWriter(merged, WriterOptions))
         {
-            return null;
+            MergeObject(writer, target?.RootElement ?? default, patch, "metadata");
         }
 
-        using var doc = JsonDocument.Parse(target.ToJsonString());
-        return Normalize(doc.RootElement, maxBytes, maxDepth);
+        // The merge can only be as deep as the deeper of its inputs, both already parsed, so this parse cannot
+        // fail on depth unless the caller parsed the patch with a raised limit; that is reported as too deep.
+        JsonDocument document;
+        try
+        {
+            document = JsonDocument.Parse(merged.WrittenMemory, new JsonDocumentOptions { MaxDepth = Math.Max(64, maxDepth + 1) });
+        }
+        catch (JsonException ex)
+        {
+            throw new MetadataException($"metadata: nesting depth exceeds the limit of {maxDepth}", ex);
+        }
+
+        using (document)
+        {
+            return Normalize(document.RootElement, maxBytes, maxDepth);
+        }
     }
 
-    private static void Apply(JsonObject target, JsonElement patch)
+    // RFC 7386 MergePatch for an object patch: keys of the target keep their order, new keys follow in patch order.
+    private static void MergeObject(Utf8JsonWriter writer, JsonElement target, JsonElement patch, string path)
     {
+        var patchMembers = new Dictionary<string, JsonElement>(StringComparer.Ordinal);
         foreach (var property in patch.EnumerateObject())
         {
-            if (property.Value.ValueKind == JsonValueKind.Null)
+            if (!patchMembers.TryAdd(property.Name, property.Value))
             {
-                target.Remove(property.Name);
+                throw new MetadataException($"{path}.{property.Name}: duplicate key '{property.Name}'");
             }
-            else if (property.Value.ValueKind == JsonValueKind.Object && target[property.Name] is JsonObject child)
+        }
+
+        writer.WriteStartObject();
+        var targetNames = new HashSet<string>(StringComparer.Ordinal);
+        if (target.ValueKind == JsonValueKind.Object)
+        {
+            foreach (var property in target.EnumerateObject())
             {
-                Apply(child, property.Value);
+                targetNames.Add(property.Name);
+                if (!patchMembers.TryGetValue(property.Name, out var change))
+                {
+                    property.WriteTo(writer);
+                }
+                else if (change.ValueKind != JsonValueKind.Null)
+                {
+                    writer.WritePropertyName(property.Name);
+                    WriteMerged(writer, property.Value, change, $"{path}.{property.Name}");
+                }
             }
-            else
+        }
+
+        foreach (var property in patch.EnumerateObject())
+        {
+            if (property.Value.ValueKind != JsonValueKind.Null && !targetNames.Contains(property.Name))
             {
-                target[property.Name] = JsonNode.Parse(property.Value.GetRawText());
+                writer.WritePropertyName(property.Name);
+                WriteMerged(writer, default, property.Value, $"{path}.{property.Name}");
             }
+        }
+
+        writer.WriteEndObject();
+    }
+
+    private static void WriteMerged(Utf8JsonWriter writer, JsonElement target, JsonElement patch, string path)
+    {
+        if (patch.ValueKind == JsonValueKind.Object)
+        {
+            MergeObject(writer, target, patch, path);
+        }
+        else
+        {
+            patch.WriteTo(writer);
         }
     }
 
-    private static void Check(JsonElement element, string path, int depth, int maxDepth)
+    /// <summary>Walks the metadata once, checking rules while writing the canonical form.</summary>
+    private readonly struct Normalizer(Utf8JsonWriter writer, int maxBytes, int maxDepth)
     {
-        switch (element.ValueKind)
+        // depth is the number of containers enclosing the value; entering a container makes it depth + 1.
+        public void Write(JsonElement value, string path, int depth)
         {
-            case JsonValueKind.Object:
-                if (depth > maxDepth)
-                {
-                    throw new MetadataException($"{path}: nesting depth {depth} exceeds the limit of {maxDepth}.");
-                }
-
-                HashSet<string>? keys = null;
-                foreach (var property in element.EnumerateObject())
-                {
-                    if (property.Name.Length == 0)
+            switch (value.ValueKind)
+            {
+                case JsonValueKind.Object:
+                    CheckDepth(path, depth + 1);
+                    writer.WriteStartObject();
+                    var seen = new HashSet<string>(StringComparer.Ordinal);
+                    foreach (var property in value.EnumerateObject())
                     {
-                        throw new MetadataException($"{path}: keys must not be empty.");
+                        var name = property.Name;
+                        if (name.Length == 0)
+                        {
+                            throw new MetadataException($"{path}: empty key");
+                        }
+
+                        var childPath = $"{path}.{name}";
+                        if (!seen.Add(name))
+                        {
+                            throw new MetadataException($"{childPath}: duplicate key '{name}'");
+                        }
+
+                        writer.WritePropertyName(name);
+                        Write(property.Value, childPath, depth + 1);
                     }
 
-                    keys ??= new HashSet<string>(StringComparer.Ordinal);
-                    if (!keys.Add(property.Name))
+                    writer.WriteEndObject();
+                    break;
+                case JsonValueKind.Array:
+                    CheckDepth(path, depth + 1);
+                    writer.WriteStartArray();
+                    var index = 0;
+                    foreach (var item in value.EnumerateArray())
                     {
-                        throw new MetadataException($"{path}.{property.Name}: the key appears more than once.");
+                        Write(item, $"{path}[{index.ToString(CultureInfo.InvariantCulture)}]", depth + 1);
+                        index++;
                     }
 
-                    Check(property.Value, $"{path}.{property.Name}", depth + 1, maxDepth);
-                }
+                    writer.WriteEndArray();
+                    break;
+                case JsonValueKind.String:
+                    writer.WriteStringValue(ReadString(value, path));
+                    break;
+                case JsonValueKind.Number:
+                    // System.Text.Json reads 1e309 as infinity; metadata numbers must be finite doubles.
+                    if (!value.TryGetDouble(out var number) || !double.IsFinite(number))
+                    {
+                        throw new MetadataException($"{path}: number {value.GetRawText()} is not a finite double");
+                    }
 
-                break;
-            case JsonValueKind.Array:
-                if (depth > maxDepth)
-                {
-                    throw new MetadataException($"{path}: nesting depth {depth} exceeds the limit of {maxDepth}.");
-                }
+                    // Written as the original token so large integers keep every digit.
+                    value.WriteTo(writer);
+                    break;
+                default:
+                    value.WriteTo(writer);
+                    break;
+            }
 
-                var i = 0;
-                foreach (var item in element.EnumerateArray())
-                {
-                    Check(item, $"{path}[{i++}]", depth + 1, maxDepth);
-                }
+            // Stop early on huge input instead of serializing all of it first.
+            if (writer.BytesCommitted + writer.BytesPending > maxBytes)
+            {
+                throw new MetadataException($"metadata: serialized size exceeds the limit of {maxBytes} bytes");
+            }
+        }
 
-                break;
-            case JsonValueKind.Number:
-                if (!element.TryGetDouble(out var d) || !double.IsFinite(d))
-                {
-                    throw new MetadataException($"{path}: numbers must be finite double-precision values.");
-                }
+        private void CheckDepth(string path, int depth)
+        {
+            if (depth > maxDepth)
+            {
+                throw new MetadataException($"{path}: nesting depth {depth} exceeds the limit of {maxDepth}");
+            }
+        }
 
-                break;
+        private static string ReadString(JsonElement value, string path)
+        {
+            try
+            {
+                return value.GetString()!;
+            }
+            catch (InvalidOperationException ex)
+            {
+                throw new MetadataException($"{path}: string is not valid UTF-16 (unpaired surrogate escape)", ex);
+            }
         }
     }
 }

@@ -1,19 +1,33 @@
+using System.Collections.ObjectModel;
 using System.Text.Json;
 
 namespace Piramid.Engine.Metadata;
 
 /// <summary>
-/// Optional typed fields of a collection's metadata: <c>{"genre":"keyword","year":"integer"}</c>.
-/// Declared fields are type-checked on every write; undeclared fields stay free-form.
+/// A collection's declared metadata field types, e.g. <c>{"genre":"keyword","author.name":"keyword"}</c>.
+/// Field names are dotted paths into nested objects. Immutable and safe to share across threads.
 /// </summary>
 public sealed class MetadataSchema
 {
-    private MetadataSchema(IReadOnlyDictionary<string, MetadataFieldType> fields) => Fields = fields;
+    private readonly (string Name, string[] Segments, MetadataFieldType Type)[] _fields;
 
-    /// <summary>Field path (dotted) to type, in declaration order.</summary>
+    private MetadataSchema((string Name, string[] Segments, MetadataFieldType Type)[] fields)
+    {
+        _fields = fields;
+        var byName = new Dictionary<string, MetadataFieldType>(fields.Length, StringComparer.Ordinal);
+        foreach (var field in fields)
+        {
+            byName.Add(field.Name, field.Type);
+        }
+
+        Fields = new ReadOnlyDictionary<string, MetadataFieldType>(byName);
+    }
+
+    /// <summary>The declared fields by dotted name.</summary>
     public IReadOnlyDictionary<string, MetadataFieldType> Fields { get; }
 
-    /// <summary>Parses a schema object; null for null or absent.</summary>
+    /// <summary>Parses a schema object; returns null for JSON null or undefined (no schema).</summary>
+    /// <exception cref="MetadataException">Not an object, an unknown type name, or a bad, duplicate or conflicting field name.</exception>
     public static MetadataSchema? Parse(JsonElement schema)
     {
         if (schema.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
@@ -23,86 +37,170 @@ public sealed class MetadataSchema
 
         if (schema.ValueKind != JsonValueKind.Object)
         {
-            throw new MetadataException("schema must be an object mapping field names to types.");
+            throw new MetadataException("schema: expected an object mapping field names to types");
         }
 
-        var fields = new Dictionary<string, MetadataFieldType>(StringComparer.Ordinal);
+        var fields = new List<(string Name, string[] Segments, MetadataFieldType Type)>();
+        var names = new HashSet<string>(StringComparer.Ordinal);
         foreach (var property in schema.EnumerateObject())
         {
-            if (property.Name.Length == 0 || property.Name.Split('.').Any(s => s.Length == 0))
+            var name = property.Name;
+            var path = $"schema.{name}";
+            var segments = name.Split('.');
+            if (name.Length == 0 || Array.Exists(segments, static s => s.Length == 0))
             {
-                throw new MetadataException($"schema: field name '{property.Name}' is empty or has an empty dotted part.");
+                throw new MetadataException($"{path}: field name '{name}' is empty or has an empty segment");
             }
 
-            var type = property.Value.ValueKind == JsonValueKind.String ? property.Value.GetString() : null;
-            fields[property.Name] = type switch
+            if (name[0] == '$')
             {
-                "keyword" => MetadataFieldType.Keyword,
-                "text" => MetadataFieldType.Text,
-                "integer" => MetadataFieldType.Integer,
-                "float" => MetadataFieldType.Float,
-                "boolean" => MetadataFieldType.Boolean,
-                _ => throw new MetadataException(
-                    $"schema.{property.Name}: type must be one of keyword, text, integer, float, boolean."),
-            };
+                throw new MetadataException($"{path}: field names cannot start with '$'");
+            }
+
+            if (!names.Add(name))
+            {
+                throw new MetadataException($"{path}: duplicate field '{name}'");
+            }
+
+            if (property.Value.ValueKind != JsonValueKind.String || !TryParseType(property.Value.GetString()!, out var type))
+            {
+                var got = property.Value.ValueKind == JsonValueKind.String ? $"'{property.Value.GetString()}'" : property.Value.GetRawText();
+                throw new MetadataException($"{path}: unknown type {got}; expected one of keyword, text, integer, float, boolean");
+            }
+
+            fields.Add((name, segments, type));
         }
 
-        return new MetadataSchema(fields);
+        // "a" and "a.b" cannot both be typed: "a" would have to be a scalar and an object at once.
+        foreach (var field in fields)
+        {
+            for (var length = field.Name.IndexOf('.', StringComparison.Ordinal); length > 0; length = field.Name.IndexOf('.', length + 1))
+            {
+                var prefix = field.Name[..length];
+                if (names.Contains(prefix))
+                {
+                    throw new MetadataException($"schema.{field.Name}: conflicts with field '{prefix}', which is not an object");
+                }
+            }
+        }
+
+        return new MetadataSchema([.. fields]);
     }
 
-    /// <summary>Writes the schema back as JSON.</summary>
+    /// <summary>Writes the schema back in the shape <see cref="Parse"/> reads, fields in declaration order.</summary>
     public void WriteTo(Utf8JsonWriter writer)
     {
         ArgumentNullException.ThrowIfNull(writer);
         writer.WriteStartObject();
-        foreach (var (name, type) in Fields)
+        foreach (var field in _fields)
         {
-            writer.WriteString(name, type.ToString().ToLowerInvariant());
+            writer.WriteString(field.Name, TypeName(field.Type));
         }
 
         writer.WriteEndObject();
     }
 
-    /// <summary>Throws when a declared field is present (and not null) with the wrong type.</summary>
+    /// <summary>
+    /// Checks the declared fields of <paramref name="metadata"/> (an object, or null/undefined for none).
+    /// Absent and null fields are accepted.
+    /// </summary>
+    /// <exception cref="MetadataException">A present value has the wrong type; the message names the field.</exception>
     public void Validate(JsonElement metadata)
     {
-        foreach (var (name, type) in Fields)
+        if (metadata.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
+        {
+            return;
+        }
+
+        if (metadata.ValueKind != JsonValueKind.Object)
+        {
+            throw new MetadataException("metadata: expected a JSON object");
+        }
+
+        foreach (var (name, segments, type) in _fields)
         {
             var value = metadata;
             var found = true;
-            foreach (var segment in name.Split('.'))
+            for (var i = 0; i < segments.Length; i++)
             {
-                if (value.ValueKind != JsonValueKind.Object || !value.TryGetProperty(segment, out value))
+                if (value.ValueKind != JsonValueKind.Object)
+                {
+                    var parent = string.Join('.', segments, 0, i);
+                    throw new MetadataException(
+                        $"metadata.{parent}: expected an object holding schema field '{name}', got {Describe(value)}");
+                }
+
+                if (!value.TryGetProperty(segments[i], out value) || value.ValueKind == JsonValueKind.Null)
                 {
                     found = false;
                     break;
                 }
             }
 
-            if (!found || value.ValueKind == JsonValueKind.Null || Matches(value, type))
+            if (found && !IsValid(value, type))
             {
-                continue;
+                throw new MetadataException($"metadata.{name}: expected {TypeName(type)}, got {Describe(value)}");
             }
-
-            throw new MetadataException($"metadata.{name}: must be {Describe(type)} as the collection's schema declares.");
         }
     }
 
-    private static bool Matches(JsonElement value, MetadataFieldType type) => type switch
+    private static bool IsValid(JsonElement value, MetadataFieldType type) => type switch
     {
-        MetadataFieldType.Keyword or MetadataFieldType.Text => value.ValueKind == JsonValueKind.String
-            || (value.ValueKind == JsonValueKind.Array && value.EnumerateArray().All(v => v.ValueKind == JsonValueKind.String)),
-        MetadataFieldType.Integer => value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var d) && Math.Floor(d) == d,
+        MetadataFieldType.Keyword or MetadataFieldType.Text => value.ValueKind == JsonValueKind.String || IsStringArray(value),
+        MetadataFieldType.Boolean => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
         MetadataFieldType.Float => value.ValueKind == JsonValueKind.Number,
-        _ => value.ValueKind is JsonValueKind.True or JsonValueKind.False,
+        // "No fractional part" is numeric: 3.0 and 3e2 are integers, 3.5 is not.
+        _ => value.ValueKind == JsonValueKind.Number && value.TryGetDouble(out var number)
+            && double.IsFinite(number) && Math.Truncate(number) == number,
     };
 
-    private static string Describe(MetadataFieldType type) => type switch
+    private static bool IsStringArray(JsonElement value)
     {
-        MetadataFieldType.Keyword => "a string or an array of strings (keyword)",
-        MetadataFieldType.Text => "a string or an array of strings (text)",
-        MetadataFieldType.Integer => "an integer",
-        MetadataFieldType.Float => "a number",
-        _ => "true or false",
+        if (value.ValueKind != JsonValueKind.Array)
+        {
+            return false;
+        }
+
+        foreach (var item in value.EnumerateArray())
+        {
+            if (item.ValueKind != JsonValueKind.String)
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
+    private static bool TryParseType(string name, out MetadataFieldType type)
+    {
+        switch (name)
+        {
+            case "keyword": type = MetadataFieldType.Keyword; return true;
+            case "text": type = MetadataFieldType.Text; return true;
+            case "integer": type = MetadataFieldType.Integer; return true;
+            case "float": type = MetadataFieldType.Float; return true;
+            case "boolean": type = MetadataFieldType.Boolean; return true;
+            default: type = default; return false;
+        }
+    }
+
+    private static string TypeName(MetadataFieldType type) => type switch
+    {
+        MetadataFieldType.Keyword => "keyword",
+        MetadataFieldType.Text => "text",
+        MetadataFieldType.Integer => "integer",
+        MetadataFieldType.Float => "float",
+        _ => "boolean",
+    };
+
+    private static string Describe(JsonElement value) => value.ValueKind switch
+    {
+        JsonValueKind.Object => "an object",
+        JsonValueKind.Array => "an array",
+        JsonValueKind.String => "a string",
+        JsonValueKind.Number => $"the number {value.GetRawText()}",
+        JsonValueKind.True or JsonValueKind.False => "a boolean",
+        _ => "null",
     };
 }
