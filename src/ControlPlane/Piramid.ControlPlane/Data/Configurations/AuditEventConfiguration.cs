@@ -1,0 +1,18 @@
+using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Metadata.Builders;
+using Piramid.ControlPlane.Data.Entities;
+
+namespace Piramid.ControlPlane.Data.Configurations;
+
+internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEvent>
+{
+    public void Configure(EntityTypeBuilder<AuditEvent> builder)
+    {
+        builder.HasKey(a => a.Id);
+        builder.Property(a => a.Id).UseIdentityAlwaysColumn();
+        builder.Property(a => a.Before).HasColumnType("jsonb");
+        builder.Property(a => a.After).HasColumnType("jsonb");
+        builder.HasIndex(a => a.Time);
+        builder.HasIndex(a => new { a.TenantId, a.Time });
+    }
+}

@@ -1,0 +1,45 @@
+using Microsoft.EntityFrameworkCore;
+using Piramid.ControlPlane.Data.Entities;
+
+namespace Piramid.ControlPlane.Data;
+
+/// <summary>
+/// The control plane's PostgreSQL database: the source of truth for tenants, plans, keys, engines and
+/// the audit trail, plus OpenIddict's applications, authorizations, scopes and tokens.
+/// Tables and columns are snake_case. Migrations live in <c>Data/Migrations</c> and are applied only by
+/// the explicit <c>migrate</c> command.
+/// </summary>
+public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext> options) : DbContext(options)
+{
+    /// <summary>Plans.</summary>
+    public DbSet<Plan> Plans => Set<Plan>();
+
+    /// <summary>Tenants.</summary>
+    public DbSet<Tenant> Tenants => Set<Tenant>();
+
+    /// <summary>API keys (hashes only).</summary>
+    public DbSet<ApiKey> ApiKeys => Set<ApiKey>();
+
+    /// <summary>Operators.</summary>
+    public DbSet<Operator> Operators => Set<Operator>();
+
+    /// <summary>Engines.</summary>
+    public DbSet<EngineRecord> Engines => Set<EngineRecord>();
+
+    /// <summary>Control-plane audit trail.</summary>
+    public DbSet<AuditEvent> AuditEvents => Set<AuditEvent>();
+
+    /// <summary>Stored replies for Idempotency-Key.</summary>
+    public DbSet<IdempotencyRecord> IdempotencyRecords => Set<IdempotencyRecord>();
+
+    /// <summary>The gateway's change feed.</summary>
+    public DbSet<ChangeEvent> ChangeEvents => Set<ChangeEvent>();
+
+    /// <inheritdoc />
+    protected override void OnModelCreating(ModelBuilder modelBuilder)
+    {
+        ArgumentNullException.ThrowIfNull(modelBuilder);
+        modelBuilder.ApplyConfigurationsFromAssembly(typeof(ControlPlaneDbContext).Assembly);
+        modelBuilder.UseOpenIddict();
+    }
+}

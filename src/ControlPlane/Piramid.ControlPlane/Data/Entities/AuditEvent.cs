@@ -1,0 +1,35 @@
+namespace Piramid.ControlPlane.Data.Entities;
+
+/// <summary>One control-plane change: who, what, when, and the state before and after (JSON, secrets left out).</summary>
+public sealed class AuditEvent
+{
+    /// <summary>Sequence.</summary>
+    public long Id { get; set; }
+
+    /// <summary>When.</summary>
+    public DateTimeOffset Time { get; set; }
+
+    /// <summary>Who (operator client id, or <c>system</c>).</summary>
+    public required string Actor { get; set; }
+
+    /// <summary>What, e.g. <c>tenant.create</c>.</summary>
+    public required string Action { get; set; }
+
+    /// <summary>Target kind, e.g. <c>tenant</c>.</summary>
+    public required string TargetType { get; set; }
+
+    /// <summary>Target id.</summary>
+    public required string TargetId { get; set; }
+
+    /// <summary>Tenant concerned, when any.</summary>
+    public string? TenantId { get; set; }
+
+    /// <summary>State before, as JSON.</summary>
+    public string? Before { get; set; }
+
+    /// <summary>State after, as JSON.</summary>
+    public string? After { get; set; }
+
+    /// <summary>Request id.</summary>
+    public string? RequestId { get; set; }
+}

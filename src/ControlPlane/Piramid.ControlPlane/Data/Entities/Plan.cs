@@ -1,0 +1,44 @@
+namespace Piramid.ControlPlane.Data.Entities;
+
+/// <summary>A plan: the quotas and rate limits a tenant gets.</summary>
+public sealed class Plan
+{
+    /// <summary>Stable id, e.g. <c>free</c>, <c>standard</c>.</summary>
+    public required string Id { get; set; }
+
+    /// <summary>Display name.</summary>
+    public required string Name { get; set; }
+
+    /// <summary>Most collections.</summary>
+    public int MaxCollections { get; set; }
+
+    /// <summary>Most points across the tenant's collections.</summary>
+    public long MaxPoints { get; set; }
+
+    /// <summary>Most bytes on disk.</summary>
+    public long MaxStorageBytes { get; set; }
+
+    /// <summary>Largest vector dimension.</summary>
+    public int MaxDimension { get; set; }
+
+    /// <summary>Sustained reads per second (token bucket refill).</summary>
+    public int ReadRatePerSecond { get; set; }
+
+    /// <summary>Read bucket size.</summary>
+    public int ReadBurst { get; set; }
+
+    /// <summary>Sustained writes per second.</summary>
+    public int WriteRatePerSecond { get; set; }
+
+    /// <summary>Write bucket size.</summary>
+    public int WriteBurst { get; set; }
+
+    /// <summary>Read units per calendar month.</summary>
+    public long MonthlyReadUnits { get; set; }
+
+    /// <summary>Write units per calendar month.</summary>
+    public long MonthlyWriteUnits { get; set; }
+
+    /// <summary>Last change.</summary>
+    public DateTimeOffset UpdatedAt { get; set; }
+}
