@@ -634,6 +634,40 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasName("pk_plans");
 
                     b.ToTable("plans", (string)null);
+
+                    b.HasData(
+                        new
+                        {
+                            Id = "free",
+                            MaxCollections = 5,
+                            MaxDimension = 4096,
+                            MaxPoints = 100000L,
+                            MaxStorageBytes = 1073741824L,
+                            MonthlyReadUnits = 1000000L,
+                            MonthlyWriteUnits = 1000000L,
+                            Name = "Free",
+                            ReadBurst = 100,
+                            ReadRatePerSecond = 50,
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            WriteBurst = 40,
+                            WriteRatePerSecond = 20
+                        },
+                        new
+                        {
+                            Id = "standard",
+                            MaxCollections = 50,
+                            MaxDimension = 20000,
+                            MaxPoints = 10000000L,
+                            MaxStorageBytes = 53687091200L,
+                            MonthlyReadUnits = 100000000L,
+                            MonthlyWriteUnits = 50000000L,
+                            Name = "Standard",
+                            ReadBurst = 1000,
+                            ReadRatePerSecond = 500,
+                            UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
+                            WriteBurst = 400,
+                            WriteRatePerSecond = 200
+                        });
                 });
 
             modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.Tenant", b =>

@@ -5,6 +5,8 @@ using Npgsql.EntityFrameworkCore.PostgreSQL.Metadata;
 
 #nullable disable
 
+#pragma warning disable CA1814 // Prefer jagged arrays over multidimensional
+
 namespace Piramid.ControlPlane.Data.Migrations
 {
     /// <inheritdoc />
@@ -281,6 +283,15 @@ namespace Piramid.ControlPlane.Data.Migrations
                         principalTable: "tenants",
                         principalColumn: "id",
                         onDelete: ReferentialAction.Cascade);
+                });
+
+            migrationBuilder.InsertData(
+                table: "plans",
+                columns: new[] { "id", "max_collections", "max_dimension", "max_points", "max_storage_bytes", "monthly_read_units", "monthly_write_units", "name", "read_burst", "read_rate_per_second", "updated_at", "write_burst", "write_rate_per_second" },
+                values: new object[,]
+                {
+                    { "free", 5, 4096, 100000L, 1073741824L, 1000000L, 1000000L, "Free", 100, 50, new DateTimeOffset(new DateTime(2026, 11, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), 40, 20 },
+                    { "standard", 50, 20000, 10000000L, 53687091200L, 100000000L, 50000000L, "Standard", 1000, 500, new DateTimeOffset(new DateTime(2026, 11, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)), 400, 200 }
                 });
 
             migrationBuilder.CreateIndex(

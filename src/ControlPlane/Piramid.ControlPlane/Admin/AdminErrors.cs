@@ -1,0 +1,31 @@
+using System.Text.Json;
+using Piramid.ControlPlane.Tenants;
+using Piramid.Contracts.Problems;
+
+namespace Piramid.ControlPlane.Admin;
+
+/// <summary>Maps the exceptions a handler raises for a caller's mistake to problem+json (never a 5xx).</summary>
+internal static class AdminErrors
+{
+    public static async ValueTask<object?> Handle(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        try
+        {
+            return await next(context);
+        }
+        catch (ControlPlaneException e)
+        {
+            return TypedResults.Problem(statusCode: e.Status, type: e.ProblemType, title: e.Title, detail: e.Message);
+        }
+        catch (BadHttpRequestException e) when (e.InnerException is JsonException json)
+        {
+            return TypedResults.Problem(statusCode: 400, type: ProblemTypes.InvalidRequest, title: "Invalid request",
+                detail: $"The body is not valid at '{json.Path ?? "$"}': check field names and types against the API reference.");
+        }
+        catch (BadHttpRequestException e)
+        {
+            return TypedResults.Problem(statusCode: e.StatusCode, type: ProblemTypes.InvalidRequest, title: "Invalid request",
+                detail: "The request could not be read: send a JSON body with Content-Type application/json.");
+        }
+    }
+}

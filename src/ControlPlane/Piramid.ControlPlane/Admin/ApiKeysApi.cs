@@ -1,0 +1,111 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Piramid.ControlPlane.Auditing;
+using Piramid.ControlPlane.Data;
+using Piramid.ControlPlane.Data.Entities;
+using Piramid.ControlPlane.Identity;
+using Piramid.ControlPlane.Keys;
+using Piramid.ControlPlane.Tenants;
+using Piramid.Contracts;
+using Piramid.Contracts.Admin;
+
+namespace Piramid.ControlPlane.Admin;
+
+/// <summary>A tenant's API keys: create (secret shown once), list, revoke, rotate.</summary>
+public static class ApiKeysApi
+{
+    private const int MaxGraceSeconds = 30 * 24 * 3600;
+
+    /// <summary>Maps <c>/v1/tenants/{id}/api-keys</c>.</summary>
+    public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/tenants/{id}/api-keys")
+            .RequireAuthorization(IdentityPolicies.PlatformAdmin)
+            .AddEndpointFilter(AdminErrors.Handle);
+        group.MapPost("/", Create).AddEndpointFilter(IdempotencyFilter.Handle);
+        group.MapGet("/", List);
+        group.MapDelete("/{keyId}", Revoke).AddEndpointFilter(IdempotencyFilter.Handle);
+        group.MapPost("/{keyId}/rotate", Rotate).AddEndpointFilter(IdempotencyFilter.Handle);
+        return app;
+    }
+
+    private static async Task<Created<ApiKeyInfo>> Create(
+        string id, ApiKeyCreateRequest request, ApiKeyService keys, ControlPlaneDbContext db, AuditTrail audit, TimeProvider time, CancellationToken ct)
+    {
+        await RequireActiveTenantAsync(db, id, ct);
+        var name = string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 128
+            ? throw ControlPlaneException.Invalid("'name' is required (1-128 characters).")
+            : request.Name;
+        var role = ApiKeyService.IsTenantRole(request.Role)
+            ? request.Role!
+            : throw ControlPlaneException.Invalid("'role' must be 'admin', 'read_write' or 'read_only'.");
+        var collections = request.Collections ?? [];
+        foreach (var c in collections)
+        {
+            if (!System.Text.RegularExpressions.Regex.IsMatch(c ?? string.Empty, Limits.CollectionNamePattern))
+            {
+                throw ControlPlaneException.Invalid($"'collections' holds '{c}', which is not a valid collection name.");
+            }
+        }
+
+        if (request.ExpiresAt is DateTimeOffset expires && expires <= time.GetUtcNow())
+        {
+            throw ControlPlaneException.Invalid("'expires_at' must be in the future.");
+        }
+
+        var created = await keys.CreateAsync(id, name, role, collections, request.ExpiresAt, ct);
+        audit.Record<ApiKeyInfo>("api_key.create", "api_key", created.Key.Id, id, null, created.Key.ToInfo());
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Created($"/v1/tenants/{id}/api-keys/{created.Key.Id}", created.Key.ToInfo(created.Secret));
+    }
+
+    private static async Task<Ok<ApiKeyList>> List(string id, ControlPlaneDbContext db, CancellationToken ct)
+    {
+        if (!await db.Tenants.AnyAsync(t => t.Id == id, ct))
+        {
+            throw ControlPlaneException.NotFound($"Tenant '{id}' does not exist.");
+        }
+
+        var keys = await db.ApiKeys.Where(k => k.TenantId == id).OrderByDescending(k => k.CreatedAt).ToListAsync(ct);
+        return TypedResults.Ok(new ApiKeyList { ApiKeys = [.. keys.Select(k => k.ToInfo())] });
+    }
+
+    private static async Task<NoContent> Revoke(string id, string keyId, ApiKeyService keys, ControlPlaneDbContext db, AuditTrail audit, CancellationToken ct)
+    {
+        if (!await keys.RevokeAsync(id, keyId, ct))
+        {
+            throw ControlPlaneException.NotFound($"API key '{keyId}' does not exist for tenant '{id}'.");
+        }
+
+        audit.Record<ApiKeyInfo>("api_key.revoke", "api_key", keyId, id, null, null);
+        await db.SaveChangesAsync(ct);
+        return TypedResults.NoContent();
+    }
+
+    private static async Task<Ok<ApiKeyInfo>> Rotate(
+        string id, string keyId, ApiKeyRotateRequest? request, ApiKeyService keys, ControlPlaneDbContext db, AuditTrail audit, CancellationToken ct)
+    {
+        await RequireActiveTenantAsync(db, id, ct);
+        var grace = request?.GracePeriodSeconds ?? 0;
+        if (grace < 0 || grace > MaxGraceSeconds)
+        {
+            throw ControlPlaneException.Invalid($"'grace_period_seconds' must be between 0 and {MaxGraceSeconds}.");
+        }
+
+        var rotated = await keys.RotateAsync(id, keyId, TimeSpan.FromSeconds(grace), ct)
+            ?? throw ControlPlaneException.NotFound($"API key '{keyId}' does not exist (or is revoked) for tenant '{id}'.");
+        audit.Record<ApiKeyInfo>("api_key.rotate", "api_key", keyId, id, null, rotated.Key.ToInfo());
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(rotated.Key.ToInfo(rotated.Secret));
+    }
+
+    private static async Task RequireActiveTenantAsync(ControlPlaneDbContext db, string id, CancellationToken ct)
+    {
+        var status = await db.Tenants.Where(t => t.Id == id).Select(t => (TenantStatus?)t.Status).SingleOrDefaultAsync(ct)
+            ?? throw ControlPlaneException.NotFound($"Tenant '{id}' does not exist.");
+        if (status == TenantStatus.Deleted)
+        {
+            throw ControlPlaneException.Conflict($"Tenant '{id}' is deleted; its keys cannot change.");
+        }
+    }
+}

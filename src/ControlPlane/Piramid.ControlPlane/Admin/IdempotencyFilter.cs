@@ -1,0 +1,111 @@
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Piramid.ControlPlane.Auditing;
+using Piramid.ControlPlane.Data;
+using Piramid.ControlPlane.Data.Entities;
+using Piramid.Contracts.Admin;
+using Piramid.Contracts.Problems;
+
+namespace Piramid.ControlPlane.Admin;
+
+/// <summary>
+/// <c>Idempotency-Key</c> on mutating admin calls: the first reply is stored per caller and key and
+/// replayed for a retry of the same request; the same key with another request is a 422. A created
+/// key's secret is not stored, so a replayed key creation returns the key without its secret.
+/// </summary>
+internal static class IdempotencyFilter
+{
+    public const string Header = "Idempotency-Key";
+
+    public static async ValueTask<object?> Handle(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
+    {
+        var http = context.HttpContext;
+        var key = http.Request.Headers[Header].ToString();
+        if (string.IsNullOrEmpty(key))
+        {
+            return await next(context);
+        }
+
+        if (key.Length > 255)
+        {
+            return TypedResults.Problem(statusCode: 400, type: ProblemTypes.InvalidRequest, title: "Invalid request", detail: $"'{Header}' is longer than 255 characters.");
+        }
+
+        var db = http.RequestServices.GetRequiredService<ControlPlaneDbContext>();
+        var json = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var actor = AuditTrail.Actor(http);
+        var hash = RequestHash(context, json);
+        var stored = await db.IdempotencyRecords.AsNoTracking().SingleOrDefaultAsync(r => r.Actor == actor && r.Key == key, http.RequestAborted);
+        if (stored is not null)
+        {
+            if (!CryptographicOperations.FixedTimeEquals(stored.RequestHash, hash))
+            {
+                return TypedResults.Problem(statusCode: 422, type: ProblemTypes.Conflict, title: "Idempotency key reused",
+                    detail: $"This '{Header}' was used for a different request; use a new key for a new request.");
+            }
+
+            http.Response.Headers["Idempotent-Replayed"] = "true";
+            return Results.Content(stored.ResponseBody ?? string.Empty, "application/json", Encoding.UTF8, stored.StatusCode);
+        }
+
+        var result = await next(context);
+        if (result is IStatusCodeHttpResult { StatusCode: < 300 } status)
+        {
+            var value = (result as IValueHttpResult)?.Value;
+            if (value is ApiKeyInfo info && info.Key is not null)
+            {
+                value = CloneWithoutSecret(info);
+            }
+
+            db.IdempotencyRecords.Add(new IdempotencyRecord
+            {
+                Actor = actor,
+                Key = key,
+                RequestHash = hash,
+                StatusCode = status.StatusCode ?? 200,
+                ResponseBody = value is null ? null : JsonSerializer.Serialize(value, value.GetType(), json),
+                CreatedAt = TimeProvider.System.GetUtcNow(),
+            });
+            try
+            {
+                await db.SaveChangesAsync(http.RequestAborted);
+            }
+            catch (DbUpdateException)
+            {
+                // A concurrent request with the same key stored its reply first; both did the same thing.
+            }
+        }
+
+        return result;
+    }
+
+    private static byte[] RequestHash(EndpointFilterInvocationContext context, JsonSerializerOptions json)
+    {
+        var text = new StringBuilder().Append(context.HttpContext.Request.Method).Append(' ').Append(context.HttpContext.Request.Path);
+        foreach (var argument in context.Arguments)
+        {
+            if (argument is not null && argument.GetType().Namespace?.StartsWith("Piramid.Contracts", StringComparison.Ordinal) == true)
+            {
+                text.Append('\n').Append(JsonSerializer.Serialize(argument, argument.GetType(), json));
+            }
+        }
+
+        return SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
+    }
+
+    private static ApiKeyInfo CloneWithoutSecret(ApiKeyInfo info) => new()
+    {
+        Id = info.Id,
+        TenantId = info.TenantId,
+        Name = info.Name,
+        Role = info.Role,
+        Collections = info.Collections,
+        CreatedAt = info.CreatedAt,
+        ExpiresAt = info.ExpiresAt,
+        RevokedAt = info.RevokedAt,
+        RotatedAt = info.RotatedAt,
+        PreviousSecretExpiresAt = info.PreviousSecretExpiresAt,
+    };
+}

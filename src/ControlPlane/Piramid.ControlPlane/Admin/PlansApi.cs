@@ -1,0 +1,74 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Piramid.ControlPlane.Auditing;
+using Piramid.ControlPlane.Data;
+using Piramid.ControlPlane.Data.Entities;
+using Piramid.ControlPlane.Identity;
+using Piramid.ControlPlane.Orchestration;
+using Piramid.ControlPlane.Tenants;
+using Piramid.Contracts.Admin;
+
+namespace Piramid.ControlPlane.Admin;
+
+/// <summary>Plans: list, and create or replace one (its limits reach every tenant on it).</summary>
+public static class PlansApi
+{
+    /// <summary>Maps <c>/v1/plans</c>.</summary>
+    public static IEndpointRouteBuilder MapPlansApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/plans")
+            .RequireAuthorization(IdentityPolicies.PlatformAdmin)
+            .AddEndpointFilter(AdminErrors.Handle);
+        group.MapGet("/", List);
+        group.MapPut("/{id}", Put).AddEndpointFilter(IdempotencyFilter.Handle);
+        return app;
+    }
+
+    private static async Task<Ok<PlanList>> List(ControlPlaneDbContext db, CancellationToken ct) =>
+        TypedResults.Ok(new PlanList { Plans = [.. (await db.Plans.OrderBy(p => p.Id).ToListAsync(ct)).Select(p => p.ToInfo())] });
+
+    private static async Task<Ok<PlanInfo>> Put(
+        string id, PlanInfo request, ControlPlaneDbContext db, AuditTrail audit, IEngineOrchestrator orchestrator, TimeProvider time, CancellationToken ct)
+    {
+        if (!System.Text.RegularExpressions.Regex.IsMatch(id, "^[a-z0-9][a-z0-9_-]{0,62}$"))
+        {
+            throw ControlPlaneException.Invalid("The plan id must be 1-63 lower-case letters, digits, '_' or '-'.");
+        }
+
+        var plan = await db.Plans.SingleOrDefaultAsync(p => p.Id == id, ct);
+        var before = plan?.ToInfo();
+        plan ??= db.Plans.Add(new Plan { Id = id, Name = id }).Entity;
+        plan.Name = string.IsNullOrWhiteSpace(request.Name) ? plan.Name : request.Name;
+        plan.MaxCollections = Positive(request.MaxCollections, "max_collections") ?? (before is null ? Missing<int>("max_collections") : plan.MaxCollections);
+        plan.MaxPoints = Positive(request.MaxPoints, "max_points") ?? (before is null ? Missing<long>("max_points") : plan.MaxPoints);
+        plan.MaxStorageBytes = Positive(request.MaxStorageBytes, "max_storage_bytes") ?? (before is null ? Missing<long>("max_storage_bytes") : plan.MaxStorageBytes);
+        plan.MaxDimension = Positive(request.MaxDimension, "max_dimension") is int d
+            ? (d <= Contracts.Limits.MaxDimension ? d : throw ControlPlaneException.Invalid($"'max_dimension' must be at most {Contracts.Limits.MaxDimension}."))
+            : (before is null ? Missing<int>("max_dimension") : plan.MaxDimension);
+        plan.ReadRatePerSecond = Positive(request.ReadRatePerSecond, "read_rate_per_second") ?? (before is null ? Missing<int>("read_rate_per_second") : plan.ReadRatePerSecond);
+        plan.ReadBurst = Positive(request.ReadBurst, "read_burst") ?? (before is null ? Missing<int>("read_burst") : plan.ReadBurst);
+        plan.WriteRatePerSecond = Positive(request.WriteRatePerSecond, "write_rate_per_second") ?? (before is null ? Missing<int>("write_rate_per_second") : plan.WriteRatePerSecond);
+        plan.WriteBurst = Positive(request.WriteBurst, "write_burst") ?? (before is null ? Missing<int>("write_burst") : plan.WriteBurst);
+        plan.MonthlyReadUnits = Positive(request.MonthlyReadUnits, "monthly_read_units") ?? (before is null ? Missing<long>("monthly_read_units") : plan.MonthlyReadUnits);
+        plan.MonthlyWriteUnits = Positive(request.MonthlyWriteUnits, "monthly_write_units") ?? (before is null ? Missing<long>("monthly_write_units") : plan.MonthlyWriteUnits);
+        plan.UpdatedAt = time.GetUtcNow();
+        audit.Record("plan.put", "plan", id, null, before, plan.ToInfo());
+        db.ChangeEvents.Add(new ChangeEvent { Kind = "plan", Subject = id, Time = time.GetUtcNow() });
+        await db.SaveChangesAsync(ct);
+
+        // Engines enforce the storage-side limits themselves, so they restart with the new ones.
+        var tenants = await db.Tenants.Where(t => t.PlanId == id && t.Status == TenantStatus.Active).Select(t => t.Id).ToListAsync(ct);
+        foreach (var tenant in tenants)
+        {
+            await orchestrator.ApplyPlanAsync(tenant, plan, ct);
+        }
+
+        return TypedResults.Ok(plan.ToInfo());
+    }
+
+    private static T? Positive<T>(T? value, string field)
+        where T : struct, System.Numerics.INumber<T> =>
+        value is T v && v <= T.Zero ? throw ControlPlaneException.Invalid($"'{field}' must be positive.") : value;
+
+    private static T Missing<T>(string field) => throw ControlPlaneException.Invalid($"'{field}' is required for a new plan.");
+}

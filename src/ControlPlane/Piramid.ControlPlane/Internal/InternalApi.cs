@@ -1,0 +1,96 @@
+using Microsoft.AspNetCore.Http.HttpResults;
+using Microsoft.EntityFrameworkCore;
+using Piramid.ControlPlane.Admin;
+using Piramid.ControlPlane.Data;
+using Piramid.ControlPlane.Identity;
+using Piramid.ControlPlane.Keys;
+using Piramid.ControlPlane.Orchestration;
+using Piramid.ControlPlane.Tenants;
+using Piramid.Contracts.Admin;
+
+namespace Piramid.ControlPlane.Internal;
+
+/// <summary>
+/// What the gateway needs and nobody else may call: key introspection, the routing table, and a
+/// long-polled change feed so revocations and moves reach it within a second or two.
+/// </summary>
+public static class InternalApi
+{
+    private static readonly TimeSpan PollStep = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Maps <c>/internal/v1</c>.</summary>
+    public static IEndpointRouteBuilder MapInternalApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/internal/v1")
+            .RequireAuthorization(IdentityPolicies.Gateway)
+            .AddEndpointFilter(AdminErrors.Handle);
+        group.MapPost("/keys/introspect", Introspect);
+        group.MapGet("/routes", Routes);
+        group.MapGet("/changes", Changes);
+        return app;
+    }
+
+    private static async Task<Ok<KeyIntrospectionResponse>> Introspect(KeyIntrospectionRequest request, ApiKeyService keys, CancellationToken ct)
+    {
+        byte[] hash;
+        try
+        {
+            hash = Convert.FromBase64String(request.SecretSha256 ?? string.Empty);
+        }
+        catch (FormatException)
+        {
+            throw ControlPlaneException.Invalid("'secret_sha256' must be base64.");
+        }
+
+        if (string.IsNullOrEmpty(request.KeyId) || hash.Length != 32)
+        {
+            throw ControlPlaneException.Invalid("Give 'key_id' and the base64 SHA-256 'secret_sha256'.");
+        }
+
+        var result = await keys.IntrospectAsync(request.KeyId, hash, ct)
+            ?? throw ControlPlaneException.NotFound("No valid key matches.");
+        return TypedResults.Ok(new KeyIntrospectionResponse
+        {
+            KeyId = result.KeyId,
+            TenantId = result.TenantId,
+            Role = result.Role,
+            Collections = result.Collections,
+            ExpiresAt = result.ExpiresAt,
+            Plan = result.Plan.ToInfo(),
+        });
+    }
+
+    private static async Task<Ok<RouteTable>> Routes(IEngineOrchestrator orchestrator, ControlPlaneDbContext db, CancellationToken ct)
+    {
+        // Read the feed position first: a change after it is seen on the next poll, never lost between the two.
+        var version = await db.ChangeEvents.MaxAsync(c => (long?)c.Id, ct) ?? 0;
+        var routes = orchestrator.GetRoutes().Select(r => new RouteInfo
+        {
+            TenantId = r.TenantId,
+            Endpoint = r.Endpoint.ToString().TrimEnd('/'),
+            EngineSecret = Convert.ToBase64String(r.EngineSecret),
+            State = r.State.ToString().ToLowerInvariant(),
+        }).ToList();
+        return TypedResults.Ok(new RouteTable { Routes = routes, Version = version });
+    }
+
+    private static async Task<Ok<ChangeList>> Changes(long? after, int? wait, ControlPlaneDbContext db, TimeProvider time, CancellationToken ct)
+    {
+        var from = after ?? 0;
+        var deadline = time.GetUtcNow() + TimeSpan.FromSeconds(Math.Clamp(wait ?? 0, 0, 30));
+        while (true)
+        {
+            var changes = await db.ChangeEvents.AsNoTracking().Where(c => c.Id > from).OrderBy(c => c.Id).Take(1000).ToListAsync(ct);
+            if (changes.Count > 0 || time.GetUtcNow() >= deadline)
+            {
+                return TypedResults.Ok(new ChangeList
+                {
+                    Changes = [.. changes.Select(c => new ChangeInfo { Id = c.Id, Kind = c.Kind, Subject = c.Subject, Time = c.Time })],
+                    LastId = changes.Count > 0 ? changes[^1].Id : from,
+                });
+            }
+
+            await Task.Delay(PollStep, time, ct);
+        }
+    }
+}

@@ -1,0 +1,54 @@
+using Piramid.ControlPlane.Data.Entities;
+using Piramid.Contracts.Admin;
+
+namespace Piramid.ControlPlane.Tenants;
+
+/// <summary>Entity to API shapes (secrets and hashes never cross this line).</summary>
+public static class TenantMapping
+{
+    /// <summary>A tenant for the API.</summary>
+    public static TenantInfo ToInfo(this Tenant tenant, EngineState? engine) => new()
+    {
+        Id = tenant.Id,
+        Name = tenant.Name,
+        Plan = tenant.PlanId,
+        Status = tenant.Status.ToString().ToLowerInvariant(),
+        EngineState = engine?.ToString().ToLowerInvariant(),
+        CreatedAt = tenant.CreatedAt,
+        UpdatedAt = tenant.UpdatedAt,
+        PurgeAfter = tenant.PurgeAfter,
+    };
+
+    /// <summary>A key for the API, with the full secret only when given.</summary>
+    public static ApiKeyInfo ToInfo(this ApiKey key, string? secret = null) => new()
+    {
+        Id = key.Id,
+        TenantId = key.TenantId,
+        Name = key.Name,
+        Role = key.Role,
+        Collections = key.Collections,
+        CreatedAt = key.CreatedAt,
+        ExpiresAt = key.ExpiresAt,
+        RevokedAt = key.RevokedAt,
+        RotatedAt = key.RotatedAt,
+        PreviousSecretExpiresAt = key.PreviousSecretExpiresAt,
+        Key = secret,
+    };
+
+    /// <summary>A plan for the API.</summary>
+    public static PlanInfo ToInfo(this Plan plan) => new()
+    {
+        Id = plan.Id,
+        Name = plan.Name,
+        MaxCollections = plan.MaxCollections,
+        MaxPoints = plan.MaxPoints,
+        MaxStorageBytes = plan.MaxStorageBytes,
+        MaxDimension = plan.MaxDimension,
+        ReadRatePerSecond = plan.ReadRatePerSecond,
+        ReadBurst = plan.ReadBurst,
+        WriteRatePerSecond = plan.WriteRatePerSecond,
+        WriteBurst = plan.WriteBurst,
+        MonthlyReadUnits = plan.MonthlyReadUnits,
+        MonthlyWriteUnits = plan.MonthlyWriteUnits,
+    };
+}

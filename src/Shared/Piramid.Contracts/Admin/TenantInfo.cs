@@ -1,0 +1,36 @@
+namespace Piramid.Contracts.Admin;
+
+/// <summary>A tenant as the admin API returns it.</summary>
+public sealed class TenantInfo
+{
+    /// <summary>Id.</summary>
+    public required string Id { get; set; }
+
+    /// <summary>Name.</summary>
+    public required string Name { get; set; }
+
+    /// <summary>Plan id.</summary>
+    public required string Plan { get; set; }
+
+    /// <summary><c>active</c>, <c>suspended</c> or <c>deleted</c>.</summary>
+    public required string Status { get; set; }
+
+    /// <summary>The engine's state (<c>running</c>, <c>stopped</c>, ...), when it has one.</summary>
+    public string? EngineState { get; set; }
+
+    /// <summary>Creation time.</summary>
+    public DateTimeOffset CreatedAt { get; set; }
+
+    /// <summary>Last change.</summary>
+    public DateTimeOffset UpdatedAt { get; set; }
+
+    /// <summary>When its data will be purged (deleted tenants).</summary>
+    public DateTimeOffset? PurgeAfter { get; set; }
+}
+
+/// <summary>Body of <c>GET /v1/tenants</c>.</summary>
+public sealed class TenantList
+{
+    /// <summary>Tenants by name.</summary>
+    public required IReadOnlyList<TenantInfo> Tenants { get; set; }
+}

@@ -1,0 +1,21 @@
+namespace Piramid.Contracts.Admin;
+
+/// <summary>Body of <c>POST /v1/tenants</c>.</summary>
+public sealed class TenantCreateRequest
+{
+    /// <summary>Unique name: 1-63 lower-case letters, digits, '_' or '-'.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>Plan id (default <c>free</c>).</summary>
+    public string? Plan { get; set; }
+}
+
+/// <summary>Body of <c>PATCH /v1/tenants/{id}</c>: the fields to change.</summary>
+public sealed class TenantUpdateRequest
+{
+    /// <summary>New name.</summary>
+    public string? Name { get; set; }
+
+    /// <summary>New plan id; its limits reach the engine at once.</summary>
+    public string? Plan { get; set; }
+}
