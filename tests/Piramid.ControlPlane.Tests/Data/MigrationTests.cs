@@ -16,7 +16,7 @@ public sealed class MigrationTests(PostgresFixture postgres)
 
         await using var db = new ControlPlaneDbContext(ControlPlaneDatabase.Configure(new DbContextOptionsBuilder<ControlPlaneDbContext>(), connectionString).Options);
         Assert.Empty(await db.Database.GetPendingMigrationsAsync());
-        db.Plans.Add(new Plan { Id = "free", Name = "Free", MaxCollections = 5, MaxPoints = 1000, MaxDimension = 1536, MaxStorageBytes = 1 << 30 });
+        Assert.Equal(["free", "standard"], await db.Plans.OrderBy(p => p.Id).Select(p => p.Id).ToListAsync());
         db.Tenants.Add(new Tenant { Id = "t_1", Name = "acme", PlanId = "free", Status = TenantStatus.Active });
         db.ApiKeys.Add(new ApiKey { Id = "k1", TenantId = "t_1", Name = "ci", Role = "read_only", SecretHash = new byte[32], Collections = ["docs"] });
         await db.SaveChangesAsync();
