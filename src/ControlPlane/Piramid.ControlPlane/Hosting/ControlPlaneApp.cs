@@ -1,0 +1,51 @@
+using System.Text.Json;
+using Microsoft.Extensions.Options;
+using Piramid.ControlPlane.Admin;
+using Piramid.ControlPlane.Auditing;
+using Piramid.ControlPlane.Identity;
+using Piramid.ControlPlane.Internal;
+using Piramid.ControlPlane.Keys;
+using Piramid.ControlPlane.Orchestration;
+using Piramid.ControlPlane.Tenants;
+using Piramid.ServiceDefaults;
+
+namespace Piramid.ControlPlane.Hosting;
+
+/// <summary>Builds the control plane; Program.cs and the tests use the same composition.</summary>
+public static class ControlPlaneApp
+{
+    /// <summary>Creates the fully configured application.</summary>
+    public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
+    {
+        var builder = WebApplication.CreateBuilder(args);
+        configure?.Invoke(builder);
+        builder.AddServiceDefaults("piramid-control-plane");
+        builder.AddControlPlaneDatabase();
+        builder.AddControlPlaneIdentity();
+        builder.AddLocalOrchestrator();
+        builder.Services.AddHttpContextAccessor();
+        builder.Services.AddSingleton(TimeProvider.System);
+        builder.Services.AddOptions<TenantOptions>().BindConfiguration(TenantOptions.Section);
+        builder.Services.AddScoped<ApiKeyService>();
+        builder.Services.AddScoped<AuditTrail>();
+        builder.Services.AddScoped<TenantService>();
+        builder.Services.AddHostedService<TenantPurger>();
+        builder.Services.ConfigureHttpJsonOptions(o =>
+        {
+            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
+            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
+        });
+
+        var app = builder.Build();
+        app.UseProblemDefaults();
+        app.UseAuthentication();
+        app.UseAuthorization();
+        app.MapDefaultEndpoints();
+        app.MapControlPlaneIdentity();
+        app.MapTenantsApi();
+        app.MapApiKeysApi();
+        app.MapPlansApi();
+        app.MapInternalApi();
+        return app;
+    }
+}
