@@ -39,10 +39,3 @@ public sealed class PlanInfo
     /// <summary>Write units per month.</summary>
     public long? MonthlyWriteUnits { get; set; }
 }
-
-/// <summary>Body of <c>GET /v1/plans</c>.</summary>
-public sealed class PlanList
-{
-    /// <summary>Plans by id.</summary>
-    public required IReadOnlyList<PlanInfo> Plans { get; set; }
-}

@@ -27,10 +27,3 @@ public sealed class TenantInfo
     /// <summary>When its data will be purged (deleted tenants).</summary>
     public DateTimeOffset? PurgeAfter { get; set; }
 }
-
-/// <summary>Body of <c>GET /v1/tenants</c>.</summary>
-public sealed class TenantList
-{
-    /// <summary>Tenants by name.</summary>
-    public required IReadOnlyList<TenantInfo> Tenants { get; set; }
-}

@@ -9,13 +9,3 @@ public sealed class TenantCreateRequest
     /// <summary>Plan id (default <c>free</c>).</summary>
     public string? Plan { get; set; }
 }
-
-/// <summary>Body of <c>PATCH /v1/tenants/{id}</c>: the fields to change.</summary>
-public sealed class TenantUpdateRequest
-{
-    /// <summary>New name.</summary>
-    public string? Name { get; set; }
-
-    /// <summary>New plan id; its limits reach the engine at once.</summary>
-    public string? Plan { get; set; }
-}

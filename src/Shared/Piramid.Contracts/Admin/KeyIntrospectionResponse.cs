@@ -1,0 +1,23 @@
+namespace Piramid.Contracts.Admin;
+
+/// <summary>A valid key's identity and limits.</summary>
+public sealed class KeyIntrospectionResponse
+{
+    /// <summary>Key id.</summary>
+    public required string KeyId { get; set; }
+
+    /// <summary>Tenant.</summary>
+    public required string TenantId { get; set; }
+
+    /// <summary>Role.</summary>
+    public required string Role { get; set; }
+
+    /// <summary>Collection scope.</summary>
+    public required IReadOnlyList<string> Collections { get; set; }
+
+    /// <summary>When the answer stops being valid (expiry or end of rotation grace).</summary>
+    public DateTimeOffset? ExpiresAt { get; set; }
+
+    /// <summary>The tenant's plan.</summary>
+    public required PlanInfo Plan { get; set; }
+}
