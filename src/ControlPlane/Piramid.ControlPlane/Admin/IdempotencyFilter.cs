@@ -54,9 +54,16 @@ internal static class IdempotencyFilter
         if (result is IStatusCodeHttpResult { StatusCode: < 300 } status)
         {
             var value = (result as IValueHttpResult)?.Value;
-            if (value is ApiKeyInfo info && info.Key is not null)
+            string? body = null;
+            if (value is not null)
             {
-                value = CloneWithoutSecret(info);
+                var node = JsonSerializer.SerializeToNode(value, value.GetType(), json);
+                if (value is ApiKeyInfo && node is System.Text.Json.Nodes.JsonObject reply)
+                {
+                    reply.Remove("key"); // The secret is shown once and never stored, not even here.
+                }
+
+                body = node?.ToJsonString(json);
             }
 
             db.IdempotencyRecords.Add(new IdempotencyRecord
@@ -65,7 +72,7 @@ internal static class IdempotencyFilter
                 Key = key,
                 RequestHash = hash,
                 StatusCode = status.StatusCode ?? 200,
-                ResponseBody = value is null ? null : JsonSerializer.Serialize(value, value.GetType(), json),
+                ResponseBody = body,
                 CreatedAt = TimeProvider.System.GetUtcNow(),
             });
             try
@@ -95,17 +102,4 @@ internal static class IdempotencyFilter
         return SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
     }
 
-    private static ApiKeyInfo CloneWithoutSecret(ApiKeyInfo info) => new()
-    {
-        Id = info.Id,
-        TenantId = info.TenantId,
-        Name = info.Name,
-        Role = info.Role,
-        Collections = info.Collections,
-        CreatedAt = info.CreatedAt,
-        ExpiresAt = info.ExpiresAt,
-        RevokedAt = info.RevokedAt,
-        RotatedAt = info.RotatedAt,
-        PreviousSecretExpiresAt = info.PreviousSecretExpiresAt,
-    };
 }
