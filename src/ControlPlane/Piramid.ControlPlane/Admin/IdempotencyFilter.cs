@@ -101,5 +101,4 @@ internal static class IdempotencyFilter
 
         return SHA256.HashData(Encoding.UTF8.GetBytes(text.ToString()));
     }
-
 }
