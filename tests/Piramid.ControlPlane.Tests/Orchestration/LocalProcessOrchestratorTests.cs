@@ -106,6 +106,11 @@ public sealed class LocalProcessOrchestratorTests(PostgresFixture postgres, ITes
         await first.DisposeAsync();
         Assert.Equal([pid], EngineProcessesFor(dataDirectory)); // The engine outlived its control plane.
 
+        // It leads its own session, so a kill of the control plane's process group or session spares it.
+        var stat = await File.ReadAllTextAsync($"/proc/{pid}/stat");
+        var fields = stat[(stat.LastIndexOf(')') + 2)..].Split(' ');
+        Assert.Equal(pid.ToString(System.Globalization.CultureInfo.InvariantCulture), fields[3]);
+
         await using var second = await env.StartControlPlaneAsync();
         var adopted = second.Contract.GetRoute(tenant.Id);
         Assert.NotNull(adopted);
@@ -147,13 +152,21 @@ public sealed class LocalProcessOrchestratorTests(PostgresFixture postgres, ITes
 
         var clearSecret = route.EngineSecret;
         Assert.Equal(32, clearSecret.Length);
+        var scanned = 0;
         foreach (var file in Directory.EnumerateFiles(row.DataDirectory, "*", SearchOption.AllDirectories))
         {
+            if (Path.GetFileName(file) == "engine.lock")
+            {
+                continue; // Empty, and locked by the running engine.
+            }
+
+            scanned++;
             var bytes = await File.ReadAllBytesAsync(file);
             Assert.True(bytes.AsSpan().IndexOf(clearDataKey) < 0, $"{file} holds the clear data key");
             Assert.True(bytes.AsSpan().IndexOf(clearSecret) < 0, $"{file} holds the clear engine secret");
         }
 
+        Assert.True(scanned >= 3, $"only {scanned} files scanned: the WAL and manifest should be there");
         Assert.True(row.WrappedDataKey.AsSpan().IndexOf(clearDataKey) < 0, "the row holds the clear data key");
         Assert.True(row.WrappedEngineSecret.AsSpan().IndexOf(clearSecret) < 0, "the row holds the clear engine secret");
         Assert.Equal(61, row.WrappedEngineSecret.Length);

@@ -58,6 +58,11 @@ public sealed partial class LocalProcessOrchestrator
     /// <summary>One supervision round: checks every engine that should run whose gate is free, in the background.</summary>
     public void SuperviseOnce()
     {
+        if (Volatile.Read(ref _disposed) != 0)
+        {
+            return;
+        }
+
         foreach (var slot in _slots.Values)
         {
             var gate = GateOf(slot.TenantId);

@@ -28,6 +28,7 @@ public sealed partial class LocalProcessOrchestrator : IEngineOrchestrator, IAsy
     private readonly TaskCompletionSource _adopted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _disposing = new();
     private long _rounds;
+    private int _disposed;
 
     /// <summary>Creates the orchestrator; the platform key file is read once, here.</summary>
     public LocalProcessOrchestrator(
@@ -199,6 +200,12 @@ public sealed partial class LocalProcessOrchestrator : IEngineOrchestrator, IAsy
     /// <summary>Stops supervising. Engines keep running: the next control plane adopts them.</summary>
     public async ValueTask DisposeAsync()
     {
+        // The container disposes it twice: as itself and as the IEngineOrchestrator it is registered as.
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await _disposing.CancelAsync();
         try
         {
