@@ -1,0 +1,29 @@
+using System.Globalization;
+using Piramid.ControlPlane.Data.Entities;
+
+namespace Piramid.ControlPlane.Orchestration;
+
+/// <summary>A plan's limits as the engine enforces them; a value of 0 or less means the plan sets no limit.</summary>
+internal sealed record EngineLimits(int MaxCollections, long MaxPoints, int MaxDimension, long MaxStorageBytes)
+{
+    public static EngineLimits Unlimited { get; } = new(0, 0, 0, 0);
+
+    public static EngineLimits From(Plan plan) => new(plan.MaxCollections, plan.MaxPoints, plan.MaxDimension, plan.MaxStorageBytes);
+
+    /// <summary>Adds the engine's <c>Engine__Max*</c> variables for the limits that are set.</summary>
+    public void AddTo(Dictionary<string, string> environment)
+    {
+        Add(environment, "Engine__MaxCollections", MaxCollections);
+        Add(environment, "Engine__MaxPoints", MaxPoints);
+        Add(environment, "Engine__MaxDimension", MaxDimension);
+        Add(environment, "Engine__MaxStorageBytes", MaxStorageBytes);
+    }
+
+    private static void Add(Dictionary<string, string> environment, string name, long value)
+    {
+        if (value > 0)
+        {
+            environment[name] = value.ToString(CultureInfo.InvariantCulture);
+        }
+    }
+}

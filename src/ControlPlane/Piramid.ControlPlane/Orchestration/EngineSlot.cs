@@ -1,0 +1,46 @@
+using System.Diagnostics;
+using Piramid.ControlPlane.Data.Entities;
+
+namespace Piramid.ControlPlane.Orchestration;
+
+/// <summary>
+/// What the orchestrator knows about one tenant's engine, in memory. Every field is changed only while the
+/// tenant's gate in the orchestrator is held, so a supervision round never races a stop, a purge or another restart.
+/// </summary>
+internal sealed class EngineSlot(string tenantId, string dataDirectory, byte[] secret, TimeSpan initialBackoff)
+{
+    public string TenantId { get; } = tenantId;
+
+    public string DataDirectory { get; } = dataDirectory;
+
+    /// <summary>The clear engine secret (unwrapped once).</summary>
+    public byte[] Secret { get; } = secret;
+
+    public EngineLimits Limits { get; set; } = EngineLimits.Unlimited;
+
+    /// <summary>False after a stop (suspend): the supervisor leaves the engine alone.</summary>
+    public bool ShouldRun { get; set; }
+
+    public EngineState State { get; set; } = EngineState.Provisioning;
+
+    public int? Pid { get; set; }
+
+    /// <summary>The process object when this control plane started it (null for an adopted engine).</summary>
+    public Process? Process { get; set; }
+
+    public int? Port { get; set; }
+
+    public Uri? Endpoint { get; set; }
+
+    public DateTimeOffset? StartedAt { get; set; }
+
+    public DateTimeOffset? HealthySince { get; set; }
+
+    public int HealthFailures { get; set; }
+
+    public int RestartCount { get; set; }
+
+    public TimeSpan Backoff { get; set; } = initialBackoff;
+
+    public DateTimeOffset NextRestartAt { get; set; }
+}

@@ -1,0 +1,47 @@
+namespace Piramid.ControlPlane.Orchestration;
+
+/// <summary>
+/// Configuration of <see cref="LocalProcessOrchestrator"/>, bound from the <c>Orchestrator</c> section
+/// (environment <c>Orchestrator__StateDirectory</c> etc.). Checked at start; errors name the key.
+/// </summary>
+public sealed class LocalOrchestratorOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "Orchestrator";
+
+    /// <summary>
+    /// Root of the engines' state: <c>tenants/&lt;tenantId&gt;/data</c> (data directories),
+    /// <c>secrets/</c> (owner-only engine secret files) and <c>logs/</c> (engine output).
+    /// </summary>
+    public string StateDirectory { get; set; } = string.Empty;
+
+    /// <summary>The engine executable (Native AOT build), or <c>Piramid.DataPlane.dll</c> to run it with <c>dotnet</c>.</summary>
+    public string EngineBinary { get; set; } = string.Empty;
+
+    /// <summary>File holding the platform key (base64 of 32 bytes); it wraps data keys and engine secrets.</summary>
+    public string PlatformKeyFile { get; set; } = string.Empty;
+
+    /// <summary>Time between two supervision rounds (liveness and <c>/health/ready</c> of every engine).</summary>
+    public TimeSpan HealthInterval { get; set; } = TimeSpan.FromMilliseconds(500);
+
+    /// <summary>Consecutive failed health checks of a running engine before it is killed and restarted.</summary>
+    public int HealthFailureThreshold { get; set; } = 3;
+
+    /// <summary>Delay before the first restart after a crash; it doubles after every further crash.</summary>
+    public TimeSpan RestartBackoffInitial { get; set; } = TimeSpan.FromMilliseconds(200);
+
+    /// <summary>Longest delay between two restarts.</summary>
+    public TimeSpan RestartBackoffMax { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>An engine healthy this long gets its backoff and restart count reset.</summary>
+    public TimeSpan HealthyResetAfter { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long a starting engine may take to answer <c>/health/ready</c>.</summary>
+    public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>How long a stopping engine may take to drain and checkpoint after SIGTERM before SIGKILL.</summary>
+    public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(20);
+
+    /// <summary>Durability policy given to every engine: <c>always</c>, <c>batch[:window]</c>, <c>interval[:period]</c> or <c>none</c>.</summary>
+    public string Durability { get; set; } = "batch";
+}

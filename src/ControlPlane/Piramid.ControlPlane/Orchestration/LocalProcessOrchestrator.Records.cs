@@ -1,0 +1,91 @@
+using Microsoft.EntityFrameworkCore;
+using Piramid.ControlPlane.Data;
+using Piramid.ControlPlane.Data.Entities;
+
+namespace Piramid.ControlPlane.Orchestration;
+
+/// <summary>The <c>engines</c> rows: the durable half of what the slots hold in memory.</summary>
+public sealed partial class LocalProcessOrchestrator
+{
+    private async Task<List<EngineSlot>> LoadAllSlotsAsync(CancellationToken cancellationToken)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
+        var rows = await (from e in db.Engines.AsNoTracking()
+                          join t in db.Tenants.AsNoTracking() on e.TenantId equals t.Id
+                          join p in db.Plans.AsNoTracking() on t.PlanId equals p.Id
+                          select new { Engine = e, Plan = p }).ToListAsync(cancellationToken);
+        return [.. rows.Select(r => SlotOf(r.Engine, r.Plan))];
+    }
+
+    /// <summary>A slot for a row this instance has no slot for yet (created by another control-plane instance).</summary>
+    private async Task<EngineSlot?> LoadSlotAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
+        var row = await (from e in db.Engines.AsNoTracking()
+                         where e.TenantId == tenantId
+                         join t in db.Tenants.AsNoTracking() on e.TenantId equals t.Id
+                         join p in db.Plans.AsNoTracking() on t.PlanId equals p.Id
+                         select new { Engine = e, Plan = p }).SingleOrDefaultAsync(cancellationToken);
+        if (row is null)
+        {
+            return null;
+        }
+
+        var slot = SlotOf(row.Engine, row.Plan);
+        _slots[tenantId] = slot;
+        return slot;
+    }
+
+    private EngineSlot SlotOf(EngineRecord record, Plan plan) =>
+        new(record.TenantId, record.DataDirectory, _keys.UnwrapSecret(record.TenantId, record.WrappedEngineSecret), _options.RestartBackoffInitial)
+        {
+            Limits = EngineLimits.From(plan),
+            ShouldRun = record.State != EngineState.Stopped,
+            State = record.State,
+            Pid = record.ProcessId,
+            Endpoint = record.Endpoint is null ? null : new Uri(record.Endpoint),
+            Port = record.Endpoint is null ? null : new Uri(record.Endpoint).Port,
+            StartedAt = record.StartedAt,
+            RestartCount = record.RestartCount,
+        };
+
+    private async Task InsertRecordAsync(string tenantId, string dataDirectory, byte[] wrappedDataKey, byte[] wrappedSecret, CancellationToken cancellationToken)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
+        db.Engines.Add(new EngineRecord
+        {
+            TenantId = tenantId,
+            DataDirectory = dataDirectory,
+            WrappedDataKey = wrappedDataKey,
+            WrappedEngineSecret = wrappedSecret,
+            State = EngineState.Provisioning,
+            UpdatedAt = _time.GetUtcNow(),
+        });
+        await db.SaveChangesAsync(cancellationToken);
+    }
+
+    private async Task SaveAsync(EngineSlot slot, CancellationToken cancellationToken)
+    {
+        var now = _time.GetUtcNow();
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
+        await db.Engines.Where(e => e.TenantId == slot.TenantId).ExecuteUpdateAsync(
+            s => s.SetProperty(e => e.State, slot.State)
+                .SetProperty(e => e.ProcessId, slot.Pid)
+                .SetProperty(e => e.Endpoint, slot.Endpoint == null ? null : slot.Endpoint.GetLeftPart(UriPartial.Authority))
+                .SetProperty(e => e.StartedAt, slot.StartedAt)
+                .SetProperty(e => e.RestartCount, slot.RestartCount)
+                .SetProperty(e => e.UpdatedAt, now),
+            cancellationToken);
+    }
+
+    private async Task DeleteRecordAsync(string tenantId, CancellationToken cancellationToken)
+    {
+        await using var scope = _scopes.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
+        await db.Engines.Where(e => e.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+    }
+}
