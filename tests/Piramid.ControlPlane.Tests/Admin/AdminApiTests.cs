@@ -1,0 +1,206 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text;
+using System.Text.Json.Nodes;
+using Piramid.ControlPlane.Keys;
+using Piramid.ControlPlane.Orchestration;
+using Piramid.ControlPlane.Tests.Support;
+using Piramid.TestKit.Http;
+
+namespace Piramid.ControlPlane.Tests.Admin;
+
+/// <summary>The admin and internal APIs end to end: real tokens, real PostgreSQL, real engine processes.</summary>
+[Collection(PostgresCollection.Name)]
+public sealed class AdminApiTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task TenantLifecycle_KeysIntrospectionSuspendResumeDelete()
+    {
+        await using var host = await ControlPlaneHost.StartAsync(postgres);
+        using var admin = await host.ClientAsync(host.Operator);
+        using var gateway = await host.ClientAsync(host.Gateway);
+
+        var tenant = await SendAsync(admin, HttpMethod.Post, "/v1/tenants", new { name = "acme", plan = "free" }, HttpStatusCode.Created);
+        var tenantId = tenant["id"]!.GetValue<string>();
+        Assert.Equal("active", tenant["status"]!.GetValue<string>());
+        Assert.Equal("running", tenant["engine_state"]!.GetValue<string>());
+
+        var key = await SendAsync(admin, HttpMethod.Post, $"/v1/tenants/{tenantId}/api-keys", new { name = "ci", role = "read_write", collections = new[] { "docs" } }, HttpStatusCode.Created);
+        var secretKey = key["key"]!.GetValue<string>();
+        Assert.StartsWith("pk_", secretKey, StringComparison.Ordinal);
+        var listed = await SendAsync(admin, HttpMethod.Get, $"/v1/tenants/{tenantId}/api-keys", null, HttpStatusCode.OK);
+        Assert.Null(listed["api_keys"]![0]!["key"]);
+
+        var introspected = await IntrospectAsync(gateway, secretKey);
+        Assert.Equal(HttpStatusCode.OK, introspected.Status);
+        Assert.Equal(tenantId, introspected.Body!["tenant_id"]!.GetValue<string>());
+        Assert.Equal(["docs"], introspected.Body["collections"]!.AsArray().Select(c => c!.GetValue<string>()));
+        Assert.Equal(100_000, introspected.Body["plan"]!["max_points"]!.GetValue<long>());
+
+        var routes = await SendAsync(gateway, HttpMethod.Get, "/internal/v1/routes", null, HttpStatusCode.OK);
+        Assert.Contains(routes["routes"]!.AsArray(), r => r!["tenant_id"]!.GetValue<string>() == tenantId);
+
+        var suspended = await SendAsync(admin, HttpMethod.Post, $"/v1/tenants/{tenantId}/suspend", null, HttpStatusCode.OK);
+        Assert.Equal(("suspended", "stopped"), (suspended["status"]!.GetValue<string>(), suspended["engine_state"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.NotFound, (await IntrospectAsync(gateway, secretKey)).Status);
+
+        var resumed = await SendAsync(admin, HttpMethod.Post, $"/v1/tenants/{tenantId}/resume", null, HttpStatusCode.OK);
+        Assert.Equal(("active", "running"), (resumed["status"]!.GetValue<string>(), resumed["engine_state"]!.GetValue<string>()));
+        Assert.Equal(HttpStatusCode.OK, (await IntrospectAsync(gateway, secretKey)).Status);
+
+        var changes = await SendAsync(gateway, HttpMethod.Get, "/internal/v1/changes?after=0", null, HttpStatusCode.OK);
+        Assert.Contains(changes["changes"]!.AsArray(), c => c!["kind"]!.GetValue<string>() == "tenant" && c["subject"]!.GetValue<string>() == tenantId);
+        var last = changes["last_id"]!.GetValue<long>();
+
+        var deleted = await SendAsync(admin, HttpMethod.Delete, $"/v1/tenants/{tenantId}", null, HttpStatusCode.OK);
+        Assert.Equal("deleted", deleted["status"]!.GetValue<string>());
+        Assert.NotNull(deleted["purge_after"]);
+        Assert.Equal(HttpStatusCode.NotFound, (await IntrospectAsync(gateway, secretKey)).Status);
+        var after = await SendAsync(gateway, HttpMethod.Get, $"/internal/v1/changes?after={last}", null, HttpStatusCode.OK);
+        Assert.Contains(after["changes"]!.AsArray(), c => c!["kind"]!.GetValue<string>() == "key");
+        var keysAfter = await SendAsync(admin, HttpMethod.Get, $"/v1/tenants/{tenantId}/api-keys", null, HttpStatusCode.OK);
+        Assert.NotNull(keysAfter["api_keys"]![0]!["revoked_at"]);
+
+        var audit = host.App.Services.CreateScope().ServiceProvider.GetRequiredService<Data.ControlPlaneDbContext>().AuditEvents
+            .Where(a => a.TenantId == tenantId).Select(a => a.Action).ToList();
+        Assert.Equal(["tenant.create", "api_key.create", "tenant.suspend", "tenant.resume", "tenant.delete"], audit);
+    }
+
+    [Fact]
+    public async Task KeySecret_AppearsNeitherInTheDatabaseNorInTheLogs()
+    {
+        await using var host = await ControlPlaneHost.StartAsync(postgres);
+        using var admin = await host.ClientAsync(host.Operator);
+        var tenant = await SendAsync(admin, HttpMethod.Post, "/v1/tenants", new { name = "secretive" }, HttpStatusCode.Created);
+        var key = await SendAsync(admin, HttpMethod.Post, $"/v1/tenants/{tenant["id"]}/api-keys", new { name = "k", role = "admin" }, HttpStatusCode.Created);
+        var rotated = await SendAsync(admin, HttpMethod.Post, $"/v1/tenants/{tenant["id"]}/api-keys/{key["id"]}/rotate", new { grace_period_seconds = 60 }, HttpStatusCode.OK);
+        ApiKeyFormat.TryParse(key["key"]!.GetValue<string>(), out _, out var first);
+        ApiKeyFormat.TryParse(rotated["key"]!.GetValue<string>(), out _, out var second);
+
+        var dump = await postgres.Server.DumpAsync(host.Database);
+        Assert.DoesNotContain(first, dump, StringComparison.Ordinal);
+        Assert.DoesNotContain(second, dump, StringComparison.Ordinal);
+        Assert.DoesNotContain(host.Operator.ClientSecret, dump, StringComparison.Ordinal);
+        Assert.DoesNotContain(first, host.Logs.Text, StringComparison.Ordinal);
+        Assert.DoesNotContain(second, host.Logs.Text, StringComparison.Ordinal);
+        Assert.Contains("Microsoft.AspNetCore", host.Logs.Text, StringComparison.Ordinal); // logs were captured at all
+    }
+
+    [Fact]
+    public async Task AdminAndInternalRoutes_RefuseTheWrongCaller()
+    {
+        await using var host = await ControlPlaneHost.StartAsync(postgres);
+        using var anonymous = await host.ClientAsync(null);
+        using var gateway = await host.ClientAsync(host.Gateway);
+        using var admin = await host.ClientAsync(host.Operator);
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri("/v1/tenants", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await gateway.GetAsync(new Uri("/v1/tenants", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Forbidden, (await admin.GetAsync(new Uri("/internal/v1/routes", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri("/internal/v1/routes", UriKind.Relative))).StatusCode);
+        using var forged = await host.ClientAsync(null);
+        forged.DefaultRequestHeaders.Authorization = new("Bearer", "eyJhbGciOiJub25lIn0.eyJzdWIiOiJ4Iiwicm9sZSI6InBsYXRmb3JtX2FkbWluIn0.");
+        Assert.Equal(HttpStatusCode.Unauthorized, (await forged.GetAsync(new Uri("/v1/tenants", UriKind.Relative))).StatusCode);
+    }
+
+    [Theory]
+    [InlineData("POST", "/v1/tenants", """{"name":"Bad Name"}""", 400, "name")]
+    [InlineData("POST", "/v1/tenants", """{"name":"ok","plan":"gold"}""", 400, "gold")]
+    [InlineData("POST", "/v1/tenants", """{"name":"ok","colour":"red"}""", 400, "")]
+    [InlineData("POST", "/v1/tenants", """{"name":""", 400, "")]
+    [InlineData("GET", "/v1/tenants/t_missing", null, 404, "t_missing")]
+    [InlineData("POST", "/v1/tenants/t_missing/api-keys", """{"name":"k","role":"admin"}""", 404, "t_missing")]
+    [InlineData("PUT", "/v1/plans/tiny", """{"name":"Tiny"}""", 400, "required")]
+    [InlineData("PUT", "/v1/plans/BAD", """{"name":"x"}""", 400, "plan id")]
+    public async Task BadInput_IsAProblemNeverA5xx(string method, string path, string? body, int status, string detail)
+    {
+        await using var host = await ControlPlaneHost.StartAsync(postgres);
+        using var admin = await host.ClientAsync(host.Operator);
+        using var request = new HttpRequestMessage(new HttpMethod(method), path);
+        if (body is not null)
+        {
+            request.Content = new StringContent(body, Encoding.UTF8, "application/json");
+        }
+
+        using var response = await admin.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(status == (int)response.StatusCode, $"{method} {path}: {(int)response.StatusCode} {text}");
+        Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        Assert.Contains(detail, JsonNode.Parse(text)!["detail"]!.GetValue<string>(), StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Fact]
+    public async Task IdempotencyKey_ReplaysTheFirstReply_AndRefusesReuseForAnotherRequest()
+    {
+        await using var host = await ControlPlaneHost.StartAsync(postgres);
+        using var admin = await host.ClientAsync(host.Operator);
+        admin.DefaultRequestHeaders.Add("Idempotency-Key", "create-once");
+        var first = await SendAsync(admin, HttpMethod.Post, "/v1/tenants", new { name = "once" }, HttpStatusCode.Created);
+        var again = await SendAsync(admin, HttpMethod.Post, "/v1/tenants", new { name = "once" }, HttpStatusCode.Created);
+        Assert.Equal(first["id"]!.GetValue<string>(), again["id"]!.GetValue<string>());
+        var list = await SendAsync(admin, HttpMethod.Get, "/v1/tenants", null, HttpStatusCode.OK);
+        Assert.Single(list["tenants"]!.AsArray(), t => t!["name"]!.GetValue<string>() == "once");
+
+        using var reuse = new HttpRequestMessage(HttpMethod.Post, "/v1/tenants") { Content = JsonContent.Create(new { name = "other" }) };
+        using var refused = await admin.SendAsync(reuse);
+        Assert.Equal(422, (int)refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task PlanLimits_ReachTheEngine_WhichRefusesWritesPastThem()
+    {
+        await using var host = await ControlPlaneHost.StartAsync(postgres);
+        using var admin = await host.ClientAsync(host.Operator);
+        await SendAsync(admin, HttpMethod.Put, "/v1/plans/tiny", new
+        {
+            name = "Tiny", max_collections = 1, max_points = 10, max_storage_bytes = 1L << 30, max_dimension = 8,
+            read_rate_per_second = 10, read_burst = 10, write_rate_per_second = 10, write_burst = 10,
+            monthly_read_units = 1000, monthly_write_units = 1000,
+        }, HttpStatusCode.OK);
+        var tenant = await SendAsync(admin, HttpMethod.Post, "/v1/tenants", new { name = "small", plan = "tiny" }, HttpStatusCode.Created);
+        var route = host.App.Services.GetRequiredService<IEngineOrchestrator>().GetRoute(tenant["id"]!.GetValue<string>())!;
+        using var engine = new HttpClient(new SigningHandler(route.EngineSecret, route.TenantId, "admin", "test", null)) { BaseAddress = route.Endpoint };
+
+        using (var tooWide = await engine.PutAsJsonAsync("/v1/collections/wide", new { dimension = 9 }))
+        {
+            Assert.Equal(403, (int)tooWide.StatusCode);
+            Assert.Contains("quota-exceeded", await tooWide.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        }
+
+        (await engine.PutAsJsonAsync("/v1/collections/docs", new { dimension = 2 })).EnsureSuccessStatusCode();
+        using (var second = await engine.PutAsJsonAsync("/v1/collections/more", new { dimension = 2 }))
+        {
+            Assert.Equal(403, (int)second.StatusCode);
+        }
+
+        var points = Enumerable.Range(0, 11).Select(i => new { id = $"p{i}", vector = new[] { 1f, i } }).ToArray();
+        using var over = await engine.PostAsJsonAsync("/v1/collections/docs/points", new { points });
+        var text = await over.Content.ReadAsStringAsync();
+        Assert.Equal(403, (int)over.StatusCode);
+        Assert.Contains("10 points", text, StringComparison.Ordinal);
+    }
+
+    private static async Task<JsonNode> SendAsync(HttpClient http, HttpMethod method, string path, object? body, HttpStatusCode expected)
+    {
+        using var request = new HttpRequestMessage(method, path);
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, options: ControlPlaneHost.Json);
+        }
+
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        Assert.True(expected == response.StatusCode, $"{method} {path}: expected {(int)expected}, got {(int)response.StatusCode}: {text}");
+        return text.Length == 0 ? new JsonObject() : JsonNode.Parse(text)!;
+    }
+
+    private static async Task<(HttpStatusCode Status, JsonNode? Body)> IntrospectAsync(HttpClient gateway, string presented)
+    {
+        Assert.True(ApiKeyFormat.TryParse(presented, out var id, out var secret));
+        using var response = await gateway.PostAsJsonAsync("/internal/v1/keys/introspect",
+            new { key_id = id, secret_sha256 = Convert.ToBase64String(SHA256.HashData(Encoding.UTF8.GetBytes(secret))) });
+        var text = await response.Content.ReadAsStringAsync();
+        return (response.StatusCode, text.Length == 0 ? null : JsonNode.Parse(text));
+    }
+}

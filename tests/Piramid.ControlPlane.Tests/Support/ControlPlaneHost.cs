@@ -1,0 +1,136 @@
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Security.Cryptography;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Piramid.ControlPlane.Hosting;
+using Piramid.ControlPlane.Identity;
+using Piramid.TestKit;
+using Piramid.TestKit.Processes;
+
+namespace Piramid.ControlPlane.Tests.Support;
+
+/// <summary>
+/// The whole control plane as Program.cs composes it, on real Kestrel (127.0.0.1, random port), a fresh
+/// migrated database, real engine processes, a bootstrap operator and a gateway client with real tokens.
+/// </summary>
+public sealed class ControlPlaneHost : IAsyncDisposable
+{
+    private readonly TempDirectory _temp;
+
+    private ControlPlaneHost(WebApplication app, TempDirectory temp, Uri baseAddress, string database, CapturingLoggerProvider logs)
+    {
+        App = app;
+        _temp = temp;
+        BaseAddress = baseAddress;
+        Database = database;
+        Logs = logs;
+    }
+
+    /// <summary>The running app.</summary>
+    public WebApplication App { get; }
+
+    /// <summary>http://127.0.0.1:port.</summary>
+    public Uri BaseAddress { get; }
+
+    /// <summary>Database name.</summary>
+    public string Database { get; }
+
+    /// <summary>Captured logs.</summary>
+    public CapturingLoggerProvider Logs { get; }
+
+    /// <summary>Bootstrap operator (platform_admin).</summary>
+    public ClientCredentials Operator { get; private set; } = null!;
+
+    /// <summary>Gateway machine client.</summary>
+    public ClientCredentials Gateway { get; private set; } = null!;
+
+    /// <summary>Starts it.</summary>
+    public static async Task<ControlPlaneHost> StartAsync(PostgresFixture postgres, IDictionary<string, string?>? extra = null)
+    {
+        var (database, connectionString) = await postgres.CreateMigratedDatabaseAsync();
+        var temp = new TempDirectory("piramid-cp");
+        var platformKey = temp.Combine("platform.key");
+        await File.WriteAllTextAsync(platformKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
+        File.SetUnixFileMode(platformKey, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        var (file, args) = EngineBinary.Resolve();
+        var url = $"http://127.0.0.1:{LoopbackPort.GetFree()}";
+        var settings = new Dictionary<string, string?>
+        {
+            ["ConnectionStrings:ControlPlane"] = connectionString,
+            ["Identity:Issuer"] = url + "/",
+            ["Identity:SigningKeyFile"] = temp.Combine("signing-key.json"),
+            ["Orchestrator:StateDirectory"] = temp.Combine("state"),
+            ["Orchestrator:EngineBinary"] = args.Length > 0 ? args[0] : file,
+            ["Orchestrator:PlatformKeyFile"] = platformKey,
+            ["Orchestrator:HealthInterval"] = "00:00:00.200",
+            ["Logging:LogLevel:Default"] = "Information",
+        };
+        foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
+        {
+            settings[k] = v;
+        }
+
+        var logs = new CapturingLoggerProvider();
+        var app = ControlPlaneApp.Build([], b =>
+        {
+            b.WebHost.UseUrls(url);
+            b.Configuration.AddInMemoryCollection(settings);
+            b.Logging.AddProvider(logs);
+        });
+        await app.StartAsync();
+        var host = new ControlPlaneHost(app, temp, new Uri(url), database, logs);
+        await using var scope = app.Services.CreateAsyncScope();
+        var bootstrapper = scope.ServiceProvider.GetRequiredService<OperatorBootstrapper>();
+        host.Operator = await bootstrapper.EnsureBootstrapOperatorAsync() ?? throw new InvalidOperationException("bootstrap returned nothing");
+        host.Gateway = await bootstrapper.CreateMachineClientAsync("gateway", ["gateway"]);
+        return host;
+    }
+
+    /// <summary>A client with a bearer token for <paramref name="credentials"/> (or none).</summary>
+    public async Task<HttpClient> ClientAsync(ClientCredentials? credentials)
+    {
+        var http = new HttpClient { BaseAddress = BaseAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (credentials is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(credentials));
+        }
+
+        return http;
+    }
+
+    /// <summary>Client credentials grant at /connect/token.</summary>
+    public async Task<string> TokenAsync(ClientCredentials credentials)
+    {
+        using var http = new HttpClient { BaseAddress = BaseAddress };
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = credentials.ClientId,
+            ["client_secret"] = credentials.ClientSecret,
+        });
+        using var response = await http.PostAsync(new Uri("/connect/token", UriKind.Relative), form);
+        var body = await response.Content.ReadFromJsonAsync<JsonObject>();
+        return body?["access_token"]?.GetValue<string>() ?? throw new InvalidOperationException($"no token: {(int)response.StatusCode} {body}");
+    }
+
+    /// <summary>Stops the app, its engines, and deletes the state.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await using (var scope = App.Services.CreateAsyncScope())
+        {
+            var orchestrator = scope.ServiceProvider.GetRequiredService<Orchestration.IEngineOrchestrator>();
+            foreach (var route in orchestrator.GetRoutes())
+            {
+                await orchestrator.PurgeAsync(route.TenantId, CancellationToken.None);
+            }
+        }
+
+        await App.StopAsync();
+        await App.DisposeAsync();
+        _temp.Dispose();
+    }
+
+    /// <summary>JSON options of the API.</summary>
+    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+}
