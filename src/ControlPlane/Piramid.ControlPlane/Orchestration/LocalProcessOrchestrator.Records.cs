@@ -72,14 +72,28 @@ public sealed partial class LocalProcessOrchestrator
         var now = _time.GetUtcNow();
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
+        var endpoint = slot.Endpoint?.GetLeftPart(UriPartial.Authority);
+        var before = await db.Engines.Where(e => e.TenantId == slot.TenantId)
+            .Select(e => new { e.Endpoint, e.State }).SingleOrDefaultAsync(cancellationToken);
         await db.Engines.Where(e => e.TenantId == slot.TenantId).ExecuteUpdateAsync(
             s => s.SetProperty(e => e.State, slot.State)
                 .SetProperty(e => e.ProcessId, slot.Pid)
-                .SetProperty(e => e.Endpoint, slot.Endpoint == null ? null : slot.Endpoint.GetLeftPart(UriPartial.Authority))
+                .SetProperty(e => e.Endpoint, endpoint)
                 .SetProperty(e => e.StartedAt, slot.StartedAt)
                 .SetProperty(e => e.RestartCount, slot.RestartCount)
                 .SetProperty(e => e.UpdatedAt, now),
             cancellationToken);
+        if (before is null || before.Endpoint != endpoint || before.State != slot.State)
+        {
+            // The gateway's routing table follows the change feed: a moved or stopped engine is seen within a poll.
+            await AnnounceRouteAsync(db, slot.TenantId, cancellationToken);
+        }
+    }
+
+    private async Task AnnounceRouteAsync(ControlPlaneDbContext db, string tenantId, CancellationToken cancellationToken)
+    {
+        db.ChangeEvents.Add(new ChangeEvent { Kind = "route", Subject = tenantId, Time = _time.GetUtcNow() });
+        await db.SaveChangesAsync(cancellationToken);
     }
 
     private async Task DeleteRecordAsync(string tenantId, CancellationToken cancellationToken)
@@ -87,5 +101,6 @@ public sealed partial class LocalProcessOrchestrator
         await using var scope = _scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
         await db.Engines.Where(e => e.TenantId == tenantId).ExecuteDeleteAsync(cancellationToken);
+        await AnnounceRouteAsync(db, tenantId, cancellationToken);
     }
 }
