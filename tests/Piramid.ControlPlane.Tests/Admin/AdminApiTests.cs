@@ -159,8 +159,7 @@ public sealed class AdminApiTests(PostgresFixture postgres)
             monthly_read_units = 1000, monthly_write_units = 1000,
         }, HttpStatusCode.OK);
         var tenant = await SendAsync(admin, HttpMethod.Post, "/v1/tenants", new { name = "small", plan = "tiny" }, HttpStatusCode.Created);
-        var route = host.App.Services.GetRequiredService<IEngineOrchestrator>().GetRoute(tenant["id"]!.GetValue<string>())!;
-        using var engine = new HttpClient(new SigningHandler(route.EngineSecret, route.TenantId, "admin", "test", null)) { BaseAddress = route.Endpoint };
+        using var engine = EngineClient(host.App.Services.GetRequiredService<IEngineOrchestrator>().GetRoute(tenant["id"]!.GetValue<string>())!);
 
         using (var tooWide = await engine.PutAsJsonAsync("/v1/collections/wide", new { dimension = 9 }))
         {
@@ -180,6 +179,40 @@ public sealed class AdminApiTests(PostgresFixture postgres)
         Assert.Equal(403, (int)over.StatusCode);
         Assert.Contains("10 points", text, StringComparison.Ordinal);
     }
+
+    [Fact]
+    public async Task PlanChange_RestartsTheEngineWithTheNewLimits_DataKept()
+    {
+        await using var host = await ControlPlaneHost.StartAsync(postgres);
+        using var admin = await host.ClientAsync(host.Operator);
+        await SendAsync(admin, HttpMethod.Put, "/v1/plans/mini", new
+        {
+            name = "Mini", max_collections = 2, max_points = 3, max_storage_bytes = 1L << 30, max_dimension = 8,
+            read_rate_per_second = 10, read_burst = 10, write_rate_per_second = 10, write_burst = 10,
+            monthly_read_units = 1000, monthly_write_units = 1000,
+        }, HttpStatusCode.OK);
+        var tenant = await SendAsync(admin, HttpMethod.Post, "/v1/tenants", new { name = "growing" }, HttpStatusCode.Created);
+        var tenantId = tenant["id"]!.GetValue<string>();
+        var orchestrator = host.App.Services.GetRequiredService<IEngineOrchestrator>();
+        using (var engine = EngineClient(orchestrator.GetRoute(tenantId)!))
+        {
+            (await engine.PutAsJsonAsync("/v1/collections/docs", new { dimension = 2 })).EnsureSuccessStatusCode();
+            var points = Enumerable.Range(0, 5).Select(i => new { id = $"p{i}", vector = new[] { 1f, i } }).ToArray();
+            (await engine.PostAsJsonAsync("/v1/collections/docs/points", new { points })).EnsureSuccessStatusCode();
+        }
+
+        var moved = await SendAsync(admin, HttpMethod.Patch, $"/v1/tenants/{tenantId}", new { plan = "mini" }, HttpStatusCode.OK);
+        Assert.Equal(("mini", "running"), (moved["plan"]!.GetValue<string>(), moved["engine_state"]!.GetValue<string>()));
+        using var after = EngineClient(orchestrator.GetRoute(tenantId)!);
+        using var count = await after.PostAsJsonAsync("/v1/collections/docs/count", new { });
+        Assert.Contains("\"count\":5", await count.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+        using var refused = await after.PostAsJsonAsync("/v1/collections/docs/points", new { points = new[] { new { id = "x", vector = new[] { 1f, 1f } } } });
+        Assert.Equal(403, (int)refused.StatusCode);
+        Assert.Contains("3 points", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
+    }
+
+    private static HttpClient EngineClient(EngineRoute route) =>
+        new(new SigningHandler(route.EngineSecret, route.TenantId, "admin", "test", null)) { BaseAddress = route.Endpoint };
 
     private static async Task<JsonNode> SendAsync(HttpClient http, HttpMethod method, string path, object? body, HttpStatusCode expected)
     {
