@@ -1,0 +1,100 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.Options;
+using Piramid.Contracts.Admin;
+
+namespace Piramid.Gateway.ControlPlane;
+
+/// <summary>
+/// The control plane's internal API, called with the gateway's own client-credentials token (cached until
+/// shortly before it expires). Secrets of API keys never leave the gateway: only their SHA-256 does.
+/// </summary>
+public sealed class ControlPlaneClient(HttpClient http, IOptions<GatewayOptions> options, TimeProvider time) : IDisposable
+{
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private readonly SemaphoreSlim _tokenLock = new(1, 1);
+    private string? _token;
+    private DateTimeOffset _tokenExpires;
+
+    /// <summary>The key's identity and limits, or null when no valid key matches.</summary>
+    public async Task<KeyIntrospectionResponse?> IntrospectAsync(string keyId, byte[] secretHash, CancellationToken cancellationToken)
+    {
+        using var request = await AuthorizedAsync(HttpMethod.Post, "internal/v1/keys/introspect", cancellationToken);
+        request.Content = JsonContent.Create(new KeyIntrospectionRequest { KeyId = keyId, SecretSha256 = Convert.ToBase64String(secretHash) }, options: Json);
+        using var response = await http.SendAsync(request, cancellationToken);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<KeyIntrospectionResponse>(Json, cancellationToken);
+    }
+
+    /// <summary>The routing table.</summary>
+    public async Task<RouteTable> GetRoutesAsync(CancellationToken cancellationToken)
+    {
+        using var request = await AuthorizedAsync(HttpMethod.Get, "internal/v1/routes", cancellationToken);
+        using var response = await http.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<RouteTable>(Json, cancellationToken))!;
+    }
+
+    /// <summary>Changes after <paramref name="after"/>, waiting up to <paramref name="wait"/> for the first.</summary>
+    public async Task<ChangeList> GetChangesAsync(long after, TimeSpan wait, CancellationToken cancellationToken)
+    {
+        using var request = await AuthorizedAsync(HttpMethod.Get, $"internal/v1/changes?after={after}&wait={(int)wait.TotalSeconds}", cancellationToken);
+        using var response = await http.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<ChangeList>(Json, cancellationToken))!;
+    }
+
+    /// <summary>Releases the token lock.</summary>
+    public void Dispose() => _tokenLock.Dispose();
+
+    private async Task<HttpRequestMessage> AuthorizedAsync(HttpMethod method, string path, CancellationToken cancellationToken)
+    {
+        var request = new HttpRequestMessage(method, new Uri(options.Value.ControlPlaneUrl!, path));
+        request.Headers.Authorization = new AuthenticationHeaderValue("Bearer", await TokenAsync(cancellationToken));
+        return request;
+    }
+
+    private async Task<string> TokenAsync(CancellationToken cancellationToken)
+    {
+        if (_token is not null && time.GetUtcNow() < _tokenExpires)
+        {
+            return _token;
+        }
+
+        await _tokenLock.WaitAsync(cancellationToken);
+        try
+        {
+            if (_token is not null && time.GetUtcNow() < _tokenExpires)
+            {
+                return _token;
+            }
+
+            using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+            {
+                ["grant_type"] = "client_credentials",
+                ["client_id"] = options.Value.ClientId,
+                ["client_secret"] = options.Value.ClientSecret,
+            });
+            using var response = await http.PostAsync(new Uri(options.Value.ControlPlaneUrl!, "connect/token"), form, cancellationToken);
+            response.EnsureSuccessStatusCode();
+            var body = await response.Content.ReadFromJsonAsync<JsonObject>(cancellationToken);
+            _token = body?["access_token"]?.GetValue<string>() ?? throw new InvalidOperationException("The token endpoint returned no access_token.");
+            var lifetime = body["expires_in"]?.GetValue<int>() ?? 300;
+            // Renew a minute early so a request never carries a token that expires in flight.
+            _tokenExpires = time.GetUtcNow() + TimeSpan.FromSeconds(Math.Max(lifetime - 60, lifetime / 2));
+            return _token;
+        }
+        finally
+        {
+            _tokenLock.Release();
+        }
+    }
+}

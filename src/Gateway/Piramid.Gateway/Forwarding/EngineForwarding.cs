@@ -1,0 +1,91 @@
+using System.Security.Claims;
+using System.Security.Cryptography;
+using Piramid.Contracts;
+using Piramid.Contracts.Identity;
+using Piramid.Contracts.Problems;
+using Piramid.Gateway.Authentication;
+using Piramid.Gateway.Routing;
+using Yarp.ReverseProxy.Model;
+using Yarp.ReverseProxy.Transforms;
+using Yarp.ReverseProxy.Transforms.Builder;
+
+namespace Piramid.Gateway.Forwarding;
+
+/// <summary>
+/// The last steps before an engine: pick the caller's tenant's destination, enforce the role, strip every
+/// credential and client-sent internal header, and sign the identity for that engine (docs/design/internal-auth.md).
+/// </summary>
+public static class EngineForwarding
+{
+    /// <summary>Proxy pipeline step: narrows the engines cluster to the caller's tenant and checks the role.</summary>
+    public static async Task SelectTenantAsync(HttpContext context, Func<Task> next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        var proxy = context.GetReverseProxyFeature();
+        if (proxy.Route.Cluster?.ClusterId != GatewayProxyConfig.EnginesCluster)
+        {
+            await next();
+            return;
+        }
+
+        var tenant = context.User.FindFirstValue(GatewayClaims.Tenant);
+        var denied = TenantAccess.Check(context.User, context.Request.Method, context.Request.Path.Value ?? "/");
+        if (denied is not null)
+        {
+            await Results.Problem(statusCode: 403, type: ProblemTypes.Forbidden, title: "Forbidden", detail: denied).ExecuteAsync(context);
+            return;
+        }
+
+        var destination = proxy.AllDestinations.FirstOrDefault(d => d.DestinationId == tenant);
+        if (destination is null)
+        {
+            context.Response.Headers.RetryAfter = "2";
+            await Results.Problem(statusCode: 503, type: ProblemTypes.EngineUnavailable, title: "Engine unavailable",
+                detail: "The tenant's engine is starting or restarting; retry shortly.").ExecuteAsync(context);
+            return;
+        }
+
+        proxy.AvailableDestinations = [destination];
+        await next();
+    }
+
+    /// <summary>Transforms of every proxied request.</summary>
+    public static void AddTransforms(TransformBuilderContext builder, RoutingTable table, TimeProvider time)
+    {
+        ArgumentNullException.ThrowIfNull(builder);
+        builder.AddRequestTransform(transform =>
+        {
+            var headers = transform.ProxyRequest.Headers;
+            foreach (var name in headers.Select(h => h.Key).Where(n => n.StartsWith("X-Piramid-", StringComparison.OrdinalIgnoreCase)).ToList())
+            {
+                headers.Remove(name);
+            }
+
+            if (builder.Route.ClusterId != GatewayProxyConfig.EnginesCluster)
+            {
+                return ValueTask.CompletedTask;
+            }
+
+            // The engine trusts only the signed identity; the tenant's key never travels further.
+            headers.Remove("Authorization");
+            headers.Remove(HeaderNames.ApiKey);
+            var user = transform.HttpContext.User;
+            var tenant = user.FindFirstValue(GatewayClaims.Tenant)!;
+            var route = table.Find(tenant) ?? throw new InvalidOperationException("route vanished between selection and forwarding");
+            var identity = new InternalIdentity(
+                user.FindFirstValue(GatewayClaims.Principal)!,
+                tenant,
+                user.FindFirstValue(GatewayClaims.Role)!,
+                transform.ProxyRequest.Method.Method,
+                transform.ProxyRequest.RequestUri!.AbsolutePath,
+                time.GetUtcNow().ToUnixTimeMilliseconds(),
+                Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+                [.. user.FindAll(GatewayClaims.Collection).Select(c => c.Value)]);
+            headers.Add(HeaderNames.Identity, InternalIdentitySigner.Sign(identity, route.Secret));
+            headers.Remove(HeaderNames.RequestId);
+            headers.Add(HeaderNames.RequestId, transform.HttpContext.TraceIdentifier);
+            return ValueTask.CompletedTask;
+        });
+    }
+}

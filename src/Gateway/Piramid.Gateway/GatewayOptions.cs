@@ -1,0 +1,35 @@
+using System.ComponentModel.DataAnnotations;
+
+namespace Piramid.Gateway;
+
+/// <summary>Gateway settings, bound from <c>Gateway</c>.</summary>
+public sealed class GatewayOptions
+{
+    /// <summary>Configuration section.</summary>
+    public const string Section = "Gateway";
+
+    /// <summary>Base URL of the control plane (its admin API, token endpoint and internal API).</summary>
+    [Required]
+    public Uri? ControlPlaneUrl { get; set; }
+
+    /// <summary>The gateway's OAuth client id (role <c>gateway</c>).</summary>
+    [Required]
+    public string ClientId { get; set; } = string.Empty;
+
+    /// <summary>The gateway's client secret.</summary>
+    [Required]
+    public string ClientSecret { get; set; } = string.Empty;
+
+    /// <summary>How long a valid key's introspection is reused (the change feed evicts it sooner on revocation).</summary>
+    public TimeSpan KeyCacheLifetime { get; set; } = TimeSpan.FromSeconds(60);
+
+    /// <summary>How long an unknown key stays refused without asking the control plane again.</summary>
+    public TimeSpan NegativeCacheLifetime { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Most remembered invalid keys (a flood of random keys cannot grow memory without bound).</summary>
+    [Range(100, 10_000_000)]
+    public int NegativeCacheSize { get; set; } = 100_000;
+
+    /// <summary>How long the last routing table and key cache keep serving while the control plane is away.</summary>
+    public TimeSpan ControlPlaneOutageGrace { get; set; } = TimeSpan.FromMinutes(10);
+}

@@ -1,0 +1,74 @@
+using Piramid.Gateway.Authentication;
+using Piramid.Gateway.ControlPlane;
+
+namespace Piramid.Gateway.Routing;
+
+/// <summary>
+/// Keeps the routing table and key cache in step with the control plane: loads the table, then
+/// long-polls the change feed, evicting keys and tenants and reloading routes as changes arrive. While
+/// the control plane is unreachable the last table and cache keep serving, and polling retries with backoff.
+/// </summary>
+public sealed partial class ChangeFeedWatcher(
+    ControlPlaneClient controlPlane, RoutingTable table, KeyCache keys, TimeProvider time, ILogger<ChangeFeedWatcher> logger) : BackgroundService
+{
+    private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(20);
+    private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
+    private readonly TaskCompletionSource _firstLoad = new(TaskCreationOptions.RunContinuationsAsynchronously);
+
+    /// <summary>Completes once the first routing table is loaded (readiness).</summary>
+    public Task FirstLoad => _firstLoad.Task;
+
+    /// <inheritdoc />
+    protected override async Task ExecuteAsync(CancellationToken stoppingToken)
+    {
+        var backoff = TimeSpan.FromMilliseconds(100);
+        var needReload = true;
+        long position = 0;
+        while (!stoppingToken.IsCancellationRequested)
+        {
+            try
+            {
+                if (needReload)
+                {
+                    table.Replace(await controlPlane.GetRoutesAsync(stoppingToken));
+                    _firstLoad.TrySetResult();
+                    needReload = false;
+                    position = Math.Max(position, table.Version);
+                }
+
+                var changes = await controlPlane.GetChangesAsync(position, LongPoll, stoppingToken);
+                foreach (var change in changes.Changes)
+                {
+                    switch (change.Kind)
+                    {
+                        case "key":
+                            keys.EvictKey(change.Subject);
+                            break;
+                        case "tenant":
+                            keys.EvictTenant(change.Subject);
+                            needReload = true;
+                            break;
+                        case "plan":
+                            keys.EvictPlan(change.Subject);
+                            break;
+                        default:
+                            needReload = true;
+                            break;
+                    }
+                }
+
+                position = Math.Max(position, changes.LastId);
+                backoff = TimeSpan.FromMilliseconds(100);
+            }
+            catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException && !stoppingToken.IsCancellationRequested)
+            {
+                PollFailed(logger, e.Message);
+                await Task.Delay(backoff, time, stoppingToken);
+                backoff = TimeSpan.FromTicks(Math.Min(backoff.Ticks * 2, MaxBackoff.Ticks));
+            }
+        }
+    }
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Control plane unreachable ({Reason}); serving the last routing table and key cache")]
+    private static partial void PollFailed(ILogger logger, string reason);
+}

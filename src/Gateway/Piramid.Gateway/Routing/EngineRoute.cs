@@ -1,0 +1,7 @@
+namespace Piramid.Gateway.Routing;
+
+/// <summary>Where one tenant's engine listens and the secret the gateway signs its requests with.</summary>
+/// <param name="TenantId">Tenant.</param>
+/// <param name="Endpoint">Engine base URL.</param>
+/// <param name="Secret">HMAC secret of the signed identity header.</param>
+public sealed record EngineRoute(string TenantId, Uri Endpoint, byte[] Secret);

@@ -1,0 +1,93 @@
+using Microsoft.Extensions.Primitives;
+using Yarp.ReverseProxy.Configuration;
+
+namespace Piramid.Gateway.Routing;
+
+/// <summary>
+/// YARP configuration from the routing table: one <c>engines</c> cluster with a destination per tenant
+/// (destination id = tenant id; the pipeline narrows each request to its tenant's destination) and a
+/// <c>control-plane</c> cluster. Published as immutable snapshots with a change token, so routes change
+/// without a restart.
+/// </summary>
+public sealed class GatewayProxyConfig : IProxyConfigProvider
+{
+    /// <summary>Cluster of the tenants' engines.</summary>
+    public const string EnginesCluster = "engines";
+
+    /// <summary>Cluster of the control plane.</summary>
+    public const string ControlPlaneCluster = "control-plane";
+
+    /// <summary>Authorization policy of the data routes.</summary>
+    public const string TenantPolicy = "tenant-key";
+
+    private readonly RoutingTable _table;
+    private readonly Uri _controlPlane;
+    private volatile Snapshot _current;
+
+    /// <summary>Creates the provider and subscribes to table changes.</summary>
+    public GatewayProxyConfig(RoutingTable table, Microsoft.Extensions.Options.IOptions<GatewayOptions> options)
+    {
+        ArgumentNullException.ThrowIfNull(table);
+        ArgumentNullException.ThrowIfNull(options);
+        _table = table;
+        _controlPlane = options.Value.ControlPlaneUrl!;
+        _current = Build();
+        table.Changed += Publish;
+    }
+
+    /// <inheritdoc />
+    public IProxyConfig GetConfig() => _current;
+
+    private void Publish()
+    {
+        var old = _current;
+        _current = Build();
+        old.Signal();
+    }
+
+    private Snapshot Build()
+    {
+        var routes = new List<RouteConfig>
+        {
+            new() { RouteId = "collections", ClusterId = EnginesCluster, AuthorizationPolicy = TenantPolicy, Match = new RouteMatch { Path = "/v1/collections" } },
+            new() { RouteId = "collections-all", ClusterId = EnginesCluster, AuthorizationPolicy = TenantPolicy, Match = new RouteMatch { Path = "/v1/collections/{**rest}" } },
+            new() { RouteId = "tenants", ClusterId = ControlPlaneCluster, Match = new RouteMatch { Path = "/v1/tenants/{**rest}" } },
+            new() { RouteId = "tenants-root", ClusterId = ControlPlaneCluster, Match = new RouteMatch { Path = "/v1/tenants" } },
+            new() { RouteId = "plans", ClusterId = ControlPlaneCluster, Match = new RouteMatch { Path = "/v1/plans/{**rest}" } },
+            new() { RouteId = "plans-root", ClusterId = ControlPlaneCluster, Match = new RouteMatch { Path = "/v1/plans" } },
+            new() { RouteId = "connect", ClusterId = ControlPlaneCluster, Match = new RouteMatch { Path = "/connect/{**rest}" } },
+            new() { RouteId = "well-known", ClusterId = ControlPlaneCluster, Match = new RouteMatch { Path = "/.well-known/{**rest}" } },
+        };
+        var engines = _table.Routes.ToDictionary(
+            r => r.TenantId,
+            r => new DestinationConfig { Address = r.Endpoint.ToString() },
+            StringComparer.Ordinal);
+        var clusters = new List<ClusterConfig>
+        {
+            new() { ClusterId = EnginesCluster, Destinations = engines },
+            new()
+            {
+                ClusterId = ControlPlaneCluster,
+                Destinations = new Dictionary<string, DestinationConfig> { ["control-plane"] = new() { Address = _controlPlane.ToString() } },
+            },
+        };
+        return new Snapshot(routes, clusters);
+    }
+
+    // The token source lives as long as the snapshot: YARP may read ChangeToken after the signal, so it
+    // must not be disposed; it holds no unmanaged resource once cancelled.
+#pragma warning disable CA1001
+    private sealed class Snapshot(IReadOnlyList<RouteConfig> routes, IReadOnlyList<ClusterConfig> clusters) : IProxyConfig
+    {
+        private readonly CancellationTokenSource _changed = new();
+
+        public IReadOnlyList<RouteConfig> Routes { get; } = routes;
+
+        public IReadOnlyList<ClusterConfig> Clusters { get; } = clusters;
+
+        public IChangeToken ChangeToken => new CancellationChangeToken(_changed.Token);
+
+        public void Signal() => _changed.Cancel();
+    }
+#pragma warning restore CA1001
+}
