@@ -1,0 +1,11 @@
+using Piramid.ControlPlane.Tests.Support;
+
+namespace Piramid.Gateway.Tests.Support;
+
+/// <summary>Gateway tests share one PostgreSQL cluster (each gets its own database).</summary>
+[CollectionDefinition(Name)]
+public sealed class GatewayCollection : ICollectionFixture<PostgresFixture>
+{
+    /// <summary>Collection name.</summary>
+    public const string Name = "gateway";
+}

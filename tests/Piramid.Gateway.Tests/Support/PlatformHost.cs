@@ -1,0 +1,85 @@
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Piramid.ControlPlane.Tests.Support;
+using Piramid.TestKit;
+
+namespace Piramid.Gateway.Tests.Support;
+
+/// <summary>Control plane (with real engines and PostgreSQL) plus a real gateway in front, all on loopback.</summary>
+public sealed class PlatformHost : IAsyncDisposable
+{
+    private PlatformHost(ControlPlaneHost controlPlane, WebApplication gateway, Uri gatewayAddress)
+    {
+        ControlPlane = controlPlane;
+        Gateway = gateway;
+        GatewayAddress = gatewayAddress;
+    }
+
+    /// <summary>The control plane.</summary>
+    public ControlPlaneHost ControlPlane { get; }
+
+    /// <summary>The gateway app.</summary>
+    public WebApplication Gateway { get; }
+
+    /// <summary>http://127.0.0.1:port of the gateway.</summary>
+    public Uri GatewayAddress { get; }
+
+    /// <summary>Starts both.</summary>
+    public static async Task<PlatformHost> StartAsync(PostgresFixture postgres)
+    {
+        var controlPlane = await ControlPlaneHost.StartAsync(postgres);
+        var url = $"http://127.0.0.1:{LoopbackPort.GetFree()}";
+        var builder = WebApplication.CreateBuilder();
+        builder.WebHost.UseUrls(url);
+        builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
+        {
+            ["Gateway:ControlPlaneUrl"] = controlPlane.BaseAddress.ToString(),
+            ["Gateway:ClientId"] = controlPlane.Gateway.ClientId,
+            ["Gateway:ClientSecret"] = controlPlane.Gateway.ClientSecret,
+        });
+        builder.AddGateway();
+        var gateway = builder.Build();
+        gateway.UseGateway();
+        await gateway.StartAsync();
+        return new PlatformHost(controlPlane, gateway, new Uri(url));
+    }
+
+    /// <summary>Creates a tenant and a key with <paramref name="role"/>; returns the tenant id and the key.</summary>
+    public async Task<(string TenantId, string Key)> TenantWithKeyAsync(string name, string role = "admin", string[]? collections = null)
+    {
+        using var admin = await ControlPlane.ClientAsync(ControlPlane.Operator);
+        using var created = await admin.PostAsJsonAsync("/v1/tenants", new { name });
+        created.EnsureSuccessStatusCode();
+        var tenantId = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
+        return (tenantId, await KeyAsync(tenantId, role, collections));
+    }
+
+    /// <summary>Another key for a tenant.</summary>
+    public async Task<string> KeyAsync(string tenantId, string role, string[]? collections = null)
+    {
+        using var admin = await ControlPlane.ClientAsync(ControlPlane.Operator);
+        using var key = await admin.PostAsJsonAsync($"/v1/tenants/{tenantId}/api-keys", new { name = role, role, collections });
+        key.EnsureSuccessStatusCode();
+        return (await key.Content.ReadFromJsonAsync<JsonObject>())!["key"]!.GetValue<string>();
+    }
+
+    /// <summary>A client of the gateway presenting <paramref name="key"/> as a bearer token.</summary>
+    public HttpClient Client(string? key)
+    {
+        var http = new HttpClient { BaseAddress = GatewayAddress, Timeout = TimeSpan.FromSeconds(60) };
+        if (key is not null)
+        {
+            http.DefaultRequestHeaders.Authorization = new("Bearer", key);
+        }
+
+        return http;
+    }
+
+    /// <summary>Stops the gateway, then the control plane and its engines.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        await Gateway.StopAsync();
+        await Gateway.DisposeAsync();
+        await ControlPlane.DisposeAsync();
+    }
+}
