@@ -138,6 +138,66 @@ public sealed class GatewayTests(PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri("/v1/collections", UriKind.Relative))).StatusCode);
     }
 
+    [Fact]
+    public async Task RateLimit_AdmitsTheTokenBucketArithmetic_AndOtherTenantsAreUnaffected()
+    {
+        await using var platform = await PlatformHost.StartAsync(postgres);
+        using (var admin = await platform.ControlPlane.ClientAsync(platform.ControlPlane.Operator))
+        {
+            (await admin.PutAsJsonAsync("/v1/plans/limited", new
+            {
+                name = "Limited", max_collections = 5, max_points = 1000, max_storage_bytes = 1L << 30, max_dimension = 8,
+                read_rate_per_second = 20, read_burst = 20, write_rate_per_second = 5, write_burst = 5,
+                monthly_read_units = 1_000_000, monthly_write_units = 1_000_000,
+            })).EnsureSuccessStatusCode();
+        }
+
+        var (limitedTenant, limitedKey) = await platform.TenantWithKeyAsync("limited-tenant");
+        using (var admin = await platform.ControlPlane.ClientAsync(platform.ControlPlane.Operator))
+        {
+            (await admin.PatchAsJsonAsync($"/v1/tenants/{limitedTenant}", new { plan = "limited" })).EnsureSuccessStatusCode();
+        }
+
+        var (_, otherKey) = await platform.TenantWithKeyAsync("bystander");
+        using var limited = platform.Client(limitedKey);
+        using var other = platform.Client(otherKey);
+        await WaitRoutedAsync(other);
+        var deadline = DateTime.UtcNow.AddSeconds(15);
+        while ((await limited.GetAsync(new Uri("/v1/collections", UriKind.Relative))).StatusCode != HttpStatusCode.OK)
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the limited tenant was never routed");
+            await Task.Delay(200);
+        }
+
+        // Let the bucket refill completely, then send as fast as one client can for two seconds.
+        await Task.Delay(1500);
+        var admitted = 0;
+        var refused = 0;
+        string? retryAfter = null;
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        while (clock.Elapsed < TimeSpan.FromSeconds(2))
+        {
+            using var response = await limited.GetAsync(new Uri("/v1/collections", UriKind.Relative));
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                admitted++;
+            }
+            else
+            {
+                Assert.Equal(HttpStatusCode.TooManyRequests, response.StatusCode);
+                retryAfter ??= response.Headers.RetryAfter?.ToString();
+                Assert.True(response.Headers.Contains("RateLimit-Limit"));
+                refused++;
+            }
+        }
+
+        var expected = 20 + (20 * clock.Elapsed.TotalSeconds);
+        Assert.True(refused > 0, "nothing was refused");
+        Assert.NotNull(retryAfter);
+        Assert.InRange(admitted, expected * 0.9, expected * 1.1);
+        Assert.Equal(HttpStatusCode.OK, (await other.GetAsync(new Uri("/v1/collections", UriKind.Relative))).StatusCode);
+    }
+
     private static async Task WaitRoutedAsync(HttpClient http)
     {
         var deadline = DateTime.UtcNow.AddSeconds(15);

@@ -25,6 +25,7 @@ public static class GatewayHosting
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>(),
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<KeyCache>();
+        builder.Services.AddSingleton<Limits.RateLimits>();
         builder.Services.AddSingleton<RoutingTable>();
         builder.Services.AddSingleton<GatewayProxyConfig>();
         builder.Services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<GatewayProxyConfig>());

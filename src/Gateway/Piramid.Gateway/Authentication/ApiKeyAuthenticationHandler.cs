@@ -13,6 +13,9 @@ public sealed class ApiKeyAuthenticationHandler(
     /// <summary>Scheme name.</summary>
     public const string SchemeName = "ApiKey";
 
+    /// <summary>Key of the introspection (with the plan) in <see cref="HttpContext.Items"/>.</summary>
+    public const string IdentityItem = "piramid.key";
+
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -33,6 +36,7 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("invalid key");
         }
 
+        Context.Items[IdentityItem] = identity;
         var claims = new List<Claim>
         {
             new(GatewayClaims.Principal, identity.KeyId),

@@ -1,9 +1,11 @@
 using System.Security.Claims;
 using System.Security.Cryptography;
 using Piramid.Contracts;
+using Piramid.Contracts.Admin;
 using Piramid.Contracts.Identity;
 using Piramid.Contracts.Problems;
 using Piramid.Gateway.Authentication;
+using Piramid.Gateway.Limits;
 using Piramid.Gateway.Routing;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
@@ -35,6 +37,19 @@ public static class EngineForwarding
         {
             await Results.Problem(statusCode: 403, type: ProblemTypes.Forbidden, title: "Forbidden", detail: denied).ExecuteAsync(context);
             return;
+        }
+
+        if (context.Items[ApiKeyAuthenticationHandler.IdentityItem] is KeyIntrospectionResponse key)
+        {
+            var decision = context.RequestServices.GetRequiredService<RateLimits>()
+                .Admit(key.TenantId, key.KeyId, TenantAccess.IsWrite(context.Request.Method, context.Request.Path.Value ?? "/"), key.Plan);
+            RateLimits.WriteHeaders(context.Response, decision);
+            if (!decision.Admitted)
+            {
+                await Results.Problem(statusCode: 429, type: ProblemTypes.RateLimited, title: "Too many requests",
+                    detail: "The plan's request rate is exceeded; retry after the number of seconds in Retry-After.").ExecuteAsync(context);
+                return;
+            }
         }
 
         var destination = proxy.AllDestinations.FirstOrDefault(d => d.DestinationId == tenant);

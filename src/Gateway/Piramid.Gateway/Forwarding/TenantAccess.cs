@@ -36,6 +36,13 @@ public static class TenantAccess
         };
     }
 
+    /// <summary>True when the call writes (points or collections), for the write bucket and write units.</summary>
+    public static bool IsWrite(string method, string path)
+    {
+        ArgumentNullException.ThrowIfNull(path);
+        return Needed(method, path.Split('/', StringSplitOptions.RemoveEmptyEntries)) != Roles.ReadOnly;
+    }
+
     private static string Needed(string method, string[] segments)
     {
         if (segments.Length <= 3)

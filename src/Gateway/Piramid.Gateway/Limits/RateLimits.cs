@@ -1,0 +1,85 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using System.Threading.RateLimiting;
+using Piramid.Contracts.Admin;
+
+namespace Piramid.Gateway.Limits;
+
+/// <summary>
+/// Token buckets from the caller's plan, one per tenant and one per key, separately for reads and writes.
+/// A request takes one token from both; the partition includes the plan's numbers, so a plan change
+/// takes effect with the next introspection, without a restart. Tokens refill one at a time (period =
+/// 1 s / rate), which keeps admission smooth instead of letting a whole second's worth in at once.
+/// </summary>
+public sealed class RateLimits : IDisposable
+{
+    private readonly ConcurrentDictionary<string, TokenBucketRateLimiter> _buckets = new(StringComparer.Ordinal);
+
+    /// <summary>The outcome of one admission.</summary>
+    /// <param name="Admitted">True when the request may go on.</param>
+    /// <param name="Limit">Bucket size (burst) of the tighter bucket.</param>
+    /// <param name="Remaining">Tokens left in the tighter bucket.</param>
+    /// <param name="RetryAfterSeconds">When refused, how long until a token is back.</param>
+    public readonly record struct Decision(bool Admitted, int Limit, long Remaining, int RetryAfterSeconds);
+
+    /// <summary>Takes a token for this tenant and key, for a read or a write.</summary>
+    public Decision Admit(string tenantId, string keyId, bool write, PlanInfo plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var rate = Math.Max(1, write ? plan.WriteRatePerSecond ?? 1 : plan.ReadRatePerSecond ?? 1);
+        var burst = Math.Max(1, write ? plan.WriteBurst ?? rate : plan.ReadBurst ?? rate);
+        var kind = write ? "w" : "r";
+        var tenant = Bucket($"t:{tenantId}:{kind}:{rate}:{burst}", rate, burst);
+        var key = Bucket($"k:{keyId}:{kind}:{rate}:{burst}", rate, burst);
+
+        using var keyLease = key.AttemptAcquire(1);
+        if (!keyLease.IsAcquired)
+        {
+            return Refused(key, burst, rate);
+        }
+
+        using var tenantLease = tenant.AttemptAcquire(1);
+        if (!tenantLease.IsAcquired)
+        {
+            return Refused(tenant, burst, rate);
+        }
+
+        var remaining = Math.Min(tenant.GetStatistics()?.CurrentAvailablePermits ?? 0, key.GetStatistics()?.CurrentAvailablePermits ?? 0);
+        return new Decision(true, burst, remaining, 0);
+    }
+
+    /// <summary>Disposes every bucket.</summary>
+    public void Dispose()
+    {
+        foreach (var bucket in _buckets.Values)
+        {
+            bucket.Dispose();
+        }
+    }
+
+    /// <summary>Writes <c>RateLimit-*</c> headers (and <c>Retry-After</c> when refused).</summary>
+    public static void WriteHeaders(HttpResponse response, Decision decision)
+    {
+        ArgumentNullException.ThrowIfNull(response);
+        response.Headers["RateLimit-Limit"] = decision.Limit.ToString(CultureInfo.InvariantCulture);
+        response.Headers["RateLimit-Remaining"] = decision.Remaining.ToString(CultureInfo.InvariantCulture);
+        response.Headers["RateLimit-Reset"] = Math.Max(decision.RetryAfterSeconds, decision.Admitted ? 0 : 1).ToString(CultureInfo.InvariantCulture);
+        if (!decision.Admitted)
+        {
+            response.Headers.RetryAfter = Math.Max(1, decision.RetryAfterSeconds).ToString(CultureInfo.InvariantCulture);
+        }
+    }
+
+    private static Decision Refused(TokenBucketRateLimiter bucket, int burst, int rate) =>
+        new(false, burst, bucket.GetStatistics()?.CurrentAvailablePermits ?? 0, (int)Math.Ceiling(1.0 / rate));
+
+    private TokenBucketRateLimiter Bucket(string partition, int rate, int burst) =>
+        _buckets.GetOrAdd(partition, _ => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+        {
+            TokenLimit = burst,
+            TokensPerPeriod = 1,
+            ReplenishmentPeriod = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, TimeSpan.TicksPerSecond / rate)),
+            AutoReplenishment = true,
+            QueueLimit = 0,
+        }));
+}
