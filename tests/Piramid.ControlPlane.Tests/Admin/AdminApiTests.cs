@@ -62,7 +62,7 @@ public sealed class AdminApiTests(PostgresFixture postgres)
         var keysAfter = await SendAsync(admin, HttpMethod.Get, $"/v1/tenants/{tenantId}/api-keys", null, HttpStatusCode.OK);
         Assert.NotNull(keysAfter["api_keys"]![0]!["revoked_at"]);
 
-        var audit = host.App.Services.CreateScope().ServiceProvider.GetRequiredService<Data.ControlPlaneDbContext>().AuditEvents
+        var audit = host.App.Services.CreateScope().ServiceProvider.GetRequiredService<Piramid.ControlPlane.Data.ControlPlaneDbContext>().AuditEvents
             .Where(a => a.TenantId == tenantId).Select(a => a.Action).ToList();
         Assert.Equal(["tenant.create", "api_key.create", "tenant.suspend", "tenant.resume", "tenant.delete"], audit);
     }

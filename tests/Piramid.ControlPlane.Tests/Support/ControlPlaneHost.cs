@@ -52,7 +52,10 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         var temp = new TempDirectory("piramid-cp");
         var platformKey = temp.Combine("platform.key");
         await File.WriteAllTextAsync(platformKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-        File.SetUnixFileMode(platformKey, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(platformKey, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         var (file, args) = EngineBinary.Resolve();
         var url = $"http://127.0.0.1:{LoopbackPort.GetFree()}";
         var settings = new Dictionary<string, string?>
@@ -119,7 +122,7 @@ public sealed class ControlPlaneHost : IAsyncDisposable
     {
         await using (var scope = App.Services.CreateAsyncScope())
         {
-            var orchestrator = scope.ServiceProvider.GetRequiredService<Orchestration.IEngineOrchestrator>();
+            var orchestrator = scope.ServiceProvider.GetRequiredService<Piramid.ControlPlane.Orchestration.IEngineOrchestrator>();
             foreach (var route in orchestrator.GetRoutes())
             {
                 await orchestrator.PurgeAsync(route.TenantId, CancellationToken.None);
