@@ -1,8 +1,8 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.Options;
 using OpenIddict.Validation.AspNetCore;
-using Piramid.ControlPlane.Data;
 using Piramid.Contracts.Identity;
+using Piramid.ControlPlane.Data;
 
 namespace Piramid.ControlPlane.Identity;
 

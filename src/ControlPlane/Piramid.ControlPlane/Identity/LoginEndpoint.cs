@@ -3,8 +3,8 @@ using System.Security.Claims;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.EntityFrameworkCore;
 using OpenIddict.Abstractions;
-using Piramid.ControlPlane.Data;
 using Piramid.Contracts.Identity;
+using Piramid.ControlPlane.Data;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Piramid.ControlPlane.Identity;

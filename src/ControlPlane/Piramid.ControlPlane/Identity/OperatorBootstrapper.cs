@@ -4,9 +4,9 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.IdentityModel.Tokens;
 using OpenIddict.Abstractions;
+using Piramid.Contracts.Identity;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Data.Entities;
-using Piramid.Contracts.Identity;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Piramid.ControlPlane.Identity;
@@ -27,8 +27,8 @@ public sealed class OperatorBootstrapper(
 
     private const int SecretBytes = 32;
 
-    private static readonly HashSet<string> _platformRoles = new(StringComparer.Ordinal) { Roles.PlatformAdmin, IdentityClaims.GatewayRole };
-    private static readonly HashSet<string> _tenantRoles = new(StringComparer.Ordinal) { Roles.Admin, Roles.ReadWrite, Roles.ReadOnly };
+    private static readonly HashSet<string> PlatformRoles = new(StringComparer.Ordinal) { Roles.PlatformAdmin, IdentityClaims.GatewayRole };
+    private static readonly HashSet<string> TenantRoles = new(StringComparer.Ordinal) { Roles.Admin, Roles.ReadWrite, Roles.ReadOnly };
 
     /// <summary>
     /// Creates the bootstrap operator (role <c>platform_admin</c>) unless it exists. Returns its credentials
@@ -60,7 +60,7 @@ public sealed class OperatorBootstrapper(
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(name);
         ArgumentNullException.ThrowIfNull(roles);
-        var allowed = tenantId is null ? _platformRoles : _tenantRoles;
+        var allowed = tenantId is null ? PlatformRoles : TenantRoles;
         if (roles.Count == 0 || roles.Any(r => !allowed.Contains(r)))
         {
             throw new ArgumentException($"Roles must be a non-empty subset of {string.Join(", ", allowed)}.", nameof(roles));

@@ -2,8 +2,8 @@ using System.Security.Claims;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using OpenIddict.Abstractions;
-using Piramid.ControlPlane.Data;
 using Piramid.Contracts.Identity;
+using Piramid.ControlPlane.Data;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Piramid.ControlPlane.Identity;
