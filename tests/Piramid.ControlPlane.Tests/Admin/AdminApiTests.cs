@@ -62,7 +62,7 @@ public sealed class AdminApiTests(PostgresFixture postgres)
         var keysAfter = await SendAsync(admin, HttpMethod.Get, $"/v1/tenants/{tenantId}/api-keys", null, HttpStatusCode.OK);
         Assert.NotNull(keysAfter["api_keys"]![0]!["revoked_at"]);
 
-        var audit = host.App.Services.CreateScope().ServiceProvider.GetRequiredService<Data.ControlPlaneDbContext>().AuditEvents
+        var audit = host.App.Services.CreateScope().ServiceProvider.GetRequiredService<Piramid.ControlPlane.Data.ControlPlaneDbContext>().AuditEvents
             .Where(a => a.TenantId == tenantId).Select(a => a.Action).ToList();
         Assert.Equal(["tenant.create", "api_key.create", "tenant.suspend", "tenant.resume", "tenant.delete"], audit);
     }
@@ -154,9 +154,17 @@ public sealed class AdminApiTests(PostgresFixture postgres)
         using var admin = await host.ClientAsync(host.Operator);
         await SendAsync(admin, HttpMethod.Put, "/v1/plans/tiny", new
         {
-            name = "Tiny", max_collections = 1, max_points = 10, max_storage_bytes = 1L << 30, max_dimension = 8,
-            read_rate_per_second = 10, read_burst = 10, write_rate_per_second = 10, write_burst = 10,
-            monthly_read_units = 1000, monthly_write_units = 1000,
+            name = "Tiny",
+            max_collections = 1,
+            max_points = 10,
+            max_storage_bytes = 1L << 30,
+            max_dimension = 8,
+            read_rate_per_second = 10,
+            read_burst = 10,
+            write_rate_per_second = 10,
+            write_burst = 10,
+            monthly_read_units = 1000,
+            monthly_write_units = 1000,
         }, HttpStatusCode.OK);
         var tenant = await SendAsync(admin, HttpMethod.Post, "/v1/tenants", new { name = "small", plan = "tiny" }, HttpStatusCode.Created);
         using var engine = EngineClient(host.App.Services.GetRequiredService<IEngineOrchestrator>().GetRoute(tenant["id"]!.GetValue<string>())!);
@@ -187,9 +195,17 @@ public sealed class AdminApiTests(PostgresFixture postgres)
         using var admin = await host.ClientAsync(host.Operator);
         await SendAsync(admin, HttpMethod.Put, "/v1/plans/mini", new
         {
-            name = "Mini", max_collections = 2, max_points = 3, max_storage_bytes = 1L << 30, max_dimension = 8,
-            read_rate_per_second = 10, read_burst = 10, write_rate_per_second = 10, write_burst = 10,
-            monthly_read_units = 1000, monthly_write_units = 1000,
+            name = "Mini",
+            max_collections = 2,
+            max_points = 3,
+            max_storage_bytes = 1L << 30,
+            max_dimension = 8,
+            read_rate_per_second = 10,
+            read_burst = 10,
+            write_rate_per_second = 10,
+            write_burst = 10,
+            monthly_read_units = 1000,
+            monthly_write_units = 1000,
         }, HttpStatusCode.OK);
         var tenant = await SendAsync(admin, HttpMethod.Post, "/v1/tenants", new { name = "growing" }, HttpStatusCode.Created);
         var tenantId = tenant["id"]!.GetValue<string>();

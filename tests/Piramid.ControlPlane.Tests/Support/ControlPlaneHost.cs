@@ -18,8 +18,11 @@ public sealed class ControlPlaneHost : IAsyncDisposable
 {
     private readonly TempDirectory _temp;
 
-    private ControlPlaneHost(WebApplication app, TempDirectory temp, Uri baseAddress, string database, CapturingLoggerProvider logs)
+    private readonly Dictionary<string, string?> _settings;
+
+    private ControlPlaneHost(WebApplication app, TempDirectory temp, Uri baseAddress, string database, CapturingLoggerProvider logs, Dictionary<string, string?> settings)
     {
+        _settings = settings;
         App = app;
         _temp = temp;
         BaseAddress = baseAddress;
@@ -27,8 +30,8 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         Logs = logs;
     }
 
-    /// <summary>The running app.</summary>
-    public WebApplication App { get; }
+    /// <summary>The running app (replaced by <see cref="RestartAsync"/>).</summary>
+    public WebApplication App { get; private set; }
 
     /// <summary>http://127.0.0.1:port.</summary>
     public Uri BaseAddress { get; }
@@ -52,7 +55,10 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         var temp = new TempDirectory("piramid-cp");
         var platformKey = temp.Combine("platform.key");
         await File.WriteAllTextAsync(platformKey, Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
-        File.SetUnixFileMode(platformKey, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(platformKey, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
         var (file, args) = EngineBinary.Resolve();
         var url = $"http://127.0.0.1:{LoopbackPort.GetFree()}";
         var settings = new Dictionary<string, string?>
@@ -72,20 +78,35 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         }
 
         var logs = new CapturingLoggerProvider();
-        var app = ControlPlaneApp.Build([], b =>
-        {
-            b.WebHost.UseUrls(url);
-            b.Configuration.AddInMemoryCollection(settings);
-            b.Logging.AddProvider(logs);
-        });
+        var app = Build(settings, url, logs);
         await app.StartAsync();
-        var host = new ControlPlaneHost(app, temp, new Uri(url), database, logs);
+        var host = new ControlPlaneHost(app, temp, new Uri(url), database, logs, settings);
         await using var scope = app.Services.CreateAsyncScope();
         var bootstrapper = scope.ServiceProvider.GetRequiredService<OperatorBootstrapper>();
         host.Operator = await bootstrapper.EnsureBootstrapOperatorAsync() ?? throw new InvalidOperationException("bootstrap returned nothing");
         host.Gateway = await bootstrapper.CreateMachineClientAsync("gateway", ["gateway"]);
         return host;
     }
+
+    /// <summary>
+    /// Stops the control plane (its engines keep running, as in production) and starts a new instance on the
+    /// same database, keys, state directory and port.
+    /// </summary>
+    public async Task RestartAsync()
+    {
+        await App.StopAsync();
+        await App.DisposeAsync();
+        App = Build(_settings, BaseAddress.ToString().TrimEnd('/'), Logs);
+        await App.StartAsync();
+    }
+
+    private static WebApplication Build(Dictionary<string, string?> settings, string url, CapturingLoggerProvider logs) =>
+        ControlPlaneApp.Build([], b =>
+        {
+            b.WebHost.UseUrls(url);
+            b.Configuration.AddInMemoryCollection(settings);
+            b.Logging.AddProvider(logs);
+        });
 
     /// <summary>A client with a bearer token for <paramref name="credentials"/> (or none).</summary>
     public async Task<HttpClient> ClientAsync(ClientCredentials? credentials)
@@ -119,7 +140,7 @@ public sealed class ControlPlaneHost : IAsyncDisposable
     {
         await using (var scope = App.Services.CreateAsyncScope())
         {
-            var orchestrator = scope.ServiceProvider.GetRequiredService<Orchestration.IEngineOrchestrator>();
+            var orchestrator = scope.ServiceProvider.GetRequiredService<Piramid.ControlPlane.Orchestration.IEngineOrchestrator>();
             foreach (var route in orchestrator.GetRoutes())
             {
                 await orchestrator.PurgeAsync(route.TenantId, CancellationToken.None);

@@ -1,6 +1,6 @@
 using System.Text.Json;
-using Piramid.ControlPlane.Tenants;
 using Piramid.Contracts.Problems;
+using Piramid.ControlPlane.Tenants;
 
 namespace Piramid.ControlPlane.Admin;
 

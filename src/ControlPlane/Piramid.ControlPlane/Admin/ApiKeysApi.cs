@@ -1,13 +1,13 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Piramid.Contracts;
+using Piramid.Contracts.Admin;
 using Piramid.ControlPlane.Auditing;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Data.Entities;
 using Piramid.ControlPlane.Identity;
 using Piramid.ControlPlane.Keys;
 using Piramid.ControlPlane.Tenants;
-using Piramid.Contracts;
-using Piramid.Contracts.Admin;
 
 namespace Piramid.ControlPlane.Admin;
 

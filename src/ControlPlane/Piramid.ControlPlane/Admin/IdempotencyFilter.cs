@@ -2,11 +2,11 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
+using Piramid.Contracts.Admin;
+using Piramid.Contracts.Problems;
 using Piramid.ControlPlane.Auditing;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Data.Entities;
-using Piramid.Contracts.Admin;
-using Piramid.Contracts.Problems;
 
 namespace Piramid.ControlPlane.Admin;
 

@@ -1,7 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
+using Piramid.Contracts.Admin;
 using Piramid.ControlPlane.Identity;
 using Piramid.ControlPlane.Tenants;
-using Piramid.Contracts.Admin;
 
 namespace Piramid.ControlPlane.Admin;
 

@@ -1,12 +1,12 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Piramid.Contracts.Admin;
 using Piramid.ControlPlane.Admin;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Identity;
 using Piramid.ControlPlane.Keys;
 using Piramid.ControlPlane.Orchestration;
 using Piramid.ControlPlane.Tenants;
-using Piramid.Contracts.Admin;
 
 namespace Piramid.ControlPlane.Internal;
 

@@ -1,8 +1,8 @@
 using System.Security.Cryptography;
 using Microsoft.EntityFrameworkCore;
+using Piramid.Contracts.Identity;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Data.Entities;
-using Piramid.Contracts.Identity;
 
 namespace Piramid.ControlPlane.Keys;
 

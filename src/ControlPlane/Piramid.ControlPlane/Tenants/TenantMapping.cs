@@ -1,5 +1,5 @@
-using Piramid.ControlPlane.Data.Entities;
 using Piramid.Contracts.Admin;
+using Piramid.ControlPlane.Data.Entities;
 
 namespace Piramid.ControlPlane.Tenants;
 

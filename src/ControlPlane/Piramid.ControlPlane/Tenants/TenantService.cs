@@ -2,13 +2,13 @@ using System.Security.Cryptography;
 using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
+using Piramid.Contracts;
+using Piramid.Contracts.Admin;
 using Piramid.ControlPlane.Auditing;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Data.Entities;
 using Piramid.ControlPlane.Keys;
 using Piramid.ControlPlane.Orchestration;
-using Piramid.Contracts;
-using Piramid.Contracts.Admin;
 
 namespace Piramid.ControlPlane.Tenants;
 

@@ -17,15 +17,35 @@ internal sealed class PlanConfiguration : IEntityTypeConfiguration<Plan>
         builder.HasData(
             new Plan
             {
-                Id = "free", Name = "Free", MaxCollections = 5, MaxPoints = 100_000, MaxStorageBytes = 1L << 30, MaxDimension = 4096,
-                ReadRatePerSecond = 50, ReadBurst = 100, WriteRatePerSecond = 20, WriteBurst = 40,
-                MonthlyReadUnits = 1_000_000, MonthlyWriteUnits = 1_000_000, UpdatedAt = seeded,
+                Id = "free",
+                Name = "Free",
+                MaxCollections = 5,
+                MaxPoints = 100_000,
+                MaxStorageBytes = 1L << 30,
+                MaxDimension = 4096,
+                ReadRatePerSecond = 50,
+                ReadBurst = 100,
+                WriteRatePerSecond = 20,
+                WriteBurst = 40,
+                MonthlyReadUnits = 1_000_000,
+                MonthlyWriteUnits = 1_000_000,
+                UpdatedAt = seeded,
             },
             new Plan
             {
-                Id = "standard", Name = "Standard", MaxCollections = 50, MaxPoints = 10_000_000, MaxStorageBytes = 50L << 30, MaxDimension = 20_000,
-                ReadRatePerSecond = 500, ReadBurst = 1000, WriteRatePerSecond = 200, WriteBurst = 400,
-                MonthlyReadUnits = 100_000_000, MonthlyWriteUnits = 50_000_000, UpdatedAt = seeded,
+                Id = "standard",
+                Name = "Standard",
+                MaxCollections = 50,
+                MaxPoints = 10_000_000,
+                MaxStorageBytes = 50L << 30,
+                MaxDimension = 20_000,
+                ReadRatePerSecond = 500,
+                ReadBurst = 1000,
+                WriteRatePerSecond = 200,
+                WriteBurst = 400,
+                MonthlyReadUnits = 100_000_000,
+                MonthlyWriteUnits = 50_000_000,
+                UpdatedAt = seeded,
             });
     }
 }
