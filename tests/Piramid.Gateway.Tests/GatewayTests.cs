@@ -101,6 +101,7 @@ public sealed class GatewayTests(PostgresFixture postgres)
             node.Remove("instance");
             node.Remove("request_id");
             node.Remove("trace_id");
+            node.Remove("traceId");
             bodies.Add(node.ToJsonString());
         }
 
@@ -146,9 +147,17 @@ public sealed class GatewayTests(PostgresFixture postgres)
         {
             (await admin.PutAsJsonAsync("/v1/plans/limited", new
             {
-                name = "Limited", max_collections = 5, max_points = 1000, max_storage_bytes = 1L << 30, max_dimension = 8,
-                read_rate_per_second = 20, read_burst = 20, write_rate_per_second = 5, write_burst = 5,
-                monthly_read_units = 1_000_000, monthly_write_units = 1_000_000,
+                name = "Limited",
+                max_collections = 5,
+                max_points = 1000,
+                max_storage_bytes = 1L << 30,
+                max_dimension = 8,
+                read_rate_per_second = 20,
+                read_burst = 20,
+                write_rate_per_second = 5,
+                write_burst = 5,
+                monthly_read_units = 1_000_000,
+                monthly_write_units = 1_000_000,
             })).EnsureSuccessStatusCode();
         }
 
@@ -209,7 +218,7 @@ public sealed class GatewayTests(PostgresFixture postgres)
                 return;
             }
 
-            Assert.True(DateTime.UtcNow < deadline, $"never routed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            Assert.True(DateTime.UtcNow < deadline, $"never routed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}\n{string.Join('\n', PlatformHost.Logs.Text.Split('\n').Where(l => l.Contains("Warning") || l.Contains("Error")).TakeLast(15))}");
             await Task.Delay(100);
         }
     }

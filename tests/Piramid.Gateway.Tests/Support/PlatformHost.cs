@@ -1,6 +1,8 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.Logging;
 using Piramid.ControlPlane.Tests.Support;
+using Piramid.ServiceDefaults;
 using Piramid.TestKit;
 
 namespace Piramid.Gateway.Tests.Support;
@@ -14,6 +16,9 @@ public sealed class PlatformHost : IAsyncDisposable
         Gateway = gateway;
         GatewayAddress = gatewayAddress;
     }
+
+    /// <summary>The gateway's log lines (for failure messages).</summary>
+    public static CapturingLoggerProvider Logs { get; } = new();
 
     /// <summary>The control plane.</summary>
     public ControlPlaneHost ControlPlane { get; }
@@ -37,6 +42,8 @@ public sealed class PlatformHost : IAsyncDisposable
             ["Gateway:ClientId"] = controlPlane.Gateway.ClientId,
             ["Gateway:ClientSecret"] = controlPlane.Gateway.ClientSecret,
         });
+        builder.Logging.AddProvider(Logs);
+        builder.AddServiceDefaults("piramid-gateway");
         builder.AddGateway();
         var gateway = builder.Build();
         gateway.UseGateway();

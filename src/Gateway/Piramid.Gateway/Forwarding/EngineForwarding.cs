@@ -93,7 +93,8 @@ public static class EngineForwarding
                 tenant,
                 user.FindFirstValue(GatewayClaims.Role)!,
                 transform.ProxyRequest.Method.Method,
-                transform.ProxyRequest.RequestUri!.AbsolutePath,
+                // RequestUri is only built after the transforms; the path is already final here.
+                transform.Path.ToUriComponent(),
                 time.GetUtcNow().ToUnixTimeMilliseconds(),
                 Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
                 [.. user.FindAll(GatewayClaims.Collection).Select(c => c.Value)]);
