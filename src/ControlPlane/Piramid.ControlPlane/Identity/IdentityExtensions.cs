@@ -1,56 +1,67 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
 using OpenIddict.Validation.AspNetCore;
 using Piramid.Contracts.Identity;
 using Piramid.ControlPlane.Data;
+using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Piramid.ControlPlane.Identity;
 
-/// <summary>
-/// OpenIddict as the platform's token issuer: client credentials for machines (Terraform, CI, the gateway),
-/// authorization code with PKCE for the portal, refresh tokens; RS256 JWT access tokens signed with the
-/// persisted key and published in the JWKS; local validation for the control plane's own endpoints.
-/// </summary>
+/// <summary>Composition of the control plane's token issuer (OpenIddict server) and its local validation.</summary>
 public static class IdentityExtensions
 {
-    /// <summary>Cookie scheme of the operator login that fronts the authorization endpoint.</summary>
-    public const string LoginScheme = "piramid-login";
+    /// <summary>Token endpoint path (relative to the issuer).</summary>
+    public const string TokenEndpoint = "connect/token";
 
-    /// <summary>Registers the issuer, the validation, the policies and the bootstrapper.</summary>
+    /// <summary>Authorization endpoint path (relative to the issuer).</summary>
+    public const string AuthorizationEndpoint = "connect/authorize";
+
+    /// <summary>
+    /// Adds OpenIddict (EF Core stores on <see cref="ControlPlaneDbContext"/>, server, local validation), the
+    /// operator login cookie and the <see cref="IdentityPolicies"/>. Needs <c>AddControlPlaneDatabase</c>.
+    /// Reads (or creates) the key file now, so a bad <c>Identity</c> section fails the start.
+    /// </summary>
     public static WebApplicationBuilder AddControlPlaneIdentity(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton<IValidateOptions<IdentityOptions>, IdentityOptionsValidator>();
-        builder.Services.AddOptions<IdentityOptions>().BindConfiguration(IdentityOptions.Section).ValidateOnStart();
-        var options = builder.Configuration.GetSection(IdentityOptions.Section).Get<IdentityOptions>() ?? new IdentityOptions();
-        var validation = new IdentityOptionsValidator().Validate(null, options);
+        var section = builder.Configuration.GetSection(IdentityOptions.Section);
+        var options = section.Get<IdentityOptions>() ?? new IdentityOptions();
+        var validator = new IdentityOptionsValidator();
+        var validation = validator.Validate(Options.DefaultName, options);
         if (validation.Failed)
         {
-            throw new OptionsValidationException(IdentityOptions.Section, typeof(IdentityOptions), validation.Failures);
+            throw new OptionsValidationException(Options.DefaultName, typeof(IdentityOptions), validation.Failures);
         }
 
+        builder.Services.AddSingleton<IValidateOptions<IdentityOptions>>(validator);
+        builder.Services.AddOptions<IdentityOptions>().Bind(section).ValidateOnStart();
         var keys = IdentityKeys.LoadOrCreate(options.SigningKeyFile);
         builder.Services.AddSingleton(keys);
+        builder.Services.TryAddSingleton(TimeProvider.System);
+
+        var issuer = options.Issuer!;
+        // Plain http is tolerated only on loopback (local development and tests), never across a network.
+        var loopbackHttp = issuer.Scheme == Uri.UriSchemeHttp && issuer.IsLoopback;
+
         builder.Services.AddOpenIddict()
             .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<ControlPlaneDbContext>())
             .AddServer(o =>
             {
-                o.SetIssuer(options.Issuer!);
-                o.SetTokenEndpointUris("connect/token");
-                o.SetAuthorizationEndpointUris("connect/authorize");
-                o.AllowClientCredentialsFlow();
-                o.AllowAuthorizationCodeFlow().RequireProofKeyForCodeExchange();
-                o.AllowRefreshTokenFlow();
+                o.SetIssuer(issuer);
+                o.SetTokenEndpointUris(TokenEndpoint).SetAuthorizationEndpointUris(AuthorizationEndpoint);
+                o.AllowClientCredentialsFlow().AllowAuthorizationCodeFlow().AllowRefreshTokenFlow();
+                o.RequireProofKeyForCodeExchange();
+                o.RegisterScopes(Scopes.OpenId, Scopes.OfflineAccess);
+                o.SetAccessTokenLifetime(options.AccessTokenLifetime);
+                // Plain signed JWTs: the gateway validates them with JwtBearer against the published JWKS.
+                o.DisableAccessTokenEncryption();
                 o.AddSigningKey(keys.SigningKey);
                 o.AddEncryptionKey(keys.EncryptionKey);
-                // Plain signed JWTs, so the gateway validates them with JwtBearer and the JWKS alone.
-                o.DisableAccessTokenEncryption();
-                o.SetAccessTokenLifetime(options.AccessTokenLifetime);
-                var aspNet = o.UseAspNetCore().EnableTokenEndpointPassthrough().EnableAuthorizationEndpointPassthrough();
-                if (options.Issuer!.Scheme == Uri.UriSchemeHttp)
+                var aspNetCore = o.UseAspNetCore().EnableTokenEndpointPassthrough().EnableAuthorizationEndpointPassthrough();
+                if (loopbackHttp)
                 {
-                    // Only for a loopback issuer (the options validator refuses http elsewhere).
-                    aspNet.DisableTransportSecurityRequirement();
+                    aspNetCore.DisableTransportSecurityRequirement();
                 }
             })
             .AddValidation(o =>
@@ -60,37 +71,46 @@ public static class IdentityExtensions
                 o.UseAspNetCore();
             });
 
-        builder.Services.AddAuthentication(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
-            .AddCookie(LoginScheme, o =>
+        builder.Services.AddAuthentication(o => o.DefaultScheme = OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+            .AddCookie(AccountEndpoints.Scheme, o =>
             {
-                o.LoginPath = "/account/login";
-                o.Cookie.Name = "piramid_login";
+                o.LoginPath = AccountEndpoints.LoginPath;
+                o.Cookie.Name = "piramid.operator";
                 o.Cookie.HttpOnly = true;
                 o.Cookie.SameSite = SameSiteMode.Lax;
+                o.Cookie.SecurePolicy = loopbackHttp ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always;
+                // Only needed for the hop from the login form to connect/authorize.
                 o.ExpireTimeSpan = TimeSpan.FromMinutes(30);
+                o.SlidingExpiration = false;
             });
+        builder.Services.AddAntiforgery(o => o.Cookie.SecurePolicy = loopbackHttp ? CookieSecurePolicy.SameAsRequest : CookieSecurePolicy.Always);
+
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(IdentityPolicies.PlatformAdmin, p => p
                 .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()
-                .RequireRole(Roles.PlatformAdmin))
+                .RequireClaim(Claims.Role, Roles.PlatformAdmin))
             .AddPolicy(IdentityPolicies.Gateway, p => p
                 .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()
-                .RequireRole(IdentityClaims.GatewayRole));
+                .RequireClaim(Claims.Role, IdentityClaims.GatewayRole));
+
         builder.Services.AddScoped<OperatorPrincipalFactory>();
         builder.Services.AddScoped<OperatorBootstrapper>();
         return builder;
     }
 
-    /// <summary>Maps the token and authorization endpoints (OpenIddict passes them through) and the operator login.</summary>
-    public static IEndpointRouteBuilder MapControlPlaneIdentity(this IEndpointRouteBuilder app)
+    /// <summary>
+    /// Maps the passthrough token and authorization endpoints and the operator login form. Discovery
+    /// (<c>/.well-known/openid-configuration</c>) and the JWKS (<c>/.well-known/jwks</c>) are served by OpenIddict itself.
+    /// </summary>
+    public static IEndpointRouteBuilder MapControlPlaneIdentity(this IEndpointRouteBuilder endpoints)
     {
-        ArgumentNullException.ThrowIfNull(app);
-        app.MapPost("/connect/token", TokenEndpoint.HandleAsync);
-        app.MapMethods("/connect/authorize", ["GET", "POST"], AuthorizeEndpoint.HandleAsync);
-        app.MapGet("/account/login", LoginEndpoint.Form);
-        app.MapPost("/account/login", LoginEndpoint.SubmitAsync).DisableAntiforgery();
-        return app;
+        ArgumentNullException.ThrowIfNull(endpoints);
+        endpoints.MapPost(TokenEndpoint, ConnectEndpoints.TokenAsync).ExcludeFromDescription();
+        endpoints.MapMethods(AuthorizationEndpoint, [HttpMethods.Get, HttpMethods.Post], ConnectEndpoints.AuthorizeAsync).ExcludeFromDescription();
+        endpoints.MapGet(AccountEndpoints.LoginPath, AccountEndpoints.LoginForm).ExcludeFromDescription();
+        endpoints.MapPost(AccountEndpoints.LoginPath, AccountEndpoints.LoginAsync).ExcludeFromDescription();
+        return endpoints;
     }
 }
