@@ -2,8 +2,8 @@ using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Hosting;
 using Piramid.ControlPlane.Identity;
 
-// `migrate` applies the migrations; `bootstrap` creates the first operator client once and prints its
-// credentials as JSON (nothing when it exists already); anything else runs the service.
+// `migrate` applies the migrations; `bootstrap` creates the first operator client and the local gateway's
+// client once and prints their credentials as JSON (`{}` when they exist already); anything else runs the service.
 switch (args.FirstOrDefault())
 {
     case "migrate":
@@ -17,10 +17,24 @@ switch (args.FirstOrDefault())
         await using (var app = ControlPlaneApp.Build(args[1..]))
         {
             await using var scope = app.Services.CreateAsyncScope();
-            var created = await scope.ServiceProvider.GetRequiredService<OperatorBootstrapper>().EnsureBootstrapOperatorAsync();
-            Console.WriteLine(created is null
-                ? "{}"
-                : System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string> { ["client_id"] = created.ClientId, ["client_secret"] = created.ClientSecret }));
+            var bootstrapper = scope.ServiceProvider.GetRequiredService<OperatorBootstrapper>();
+            var created = await bootstrapper.EnsureBootstrapOperatorAsync();
+            if (created is null)
+            {
+                Console.WriteLine("{}");
+            }
+            else
+            {
+                // The local gateway's machine client is created with the first operator, and printed with it once.
+                var gateway = await bootstrapper.CreateMachineClientAsync("Local gateway", ["gateway"], clientId: "piramid-gateway");
+                Console.WriteLine(System.Text.Json.JsonSerializer.Serialize(new Dictionary<string, string>
+                {
+                    ["operator_client_id"] = created.ClientId,
+                    ["operator_client_secret"] = created.ClientSecret,
+                    ["gateway_client_id"] = gateway.ClientId,
+                    ["gateway_client_secret"] = gateway.ClientSecret,
+                }));
+            }
         }
 
         return 0;

@@ -227,6 +227,28 @@ public sealed class AdminApiTests(PostgresFixture postgres)
         Assert.Contains("3 points", await refused.Content.ReadAsStringAsync(), StringComparison.Ordinal);
     }
 
+    [Fact]
+    public async Task DeletedTenant_IsPurgedAfterTheRetentionPeriod()
+    {
+        await using var host = await ControlPlaneHost.StartAsync(postgres, new Dictionary<string, string?> { ["Tenants:DeletedRetention"] = "00:00:00" });
+        using var admin = await host.ClientAsync(host.Operator);
+        var tenant = await SendAsync(admin, HttpMethod.Post, "/v1/tenants", new { name = "short-lived" }, HttpStatusCode.Created);
+        var tenantId = tenant["id"]!.GetValue<string>();
+        var orchestrator = (LocalProcessOrchestrator)host.App.Services.GetRequiredService<IEngineOrchestrator>();
+        var dataDirectory = orchestrator.DataDirectoryOf(tenantId);
+        Assert.True(Directory.Exists(dataDirectory));
+
+        await SendAsync(admin, HttpMethod.Delete, $"/v1/tenants/{tenantId}", null, HttpStatusCode.OK);
+        Assert.True(Directory.Exists(dataDirectory), "data must survive until the retention period ends");
+        await using (var scope = host.App.Services.CreateAsyncScope())
+        {
+            Assert.Equal(1, await scope.ServiceProvider.GetRequiredService<Tenants.TenantService>().PurgeDueAsync(CancellationToken.None));
+        }
+
+        Assert.False(Directory.Exists(dataDirectory));
+        Assert.Null(orchestrator.GetRoute(tenantId));
+    }
+
     private static HttpClient EngineClient(EngineRoute route) =>
         new(new SigningHandler(route.EngineSecret, route.TenantId, "admin", "test", null)) { BaseAddress = route.Endpoint };
 
