@@ -3,6 +3,7 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
+using Piramid.Contracts.Identity;
 using Piramid.ControlPlane.Keys;
 using Piramid.ControlPlane.Orchestration;
 using Piramid.ControlPlane.Tests.Support;

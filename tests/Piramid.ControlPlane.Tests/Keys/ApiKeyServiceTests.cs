@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Piramid.Contracts.Identity;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Data.Entities;
 using Piramid.ControlPlane.Keys;

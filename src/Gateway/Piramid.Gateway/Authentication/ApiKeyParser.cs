@@ -1,15 +1,10 @@
-using System.Security.Cryptography;
-using System.Text;
+using Piramid.Contracts.Identity;
 
 namespace Piramid.Gateway.Authentication;
 
-/// <summary>Reads <c>pk_&lt;16 hex id&gt;_&lt;secret&gt;</c> from <c>Authorization: Bearer</c> or <c>Api-Key</c>.</summary>
+/// <summary>Reads an API key from <c>Authorization: Bearer</c> or <c>Api-Key</c> and splits it (format: <see cref="ApiKeyFormat"/>).</summary>
 public static class ApiKeyParser
 {
-    private const string Prefix = "pk_";
-    private const int IdLength = 16;
-    private const int SecretLength = 43;
-
     /// <summary>The presented key, if the request carries one shaped like an API key.</summary>
     public static string? Find(HttpRequest request)
     {
@@ -21,28 +16,19 @@ public static class ApiKeyParser
         }
 
         var authorization = request.Headers.Authorization.ToString();
-        return authorization.StartsWith("Bearer pk_", StringComparison.Ordinal) ? authorization[7..].Trim() : null;
+        return authorization.StartsWith("Bearer " + ApiKeyFormat.Prefix, StringComparison.Ordinal) ? authorization[7..].Trim() : null;
     }
 
-    /// <summary>Splits a key into its id and the SHA-256 of its secret; false when it is not shaped like a key.</summary>
+    /// <summary>The key id and the SHA-256 of its secret (all the control plane ever sees); false when malformed.</summary>
     public static bool TryParse(string presented, out string id, out byte[] secretHash)
     {
-        id = string.Empty;
         secretHash = [];
-        if (presented.Length != Prefix.Length + IdLength + 1 + SecretLength
-            || !presented.StartsWith(Prefix, StringComparison.Ordinal)
-            || presented[Prefix.Length + IdLength] != '_')
+        if (!ApiKeyFormat.TryParse(presented, out id, out var secret))
         {
             return false;
         }
 
-        id = presented.Substring(Prefix.Length, IdLength);
-        if (!id.All(char.IsAsciiHexDigitLower))
-        {
-            return false;
-        }
-
-        secretHash = SHA256.HashData(Encoding.UTF8.GetBytes(presented[(Prefix.Length + IdLength + 1)..]));
+        secretHash = ApiKeyFormat.HashSecret(secret);
         return true;
     }
 }

@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Piramid.ControlPlane.Keys;
+namespace Piramid.Contracts.Identity;
 
 /// <summary>
 /// API keys look like <c>pk_&lt;16 hex id&gt;_&lt;43 chars base64url secret&gt;</c>: 256 bits of secret,
