@@ -4,6 +4,7 @@ using System.Text.Json.Nodes;
 using Piramid.ControlPlane.Tests.Support;
 using Piramid.Gateway.Authentication;
 using Piramid.Gateway.Tests.Support;
+using static Piramid.Gateway.Tests.Support.Probe;
 
 namespace Piramid.Gateway.Tests;
 
@@ -205,30 +206,5 @@ public sealed class GatewayTests(PostgresFixture postgres)
         Assert.NotNull(retryAfter);
         Assert.InRange(admitted, expected * 0.9, expected * 1.1);
         Assert.Equal(HttpStatusCode.OK, (await other.GetAsync(new Uri("/v1/collections", UriKind.Relative))).StatusCode);
-    }
-
-    private static async Task WaitRoutedAsync(HttpClient http)
-    {
-        var deadline = DateTime.UtcNow.AddSeconds(15);
-        while (true)
-        {
-            using var response = await http.GetAsync(new Uri("/v1/collections", UriKind.Relative));
-            if (response.StatusCode == HttpStatusCode.OK)
-            {
-                return;
-            }
-
-            Assert.True(DateTime.UtcNow < deadline, $"never routed: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}\n{string.Join('\n', PlatformHost.Logs.Text.Split('\n').Where(l => l.Contains("Warning") || l.Contains("Error")).TakeLast(15))}");
-            await Task.Delay(100);
-        }
-    }
-
-    private static async Task<(int Status, string? Type, string? Title)> ProblemAsync(HttpResponseMessage response)
-    {
-        using (response)
-        {
-            var node = JsonNode.Parse(await response.Content.ReadAsStringAsync());
-            return ((int)response.StatusCode, node?["type"]?.GetValue<string>(), node?["title"]?.GetValue<string>());
-        }
     }
 }

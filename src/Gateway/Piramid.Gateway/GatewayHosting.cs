@@ -1,4 +1,5 @@
 using Microsoft.AspNetCore.Authentication;
+using Microsoft.AspNetCore.Authorization;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Piramid.Gateway.Authentication;
 using Piramid.Gateway.ControlPlane;
@@ -16,7 +17,9 @@ public static class GatewayHosting
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations().ValidateOnStart();
+        builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations()
+            .Validate(o => o.JwtClockSkew >= TimeSpan.Zero && o.JwtClockSkew <= GatewayOptions.MaxClockSkew, "Gateway:JwtClockSkew must be between 0 and 30 seconds.")
+            .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         // One client for the process: it caches the gateway's own access token.
         builder.Services.AddHttpClient(nameof(ControlPlaneClient), c => c.Timeout = TimeSpan.FromSeconds(40));
@@ -33,12 +36,18 @@ public static class GatewayHosting
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedWatcher>());
         builder.Services.AddHealthChecks().AddCheck("routes", () => HealthCheckResult.Healthy(), [ServiceDefaultsExtensions.ReadyTag]);
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
-            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null);
+            .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddAdminJwt();
+        builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, UniformAuthorizationResults>();
         builder.Services.AddAuthorizationBuilder()
             .AddPolicy(GatewayProxyConfig.TenantPolicy, p => p
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser()
-                .RequireClaim(GatewayClaims.Tenant));
+                .RequireClaim(GatewayClaims.Tenant))
+            .AddPolicy(GatewayProxyConfig.AdminPolicy, p => p
+                .AddAuthenticationSchemes(AdminJwt.SchemeName)
+                .RequireAuthenticatedUser()
+                .RequireClaim(AdminJwt.RoleClaim, Contracts.Identity.Roles.PlatformAdmin));
         builder.Services.AddReverseProxy().AddTransforms(context =>
             EngineForwarding.AddTransforms(context, context.Services.GetRequiredService<RoutingTable>(), context.Services.GetRequiredService<TimeProvider>()));
         builder.WebHost.ConfigureKestrel(k =>

@@ -32,4 +32,14 @@ public sealed class GatewayOptions
 
     /// <summary>How long the last routing table and key cache keep serving while the control plane is away.</summary>
     public TimeSpan ControlPlaneOutageGrace { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Largest clock skew tolerated on a token's lifetime.</summary>
+    public static readonly TimeSpan MaxClockSkew = TimeSpan.FromSeconds(30);
+
+    /// <summary>The <c>aud</c> the control plane's access tokens must carry (its <c>Identity:Audience</c>).</summary>
+    [Required]
+    public string JwtAudience { get; set; } = "piramid";
+
+    /// <summary>Clock skew tolerated on token lifetimes; at most 30 s.</summary>
+    public TimeSpan JwtClockSkew { get; set; } = MaxClockSkew;
 }

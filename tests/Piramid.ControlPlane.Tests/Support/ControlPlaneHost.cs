@@ -39,6 +39,9 @@ public sealed class ControlPlaneHost : IAsyncDisposable
     /// <summary>Database name.</summary>
     public string Database { get; }
 
+    /// <summary>The token-signing key file (tests forge tokens with it).</summary>
+    public string SigningKeyFile => _settings["Identity:SigningKeyFile"]!;
+
     /// <summary>Captured logs.</summary>
     public CapturingLoggerProvider Logs { get; }
 

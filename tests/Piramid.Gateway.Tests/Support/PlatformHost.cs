@@ -30,7 +30,7 @@ public sealed class PlatformHost : IAsyncDisposable
     public Uri GatewayAddress { get; }
 
     /// <summary>Starts both.</summary>
-    public static async Task<PlatformHost> StartAsync(PostgresFixture postgres)
+    public static async Task<PlatformHost> StartAsync(PostgresFixture postgres, IDictionary<string, string?>? gatewaySettings = null)
     {
         var controlPlane = await ControlPlaneHost.StartAsync(postgres);
         var url = $"http://127.0.0.1:{LoopbackPort.GetFree()}";
@@ -42,6 +42,11 @@ public sealed class PlatformHost : IAsyncDisposable
             ["Gateway:ClientId"] = controlPlane.Gateway.ClientId,
             ["Gateway:ClientSecret"] = controlPlane.Gateway.ClientSecret,
         });
+        if (gatewaySettings is not null)
+        {
+            builder.Configuration.AddInMemoryCollection(gatewaySettings);
+        }
+
         builder.Logging.AddProvider(Logs);
         builder.AddServiceDefaults("piramid-gateway");
         builder.AddGateway();

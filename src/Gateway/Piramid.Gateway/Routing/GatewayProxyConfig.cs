@@ -20,6 +20,9 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
     /// <summary>Authorization policy of the data routes.</summary>
     public const string TenantPolicy = "tenant-key";
 
+    /// <summary>Authorization policy of the admin API: an operator's access token.</summary>
+    public const string AdminPolicy = "platform-admin-jwt";
+
     private readonly RoutingTable _table;
     private readonly Uri _controlPlane;
     private volatile Snapshot _current;
@@ -51,11 +54,12 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
         {
             new() { RouteId = "collections", ClusterId = EnginesCluster, AuthorizationPolicy = TenantPolicy, Match = new RouteMatch { Path = "/v1/collections" } },
             new() { RouteId = "collections-all", ClusterId = EnginesCluster, AuthorizationPolicy = TenantPolicy, Match = new RouteMatch { Path = "/v1/collections/{**rest}" } },
-            new() { RouteId = "tenants", ClusterId = ControlPlaneCluster, Match = new RouteMatch { Path = "/v1/tenants/{**rest}" } },
-            new() { RouteId = "tenants-root", ClusterId = ControlPlaneCluster, Match = new RouteMatch { Path = "/v1/tenants" } },
-            new() { RouteId = "plans", ClusterId = ControlPlaneCluster, Match = new RouteMatch { Path = "/v1/plans/{**rest}" } },
-            new() { RouteId = "plans-root", ClusterId = ControlPlaneCluster, Match = new RouteMatch { Path = "/v1/plans" } },
+            new() { RouteId = "tenants", ClusterId = ControlPlaneCluster, AuthorizationPolicy = AdminPolicy, Match = new RouteMatch { Path = "/v1/tenants/{**rest}" } },
+            new() { RouteId = "tenants-root", ClusterId = ControlPlaneCluster, AuthorizationPolicy = AdminPolicy, Match = new RouteMatch { Path = "/v1/tenants" } },
+            new() { RouteId = "plans", ClusterId = ControlPlaneCluster, AuthorizationPolicy = AdminPolicy, Match = new RouteMatch { Path = "/v1/plans/{**rest}" } },
+            new() { RouteId = "plans-root", ClusterId = ControlPlaneCluster, AuthorizationPolicy = AdminPolicy, Match = new RouteMatch { Path = "/v1/plans" } },
             new() { RouteId = "connect", ClusterId = ControlPlaneCluster, Match = new RouteMatch { Path = "/connect/{**rest}" } },
+            new() { RouteId = "account", ClusterId = ControlPlaneCluster, Match = new RouteMatch { Path = "/account/{**rest}" } },
             new() { RouteId = "well-known", ClusterId = ControlPlaneCluster, Match = new RouteMatch { Path = "/.well-known/{**rest}" } },
         };
         var engines = _table.Routes.ToDictionary(

@@ -1,0 +1,43 @@
+using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Authorization.Policy;
+using Piramid.Contracts.Problems;
+
+namespace Piramid.Gateway.Authentication;
+
+/// <summary>
+/// Answers every failed authorization of a proxied route with the same problem bodies, whatever the scheme
+/// and cause: one 401 for any missing, malformed, expired, forged or revoked credential, and a 403 for a
+/// valid principal that may not do this.
+/// </summary>
+public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResultHandler
+{
+    private readonly AuthorizationMiddlewareResultHandler _default = new();
+
+    /// <inheritdoc />
+    public Task HandleAsync(RequestDelegate next, HttpContext context, AuthorizationPolicy policy, PolicyAuthorizationResult authorizeResult)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(authorizeResult);
+        if (authorizeResult.Challenged)
+        {
+            return WriteUnauthorizedAsync(context);
+        }
+
+        if (authorizeResult.Forbidden)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, type: ProblemTypes.Forbidden, title: "Forbidden",
+                detail: "The credential is valid but may not do this.").ExecuteAsync(context);
+        }
+
+        return _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+
+    /// <summary>The single 401 body of the gateway.</summary>
+    public static Task WriteUnauthorizedAsync(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.Headers.WWWAuthenticate = "Bearer";
+        return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, type: ProblemTypes.Unauthorized, title: "Unauthorized",
+            detail: "The request carries no valid credential.").ExecuteAsync(context);
+    }
+}
