@@ -1,8 +1,12 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
+using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
+using Microsoft.Extensions.Options;
+using Piramid.Contracts;
 using Piramid.Gateway.Authentication;
 using Piramid.Gateway.ControlPlane;
+using Piramid.Gateway.Edge;
 using Piramid.Gateway.Forwarding;
 using Piramid.Gateway.Routing;
 using Piramid.ServiceDefaults;
@@ -13,6 +17,9 @@ namespace Piramid.Gateway;
 /// <summary>Composition of the gateway; Program.cs and the tests share it.</summary>
 public static class GatewayHosting
 {
+    /// <summary>Name of the CORS policy built from <see cref="GatewayOptions.CorsOrigins"/>.</summary>
+    public const string PortalCors = "portal";
+
     /// <summary>Registers options, the control-plane client, caches, routing, authentication and YARP.</summary>
     public static WebApplicationBuilder AddGateway(this WebApplicationBuilder builder)
     {
@@ -50,10 +57,20 @@ public static class GatewayHosting
                 .RequireClaim(AdminJwt.RoleClaim, Contracts.Identity.Roles.PlatformAdmin));
         builder.Services.AddReverseProxy().AddTransforms(context =>
             EngineForwarding.AddTransforms(context, context.Services.GetRequiredService<RoutingTable>(), context.Services.GetRequiredService<TimeProvider>()));
+        builder.Services.AddCors();
+        builder.Services.AddOptions<CorsOptions>().Configure<IOptions<GatewayOptions>>((cors, gateway) =>
+            cors.AddPolicy(PortalCors, p => p
+                .WithOrigins([.. gateway.Value.CorsOrigins])
+                .WithMethods("GET", "POST", "PUT", "PATCH", "DELETE")
+                .WithHeaders("Authorization", "Content-Type", HeaderNames.ApiKey, "Idempotency-Key", HeaderNames.RequestId, "traceparent")
+                .WithExposedHeaders("Retry-After", "RateLimit-Limit", "RateLimit-Remaining", "RateLimit-Reset", HeaderNames.RequestId)
+                .SetPreflightMaxAge(TimeSpan.FromMinutes(10))));
+        // HTTPS is Kestrel's own configuration (Kestrel:Endpoints:Https with a certificate); see docs/design/gateway.md.
         builder.WebHost.ConfigureKestrel(k =>
         {
+            k.AddServerHeader = false;
             k.Limits.MaxRequestBodySize = Contracts.Limits.MaxRequestBodyBytes;
-            k.Limits.MaxRequestHeadersTotalSize = 32 * 1024;
+            k.Limits.MaxRequestHeadersTotalSize = RequestLimits.KestrelHeaderBytes;
         });
         return builder;
     }
@@ -62,12 +79,16 @@ public static class GatewayHosting
     public static WebApplication UseGateway(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.Use(SecurityHeaders.ApplyAsync);
         app.UseProblemDefaults();
+        app.Use(RequestLimits.CheckAsync);
+        app.UseCors(PortalCors);
         app.MapDefaultEndpoints();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapReverseProxy(pipeline =>
         {
+            pipeline.Use(ProxyErrors.MapAsync);
             pipeline.Use(EngineForwarding.SelectTenantAsync);
             pipeline.UseSessionAffinity();
             pipeline.UseLoadBalancing();

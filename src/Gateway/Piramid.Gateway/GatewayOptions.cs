@@ -42,4 +42,14 @@ public sealed class GatewayOptions
 
     /// <summary>Clock skew tolerated on token lifetimes; at most 30 s.</summary>
     public TimeSpan JwtClockSkew { get; set; } = MaxClockSkew;
+
+    /// <summary>Default of <see cref="MaxRequestHeaderBytes"/>.</summary>
+    public const int DefaultMaxRequestHeaderBytes = 32 * 1024;
+
+    /// <summary>Largest total size of a request's headers; beyond it the gateway answers 431.</summary>
+    [Range(4 * 1024, DefaultMaxRequestHeaderBytes)]
+    public int MaxRequestHeaderBytes { get; set; } = DefaultMaxRequestHeaderBytes;
+
+    /// <summary>Browser origins allowed by CORS (the portal's); empty allows none.</summary>
+    public IReadOnlyList<string> CorsOrigins { get; set; } = [];
 }

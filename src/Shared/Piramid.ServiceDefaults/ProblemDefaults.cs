@@ -18,6 +18,7 @@ public static class ProblemDefaults
         StatusCodes.Status409Conflict => ProblemTypes.Conflict,
         StatusCodes.Status413PayloadTooLarge => ProblemTypes.PayloadTooLarge,
         StatusCodes.Status415UnsupportedMediaType => ProblemTypes.UnsupportedMediaType,
+        StatusCodes.Status431RequestHeaderFieldsTooLarge => ProblemTypes.HeadersTooLarge,
         StatusCodes.Status429TooManyRequests => ProblemTypes.RateLimited,
         StatusCodes.Status503ServiceUnavailable => ProblemTypes.EngineUnavailable,
         StatusCodes.Status507InsufficientStorage => ProblemTypes.InsufficientStorage,

@@ -1,5 +1,6 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Logging;
 using Piramid.ControlPlane.Tests.Support;
 using Piramid.ServiceDefaults;
@@ -73,6 +74,15 @@ public sealed class PlatformHost : IAsyncDisposable
         using var key = await admin.PostAsJsonAsync($"/v1/tenants/{tenantId}/api-keys", new { name = role, role, collections });
         key.EnsureSuccessStatusCode();
         return (await key.Content.ReadFromJsonAsync<JsonObject>())!["key"]!.GetValue<string>();
+    }
+
+    /// <summary>Process id of the tenant's engine as the control plane recorded it.</summary>
+    public async Task<int> EngineProcessIdAsync(string tenantId)
+    {
+        await using var scope = ControlPlane.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<Piramid.ControlPlane.Data.ControlPlaneDbContext>();
+        var row = await db.Engines.AsNoTracking().SingleAsync(e => e.TenantId == tenantId);
+        return row.ProcessId ?? throw new InvalidOperationException("engine has no process");
     }
 
     /// <summary>A client of the gateway presenting <paramref name="key"/> as a bearer token.</summary>

@@ -45,6 +45,12 @@ public static class ProblemTypes
     /// <summary>The engine is starting or stopping (503).</summary>
     public const string EngineUnavailable = Base + "engine-unavailable";
 
+    /// <summary>A platform service behind the gateway (the control plane) cannot be reached (503).</summary>
+    public const string ServiceUnavailable = Base + "service-unavailable";
+
+    /// <summary>The request headers are larger than the gateway accepts (431).</summary>
+    public const string HeadersTooLarge = Base + "headers-too-large";
+
     /// <summary>A write could not be made durable; the engine is read-only until it can write again (507).</summary>
     public const string InsufficientStorage = Base + "insufficient-storage";
 

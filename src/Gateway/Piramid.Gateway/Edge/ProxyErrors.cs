@@ -1,0 +1,63 @@
+using Piramid.Contracts.Problems;
+using Piramid.Gateway.Routing;
+using Yarp.ReverseProxy.Forwarder;
+
+namespace Piramid.Gateway.Edge;
+
+/// <summary>
+/// Turns a failed forward into a problem the client can act on: a body that was too large is the client's
+/// 413; an engine or control plane that cannot be reached is a 503 with <c>Retry-After</c>. YARP's own
+/// error responses are empty and name nothing internal; this keeps it that way and adds a problem body.
+/// </summary>
+public static class ProxyErrors
+{
+    /// <summary>Proxy pipeline step: runs the forward, then rewrites its failure if nothing was sent yet.</summary>
+    public static async Task MapAsync(HttpContext context, Func<Task> next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        await next();
+        var error = context.Features.Get<IForwarderErrorFeature>();
+        if (error is null || context.Response.HasStarted)
+        {
+            return;
+        }
+
+        if (IsBodyTooLarge(error.Exception))
+        {
+            await RequestLimits.TooLargeAsync(context);
+            return;
+        }
+
+        switch (error.Error)
+        {
+            case ForwarderError.RequestBodyClient or ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled:
+                // The client went away or sent a broken body; if it is still listening, say so.
+                await Results.Problem(statusCode: StatusCodes.Status400BadRequest, type: ProblemTypes.InvalidRequest, title: "Bad request",
+                    detail: "The request body could not be read.").ExecuteAsync(context);
+                break;
+            default:
+                var engine = context.GetReverseProxyFeature().Route.Cluster?.ClusterId == GatewayProxyConfig.EnginesCluster;
+                context.Response.Headers.RetryAfter = "2";
+                await Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
+                    type: engine ? ProblemTypes.EngineUnavailable : ProblemTypes.ServiceUnavailable,
+                    title: engine ? "Engine unavailable" : "Service unavailable",
+                    detail: engine ? "The tenant's engine is starting or restarting; retry shortly." : "The control plane is not reachable; retry shortly.")
+                    .ExecuteAsync(context);
+                break;
+        }
+    }
+
+    private static bool IsBodyTooLarge(Exception? exception)
+    {
+        for (var e = exception; e is not null; e = e.InnerException)
+        {
+            if (e is BadHttpRequestException { StatusCode: StatusCodes.Status413PayloadTooLarge })
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}

@@ -1,0 +1,247 @@
+using System.Diagnostics;
+using System.Net;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Piramid.Contracts.Problems;
+using Piramid.ControlPlane.Tests.Support;
+using Piramid.Gateway.Tests.Support;
+using static Piramid.Gateway.Tests.Support.Probe;
+
+namespace Piramid.Gateway.Tests;
+
+/// <summary>What the edge does before and after forwarding: size limits, client mistakes, outages, headers.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class EdgeTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task OversizedBodiesAndHeaders_Get413And431ProblemBodies()
+    {
+        await using var platform = await PlatformHost.StartAsync(postgres);
+        var (_, key) = await platform.TenantWithKeyAsync("sizes");
+        using var http = platform.Client(key);
+        await WaitRoutedAsync(http);
+        (await http.PutAsJsonAsync("/v1/collections/big", new { dimension = 2 })).EnsureSuccessStatusCode();
+        var tooLarge = new byte[(16 * 1024 * 1024) + 1];
+
+        using (var declared = new ByteArrayContent(tooLarge))
+        {
+            declared.Headers.ContentType = new("application/json");
+            await AssertProblemAsync(await http.SendAsync(Expecting(declared)), 413, ProblemTypes.PayloadTooLarge);
+        }
+
+        // No Content-Length: the limit trips while the body is being forwarded.
+        using (var chunked = new StreamContent(new NoLengthStream(tooLarge)))
+        {
+            chunked.Headers.ContentType = new("application/json");
+            await AssertProblemAsync(await http.SendAsync(Expecting(chunked)), 413, ProblemTypes.PayloadTooLarge);
+        }
+
+        using var headers = new HttpRequestMessage(HttpMethod.Get, new Uri("/v1/collections", UriKind.Relative));
+        headers.Headers.Add("X-Padding", new string('a', 40 * 1024));
+        await AssertProblemAsync(await http.SendAsync(headers), 431, ProblemTypes.HeadersTooLarge);
+
+        // Nothing was written by the refused requests.
+        var count = await (await http.PostAsJsonAsync("/v1/collections/big/count", new { })).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal(0, count!["count"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task ClientMistakes_AreNever5xx_AndAlwaysProblemJson()
+    {
+        await using var platform = await PlatformHost.StartAsync(postgres);
+        var (_, key) = await platform.TenantWithKeyAsync("mistakes");
+        using var http = platform.Client(key);
+        await WaitRoutedAsync(http);
+        (await http.PutAsJsonAsync("/v1/collections/docs", new { dimension = 2 })).EnsureSuccessStatusCode();
+
+        var requests = new List<(string Why, Func<HttpRequestMessage> Make, HttpClient Client)>
+        {
+            ("malformed JSON", () => Json(HttpMethod.Post, "/v1/collections/docs/points", "{\"points\": [ {\"id\": "), http),
+            ("JSON array body", () => Json(HttpMethod.Post, "/v1/collections/docs/search", "[1,2,3]"), http),
+            ("invalid UTF-8", () => Raw(HttpMethod.Post, "/v1/collections/docs/search", [0x7B, 0xC3, 0x28, 0x7D], "application/json"), http),
+            ("wrong content type", () => Raw(HttpMethod.Post, "/v1/collections/docs/search", Encoding.UTF8.GetBytes("vector=1,2"), "application/x-www-form-urlencoded"), http),
+            ("huge id", () => Json(HttpMethod.Get, "/v1/collections/docs/points/" + new string('x', 5000), null), http),
+            ("bad collection name", () => Json(HttpMethod.Put, "/v1/collections/UPPER..", "{\"dimension\":2}"), http),
+            ("unknown route", () => Json(HttpMethod.Get, "/v2/anything", null), http),
+            ("unknown engine route", () => Json(HttpMethod.Post, "/v1/collections/docs/explode", "{}"), http),
+            ("wrong method", () => Json(HttpMethod.Delete, "/v1/collections/docs/search", null), http),
+            ("top_k absurd", () => Json(HttpMethod.Post, "/v1/collections/docs/search", "{\"vector\":[1,2],\"top_k\":99999999999}"), http),
+            ("NaN in vector", () => Json(HttpMethod.Post, "/v1/collections/docs/points", "{\"points\":[{\"id\":\"a\",\"vector\":[NaN,1]}]}"), http),
+        };
+        foreach (var shape in new[] { "Bearer", "Bearer ", "Basic dXNlcjpwYXNz", "Bearer pk_", "Bearer pk_zz_zz", "Bearer " + new string('a', 3000), "pk_0123456789abcdef_x" })
+        {
+            var anonymous = platform.Client(null);
+            anonymous.DefaultRequestHeaders.TryAddWithoutValidation("Authorization", shape);
+            requests.Add(($"Authorization '{shape[..Math.Min(shape.Length, 20)]}'", () => Json(HttpMethod.Get, "/v1/collections", null), anonymous));
+        }
+
+        foreach (var (why, make, client) in requests)
+        {
+            using var request = make();
+            using var response = await client.SendAsync(request);
+            var status = (int)response.StatusCode;
+            Assert.True(status is >= 400 and < 500, $"{why}: {status} {await response.Content.ReadAsStringAsync()}");
+            Assert.Equal("application/problem+json", response.Content.Headers.ContentType?.MediaType);
+        }
+
+        var count = await (await http.PostAsJsonAsync("/v1/collections/docs/count", new { })).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal(0, count!["count"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task DownEngineOrControlPlane_Is503WithRetryAfter_AndNamesNothingInternal()
+    {
+        await using var platform = await PlatformHost.StartAsync(postgres);
+        var (tenantId, key) = await platform.TenantWithKeyAsync("outage");
+        using var http = platform.Client(key);
+        await WaitRoutedAsync(http);
+
+        using (var engine = Process.GetProcessById(await platform.EngineProcessIdAsync(tenantId)))
+        {
+            engine.Kill();
+            await engine.WaitForExitAsync();
+        }
+
+        var seen503 = 0;
+        var deadline = DateTime.UtcNow.AddSeconds(20);
+        while (DateTime.UtcNow < deadline)
+        {
+            using var response = await http.GetAsync(new Uri("/v1/collections", UriKind.Relative));
+            if (response.StatusCode == HttpStatusCode.OK)
+            {
+                break;
+            }
+
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.Equal(HttpStatusCode.ServiceUnavailable, response.StatusCode);
+            Assert.NotNull(response.Headers.RetryAfter);
+            Assert.Equal(ProblemTypes.EngineUnavailable, JsonNode.Parse(body)!["type"]!.GetValue<string>());
+            AssertNothingInternal(body, platform);
+            seen503++;
+            await Task.Delay(100); // stay under the plan's rate limit
+        }
+
+        Assert.True(seen503 > 0, "the killed engine was never observed down");
+        await WaitRoutedAsync(http);
+
+        // The control plane: tokens are validated at the edge from cached keys, the forward then fails.
+        var token = await platform.ControlPlane.TokenAsync(platform.ControlPlane.Operator);
+        using var admin = platform.Client(token);
+        Assert.Equal(HttpStatusCode.OK, (await admin.GetAsync(new Uri("/v1/tenants", UriKind.Relative))).StatusCode);
+        await platform.ControlPlane.App.StopAsync();
+        using var down = await admin.GetAsync(new Uri("/v1/tenants", UriKind.Relative));
+        var downBody = await down.Content.ReadAsStringAsync();
+        Assert.Equal(HttpStatusCode.ServiceUnavailable, down.StatusCode);
+        Assert.NotNull(down.Headers.RetryAfter);
+        Assert.Equal(ProblemTypes.ServiceUnavailable, JsonNode.Parse(downBody)!["type"]!.GetValue<string>());
+        AssertNothingInternal(downBody, platform);
+    }
+
+    [Fact]
+    public async Task EveryResponse_CarriesSecurityHeaders_AndNoServerHeader()
+    {
+        await using var platform = await PlatformHost.StartAsync(postgres);
+        var (_, key) = await platform.TenantWithKeyAsync("headers");
+        using var http = platform.Client(key);
+        await WaitRoutedAsync(http);
+        using var anonymous = platform.Client(null);
+
+        foreach (var response in new[]
+        {
+            await http.GetAsync(new Uri("/v1/collections", UriKind.Relative)),
+            await http.GetAsync(new Uri("/v1/collections/missing", UriKind.Relative)),
+            await anonymous.GetAsync(new Uri("/v1/collections", UriKind.Relative)),
+            await anonymous.GetAsync(new Uri("/health/live", UriKind.Relative)),
+        })
+        {
+            using (response)
+            {
+                Assert.Equal("nosniff", Header(response, "X-Content-Type-Options"));
+                Assert.Equal("DENY", Header(response, "X-Frame-Options"));
+                Assert.Equal("no-referrer", Header(response, "Referrer-Policy"));
+                Assert.Contains("default-src 'none'", Header(response, "Content-Security-Policy"), StringComparison.Ordinal);
+                Assert.False(response.Headers.Contains("Server"), "Server header leaks the stack");
+                Assert.False(response.Headers.Contains("Strict-Transport-Security"), "HSTS over plain http");
+            }
+        }
+    }
+
+    [Fact]
+    public async Task Cors_AllowsOnlyTheConfiguredPortalOrigin()
+    {
+        const string portal = "http://127.0.0.1:5173";
+        await using var platform = await PlatformHost.StartAsync(postgres, new Dictionary<string, string?> { ["Gateway:CorsOrigins:0"] = portal });
+        using var http = platform.Client(null);
+
+        using var allowed = await http.SendAsync(Preflight(portal));
+        Assert.Equal(HttpStatusCode.NoContent, allowed.StatusCode);
+        Assert.Equal(portal, Header(allowed, "Access-Control-Allow-Origin"));
+        Assert.Contains("authorization", Header(allowed, "Access-Control-Allow-Headers").ToLowerInvariant(), StringComparison.Ordinal);
+
+        using var refused = await http.SendAsync(Preflight("https://evil.example"));
+        Assert.False(refused.Headers.Contains("Access-Control-Allow-Origin"));
+
+        using var simple = new HttpRequestMessage(HttpMethod.Get, new Uri("/v1/collections", UriKind.Relative));
+        simple.Headers.Add("Origin", portal);
+        using var actual = await http.SendAsync(simple);
+        Assert.Equal(HttpStatusCode.Unauthorized, actual.StatusCode);
+        Assert.Equal(portal, Header(actual, "Access-Control-Allow-Origin"));
+    }
+
+    // Like curl with a large body: the client waits for "100 Continue", so an early refusal is read, not a broken pipe.
+    private static HttpRequestMessage Expecting(HttpContent body)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/collections/big/points", UriKind.Relative)) { Content = body };
+        request.Headers.ExpectContinue = true;
+        return request;
+    }
+
+    private static HttpRequestMessage Preflight(string origin)
+    {
+        var request = new HttpRequestMessage(HttpMethod.Options, new Uri("/v1/collections/docs/search", UriKind.Relative));
+        request.Headers.Add("Origin", origin);
+        request.Headers.Add("Access-Control-Request-Method", "POST");
+        request.Headers.Add("Access-Control-Request-Headers", "authorization,content-type");
+        return request;
+    }
+
+    private static string Header(HttpResponseMessage response, string name) =>
+        response.Headers.TryGetValues(name, out var values) || response.Content.Headers.TryGetValues(name, out values)
+            ? string.Join(",", values)
+            : throw new Xunit.Sdk.XunitException($"missing header {name} on {(int)response.StatusCode} {response.RequestMessage?.RequestUri}");
+
+    private static void AssertNothingInternal(string body, PlatformHost platform)
+    {
+        Assert.DoesNotContain("127.0.0.1", body, StringComparison.Ordinal);
+        Assert.DoesNotContain(platform.ControlPlane.BaseAddress.Port.ToString(System.Globalization.CultureInfo.InvariantCulture), body, StringComparison.Ordinal);
+        Assert.DoesNotContain("Exception", body, StringComparison.Ordinal);
+        Assert.DoesNotContain("/tmp", body, StringComparison.Ordinal);
+    }
+
+    private static async Task AssertProblemAsync(HttpResponseMessage response, int status, string type)
+    {
+        using (response)
+        {
+            var body = await response.Content.ReadAsStringAsync();
+            Assert.True((int)response.StatusCode == status, $"expected {status}, got {(int)response.StatusCode}: {body}");
+            Assert.Equal(type, JsonNode.Parse(body)!["type"]!.GetValue<string>());
+        }
+    }
+
+    private static HttpRequestMessage Json(HttpMethod method, string path, string? body) =>
+        new(method, new Uri(path, UriKind.Relative)) { Content = body is null ? null : new StringContent(body, Encoding.UTF8, "application/json") };
+
+    private static HttpRequestMessage Raw(HttpMethod method, string path, byte[] body, string contentType)
+    {
+        var content = new ByteArrayContent(body);
+        content.Headers.ContentType = new(contentType);
+        return new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
+    }
+
+    /// <summary>A readable stream that hides its length, so HttpClient sends it chunked.</summary>
+    private sealed class NoLengthStream(byte[] data) : MemoryStream(data)
+    {
+        public override bool CanSeek => false;
+    }
+}
