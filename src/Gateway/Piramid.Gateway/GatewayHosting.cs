@@ -9,6 +9,7 @@ using Piramid.Gateway.ControlPlane;
 using Piramid.Gateway.Edge;
 using Piramid.Gateway.Forwarding;
 using Piramid.Gateway.Routing;
+using Piramid.Gateway.Usage;
 using Piramid.ServiceDefaults;
 using Yarp.ReverseProxy.Configuration;
 
@@ -36,6 +37,10 @@ public static class GatewayHosting
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<KeyCache>();
         builder.Services.AddSingleton<Limits.RateLimits>();
+        builder.Services.AddSingleton<UsageMeter>();
+        builder.Services.AddSingleton<AuthFailureLog>();
+        builder.Services.AddSingleton<UsageReporter>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<UsageReporter>());
         builder.Services.AddSingleton<RoutingTable>();
         builder.Services.AddSingleton<GatewayProxyConfig>();
         builder.Services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<GatewayProxyConfig>());

@@ -52,4 +52,7 @@ public sealed class GatewayOptions
 
     /// <summary>Browser origins allowed by CORS (the portal's); empty allows none.</summary>
     public IReadOnlyList<string> CorsOrigins { get; set; } = [];
+
+    /// <summary>How often counted usage and refused credentials are sent to the control plane.</summary>
+    public TimeSpan UsageReportInterval { get; set; } = TimeSpan.FromSeconds(2);
 }

@@ -11,8 +11,11 @@ namespace Piramid.Gateway.Tests.Support;
 /// <summary>Control plane (with real engines and PostgreSQL) plus a real gateway in front, all on loopback.</summary>
 public sealed class PlatformHost : IAsyncDisposable
 {
-    private PlatformHost(ControlPlaneHost controlPlane, WebApplication gateway, Uri gatewayAddress)
+    private readonly IDictionary<string, string?>? _gatewaySettings;
+
+    private PlatformHost(ControlPlaneHost controlPlane, WebApplication gateway, Uri gatewayAddress, IDictionary<string, string?>? gatewaySettings)
     {
+        _gatewaySettings = gatewaySettings;
         ControlPlane = controlPlane;
         Gateway = gateway;
         GatewayAddress = gatewayAddress;
@@ -25,7 +28,7 @@ public sealed class PlatformHost : IAsyncDisposable
     public ControlPlaneHost ControlPlane { get; }
 
     /// <summary>The gateway app.</summary>
-    public WebApplication Gateway { get; }
+    public WebApplication Gateway { get; private set; }
 
     /// <summary>http://127.0.0.1:port of the gateway.</summary>
     public Uri GatewayAddress { get; }
@@ -35,6 +38,23 @@ public sealed class PlatformHost : IAsyncDisposable
     {
         var controlPlane = await ControlPlaneHost.StartAsync(postgres);
         var url = $"http://127.0.0.1:{LoopbackPort.GetFree()}";
+        var gateway = await StartGatewayAsync(controlPlane, url, gatewaySettings);
+        return new PlatformHost(controlPlane, gateway, new Uri(url), gatewaySettings);
+    }
+
+    /// <summary>Stops the gateway (it sends its last usage report) and starts a fresh one on the same address.</summary>
+    public async Task RestartGatewayAsync()
+    {
+        await Gateway.StopAsync();
+        await Gateway.DisposeAsync();
+        Gateway = await StartGatewayAsync(ControlPlane, GatewayAddress.ToString().TrimEnd('/'), _gatewaySettings);
+    }
+
+    /// <summary>Sends the gateway's usage report now instead of waiting for its timer.</summary>
+    public Task ReportUsageAsync() => Gateway.Services.GetRequiredService<Usage.UsageReporter>().ReportOnceAsync(CancellationToken.None);
+
+    private static async Task<WebApplication> StartGatewayAsync(ControlPlaneHost controlPlane, string url, IDictionary<string, string?>? gatewaySettings)
+    {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls(url);
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>
@@ -54,14 +74,14 @@ public sealed class PlatformHost : IAsyncDisposable
         var gateway = builder.Build();
         gateway.UseGateway();
         await gateway.StartAsync();
-        return new PlatformHost(controlPlane, gateway, new Uri(url));
+        return gateway;
     }
 
     /// <summary>Creates a tenant and a key with <paramref name="role"/>; returns the tenant id and the key.</summary>
-    public async Task<(string TenantId, string Key)> TenantWithKeyAsync(string name, string role = "admin", string[]? collections = null)
+    public async Task<(string TenantId, string Key)> TenantWithKeyAsync(string name, string role = "admin", string[]? collections = null, string? plan = null)
     {
         using var admin = await ControlPlane.ClientAsync(ControlPlane.Operator);
-        using var created = await admin.PostAsJsonAsync("/v1/tenants", new { name });
+        using var created = await admin.PostAsJsonAsync("/v1/tenants", new { name, plan });
         created.EnsureSuccessStatusCode();
         var tenantId = (await created.Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
         return (tenantId, await KeyAsync(tenantId, role, collections));

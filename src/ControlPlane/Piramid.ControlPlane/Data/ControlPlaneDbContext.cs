@@ -35,6 +35,9 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     /// <summary>The gateway's change feed.</summary>
     public DbSet<ChangeEvent> ChangeEvents => Set<ChangeEvent>();
 
+    /// <summary>Request units per tenant and day.</summary>
+    public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -7,6 +7,7 @@ using Piramid.ControlPlane.Internal;
 using Piramid.ControlPlane.Keys;
 using Piramid.ControlPlane.Orchestration;
 using Piramid.ControlPlane.Tenants;
+using Piramid.ControlPlane.Usage;
 using Piramid.ServiceDefaults;
 
 namespace Piramid.ControlPlane.Hosting;
@@ -29,6 +30,8 @@ public static class ControlPlaneApp
         builder.Services.AddScoped<ApiKeyService>();
         builder.Services.AddScoped<AuditTrail>();
         builder.Services.AddScoped<TenantService>();
+        builder.Services.AddScoped<UsageStore>();
+        builder.Services.AddScoped<AuditLog>();
         builder.Services.AddHostedService<TenantPurger>();
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
@@ -45,6 +48,7 @@ public static class ControlPlaneApp
         app.MapTenantsApi();
         app.MapApiKeysApi();
         app.MapPlansApi();
+        app.MapUsageApi();
         app.MapInternalApi();
         return app;
     }

@@ -7,6 +7,7 @@ using Piramid.ControlPlane.Identity;
 using Piramid.ControlPlane.Keys;
 using Piramid.ControlPlane.Orchestration;
 using Piramid.ControlPlane.Tenants;
+using Piramid.ControlPlane.Usage;
 
 namespace Piramid.ControlPlane.Internal;
 
@@ -27,6 +28,7 @@ public static class InternalApi
         group.MapPost("/keys/introspect", Introspect);
         group.MapGet("/routes", Routes);
         group.MapGet("/changes", Changes);
+        group.MapPost("/usage", ReportUsage);
         return app;
     }
 
@@ -93,4 +95,7 @@ public static class InternalApi
             await Task.Delay(PollStep, time, ct);
         }
     }
+
+    private static async Task<Ok<UsageReportResponse>> ReportUsage(UsageReport report, HttpContext context, UsageStore usage, CancellationToken ct) =>
+        TypedResults.Ok(await usage.RecordAsync(report, Auditing.AuditTrail.Actor(context), ct));
 }

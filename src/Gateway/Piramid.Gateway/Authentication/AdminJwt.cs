@@ -54,6 +54,8 @@ public static class AdminJwt
                 OnChallenge = context =>
                 {
                     context.HandleResponse();
+                    var http = context.HttpContext;
+                    http.Items[ApiKeyAuthenticationHandler.RefusalItem] = new Refusal(http.Request.Headers.Authorization.Count > 0 ? "token" : "missing", null);
                     return UniformAuthorizationResults.WriteUnauthorizedAsync(context.HttpContext);
                 },
             };

@@ -16,6 +16,9 @@ public sealed class ApiKeyAuthenticationHandler(
     /// <summary>Key of the introspection (with the plan) in <see cref="HttpContext.Items"/>.</summary>
     public const string IdentityItem = "piramid.key";
 
+    /// <summary>Key of the refusal (<see cref="Refusal"/>) in <see cref="HttpContext.Items"/>, for the audit trail.</summary>
+    public const string RefusalItem = "piramid.refusal";
+
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -27,12 +30,14 @@ public sealed class ApiKeyAuthenticationHandler(
 
         if (!ApiKeyParser.TryParse(presented, out var keyId, out var secretHash))
         {
+            Context.Items[RefusalItem] = new Refusal("malformed", null);
             return AuthenticateResult.Fail("malformed key");
         }
 
         var identity = await keys.ResolveAsync(keyId, secretHash, Context.RequestAborted);
         if (identity is null)
         {
+            Context.Items[RefusalItem] = new Refusal("invalid", keyId);
             return AuthenticateResult.Fail("invalid key");
         }
 
@@ -49,15 +54,10 @@ public sealed class ApiKeyAuthenticationHandler(
     }
 
     /// <summary>Every failure gets the same body, whatever the cause, so a prober learns nothing.</summary>
-    protected override async Task HandleChallengeAsync(AuthenticationProperties properties)
-    {
-        Response.StatusCode = StatusCodes.Status401Unauthorized;
-        Response.Headers.WWWAuthenticate = "Bearer";
-        await Results.Problem(
-                statusCode: StatusCodes.Status401Unauthorized,
-                type: Contracts.Problems.ProblemTypes.Unauthorized,
-                title: "Unauthorized",
-                detail: "The request carries no valid credential.")
-            .ExecuteAsync(Context);
-    }
+    protected override Task HandleChallengeAsync(AuthenticationProperties properties) => UniformAuthorizationResults.WriteUnauthorizedAsync(Context);
 }
+
+/// <summary>Why a credential was refused and, when it was a well-formed key, its public id.</summary>
+/// <param name="Reason"><c>malformed</c> or <c>invalid</c>.</param>
+/// <param name="KeyId">The key id, never the secret.</param>
+public sealed record Refusal(string Reason, string? KeyId);

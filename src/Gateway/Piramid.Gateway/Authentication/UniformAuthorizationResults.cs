@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Piramid.Contracts.Problems;
+using Piramid.Gateway.Usage;
 
 namespace Piramid.Gateway.Authentication;
 
@@ -36,6 +37,9 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
     public static Task WriteUnauthorizedAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        var refusal = context.Items[ApiKeyAuthenticationHandler.RefusalItem] as Refusal
+            ?? new Refusal(context.Request.Headers.Authorization.Count > 0 ? "token" : "missing", null);
+        context.RequestServices.GetRequiredService<AuthFailureLog>().Record(context, refusal.Reason, refusal.KeyId);
         context.Response.Headers.WWWAuthenticate = "Bearer";
         return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, type: ProblemTypes.Unauthorized, title: "Unauthorized",
             detail: "The request carries no valid credential.").ExecuteAsync(context);

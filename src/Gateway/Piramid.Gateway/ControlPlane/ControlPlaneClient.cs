@@ -52,6 +52,16 @@ public sealed class ControlPlaneClient(HttpClient http, IOptions<GatewayOptions>
         return (await response.Content.ReadFromJsonAsync<ChangeList>(Json, cancellationToken))!;
     }
 
+    /// <summary>Sends a usage report; returns the month's totals of the reported tenants.</summary>
+    public async Task<UsageReportResponse> ReportUsageAsync(UsageReport report, CancellationToken cancellationToken)
+    {
+        using var request = await AuthorizedAsync(HttpMethod.Post, "internal/v1/usage", cancellationToken);
+        request.Content = JsonContent.Create(report, options: Json);
+        using var response = await http.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<UsageReportResponse>(Json, cancellationToken))!;
+    }
+
     /// <summary>Releases the token lock.</summary>
     public void Dispose() => _tokenLock.Dispose();
 

@@ -7,6 +7,7 @@ using Piramid.Contracts.Problems;
 using Piramid.Gateway.Authentication;
 using Piramid.Gateway.Limits;
 using Piramid.Gateway.Routing;
+using Piramid.Gateway.Usage;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
@@ -39,10 +40,20 @@ public static class EngineForwarding
             return;
         }
 
+        var write = TenantAccess.IsWrite(context.Request.Method, context.Request.Path.Value ?? "/");
+        var meter = context.RequestServices.GetRequiredService<UsageMeter>();
         if (context.Items[ApiKeyAuthenticationHandler.IdentityItem] is KeyIntrospectionResponse key)
         {
+            if (meter.ExhaustedQuota(key.TenantId, write, key.Plan) is { } quota)
+            {
+                await Results.Problem(statusCode: 403, type: ProblemTypes.QuotaExceeded, title: "Quota exceeded",
+                    detail: $"The plan's '{quota}' for this calendar month (UTC) is used up.",
+                    extensions: new Dictionary<string, object?> { ["quota"] = quota }).ExecuteAsync(context);
+                return;
+            }
+
             var decision = context.RequestServices.GetRequiredService<RateLimits>()
-                .Admit(key.TenantId, key.KeyId, TenantAccess.IsWrite(context.Request.Method, context.Request.Path.Value ?? "/"), key.Plan);
+                .Admit(key.TenantId, key.KeyId, write, key.Plan);
             RateLimits.WriteHeaders(context.Response, decision);
             if (!decision.Admitted)
             {
@@ -63,6 +74,12 @@ public static class EngineForwarding
 
         proxy.AvailableDestinations = [destination];
         await next();
+
+        // Only what succeeded is billed; a refusal or an outage costs nothing.
+        if (context.Response.StatusCode < 400 && tenant is not null)
+        {
+            meter.Add(tenant, write ? 0 : UsageMeter.ReadUnitsPerRequest, write ? UsageMeter.WriteUnitsFor(context.Request.ContentLength) : 0);
+        }
     }
 
     /// <summary>Transforms of every proxied request.</summary>

@@ -723,6 +723,30 @@ namespace Piramid.ControlPlane.Data.Migrations
                     b.ToTable("tenants", (string)null);
                 });
 
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.UsageRecord", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<long>("ReadUnits")
+                        .HasColumnType("bigint")
+                        .HasColumnName("read_units");
+
+                    b.Property<long>("WriteUnits")
+                        .HasColumnType("bigint")
+                        .HasColumnName("write_units");
+
+                    b.HasKey("TenantId", "Day")
+                        .HasName("pk_usage_records");
+
+                    b.ToTable("usage_records", (string)null);
+                });
+
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreAuthorization", b =>
                 {
                     b.HasOne("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", "Application")
@@ -780,6 +804,16 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasConstraintName("fk_tenants_plans_plan_id");
 
                     b.Navigation("Plan");
+                });
+
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.UsageRecord", b =>
+                {
+                    b.HasOne("Piramid.ControlPlane.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_usage_records_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>

@@ -1,0 +1,55 @@
+using System.Text.Json;
+using Microsoft.AspNetCore.Http.HttpResults;
+using Piramid.Contracts.Admin;
+using Piramid.ControlPlane.Identity;
+using Piramid.ControlPlane.Usage;
+
+namespace Piramid.ControlPlane.Admin;
+
+/// <summary>A tenant's usage and audit trail for operators: <c>/v1/tenants/{id}/usage</c> and <c>/v1/tenants/{id}/audit</c>.</summary>
+public static class UsageApi
+{
+    private const string NdJson = "application/x-ndjson";
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>Maps both endpoints.</summary>
+    public static IEndpointRouteBuilder MapUsageApi(this IEndpointRouteBuilder app)
+    {
+        var group = app.MapGroup("/v1/tenants/{id}")
+            .RequireAuthorization(IdentityPolicies.PlatformAdmin)
+            .AddEndpointFilter(AdminErrors.Handle);
+        group.MapGet("/usage", GetUsage);
+        group.MapGet("/audit", GetAudit);
+        return app;
+    }
+
+    private static async Task<Ok<TenantUsage>> GetUsage(string id, DateOnly? from, DateOnly? to, UsageStore usage, CancellationToken ct) =>
+        TypedResults.Ok(await usage.GetAsync(id, from, to, ct));
+
+    private static async Task<IResult> GetAudit(
+        HttpContext context, string id, DateTimeOffset? from, DateTimeOffset? to, long? after, int? limit, AuditLog audit, CancellationToken ct)
+    {
+        if (!context.Request.Headers.Accept.ToString().Contains(NdJson, StringComparison.OrdinalIgnoreCase))
+        {
+            return TypedResults.Ok(await audit.PageAsync(id, from, to, after, limit, ct));
+        }
+
+        // The export: one JSON object per line, streamed, so a year of events never sits in memory.
+        var events = audit.ExportAsync(id, from, to, ct);
+        await using var enumerator = events.GetAsyncEnumerator(ct);
+        var hasFirst = await enumerator.MoveNextAsync(); // surfaces 404/400 before the response starts
+        context.Response.ContentType = NdJson;
+        if (hasFirst)
+        {
+            do
+            {
+                await JsonSerializer.SerializeAsync(context.Response.Body, enumerator.Current, Json, ct);
+                await context.Response.Body.WriteAsync("\n"u8.ToArray(), ct);
+            }
+            while (await enumerator.MoveNextAsync());
+        }
+
+        return Results.Empty;
+    }
+}

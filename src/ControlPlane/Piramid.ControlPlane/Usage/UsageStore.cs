@@ -1,0 +1,159 @@
+using System.Text.Json;
+using Microsoft.EntityFrameworkCore;
+using Piramid.Contracts.Admin;
+using Piramid.ControlPlane.Data;
+using Piramid.ControlPlane.Data.Entities;
+using Piramid.ControlPlane.Tenants;
+
+namespace Piramid.ControlPlane.Usage;
+
+/// <summary>
+/// Stores the gateways' usage reports (summed per tenant and UTC day) and their refused credentials (as audit
+/// events), and answers the month's totals that the gateways enforce quotas with.
+/// </summary>
+public sealed class UsageStore(ControlPlaneDbContext db, TimeProvider time)
+{
+    /// <summary>Most entries of either kind in one report.</summary>
+    public const int MaxReportEntries = 100_000;
+
+    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+
+    /// <summary>Adds a report in one transaction and returns the month's totals of its tenants.</summary>
+    public async Task<UsageReportResponse> RecordAsync(UsageReport report, string reporter, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        Validate(report);
+        var today = Today();
+        var tenantIds = report.Usage.Select(u => u.TenantId).Distinct(StringComparer.Ordinal).ToList();
+        // A tenant deleted since the request was counted has nothing left to bill.
+        var known = (await db.Tenants.Where(t => tenantIds.Contains(t.Id)).Select(t => t.Id).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
+
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        foreach (var delta in report.Usage.Where(u => known.Contains(u.TenantId)))
+        {
+            await db.Database.ExecuteSqlInterpolatedAsync(
+                $"""
+                INSERT INTO usage_records (tenant_id, day, read_units, write_units)
+                VALUES ({delta.TenantId}, {delta.Day}, {delta.ReadUnits}, {delta.WriteUnits})
+                ON CONFLICT (tenant_id, day) DO UPDATE
+                SET read_units = usage_records.read_units + excluded.read_units,
+                    write_units = usage_records.write_units + excluded.write_units
+                """, ct);
+        }
+
+        await RecordAuthFailuresAsync(report, reporter, ct);
+        await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
+
+        var month = new DateOnly(today.Year, today.Month, 1);
+        var totals = await db.UsageRecords
+            .Where(u => known.Contains(u.TenantId) && u.Day >= month)
+            .GroupBy(u => u.TenantId)
+            .Select(g => new MonthlyUsage { TenantId = g.Key, Month = month, ReadUnits = g.Sum(u => u.ReadUnits), WriteUnits = g.Sum(u => u.WriteUnits) })
+            .ToListAsync(ct);
+        return new UsageReportResponse { Months = totals };
+    }
+
+    /// <summary>Per-day units of a tenant from <paramref name="from"/> to <paramref name="to"/> (UTC days, inclusive; default: this month).</summary>
+    public async Task<TenantUsage> GetAsync(string tenantId, DateOnly? from, DateOnly? to, CancellationToken ct)
+    {
+        var today = Today();
+        var first = from ?? new DateOnly(today.Year, today.Month, 1);
+        var last = to ?? today;
+        if (first > last)
+        {
+            throw ControlPlaneException.Invalid("'from' must not be after 'to'.");
+        }
+
+        if (last.DayNumber - first.DayNumber > 366)
+        {
+            throw ControlPlaneException.Invalid("Ask for at most 366 days at once.");
+        }
+
+        var plan = await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.Plan).SingleOrDefaultAsync(ct)
+            ?? throw ControlPlaneException.NotFound($"Tenant '{tenantId}' does not exist.");
+        var days = await db.UsageRecords.AsNoTracking()
+            .Where(u => u.TenantId == tenantId && u.Day >= first && u.Day <= last)
+            .OrderBy(u => u.Day)
+            .Select(u => new UsageDay { Day = u.Day, ReadUnits = u.ReadUnits, WriteUnits = u.WriteUnits })
+            .ToListAsync(ct);
+        return new TenantUsage
+        {
+            TenantId = tenantId,
+            From = first,
+            To = last,
+            ReadUnits = days.Sum(d => d.ReadUnits),
+            WriteUnits = days.Sum(d => d.WriteUnits),
+            MonthlyReadUnitsQuota = plan.MonthlyReadUnits,
+            MonthlyWriteUnitsQuota = plan.MonthlyWriteUnits,
+            Days = days,
+        };
+    }
+
+    private async Task RecordAuthFailuresAsync(UsageReport report, string reporter, CancellationToken ct)
+    {
+        var keyIds = report.AuthFailures.Where(f => f.KeyId is not null).Select(f => f.KeyId!).Distinct(StringComparer.Ordinal).ToList();
+        // A failure with a real key id belongs in that tenant's trail: someone holds the id without the secret.
+        var owners = await db.ApiKeys.Where(k => keyIds.Contains(k.Id)).ToDictionaryAsync(k => k.Id, k => k.TenantId, StringComparer.Ordinal, ct);
+        foreach (var failure in report.AuthFailures)
+        {
+            db.AuditEvents.Add(new AuditEvent
+            {
+                Time = failure.Time,
+                Actor = reporter,
+                Action = "auth.failed",
+                TargetType = failure.KeyId is null ? "request" : "api_key",
+                TargetId = failure.KeyId ?? "-",
+                TenantId = failure.KeyId is not null && owners.TryGetValue(failure.KeyId, out var tenant) ? tenant : null,
+                After = JsonSerializer.Serialize(new { failure.Reason, failure.RemoteAddress, failure.Method, failure.Path }, Json),
+            });
+        }
+
+        if (report.AuthFailuresDropped > 0)
+        {
+            db.AuditEvents.Add(new AuditEvent
+            {
+                Time = time.GetUtcNow(),
+                Actor = reporter,
+                Action = "auth.failed.dropped",
+                TargetType = "request",
+                TargetId = "-",
+                After = JsonSerializer.Serialize(new { count = report.AuthFailuresDropped }, Json),
+            });
+        }
+    }
+
+    private void Validate(UsageReport report)
+    {
+        if (report.Usage.Count > MaxReportEntries || report.AuthFailures.Count > MaxReportEntries)
+        {
+            throw ControlPlaneException.Invalid($"A report holds at most {MaxReportEntries} entries of each kind.");
+        }
+
+        var today = Today();
+        foreach (var delta in report.Usage)
+        {
+            if (string.IsNullOrEmpty(delta.TenantId) || delta.ReadUnits < 0 || delta.WriteUnits < 0)
+            {
+                throw ControlPlaneException.Invalid("Each usage entry needs a 'tenant_id' and non-negative units.");
+            }
+
+            // A gateway reports within seconds; a day far off is a bug or a forgery, not usage.
+            if (Math.Abs(delta.Day.DayNumber - today.DayNumber) > 2)
+            {
+                throw ControlPlaneException.Invalid($"Usage for {delta.Day:yyyy-MM-dd} is too far from today.");
+            }
+        }
+
+        foreach (var failure in report.AuthFailures)
+        {
+            if (string.IsNullOrEmpty(failure.Reason) || failure.Reason.Length > 32 || failure.Path is null || failure.Path.Length > 2048
+                || failure.Method is null || failure.Method.Length > 16 || failure.KeyId?.Length > 64 || failure.RemoteAddress?.Length > 64)
+            {
+                throw ControlPlaneException.Invalid("Malformed auth failure entry.");
+            }
+        }
+    }
+
+    private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+}

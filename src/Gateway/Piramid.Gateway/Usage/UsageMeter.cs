@@ -1,0 +1,117 @@
+using System.Collections.Concurrent;
+using Piramid.Contracts.Admin;
+
+namespace Piramid.Gateway.Usage;
+
+/// <summary>
+/// Counts request units per tenant and UTC day in memory until the next report, and holds the month's
+/// stored totals the control plane returned, so the quota check is stored + not yet reported. Between a
+/// gateway's start and its first report for a tenant, only the local count is known: a restart can let
+/// through at most one report interval's worth beyond the quota.
+/// </summary>
+public sealed class UsageMeter(TimeProvider time)
+{
+    private readonly ConcurrentDictionary<string, ConcurrentDictionary<DateOnly, Counter>> _pending = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, MonthlyUsage> _stored = new(StringComparer.Ordinal);
+
+    /// <summary>Read units of one successful read request.</summary>
+    public const long ReadUnitsPerRequest = 1;
+
+    /// <summary>Write units of a successful write: one per started KiB of body, at least one.</summary>
+    public static long WriteUnitsFor(long? bodyBytes) => Math.Max(1, ((bodyBytes ?? 0) + 1023) / 1024);
+
+    /// <summary>Adds units for a tenant today.</summary>
+    public void Add(string tenantId, long readUnits, long writeUnits) => AddTo(tenantId, Today(), readUnits, writeUnits);
+
+    /// <summary>Which monthly quota the tenant has used up for this kind of request, or null.</summary>
+    public string? ExhaustedQuota(string tenantId, bool write, PlanInfo plan)
+    {
+        ArgumentNullException.ThrowIfNull(plan);
+        var quota = write ? plan.MonthlyWriteUnits : plan.MonthlyReadUnits;
+        if (quota is not > 0)
+        {
+            return null;
+        }
+
+        var today = Today();
+        var month = new DateOnly(today.Year, today.Month, 1);
+        var used = 0L;
+        if (_stored.TryGetValue(tenantId, out var stored) && stored.Month == month)
+        {
+            used = write ? stored.WriteUnits : stored.ReadUnits;
+        }
+
+        if (_pending.TryGetValue(tenantId, out var days))
+        {
+            foreach (var (day, counter) in days)
+            {
+                used += day >= month ? (write ? Volatile.Read(ref counter.Write) : Volatile.Read(ref counter.Read)) : 0;
+            }
+        }
+
+        return used >= quota ? (write ? "monthly_write_units" : "monthly_read_units") : null;
+    }
+
+    /// <summary>Takes everything counted so far; the caller reports it or gives it back with <see cref="Restore"/>.</summary>
+    public IReadOnlyList<UsageDelta> Drain()
+    {
+        var taken = new List<UsageDelta>();
+        var today = Today();
+        foreach (var (tenant, days) in _pending)
+        {
+            foreach (var (day, counter) in days)
+            {
+                // Exchange, not swap the dictionary: a request adding right now lands in this report or the next.
+                var read = Interlocked.Exchange(ref counter.Read, 0);
+                var write = Interlocked.Exchange(ref counter.Write, 0);
+                if (read > 0 || write > 0)
+                {
+                    taken.Add(new UsageDelta { TenantId = tenant, Day = day, ReadUnits = read, WriteUnits = write });
+                }
+
+                // Nothing adds to a day two days gone, so its counter can go.
+                if (day.DayNumber < today.DayNumber - 1)
+                {
+                    days.TryRemove(day, out _);
+                }
+            }
+        }
+
+        return taken;
+    }
+
+    /// <summary>Puts back a report that could not be delivered, so no unit is lost.</summary>
+    public void Restore(IEnumerable<UsageDelta> deltas)
+    {
+        ArgumentNullException.ThrowIfNull(deltas);
+        foreach (var delta in deltas)
+        {
+            AddTo(delta.TenantId, delta.Day, delta.ReadUnits, delta.WriteUnits);
+        }
+    }
+
+    /// <summary>Replaces the stored month totals with the control plane's answer.</summary>
+    public void Stored(IEnumerable<MonthlyUsage> months)
+    {
+        ArgumentNullException.ThrowIfNull(months);
+        foreach (var month in months)
+        {
+            _stored[month.TenantId] = month;
+        }
+    }
+
+    private void AddTo(string tenantId, DateOnly day, long readUnits, long writeUnits)
+    {
+        var counter = _pending.GetOrAdd(tenantId, static _ => new ConcurrentDictionary<DateOnly, Counter>()).GetOrAdd(day, static _ => new Counter());
+        Interlocked.Add(ref counter.Read, readUnits);
+        Interlocked.Add(ref counter.Write, writeUnits);
+    }
+
+    private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
+
+    private sealed class Counter
+    {
+        public long Read;
+        public long Write;
+    }
+}

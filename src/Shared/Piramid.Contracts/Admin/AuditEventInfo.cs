@@ -1,0 +1,37 @@
+using System.Text.Json;
+
+namespace Piramid.Contracts.Admin;
+
+/// <summary>One audit event as the admin API and its NDJSON export show it.</summary>
+public sealed class AuditEventInfo
+{
+    /// <summary>Sequence number (increasing).</summary>
+    public long Id { get; set; }
+
+    /// <summary>When it happened.</summary>
+    public DateTimeOffset Time { get; set; }
+
+    /// <summary>Who: a client id, <c>gateway</c> or <c>system</c>.</summary>
+    public required string Actor { get; set; }
+
+    /// <summary>What, e.g. <c>tenant.create</c>, <c>auth.failed</c>.</summary>
+    public required string Action { get; set; }
+
+    /// <summary>Kind of the target.</summary>
+    public required string TargetType { get; set; }
+
+    /// <summary>Target id.</summary>
+    public required string TargetId { get; set; }
+
+    /// <summary>Tenant concerned, if any.</summary>
+    public string? TenantId { get; set; }
+
+    /// <summary>State before (API shape, never secrets).</summary>
+    public JsonElement? Before { get; set; }
+
+    /// <summary>State after.</summary>
+    public JsonElement? After { get; set; }
+
+    /// <summary>Request id of the call that caused it.</summary>
+    public string? RequestId { get; set; }
+}

@@ -1,0 +1,169 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Piramid.Contracts.Problems;
+using Piramid.ControlPlane.Tests.Support;
+using Piramid.Gateway.Tests.Support;
+using static Piramid.Gateway.Tests.Support.Probe;
+
+namespace Piramid.Gateway.Tests;
+
+/// <summary>Usage is counted at the gateway, reported in batches, stored in PostgreSQL and enforced as monthly quotas.</summary>
+[Collection(GatewayCollection.Name)]
+public sealed class UsageTests(PostgresFixture postgres)
+{
+    [Fact]
+    public async Task SuccessfulRequests_AreCountedExactly_AndSurviveAControlPlaneOutage()
+    {
+        await using var platform = await PlatformHost.StartAsync(postgres);
+        var (tenantId, key) = await platform.TenantWithKeyAsync("metered");
+        using var http = platform.Client(key);
+        await WaitRoutedAsync(http);
+        (await http.PutAsJsonAsync("/v1/collections/docs", new { dimension = 2 })).EnsureSuccessStatusCode();
+        await platform.ReportUsageAsync();
+        var before = await UsageAsync(platform, tenantId);
+
+        // 3 reads, 1 write of about 2.4 KiB (3 write units), 1 failed read (not billed).
+        var body = new string(' ', 2400);
+        using var upsert = new StringContent($"{{\"points\":[{{\"id\":\"a\",\"vector\":[1,2]}}]{body}}}", System.Text.Encoding.UTF8, "application/json");
+        var expectedWriteUnits = ((await upsert.ReadAsByteArrayAsync()).Length + 1023) / 1024;
+        Assert.Equal(3, expectedWriteUnits);
+        (await http.PostAsync(new Uri("/v1/collections/docs/points", UriKind.Relative), upsert)).EnsureSuccessStatusCode();
+        (await http.GetAsync(new Uri("/v1/collections", UriKind.Relative))).EnsureSuccessStatusCode();
+        (await http.PostAsJsonAsync("/v1/collections/docs/search", new { vector = new[] { 1f, 2f } })).EnsureSuccessStatusCode();
+        (await http.PostAsJsonAsync("/v1/collections/docs/count", new { })).EnsureSuccessStatusCode();
+        Assert.Equal(HttpStatusCode.NotFound, (await http.GetAsync(new Uri("/v1/collections/missing", UriKind.Relative))).StatusCode);
+
+        // The control plane is away when the report is due: the report is kept, not lost.
+        await platform.ControlPlane.App.StopAsync();
+        await platform.ReportUsageAsync();
+        await platform.ControlPlane.RestartAsync();
+        await platform.ReportUsageAsync();
+
+        var after = await UsageAsync(platform, tenantId);
+        Assert.Equal(3, after["read_units"]!.GetValue<long>() - before["read_units"]!.GetValue<long>());
+        Assert.Equal(expectedWriteUnits, after["write_units"]!.GetValue<long>() - before["write_units"]!.GetValue<long>());
+        var today = DateOnly.FromDateTime(DateTime.UtcNow).ToString("yyyy-MM-dd", System.Globalization.CultureInfo.InvariantCulture);
+        Assert.Equal(today, after["days"]!.AsArray()[^1]!["day"]!.GetValue<string>());
+        Assert.Equal(1_000_000, after["monthly_read_units_quota"]!.GetValue<long>());
+    }
+
+    [Fact]
+    public async Task MonthlyQuota_RefusesWith403QuotaExceeded_AndHoldsAcrossAGatewayRestart()
+    {
+        await using var platform = await PlatformHost.StartAsync(postgres);
+        using (var admin = await platform.ControlPlane.ClientAsync(platform.ControlPlane.Operator))
+        {
+            (await admin.PutAsJsonAsync("/v1/plans/tiny", new
+            {
+                max_collections = 5,
+                max_points = 1000,
+                max_storage_bytes = 10_000_000,
+                max_dimension = 16,
+                read_rate_per_second = 100,
+                read_burst = 100,
+                write_rate_per_second = 100,
+                write_burst = 100,
+                monthly_read_units = 8,
+                monthly_write_units = 1000,
+            })).EnsureSuccessStatusCode();
+        }
+
+        var (_, key) = await platform.TenantWithKeyAsync("tiny-tenant", plan: "tiny");
+        using var http = platform.Client(key);
+        await WaitRoutedAsync(http); // one or more billed reads
+        (await http.PutAsJsonAsync("/v1/collections/docs", new { dimension = 2 })).EnsureSuccessStatusCode();
+
+        var admitted = 1;
+        while (true)
+        {
+            using var response = await http.GetAsync(new Uri("/v1/collections", UriKind.Relative));
+            if (response.StatusCode != HttpStatusCode.OK)
+            {
+                var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+                Assert.Equal(HttpStatusCode.Forbidden, response.StatusCode);
+                Assert.Equal(ProblemTypes.QuotaExceeded, problem["type"]!.GetValue<string>());
+                Assert.Equal("monthly_read_units", problem["quota"]!.GetValue<string>());
+                break;
+            }
+
+            admitted++;
+            Assert.True(admitted <= 8, "the read quota let more than 8 reads through");
+        }
+
+        // Writes have their own quota.
+        (await http.PostAsJsonAsync("/v1/collections/docs/points", new { points = new[] { new { id = "a", vector = new[] { 1f, 2f } } } })).EnsureSuccessStatusCode();
+
+        // A new gateway learns the stored total from its first report and refuses again.
+        await platform.RestartGatewayAsync();
+        using var again = platform.Client(key);
+        using (await again.GetAsync(new Uri("/v1/collections", UriKind.Relative)))
+        {
+            // May pass: before its first report a fresh gateway knows only its own count (documented bound).
+        }
+
+        await platform.ReportUsageAsync();
+        using var refused = await again.GetAsync(new Uri("/v1/collections", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.Forbidden, refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task AuthFailures_AreAudited_WithoutSecrets_AndTheAuditExportsAsNdjson()
+    {
+        await using var platform = await PlatformHost.StartAsync(postgres);
+        var (tenantId, key) = await platform.TenantWithKeyAsync("audited");
+        var keyId = key.Split('_')[1];
+        var wrongSecret = $"pk_{keyId}_{new string('Q', 43)}";
+        using (var bad = platform.Client(wrongSecret))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await bad.GetAsync(new Uri("/v1/collections", UriKind.Relative))).StatusCode);
+        }
+
+        using (var garbage = platform.Client("not-a-key"))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await garbage.GetAsync(new Uri("/v1/collections", UriKind.Relative))).StatusCode);
+        }
+
+        await platform.ReportUsageAsync();
+        using var admin = await platform.ControlPlane.ClientAsync(platform.ControlPlane.Operator);
+        var page = await admin.GetFromJsonAsync<JsonObject>($"/v1/tenants/{tenantId}/audit");
+        var actions = page!["events"]!.AsArray().Select(e => e!["action"]!.GetValue<string>()).ToList();
+        Assert.Contains("tenant.create", actions);
+        Assert.Contains("api_key.create", actions);
+        var failure = page["events"]!.AsArray().Single(e => e!["action"]!.GetValue<string>() == "auth.failed")!;
+        Assert.Equal(keyId, failure["target_id"]!.GetValue<string>());
+        Assert.Equal("invalid", failure["after"]!["reason"]!.GetValue<string>());
+        Assert.Equal("/v1/collections", failure["after"]!["path"]!.GetValue<string>());
+
+        using var export = new HttpRequestMessage(HttpMethod.Get, new Uri($"/v1/tenants/{tenantId}/audit", UriKind.Relative));
+        export.Headers.Accept.ParseAdd("application/x-ndjson");
+        using var response = await admin.SendAsync(export);
+        Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
+        var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
+        Assert.Equal(page["events"]!.AsArray().Count, lines.Length);
+        Assert.All(lines, l => Assert.NotNull(JsonNode.Parse(l)!["action"]));
+        var all = string.Join('\n', lines);
+        Assert.DoesNotContain(key.Split('_')[2], all, StringComparison.Ordinal);
+        Assert.DoesNotContain(new string('Q', 43), all, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task UsageAndAudit_BadInput_Is4xx()
+    {
+        await using var platform = await PlatformHost.StartAsync(postgres);
+        var (tenantId, _) = await platform.TenantWithKeyAsync("ranges");
+        using var admin = await platform.ControlPlane.ClientAsync(platform.ControlPlane.Operator);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync(new Uri($"/v1/tenants/{tenantId}/usage?from=2026-05-02&to=2026-05-01", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync(new Uri($"/v1/tenants/{tenantId}/usage?from=yesterday", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync(new Uri($"/v1/tenants/{tenantId}/usage?from=2020-01-01&to=2026-01-01", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync(new Uri("/v1/tenants/nope/usage", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync(new Uri($"/v1/tenants/{tenantId}/audit?limit=0", UriKind.Relative))).StatusCode);
+        Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync(new Uri("/v1/tenants/nope/audit", UriKind.Relative))).StatusCode);
+    }
+
+    private static async Task<JsonObject> UsageAsync(PlatformHost platform, string tenantId)
+    {
+        using var admin = await platform.ControlPlane.ClientAsync(platform.ControlPlane.Operator);
+        return (await admin.GetFromJsonAsync<JsonObject>($"/v1/tenants/{tenantId}/usage"))!;
+    }
+}
