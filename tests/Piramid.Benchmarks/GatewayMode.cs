@@ -1,0 +1,220 @@
+using System.Diagnostics;
+using System.Net.Http.Headers;
+using System.Net.Http.Json;
+using System.Text;
+using System.Text.Json.Nodes;
+using Piramid.TestKit.Http;
+
+namespace Piramid.Benchmarks;
+
+/// <summary>
+/// Gateway overhead on a running platform (<c>./piramid up</c>): the same small search sent straight to the
+/// tenant's engine (signed with the engine secret, as the gateway does) and through the gateway (API key,
+/// authentication from cache, rate limits, usage counting, signing, proxying). Reports p50/p99 latency and
+/// requests per second for each concurrency. Creates a throw-away plan and tenant and deletes the tenant.
+/// </summary>
+internal sealed class GatewayMode : IBenchmarkMode
+{
+    private const int Dimension = 64;
+    private const int Points = 2_000;
+
+    public string Name => "gateway";
+
+    public string Usage => "[--state .piramid] [--gateway-url http://127.0.0.1:8080] [--control-plane-url URL] [--seconds 10] [--concurrency 1,4]";
+
+    public int Run(BenchmarkArgs args)
+    {
+        var state = args.GetString("state") ?? ".piramid";
+        var seconds = args.GetInt("seconds", 10, min: 1);
+        var concurrency = (args.GetString("concurrency") ?? "1,4").Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
+        var gatewayUrl = new Uri(args.GetString("gateway-url") ?? PortUrl(state, "gateway"));
+        var controlPlaneUrl = new Uri(args.GetString("control-plane-url") ?? PortUrl(state, "control-plane"));
+        args.ThrowIfUnused();
+        var credentials = JsonNode.Parse(File.ReadAllText(Path.Combine(state, "credentials.json")))!;
+        return RunAsync(gatewayUrl, controlPlaneUrl, credentials, seconds, concurrency).GetAwaiter().GetResult();
+    }
+
+    private async Task<int> RunAsync(Uri gatewayUrl, Uri controlPlaneUrl, JsonNode credentials, int seconds, int[] concurrency)
+    {
+        using var admin = new HttpClient { BaseAddress = controlPlaneUrl };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            await TokenAsync(controlPlaneUrl, credentials["operator_client_id"]!.GetValue<string>(), credentials["operator_client_secret"]!.GetValue<string>()));
+        // Rate limits high enough never to refuse: this measures the path, not the plan.
+        (await admin.PutAsJsonAsync("/v1/plans/benchmark", new
+        {
+            name = "benchmark",
+            max_collections = 10,
+            max_points = 1_000_000,
+            max_storage_bytes = 10_000_000_000,
+            max_dimension = 4096,
+            read_rate_per_second = 10_000_000,
+            read_burst = 10_000_000,
+            write_rate_per_second = 10_000_000,
+            write_burst = 10_000_000,
+            monthly_read_units = 1_000_000_000_000,
+            monthly_write_units = 1_000_000_000_000,
+        })).EnsureSuccessStatusCode();
+        var tenant = await (await admin.PostAsJsonAsync("/v1/tenants", new { name = $"bench-{Guid.NewGuid():N}"[..20], plan = "benchmark" })).EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>();
+        var tenantId = tenant!["id"]!.GetValue<string>();
+        try
+        {
+            var key = (await (await admin.PostAsJsonAsync($"/v1/tenants/{tenantId}/api-keys", new { name = "bench", role = "admin" })).EnsureSuccessStatusCode()
+                .Content.ReadFromJsonAsync<JsonObject>())!["key"]!.GetValue<string>();
+            using var viaGateway = new HttpClient(new SocketsHttpHandler()) { BaseAddress = gatewayUrl };
+            viaGateway.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", key);
+            await WaitRoutedAsync(viaGateway);
+
+            var (endpoint, secret) = await RouteAsync(controlPlaneUrl, credentials, tenantId);
+            using var direct = new HttpClient(new SigningHandler(secret, tenantId, "admin", "bench", null)) { BaseAddress = endpoint };
+            var search = await LoadAsync(viaGateway);
+
+            Console.WriteLine($"search: top_k 10 over {Points} x {Dimension}-d cosine points; {seconds} s per run after 2 s warm-up");
+            Console.WriteLine($"{"path",-8} {"clients",7} {"req/s",9} {"p50 ms",8} {"p99 ms",8}");
+            var rows = new List<(string Path, int Clients, Result Result)>();
+            foreach (var clients in concurrency)
+            {
+                foreach (var (path, http) in new[] { ("direct", direct), ("gateway", viaGateway) })
+                {
+                    await MeasureAsync(http, search, clients, TimeSpan.FromSeconds(2));
+                    var result = await MeasureAsync(http, search, clients, TimeSpan.FromSeconds(seconds));
+                    rows.Add((path, clients, result));
+                    Console.WriteLine($"{path,-8} {clients,7} {result.RequestsPerSecond,9:F0} {result.P50Ms,8:F3} {result.P99Ms,8:F3}");
+                }
+            }
+
+            foreach (var clients in concurrency)
+            {
+                var d = rows.Single(r => r.Path == "direct" && r.Clients == clients).Result;
+                var g = rows.Single(r => r.Path == "gateway" && r.Clients == clients).Result;
+                Console.WriteLine($"{clients} client(s): gateway adds {g.P50Ms - d.P50Ms:F3} ms at p50, {g.P99Ms - d.P99Ms:F3} ms at p99; throughput {100 * g.RequestsPerSecond / d.RequestsPerSecond:F0}% of direct");
+            }
+
+            var written = BenchmarkReport.Write(Name, json =>
+            {
+                json.WriteString("mode", Name);
+                json.WriteNumber("points", Points);
+                json.WriteNumber("dimension", Dimension);
+                json.WriteNumber("seconds", seconds);
+                json.WriteStartArray("runs");
+                foreach (var (p, clients, r) in rows)
+                {
+                    json.WriteStartObject();
+                    json.WriteString("path", p);
+                    json.WriteNumber("clients", clients);
+                    json.WriteNumber("requests_per_second", Math.Round(r.RequestsPerSecond, 1));
+                    json.WriteNumber("p50_ms", Math.Round(r.P50Ms, 3));
+                    json.WriteNumber("p99_ms", Math.Round(r.P99Ms, 3));
+                    json.WriteEndObject();
+                }
+
+                json.WriteEndArray();
+            });
+            Console.WriteLine($"wrote {written}");
+            return 0;
+        }
+        finally
+        {
+            await admin.DeleteAsync(new Uri($"/v1/tenants/{tenantId}", UriKind.Relative));
+        }
+    }
+
+    private static async Task<string> LoadAsync(HttpClient http)
+    {
+        (await http.PutAsJsonAsync("/v1/collections/bench", new { dimension = Dimension, metric = "cosine" })).EnsureSuccessStatusCode();
+        var random = new Random(42);
+        for (var batch = 0; batch < Points / 500; batch++)
+        {
+            var points = Enumerable.Range(batch * 500, 500).Select(i => new
+            {
+                id = i.ToString(System.Globalization.CultureInfo.InvariantCulture),
+                vector = Enumerable.Range(0, Dimension).Select(_ => random.NextSingle() - 0.5f).ToArray(),
+                metadata = new { group = i % 10 },
+            });
+            (await http.PostAsJsonAsync("/v1/collections/bench/points", new { points })).EnsureSuccessStatusCode();
+        }
+
+        var query = Enumerable.Range(0, Dimension).Select(_ => random.NextSingle() - 0.5f).ToArray();
+        return new JsonObject { ["vector"] = new JsonArray([.. query.Select(v => (JsonNode)v)]), ["top_k"] = 10 }.ToJsonString();
+    }
+
+    private static async Task<Result> MeasureAsync(HttpClient http, string search, int clients, TimeSpan duration)
+    {
+        var body = Encoding.UTF8.GetBytes(search);
+        var latencies = new List<double>[clients];
+        var clock = Stopwatch.StartNew();
+        await Task.WhenAll(Enumerable.Range(0, clients).Select(async worker =>
+        {
+            var mine = latencies[worker] = new List<double>(100_000);
+            var buffer = new byte[64 * 1024];
+            while (clock.Elapsed < duration)
+            {
+                var start = Stopwatch.GetTimestamp();
+                using var content = new ByteArrayContent(body);
+                content.Headers.ContentType = new MediaTypeHeaderValue("application/json");
+                using var response = await http.PostAsync(new Uri("/v1/collections/bench/search", UriKind.Relative), content);
+                await using (var stream = await response.Content.ReadAsStreamAsync())
+                {
+                    while (await stream.ReadAsync(buffer) > 0)
+                    {
+                    }
+                }
+
+                if (!response.IsSuccessStatusCode)
+                {
+                    throw new InvalidOperationException($"search answered {(int)response.StatusCode}");
+                }
+
+                mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            }
+        }));
+        var elapsed = clock.Elapsed.TotalSeconds;
+        var all = latencies.SelectMany(l => l).Order().ToArray();
+        return new Result(all.Length / elapsed, all[all.Length / 2], all[Math.Min(all.Length - 1, (int)(all.Length * 0.99))]);
+    }
+
+    private static async Task WaitRoutedAsync(HttpClient http)
+    {
+        for (var attempt = 0; attempt < 300; attempt++)
+        {
+            using var response = await http.GetAsync(new Uri("/v1/collections", UriKind.Relative));
+            if (response.IsSuccessStatusCode)
+            {
+                return;
+            }
+
+            await Task.Delay(100);
+        }
+
+        throw new InvalidOperationException("the benchmark tenant was never routed by the gateway");
+    }
+
+    private static async Task<(Uri Endpoint, byte[] Secret)> RouteAsync(Uri controlPlaneUrl, JsonNode credentials, string tenantId)
+    {
+        using var http = new HttpClient { BaseAddress = controlPlaneUrl };
+        http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
+            await TokenAsync(controlPlaneUrl, credentials["gateway_client_id"]!.GetValue<string>(), credentials["gateway_client_secret"]!.GetValue<string>()));
+        var table = await http.GetFromJsonAsync<JsonObject>("/internal/v1/routes");
+        var route = table!["routes"]!.AsArray().Single(r => r!["tenant_id"]!.GetValue<string>() == tenantId)!;
+        return (new Uri(route["endpoint"]!.GetValue<string>()), Convert.FromBase64String(route["engine_secret"]!.GetValue<string>()));
+    }
+
+    private static async Task<string> TokenAsync(Uri controlPlaneUrl, string clientId, string clientSecret)
+    {
+        using var http = new HttpClient { BaseAddress = controlPlaneUrl };
+        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["grant_type"] = "client_credentials",
+            ["client_id"] = clientId,
+            ["client_secret"] = clientSecret,
+        });
+        using var response = await http.PostAsync(new Uri("/connect/token", UriKind.Relative), form);
+        response.EnsureSuccessStatusCode();
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
+    }
+
+    // ./piramid keeps each service's port in <state>/run/<name>.port.
+    private static string PortUrl(string state, string name) =>
+        $"http://127.0.0.1:{File.ReadAllText(Path.Combine(state, "run", name + ".port")).Trim()}/";
+
+    private readonly record struct Result(double RequestsPerSecond, double P50Ms, double P99Ms);
+}
