@@ -38,6 +38,8 @@ switch (args.FirstOrDefault())
         }
 
         return 0;
+    case "demo":
+        return await Piramid.ControlPlane.Demo.DemoSeeder.RunAsync(args[1..]);
     default:
         ControlPlaneApp.Build(args).Run();
         return 0;

@@ -31,16 +31,18 @@ public static class ServiceDefaultsExtensions
             {
                 m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation();
                 m.AddMeter(meterAndSourceNames);
-            })
-            .WithTracing(t =>
+            });
+
+        // Spans are only worth their cost per request when something collects them; without a collector the
+        // incoming traceparent still travels on unchanged (proxies forward the header as is).
+        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
+        {
+            otel.WithTracing(t =>
             {
                 t.AddAspNetCoreInstrumentation(o => o.Filter = ctx => !ctx.Request.Path.StartsWithSegments("/health"))
                     .AddHttpClientInstrumentation();
                 t.AddSource(meterAndSourceNames);
             });
-
-        if (!string.IsNullOrWhiteSpace(builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"]))
-        {
             otel.UseOtlpExporter();
         }
 

@@ -18,7 +18,8 @@ public static class ControlPlaneApp
     /// <summary>Creates the fully configured application.</summary>
     public static WebApplication Build(string[] args, Action<WebApplicationBuilder>? configure = null)
     {
-        var builder = WebApplication.CreateBuilder(args);
+        // Settings (appsettings.json) live next to the binary, whatever directory it is started from.
+        var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
         builder.AddServiceDefaults("piramid-control-plane");
         builder.AddControlPlaneDatabase();
