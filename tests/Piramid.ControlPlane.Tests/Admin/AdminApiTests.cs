@@ -44,7 +44,9 @@ public sealed class AdminApiTests(PostgresFixture postgres)
 
         var suspended = await SendAsync(admin, HttpMethod.Post, $"/v1/tenants/{tenantId}/suspend", null, HttpStatusCode.OK);
         Assert.Equal(("suspended", "stopped"), (suspended["status"]!.GetValue<string>(), suspended["engine_state"]!.GetValue<string>()));
-        Assert.Equal(HttpStatusCode.NotFound, (await IntrospectAsync(gateway, secretKey)).Status);
+        var whileSuspended = await IntrospectAsync(gateway, secretKey);
+        Assert.Equal(HttpStatusCode.OK, whileSuspended.Status);
+        Assert.True(whileSuspended.Body!["tenant_suspended"]!.GetValue<bool>());
 
         var resumed = await SendAsync(admin, HttpMethod.Post, $"/v1/tenants/{tenantId}/resume", null, HttpStatusCode.OK);
         Assert.Equal(("active", "running"), (resumed["status"]!.GetValue<string>(), resumed["engine_state"]!.GetValue<string>()));

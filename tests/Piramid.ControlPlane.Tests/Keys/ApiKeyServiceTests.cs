@@ -53,10 +53,11 @@ public sealed class ApiKeyServiceTests(PostgresFixture postgres)
         var tenant = await db.Tenants.SingleAsync(t => t.Id == "t_b");
         tenant.Status = TenantStatus.Suspended;
         await db.SaveChangesAsync();
-        Assert.Null(await keys.IntrospectAsync(otherId, ApiKeyFormat.HashSecret(otherSecret), default));
+        Assert.True((await keys.IntrospectAsync(otherId, ApiKeyFormat.HashSecret(otherSecret), default))!.TenantSuspended);
+        Assert.Null(await keys.IntrospectAsync(otherId, ApiKeyFormat.HashSecret(otherSecret + "x"), default));
         tenant.Status = TenantStatus.Active;
         await db.SaveChangesAsync();
-        Assert.NotNull(await keys.IntrospectAsync(otherId, ApiKeyFormat.HashSecret(otherSecret), default));
+        Assert.False((await keys.IntrospectAsync(otherId, ApiKeyFormat.HashSecret(otherSecret), default))!.TenantSuspended);
 
         Assert.True(await keys.RevokeAsync("t_b", otherId, default));
         Assert.Null(await keys.IntrospectAsync(otherId, ApiKeyFormat.HashSecret(otherSecret), default));

@@ -59,6 +59,7 @@ public static class InternalApi
             Collections = result.Collections,
             ExpiresAt = result.ExpiresAt,
             Plan = result.Plan.ToInfo(),
+            TenantSuspended = result.TenantSuspended,
         });
     }
 

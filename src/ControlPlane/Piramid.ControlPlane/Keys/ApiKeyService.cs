@@ -93,7 +93,8 @@ public sealed class ApiKeyService(ControlPlaneDbContext db, TimeProvider time)
 
     /// <summary>
     /// Checks a key id and the SHA-256 of the presented secret (the gateway never sends the secret itself).
-    /// Null for an unknown, revoked or expired key, a wrong secret, or a tenant that is not active.
+    /// Null for an unknown, revoked or expired key, a wrong secret, or a deleted tenant. A suspended tenant's
+    /// valid key is answered (flagged), so its holder learns why it is refused instead of a bare 401.
     /// </summary>
     public async Task<KeyIntrospection?> IntrospectAsync(string keyId, byte[] secretHash, CancellationToken cancellationToken)
     {
@@ -102,7 +103,7 @@ public sealed class ApiKeyService(ControlPlaneDbContext db, TimeProvider time)
             .Join(db.Tenants.Include(t => t.Plan), k => k.TenantId, t => t.Id, (k, t) => new { Key = k, Tenant = t })
             .SingleOrDefaultAsync(cancellationToken);
         var now = time.GetUtcNow();
-        if (row is null || row.Key.RevokedAt is not null || row.Key.ExpiresAt <= now || row.Tenant.Status != TenantStatus.Active)
+        if (row is null || row.Key.RevokedAt is not null || row.Key.ExpiresAt <= now || row.Tenant.Status is not (TenantStatus.Active or TenantStatus.Suspended))
         {
             return null;
         }
@@ -120,7 +121,7 @@ public sealed class ApiKeyService(ControlPlaneDbContext db, TimeProvider time)
             expires = expires is null || row.Key.PreviousSecretExpiresAt < expires ? row.Key.PreviousSecretExpiresAt : expires;
         }
 
-        return new KeyIntrospection(row.Key.Id, row.Tenant.Id, row.Key.Role, row.Key.Collections, expires, row.Tenant.Plan!);
+        return new KeyIntrospection(row.Key.Id, row.Tenant.Id, row.Key.Role, row.Key.Collections, expires, row.Tenant.Plan!, row.Tenant.Status == TenantStatus.Suspended);
     }
 
     private ChangeEvent Change(string keyId) => new() { Kind = "key", Subject = keyId, Time = time.GetUtcNow() };

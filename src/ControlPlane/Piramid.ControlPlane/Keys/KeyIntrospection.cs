@@ -9,4 +9,4 @@ namespace Piramid.ControlPlane.Keys;
 /// <param name="Collections">Collection scope; empty means all.</param>
 /// <param name="ExpiresAt">When it stops working (the key's expiry, or the end of a rotation grace period).</param>
 /// <param name="Plan">The tenant's plan (rate limits and quotas).</param>
-public sealed record KeyIntrospection(string KeyId, string TenantId, string Role, IReadOnlyList<string> Collections, DateTimeOffset? ExpiresAt, Plan Plan);
+public sealed record KeyIntrospection(string KeyId, string TenantId, string Role, IReadOnlyList<string> Collections, DateTimeOffset? ExpiresAt, Plan Plan, bool TenantSuspended);

@@ -44,6 +44,13 @@ public static class EngineForwarding
         var meter = context.RequestServices.GetRequiredService<UsageMeter>();
         if (context.Items[ApiKeyAuthenticationHandler.IdentityItem] is KeyIntrospectionResponse key)
         {
+            if (key.TenantSuspended)
+            {
+                await Results.Problem(statusCode: 403, type: ProblemTypes.TenantSuspended, title: "Tenant suspended",
+                    detail: "This tenant is suspended; its data is kept. Ask the platform operator to resume it.").ExecuteAsync(context);
+                return;
+            }
+
             if (meter.ExhaustedQuota(key.TenantId, write, key.Plan) is { } quota)
             {
                 await Results.Problem(statusCode: 403, type: ProblemTypes.QuotaExceeded, title: "Quota exceeded",

@@ -20,4 +20,7 @@ public sealed class KeyIntrospectionResponse
 
     /// <summary>The tenant's plan.</summary>
     public required PlanInfo Plan { get; set; }
+
+    /// <summary>The tenant is suspended: the key is genuine but every data request is refused (403 tenant-suspended).</summary>
+    public bool TenantSuspended { get; set; }
 }

@@ -45,6 +45,9 @@ public static class ProblemTypes
     /// <summary>The engine is starting or stopping (503).</summary>
     public const string EngineUnavailable = Base + "engine-unavailable";
 
+    /// <summary>The tenant is suspended by an operator: requests are refused, data is kept (403).</summary>
+    public const string TenantSuspended = Base + "tenant-suspended";
+
     /// <summary>A platform service behind the gateway (the control plane) cannot be reached (503).</summary>
     public const string ServiceUnavailable = Base + "service-unavailable";
 
