@@ -74,6 +74,8 @@ public sealed class ControlPlaneHost : IAsyncDisposable
             ["Orchestrator:PlatformKeyFile"] = platformKey,
             ["Orchestrator:HealthInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Information",
+            // Request logging on (appsettings.json turns it off in production): leak checks read these lines.
+            ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",
         };
         foreach (var (k, v) in extra ?? new Dictionary<string, string?>())
         {
