@@ -15,26 +15,25 @@ namespace Piramid.Benchmarks;
 /// </summary>
 internal sealed class GatewayMode : IBenchmarkMode
 {
-    private const int Dimension = 64;
-    private const int Points = 2_000;
-
     public string Name => "gateway";
 
-    public string Usage => "[--state .piramid] [--gateway-url http://127.0.0.1:8080] [--control-plane-url URL] [--seconds 10] [--concurrency 1,4]";
+    public string Usage => "[--state .piramid] [--gateway-url URL] [--control-plane-url URL] [--seconds 10] [--concurrency 1,4] [--points 2000] [--dimension 64]";
 
     public int Run(BenchmarkArgs args)
     {
         var state = args.GetString("state") ?? ".piramid";
         var seconds = args.GetInt("seconds", 10, min: 1);
+        var points = args.GetInt("points", 2_000, min: 500);
+        var dimension = args.GetInt("dimension", 64, min: 1);
         var concurrency = (args.GetString("concurrency") ?? "1,4").Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
         var gatewayUrl = new Uri(args.GetString("gateway-url") ?? PortUrl(state, "gateway"));
         var controlPlaneUrl = new Uri(args.GetString("control-plane-url") ?? PortUrl(state, "control-plane"));
         args.ThrowIfUnused();
         var credentials = JsonNode.Parse(File.ReadAllText(Path.Combine(state, "credentials.json")))!;
-        return RunAsync(gatewayUrl, controlPlaneUrl, credentials, seconds, concurrency).GetAwaiter().GetResult();
+        return RunAsync(gatewayUrl, controlPlaneUrl, credentials, seconds, concurrency, points, dimension).GetAwaiter().GetResult();
     }
 
-    private async Task<int> RunAsync(Uri gatewayUrl, Uri controlPlaneUrl, JsonNode credentials, int seconds, int[] concurrency)
+    private async Task<int> RunAsync(Uri gatewayUrl, Uri controlPlaneUrl, JsonNode credentials, int seconds, int[] concurrency, int points, int dimension)
     {
         using var admin = new HttpClient { BaseAddress = controlPlaneUrl };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
@@ -66,9 +65,9 @@ internal sealed class GatewayMode : IBenchmarkMode
 
             var (endpoint, secret) = await RouteAsync(controlPlaneUrl, credentials, tenantId);
             using var direct = new HttpClient(new SigningHandler(secret, tenantId, "admin", "bench", null)) { BaseAddress = endpoint };
-            var search = await LoadAsync(viaGateway);
+            var search = await LoadAsync(viaGateway, points, dimension);
 
-            Console.WriteLine($"search: top_k 10 over {Points} x {Dimension}-d cosine points; {seconds} s per run after 2 s warm-up");
+            Console.WriteLine($"search: top_k 10 over {points} x {dimension}-d cosine points (exact); {seconds} s per run after 2 s warm-up");
             Console.WriteLine($"{"path",-8} {"clients",7} {"req/s",9} {"p50 ms",8} {"p99 ms",8}");
             var rows = new List<(string Path, int Clients, Result Result)>();
             foreach (var clients in concurrency)
@@ -92,8 +91,8 @@ internal sealed class GatewayMode : IBenchmarkMode
             var written = BenchmarkReport.Write(Name, json =>
             {
                 json.WriteString("mode", Name);
-                json.WriteNumber("points", Points);
-                json.WriteNumber("dimension", Dimension);
+                json.WriteNumber("points", points);
+                json.WriteNumber("dimension", dimension);
                 json.WriteNumber("seconds", seconds);
                 json.WriteStartArray("runs");
                 foreach (var (p, clients, r) in rows)
@@ -118,22 +117,22 @@ internal sealed class GatewayMode : IBenchmarkMode
         }
     }
 
-    private static async Task<string> LoadAsync(HttpClient http)
+    private static async Task<string> LoadAsync(HttpClient http, int count, int dimension)
     {
-        (await http.PutAsJsonAsync("/v1/collections/bench", new { dimension = Dimension, metric = "cosine" })).EnsureSuccessStatusCode();
+        (await http.PutAsJsonAsync("/v1/collections/bench", new { dimension, metric = "cosine" })).EnsureSuccessStatusCode();
         var random = new Random(42);
-        for (var batch = 0; batch < Points / 500; batch++)
+        for (var batch = 0; batch < count / 500; batch++)
         {
             var points = Enumerable.Range(batch * 500, 500).Select(i => new
             {
                 id = i.ToString(System.Globalization.CultureInfo.InvariantCulture),
-                vector = Enumerable.Range(0, Dimension).Select(_ => random.NextSingle() - 0.5f).ToArray(),
+                vector = Enumerable.Range(0, dimension).Select(_ => random.NextSingle() - 0.5f).ToArray(),
                 metadata = new { group = i % 10 },
             });
             (await http.PostAsJsonAsync("/v1/collections/bench/points", new { points })).EnsureSuccessStatusCode();
         }
 
-        var query = Enumerable.Range(0, Dimension).Select(_ => random.NextSingle() - 0.5f).ToArray();
+        var query = Enumerable.Range(0, dimension).Select(_ => random.NextSingle() - 0.5f).ToArray();
         return new JsonObject { ["vector"] = new JsonArray([.. query.Select(v => (JsonNode)v)]), ["top_k"] = 10 }.ToJsonString();
     }
 

@@ -93,11 +93,10 @@ public static class GatewayHosting
         app.UseAuthorization();
         app.MapReverseProxy(pipeline =>
         {
+            // One destination per request (the caller's tenant, or the control plane): no affinity,
+            // balancing or passive health steps to pay for; the forwarder takes the only destination.
             pipeline.Use(ProxyErrors.MapAsync);
             pipeline.Use(EngineForwarding.SelectTenantAsync);
-            pipeline.UseSessionAffinity();
-            pipeline.UseLoadBalancing();
-            pipeline.UsePassiveHealthChecks();
         });
         return app;
     }
