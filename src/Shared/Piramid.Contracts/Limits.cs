@@ -33,6 +33,15 @@ public static class Limits
     /// <summary>Longest point id, in UTF-8 bytes.</summary>
     public const int MaxPointIdBytes = 64;
 
+    /// <summary>Most searches in one batch request.</summary>
+    public const int MaxBatchSearches = 100;
+
+    /// <summary>Most examples (positive plus negative) in one recommend request.</summary>
+    public const int MaxRecommendExamples = 100;
+
+    /// <summary>Most groups, and most results per group, in one grouped search.</summary>
+    public const int MaxGroups = 100;
+
     /// <summary>Largest page of a scroll.</summary>
     public const int MaxScrollLimit = 10_000;
 

@@ -4,6 +4,7 @@ using Piramid.Contracts.Identity;
 using Piramid.Contracts.Points;
 using Piramid.DataPlane.Hosting;
 using Piramid.Engine;
+using Piramid.Engine.Search;
 
 namespace Piramid.DataPlane.Api;
 
@@ -23,6 +24,9 @@ public static class PointsApi
         group.MapPatch("/points/{id}", Update).WithName("points.update").WithMetadata(new MutationAttribute("points.update"));
         group.MapPost("/points/delete", Delete).WithName("points.delete").WithMetadata(new MutationAttribute("points.delete"));
         group.MapPost("/search", Search).WithName("points.search");
+        group.MapPost("/search/batch", SearchBatch).WithName("points.search_batch");
+        group.MapPost("/search/groups", SearchGroups).WithName("points.search_groups");
+        group.MapPost("/recommend", Recommend).WithName("points.recommend");
         group.MapPost("/scroll", Scroll).WithName("points.scroll");
         group.MapPost("/count", Count).WithName("points.count");
         return app;
@@ -74,6 +78,36 @@ public static class PointsApi
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.SearchRequest);
         var response = collection.Search(request);
+        EngineTelemetry.Searches.Add(1);
+        return TypedResults.Ok(response);
+    }
+
+    private static async Task<IResult> SearchBatch(string name, HttpContext context, VectorEngine engine)
+    {
+        ApiSupport.Authorize(context, name, Readers);
+        var collection = engine.Get(name);
+        var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.SearchBatchRequest);
+        var response = SearchMethods.Batch(collection, request);
+        EngineTelemetry.Searches.Add(response.Batches.Count);
+        return TypedResults.Ok(response);
+    }
+
+    private static async Task<IResult> SearchGroups(string name, HttpContext context, VectorEngine engine)
+    {
+        ApiSupport.Authorize(context, name, Readers);
+        var collection = engine.Get(name);
+        var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.SearchGroupsRequest);
+        var response = SearchMethods.Groups(collection, request);
+        EngineTelemetry.Searches.Add(1);
+        return TypedResults.Ok(response);
+    }
+
+    private static async Task<IResult> Recommend(string name, HttpContext context, VectorEngine engine)
+    {
+        ApiSupport.Authorize(context, name, Readers);
+        var collection = engine.Get(name);
+        var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.RecommendRequest);
+        var response = SearchMethods.Recommend(collection, request);
         EngineTelemetry.Searches.Add(1);
         return TypedResults.Ok(response);
     }

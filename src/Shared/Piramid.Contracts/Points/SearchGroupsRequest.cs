@@ -1,0 +1,34 @@
+using System.Text.Json;
+
+namespace Piramid.Contracts.Points;
+
+/// <summary>Body of <c>POST /v1/collections/{name}/search/groups</c>: the best points per value of a metadata field.</summary>
+public sealed class SearchGroupsRequest
+{
+    /// <summary>The query vector.</summary>
+    public float[]? Vector { get; set; }
+
+    /// <summary>Metadata field to group by (dotted path); its value must be a string, number or boolean.</summary>
+    public string? GroupBy { get; set; }
+
+    /// <summary>Results per group (default 3, at most 100).</summary>
+    public int? GroupSize { get; set; }
+
+    /// <summary>Groups wanted (default 10, at most 100), best group first.</summary>
+    public int? Limit { get; set; }
+
+    /// <summary>Metadata filter.</summary>
+    public JsonElement Filter { get; set; }
+
+    /// <summary>Search breadth of the graph index.</summary>
+    public int? Ef { get; set; }
+
+    /// <summary>Keep only results scoring at least this.</summary>
+    public float? ScoreThreshold { get; set; }
+
+    /// <summary>Return vectors.</summary>
+    public bool? IncludeVector { get; set; }
+
+    /// <summary>Return metadata (default true).</summary>
+    public bool? IncludeMetadata { get; set; }
+}
