@@ -61,7 +61,11 @@ public static class GatewayHosting
                 .RequireAuthenticatedUser()
                 .RequireClaim(AdminJwt.RoleClaim, Contracts.Identity.Roles.PlatformAdmin));
         builder.Services.AddReverseProxy().AddTransforms(context =>
-            EngineForwarding.AddTransforms(context, context.Services.GetRequiredService<RoutingTable>(), context.Services.GetRequiredService<TimeProvider>()));
+            EngineForwarding.AddTransforms(
+                context,
+                context.Services.GetRequiredService<RoutingTable>(),
+                context.Services.GetRequiredService<TimeProvider>(),
+                context.Services.GetRequiredService<ControlPlaneClient>()));
         builder.Services.AddCors();
         builder.Services.AddOptions<CorsOptions>().Configure<IOptions<GatewayOptions>>((cors, gateway) =>
             cors.AddPolicy(PortalCors, p => p

@@ -16,17 +16,24 @@ public static class ApiKeysApi
 {
     private const int MaxGraceSeconds = 30 * 24 * 3600;
 
-    /// <summary>Maps <c>/v1/tenants/{id}/api-keys</c>.</summary>
+    /// <summary>
+    /// Maps <c>/v1/tenants/{id}/api-keys</c> for operators and the same routes under <c>/internal/v1</c> for the
+    /// gateway, which serves a tenant's own admin keys at <c>/v1/api-keys</c> (docs/design/gateway.md).
+    /// </summary>
     public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/tenants/{id}/api-keys")
-            .RequireAuthorization(IdentityPolicies.PlatformAdmin)
-            .AddEndpointFilter(AdminErrors.Handle);
+        MapRoutes(app.MapGroup("/v1/tenants/{id}/api-keys").RequireAuthorization(IdentityPolicies.PlatformAdmin));
+        MapRoutes(app.MapGroup("/internal/v1/tenants/{id}/api-keys").RequireAuthorization(IdentityPolicies.Gateway));
+        return app;
+    }
+
+    private static void MapRoutes(RouteGroupBuilder group)
+    {
+        group.AddEndpointFilter(AdminErrors.Handle);
         group.MapPost("/", Create).AddEndpointFilter(IdempotencyFilter.Handle);
         group.MapGet("/", List);
         group.MapDelete("/{keyId}", Revoke).AddEndpointFilter(IdempotencyFilter.Handle);
         group.MapPost("/{keyId}/rotate", Rotate).AddEndpointFilter(IdempotencyFilter.Handle);
-        return app;
     }
 
     private static async Task<Created<ApiKeyInfo>> Create(

@@ -32,9 +32,23 @@ public sealed class AuditTrail(ControlPlaneDbContext db, TimeProvider time, IHtt
         });
     }
 
-    /// <summary>The caller's identity as recorded: the token's subject (client id), else <c>system</c>.</summary>
-    public static string Actor(HttpContext? context) =>
-        context?.User.FindFirst("sub")?.Value
-        ?? context?.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value
-        ?? "system";
+    /// <summary>Header by which the gateway names the tenant API key it acts for (honoured only from the gateway).</summary>
+    public const string ActorHeader = "X-Piramid-Actor";
+
+    /// <summary>
+    /// The caller's identity as recorded: the token's subject (client id), else <c>system</c>; for the gateway
+    /// acting for a tenant's key, <c>key:&lt;id&gt;</c>.
+    /// </summary>
+    public static string Actor(HttpContext? context)
+    {
+        var subject = context?.User.FindFirst("sub")?.Value
+            ?? context?.User.FindFirst(System.Security.Claims.ClaimTypes.NameIdentifier)?.Value;
+        if (subject is not null && context!.User.HasClaim("role", Identity.IdentityClaims.GatewayRole)
+            && context.Request.Headers[ActorHeader].ToString() is { Length: > 0 and <= 80 } actor)
+        {
+            return actor;
+        }
+
+        return subject ?? "system";
+    }
 }

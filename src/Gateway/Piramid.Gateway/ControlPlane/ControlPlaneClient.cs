@@ -72,6 +72,9 @@ public sealed class ControlPlaneClient(HttpClient http, IOptions<GatewayOptions>
         return request;
     }
 
+    /// <summary>The gateway's own access token for the control plane (cached until shortly before it expires).</summary>
+    public Task<string> AccessTokenAsync(CancellationToken cancellationToken) => TokenAsync(cancellationToken);
+
     private async Task<string> TokenAsync(CancellationToken cancellationToken)
     {
         if (_token is not null && time.GetUtcNow() < _tokenExpires)

@@ -5,6 +5,7 @@ using Piramid.Contracts.Admin;
 using Piramid.Contracts.Identity;
 using Piramid.Contracts.Problems;
 using Piramid.Gateway.Authentication;
+using Piramid.Gateway.ControlPlane;
 using Piramid.Gateway.Limits;
 using Piramid.Gateway.Routing;
 using Piramid.Gateway.Usage;
@@ -26,6 +27,25 @@ public static class EngineForwarding
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var proxy = context.GetReverseProxyFeature();
+        if (TenantKeys.IsRoute(proxy.Route.Config.RouteId))
+        {
+            if (context.Items[ApiKeyAuthenticationHandler.IdentityItem] is KeyIntrospectionResponse { TenantSuspended: true })
+            {
+                await Results.Problem(statusCode: 403, type: ProblemTypes.TenantSuspended, title: "Tenant suspended",
+                    detail: "This tenant is suspended; its data is kept. Ask the platform operator to resume it.").ExecuteAsync(context);
+                return;
+            }
+
+            if (TenantKeys.Check(context.User) is { } refused)
+            {
+                await Results.Problem(statusCode: 403, type: ProblemTypes.Forbidden, title: "Forbidden", detail: refused).ExecuteAsync(context);
+                return;
+            }
+
+            await next();
+            return;
+        }
+
         if (proxy.Route.Cluster?.ClusterId != GatewayProxyConfig.EnginesCluster)
         {
             await next();
@@ -90,9 +110,15 @@ public static class EngineForwarding
     }
 
     /// <summary>Transforms of every proxied request.</summary>
-    public static void AddTransforms(TransformBuilderContext builder, RoutingTable table, TimeProvider time)
+    public static void AddTransforms(TransformBuilderContext builder, RoutingTable table, TimeProvider time, ControlPlaneClient controlPlane)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        if (TenantKeys.IsRoute(builder.Route.RouteId))
+        {
+            builder.AddRequestTransform(transform => TenantKeys.ForwardAsync(transform, controlPlane));
+            return;
+        }
+
         builder.AddRequestTransform(transform =>
         {
             var headers = transform.ProxyRequest.Headers;

@@ -20,6 +20,9 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
     /// <summary>Authorization policy of the data routes.</summary>
     public const string TenantPolicy = "tenant-key";
 
+    /// <summary>Routes of a tenant's own keys (<c>/v1/api-keys</c>), served by the control plane for an admin key.</summary>
+    public const string TenantKeysRoute = "tenant-keys";
+
     /// <summary>Authorization policy of the admin API: an operator's access token.</summary>
     public const string AdminPolicy = "platform-admin-jwt";
 
@@ -54,6 +57,8 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
         {
             new() { RouteId = "collections", ClusterId = EnginesCluster, AuthorizationPolicy = TenantPolicy, Match = new RouteMatch { Path = "/v1/collections" } },
             new() { RouteId = "collections-all", ClusterId = EnginesCluster, AuthorizationPolicy = TenantPolicy, Match = new RouteMatch { Path = "/v1/collections/{**rest}" } },
+            new() { RouteId = TenantKeysRoute, ClusterId = ControlPlaneCluster, AuthorizationPolicy = TenantPolicy, Match = new RouteMatch { Path = "/v1/api-keys/{**rest}" } },
+            new() { RouteId = TenantKeysRoute + "-root", ClusterId = ControlPlaneCluster, AuthorizationPolicy = TenantPolicy, Match = new RouteMatch { Path = "/v1/api-keys" } },
             new() { RouteId = "tenants", ClusterId = ControlPlaneCluster, AuthorizationPolicy = AdminPolicy, Match = new RouteMatch { Path = "/v1/tenants/{**rest}" } },
             new() { RouteId = "tenants-root", ClusterId = ControlPlaneCluster, AuthorizationPolicy = AdminPolicy, Match = new RouteMatch { Path = "/v1/tenants" } },
             new() { RouteId = "plans", ClusterId = ControlPlaneCluster, AuthorizationPolicy = AdminPolicy, Match = new RouteMatch { Path = "/v1/plans/{**rest}" } },
