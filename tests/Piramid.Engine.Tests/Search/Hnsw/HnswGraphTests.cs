@@ -1,0 +1,85 @@
+using Piramid.Engine.Search;
+using Piramid.Engine.Search.Hnsw;
+using Piramid.TestKit.Datasets;
+
+namespace Piramid.Engine.Tests.Search.Hnsw;
+
+/// <summary>Recall of the graph against exact search on real data (Fashion-MNIST from Debian), fixed seeds.</summary>
+public sealed class HnswGraphTests
+{
+    private const int BaseCount = 5_000;
+    private const int QueryCount = 100;
+    private const int K = 10;
+
+    [Fact]
+    public void Recall_AtEf64_IsAtLeast095_AndDeletedSlotsNeverReturn()
+    {
+        var baseVectors = FashionMnist.Load(BaseCount);
+        var queries = FashionMnist.Load(QueryCount, test: true);
+        var slab = new VectorSlab(FashionMnist.Dimension);
+        var graph = new HnswGraph<EuclideanDistance>(slab, m: 16, efConstruction: 100);
+        foreach (var vector in baseVectors)
+        {
+            graph.Insert(slab.Add(vector));
+        }
+
+        var recall = Recall(slab, graph, queries, ef: 64);
+        Assert.True(recall >= 0.95, $"recall {recall:F3}");
+
+        // Delete every third slot: none of them may come back, and recall over the rest holds.
+        for (var slot = 0; slot < BaseCount; slot += 3)
+        {
+            graph.MarkDeleted(slot);
+        }
+
+        static bool Live(int slot) => slot % 3 != 0;
+        double hits = 0;
+        foreach (var query in queries)
+        {
+            var found = graph.Search(query, K, 64, accept: null);
+            Assert.All(found, hit => Assert.True(Live(hit.Slot)));
+            var truth = ExactSearch.Search(slab, DistanceMetric.Euclidean, query, K, null, Live).Select(h => h.Slot).ToHashSet();
+            hits += found.Count(h => truth.Contains(h.Slot));
+        }
+
+        Assert.True(hits / (QueryCount * K) >= 0.95, $"recall after deletes {hits / (QueryCount * K):F3}");
+    }
+
+    [Fact]
+    public void FilteredSearch_ReturnsOnlyAcceptedSlots_WithRecall()
+    {
+        var baseVectors = FashionMnist.Load(BaseCount);
+        var queries = FashionMnist.Load(QueryCount, test: true);
+        var slab = new VectorSlab(FashionMnist.Dimension);
+        var graph = new HnswGraph<EuclideanDistance>(slab, m: 16, efConstruction: 100);
+        foreach (var vector in baseVectors)
+        {
+            graph.Insert(slab.Add(vector));
+        }
+
+        // 10% of the points match.
+        static bool Accept(int slot) => slot % 10 == 7;
+        double hits = 0;
+        foreach (var query in queries)
+        {
+            var truth = ExactSearch.Search(slab, DistanceMetric.Euclidean, query, K, null, Accept).Select(h => h.Slot).ToHashSet();
+            var found = graph.Search(query, K, 128, Accept);
+            Assert.All(found, h => Assert.True(Accept(h.Slot)));
+            hits += found.Count(h => truth.Contains(h.Slot));
+        }
+
+        Assert.True(hits / (QueryCount * K) >= 0.95, $"filtered recall {hits / (QueryCount * K):F3}");
+    }
+
+    private static double Recall(VectorSlab slab, HnswGraph<EuclideanDistance> graph, float[][] queries, int ef)
+    {
+        double hits = 0;
+        foreach (var query in queries)
+        {
+            var truth = ExactSearch.Search(slab, DistanceMetric.Euclidean, query, K, null, null).Select(h => h.Slot).ToHashSet();
+            hits += graph.Search(query, K, ef, accept: null).Count(h => truth.Contains(h.Slot));
+        }
+
+        return hits / (queries.Length * K);
+    }
+}
