@@ -110,7 +110,7 @@ internal sealed class ExactMode : IBenchmarkMode
         return 0;
     }
 
-    private static DistanceMetric ParseMetric(string? text, string datasetName)
+    internal static DistanceMetric ParseMetric(string? text, string datasetName)
     {
         // Default from the ann-benchmarks naming convention: "<name>-<dim>-<euclidean|angular>".
         text ??= datasetName.EndsWith("-angular", StringComparison.Ordinal) ? "cosine"
@@ -126,7 +126,7 @@ internal sealed class ExactMode : IBenchmarkMode
     }
 
     // Nearest-rank percentile of sorted values.
-    private static double Percentile(double[] sorted, double p) =>
+    internal static double Percentile(double[] sorted, double p) =>
         sorted[Math.Clamp((int)Math.Ceiling(p * sorted.Length) - 1, 0, sorted.Length - 1)];
 
     private static double Recall(ScoredSlot[][] results, int[][] groundTruth, int k)

@@ -20,7 +20,7 @@ public sealed class HnswGraphTests
         var graph = new HnswGraph<EuclideanDistance>(slab, m: 16, efConstruction: 100);
         foreach (var vector in baseVectors)
         {
-            graph.Insert(slab.Add(vector));
+            graph.Add(slab.Add(vector));
         }
 
         var recall = Recall(slab, graph, queries, ef: 64);
@@ -54,7 +54,7 @@ public sealed class HnswGraphTests
         var graph = new HnswGraph<EuclideanDistance>(slab, m: 16, efConstruction: 100);
         foreach (var vector in baseVectors)
         {
-            graph.Insert(slab.Add(vector));
+            graph.Add(slab.Add(vector));
         }
 
         // 10% of the points match.

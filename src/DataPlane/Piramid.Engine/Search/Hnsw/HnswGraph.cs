@@ -1,332 +1,207 @@
 namespace Piramid.Engine.Search.Hnsw;
 
 /// <summary>
-/// A hierarchical navigable small-world graph over the slots of a <see cref="VectorSlab"/> (Malkov and
-/// Yashunin). Level 0 keeps up to <c>2·M</c> neighbours per node in one flat array; upper levels, which hold
-/// few nodes, keep <c>M</c> per node per level. Scores are the metric's raw scan scores (higher is closer).
-/// First cut: inserts are serialized by the caller (one writer), searches run under the caller's read lock.
-/// Deleted slots stay in the graph as stepping stones (their vectors must stay in the slab until a compaction
-/// rebuilds the links around them) and are never returned.
+/// A hierarchical navigable small-world graph (Malkov and Yashunin) over the slots of a <see cref="VectorSlab"/>.
+/// Flat memory: level 0 keeps up to <c>2·M</c> neighbours per node in one fixed-stride <c>int</c> array
+/// (<c>[count, n0, n1, …]</c>, one row per slot); the few nodes above level 0 keep <c>M</c> per level in one
+/// array per node. Scores are the metric's raw scan scores (higher is closer).
 /// </summary>
-internal sealed class HnswGraph<TDistance>
+/// <remarks>
+/// Concurrency, the contract with the collection: <see cref="Reserve"/>, <see cref="MarkDeleted"/>,
+/// <see cref="Release"/> and <see cref="Load"/> run under the collection's write lock (they may replace arrays);
+/// <see cref="Link"/>, <see cref="Repair"/> and searches run under its read lock, any number at once. Links
+/// run in parallel with a striped lock per node, as in hnswlib; searches read neighbour rows without locks
+/// (a row being rewritten holds valid slot ids at every moment, and its count is published last).
+/// Deleted nodes stay in the graph as stepping stones, never returned, until <see cref="Repair"/> routes
+/// their neighbours around them and the collection releases their slots.
+/// </remarks>
+internal sealed partial class HnswGraph<TDistance>
     where TDistance : struct, IScanDistance
 {
     private const int NoNode = -1;
+    private const int LockStripes = 1024;
 
     private readonly VectorSlab _vectors;
-    private readonly int _m;
-    private readonly int _m0;
-    private readonly int _efConstruction;
-    private readonly double _levelFactor;
-    private readonly Random _random;
-    private int[] _level0 = [];
-    private int[] _level0Count = [];
-    private int[][]?[] _upper = [];
-    private int[] _levels = [];
-    private bool[] _deleted = [];
-    private int _entry = NoNode;
-    private int _maxLevel = -1;
+    private readonly Lock[] _stripes;
+    private readonly Lock _entryLock = new();
+    private int[] _links0 = [];
+    private int[]?[] _upper = [];
+    private sbyte[] _levels = [];
+    private NodeState[] _states = [];
+    private EntryPoint _entry = EntryPoint.None;
 
     /// <summary>Creates an empty graph over <paramref name="vectors"/>.</summary>
-    public HnswGraph(VectorSlab vectors, int m, int efConstruction, int seed = 42)
+    public HnswGraph(VectorSlab vectors, int m, int efConstruction)
     {
         ArgumentNullException.ThrowIfNull(vectors);
         ArgumentOutOfRangeException.ThrowIfLessThan(m, 2);
         ArgumentOutOfRangeException.ThrowIfLessThan(efConstruction, 1);
         _vectors = vectors;
-        _m = m;
-        _m0 = 2 * m;
-        _efConstruction = Math.Max(efConstruction, m);
-        _levelFactor = 1 / Math.Log(m);
-        _random = new Random(seed);
+        M = m;
+        M0 = 2 * m;
+        EfConstruction = Math.Max(efConstruction, m);
+        _stripes = new Lock[LockStripes];
+        for (var i = 0; i < _stripes.Length; i++)
+        {
+            _stripes[i] = new Lock();
+        }
     }
 
-    /// <summary>Nodes in the graph (live or deleted).</summary>
-    public int Count { get; private set; }
-
-    /// <summary>Links <paramref name="slot"/> (already in the slab) into the graph.</summary>
-    public void Insert(int slot)
+    /// <summary>The state of a slot in the graph.</summary>
+    internal enum NodeState : byte
     {
+        /// <summary>Not in the graph.</summary>
+        Free,
+
+        /// <summary>Reserved by a writer; its links are being made.</summary>
+        Reserved,
+
+        /// <summary>Linked and returnable.</summary>
+        Linked,
+
+        /// <summary>Deleted: walked through, never returned.</summary>
+        Deleted,
+    }
+
+    /// <summary>Neighbours per node above level 0.</summary>
+    public int M { get; }
+
+    /// <summary>Neighbours per node at level 0.</summary>
+    public int M0 { get; }
+
+    /// <summary>The candidate list size while linking.</summary>
+    public int EfConstruction { get; }
+
+    /// <summary>Nodes marked deleted and not yet released.</summary>
+    public int DeletedCount => Volatile.Read(ref _deletedCount);
+
+    /// <summary>Nodes linked (live).</summary>
+    public int LinkedCount => Volatile.Read(ref _linkedCount);
+
+    /// <summary>The highest level of any node, or -1 when the graph is empty.</summary>
+    public int MaxLevel => Volatile.Read(ref _entry).Level;
+
+    private int _deletedCount;
+    private int _linkedCount;
+
+    private int Stride => M0 + 1;
+
+    /// <summary>
+    /// The level of a new node from a uniform 64-bit hash of its id: <c>floor(-ln(u)·mL)</c> with
+    /// <c>mL = 1/ln(M)</c>. Hashing the id (not a running random stream) makes replaying the log build the same levels.
+    /// </summary>
+    public static int LevelFor(ulong hash, int m)
+    {
+        var u = ((hash >> 11) + 1) * (1.0 / (1UL << 53)); // (0, 1]
+        return Math.Min((int)(-Math.Log(u) / Math.Log(m)), 30);
+    }
+
+    /// <summary>SplitMix64: spreads a key (a slot, or a hash of an id) into a uniform 64-bit value.</summary>
+    public static ulong Mix(ulong key)
+    {
+        var z = key + 0x9E3779B97F4A7C15UL;
+        z = (z ^ (z >> 30)) * 0xBF58476D1CE4E5B9UL;
+        z = (z ^ (z >> 27)) * 0x94D049BB133111EBUL;
+        return z ^ (z >> 31);
+    }
+
+    /// <summary>Reserves and links a slot with a level drawn from the slot number (tests and benchmarks).</summary>
+    public void Add(int slot)
+    {
+        Reserve(slot, LevelFor(Mix((ulong)slot), M));
+        Link(slot);
+    }
+
+    /// <summary>Makes room for <paramref name="slot"/> and resets it as a new node of <paramref name="level"/>.</summary>
+    public void Reserve(int slot, int level)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(slot);
+        ArgumentOutOfRangeException.ThrowIfNegative(level);
         EnsureCapacity(slot + 1);
-        var level = (int)(-Math.Log(1 - _random.NextDouble()) * _levelFactor);
-        _levels[slot] = level;
-        _upper[slot] = level == 0 ? null : new int[level][];
-        for (var l = 1; l <= level; l++)
-        {
-            _upper[slot]![l - 1] = NewList(_m);
-        }
-
-        Count++;
-        if (_entry == NoNode)
-        {
-            _entry = slot;
-            _maxLevel = level;
-            return;
-        }
-
-        var query = _vectors.Get(slot);
-        var queryInvNorm = _vectors.InverseNorm(slot);
-        var current = _entry;
-        var currentScore = Score(query, queryInvNorm, current);
-        for (var l = _maxLevel; l > level; l--)
-        {
-            (current, currentScore) = Greedy(query, queryInvNorm, current, currentScore, l);
-        }
-
-        for (var l = Math.Min(level, _maxLevel); l >= 0; l--)
-        {
-            var candidates = SearchLayer(query, queryInvNorm, current, _efConstruction, l, accept: null);
-            var maxLinks = l == 0 ? _m0 : _m;
-            var chosen = SelectNeighbours(candidates, _m);
-            foreach (var (neighbour, _) in chosen)
-            {
-                AddLink(slot, neighbour, l, maxLinks);
-                AddLink(neighbour, slot, l, maxLinks);
-            }
-
-            current = candidates[0].Slot;
-        }
-
-        if (level > _maxLevel)
-        {
-            _maxLevel = level;
-            _entry = slot;
-        }
+        _levels[slot] = (sbyte)level;
+        _links0[slot * Stride] = 0;
+        _upper[slot] = level == 0 ? null : new int[level * (M + 1)];
+        _states[slot] = NodeState.Reserved;
     }
 
     /// <summary>Marks a node deleted: never returned again, still walked through.</summary>
     public void MarkDeleted(int slot)
     {
-        if ((uint)slot < (uint)_deleted.Length && !_deleted[slot])
-        {
-            _deleted[slot] = true;
-            DeletedCount++;
-        }
-    }
-
-    /// <summary>Nodes marked deleted (compaction is due when they are a large fraction of <see cref="Count"/>).</summary>
-    public int DeletedCount { get; private set; }
-
-    /// <summary>The best <paramref name="k"/> live slots accepted by <paramref name="accept"/>, best first (raw scores).</summary>
-    public ScoredSlot[] Search(ReadOnlySpan<float> query, int k, int ef, Func<int, bool>? accept)
-    {
-        if (_entry == NoNode || k < 1)
-        {
-            return [];
-        }
-
-        var queryInvNorm = InverseNorm(query);
-        var current = _entry;
-        var currentScore = Score(query, queryInvNorm, current);
-        for (var l = _maxLevel; l > 0; l--)
-        {
-            (current, currentScore) = Greedy(query, queryInvNorm, current, currentScore, l);
-        }
-
-        var found = SearchLayer(query, queryInvNorm, current, Math.Max(ef, k), 0, accept);
-        return [.. found.Take(k)];
-    }
-
-    /// <summary>Neighbours of a node at a level (for tests of the structure).</summary>
-    public ReadOnlySpan<int> Neighbours(int slot, int level) =>
-        level == 0 ? _level0.AsSpan(slot * _m0, _level0Count[slot]) : _upper[slot]![level - 1].AsSpan(1, _upper[slot]![level - 1][0]);
-
-    private (int Slot, float Score) Greedy(ReadOnlySpan<float> query, float queryInvNorm, int current, float currentScore, int level)
-    {
-        for (var improved = true; improved;)
-        {
-            improved = false;
-            foreach (var neighbour in Neighbours(current, level))
-            {
-                var score = Score(query, queryInvNorm, neighbour);
-                if (score > currentScore)
-                {
-                    (current, currentScore, improved) = (neighbour, score, true);
-                }
-            }
-        }
-
-        return (current, currentScore);
-    }
-
-    // Best-first search of one level: candidates by best score, results keep the ef best seen (accepted ones only).
-    private List<ScoredSlot> SearchLayer(ReadOnlySpan<float> query, float queryInvNorm, int entry, int ef, int level, Func<int, bool>? accept)
-    {
-        var visited = new HashSet<int> { entry };
-        var candidates = new PriorityQueue<int, float>();
-        var results = new PriorityQueue<int, float>(); // worst on top
-        var entryScore = Score(query, queryInvNorm, entry);
-        candidates.Enqueue(entry, -entryScore);
-        if (Returnable(entry, accept))
-        {
-            results.Enqueue(entry, entryScore);
-        }
-
-        while (candidates.TryDequeue(out var node, out var negative))
-        {
-            if (results.Count >= ef && results.TryPeek(out _, out var worst) && -negative < worst)
-            {
-                break;
-            }
-
-            foreach (var neighbour in Neighbours(node, level))
-            {
-                if (!visited.Add(neighbour))
-                {
-                    continue;
-                }
-
-                var score = Score(query, queryInvNorm, neighbour);
-                var full = results.Count >= ef;
-                if (full && results.TryPeek(out _, out var floor) && score <= floor)
-                {
-                    continue;
-                }
-
-                // Rejected nodes are still walked through: a filter must not cut the graph.
-                candidates.Enqueue(neighbour, -score);
-                if (Returnable(neighbour, accept))
-                {
-                    results.Enqueue(neighbour, score);
-                    if (results.Count > ef)
-                    {
-                        results.Dequeue();
-                    }
-                }
-            }
-        }
-
-        var list = new List<ScoredSlot>(results.Count);
-        while (results.TryDequeue(out var slot, out var score))
-        {
-            list.Add(new ScoredSlot(slot, score));
-        }
-
-        list.Reverse();
-        return list;
-    }
-
-    private bool Returnable(int slot, Func<int, bool>? accept) => !_deleted[slot] && (accept is null || accept(slot));
-
-    // The heuristic of the paper: keep a candidate only if it is closer to the new node than to every neighbour
-    // kept so far, so links spread in all directions instead of clustering.
-    private List<ScoredSlot> SelectNeighbours(List<ScoredSlot> candidates, int m)
-    {
-        var kept = new List<ScoredSlot>(m);
-        foreach (var candidate in candidates)
-        {
-            if (kept.Count == m)
-            {
-                break;
-            }
-
-            var vector = _vectors.Get(candidate.Slot);
-            var invNorm = _vectors.InverseNorm(candidate.Slot);
-            var diverse = true;
-            foreach (var other in kept)
-            {
-                if (TDistance.RawScore(vector, _vectors.Get(other.Slot), invNorm, _vectors.InverseNorm(other.Slot)) > candidate.Score)
-                {
-                    diverse = false;
-                    break;
-                }
-            }
-
-            if (diverse)
-            {
-                kept.Add(candidate);
-            }
-        }
-
-        return kept;
-    }
-
-    private void AddLink(int from, int to, int level, int maxLinks)
-    {
-        if (from == to)
+        if ((uint)slot >= (uint)_states.Length)
         {
             return;
         }
 
-        if (level == 0)
+        var state = _states[slot];
+        if (state is NodeState.Linked or NodeState.Reserved)
         {
-            var count = _level0Count[from];
-            var links = _level0.AsSpan(from * _m0, _m0);
-            if (links[..count].Contains(to))
+            if (state == NodeState.Linked)
             {
-                return;
+                Interlocked.Decrement(ref _linkedCount);
             }
 
-            if (count < maxLinks)
+            _states[slot] = NodeState.Deleted;
+            Interlocked.Increment(ref _deletedCount);
+        }
+    }
+
+    /// <summary>True when the slot is linked and live.</summary>
+    public bool IsLinked(int slot) => (uint)slot < (uint)_states.Length && _states[slot] == NodeState.Linked;
+
+    /// <summary>The level of a node.</summary>
+    public int LevelOf(int slot) => _levels[slot];
+
+    /// <summary>Neighbours of a node at a level (a snapshot copy; for tests and persistence).</summary>
+    public int[] Neighbours(int slot, int level) => Row(slot, level).ToArray();
+
+    /// <summary>Bytes held by the graph's arrays.</summary>
+    public long MemoryBytes
+    {
+        get
+        {
+            long bytes = (_links0.LongLength * sizeof(int)) + _levels.LongLength + _states.LongLength + (_upper.LongLength * IntPtr.Size);
+            foreach (var upper in _upper)
             {
-                links[count] = to;
-                _level0Count[from] = count + 1;
-                return;
+                bytes += upper is null ? 0 : 24 + (upper.LongLength * sizeof(int));
             }
 
-            var pruned = Prune(from, [.. links[..count], to], maxLinks);
-            pruned.CopyTo(links);
-            _level0Count[from] = pruned.Length;
-            return;
+            return bytes;
         }
-
-        var list = _upper[from]![level - 1];
-        var n = list[0];
-        if (list.AsSpan(1, n).Contains(to))
-        {
-            return;
-        }
-
-        if (n < maxLinks)
-        {
-            list[1 + n] = to;
-            list[0] = n + 1;
-            return;
-        }
-
-        var kept = Prune(from, [.. list.AsSpan(1, n), to], maxLinks);
-        kept.CopyTo(list.AsSpan(1));
-        list[0] = kept.Length;
     }
 
-    // A full neighbour list is re-chosen with the same heuristic, from the node's point of view.
-    private int[] Prune(int node, int[] links, int maxLinks)
+    /// <summary>Number of slots the arrays hold.</summary>
+    internal int Capacity => _states.Length;
+
+    private Lock StripeOf(int slot) => _stripes[slot & (LockStripes - 1)];
+
+    // A node's row at a level: [count, n0, n1, ...]. The returned span covers the count and the capacity.
+    private Span<int> RawRow(int slot, int level) =>
+        level == 0 ? _links0.AsSpan(slot * Stride, Stride) : _upper[slot].AsSpan((level - 1) * (M + 1), M + 1);
+
+    private ReadOnlySpan<int> Row(int slot, int level)
     {
-        var vector = _vectors.Get(node);
-        var invNorm = _vectors.InverseNorm(node);
-        var scored = new List<ScoredSlot>(links.Length);
-        foreach (var link in links)
-        {
-            scored.Add(new ScoredSlot(link, TDistance.RawScore(vector, _vectors.Get(link), invNorm, _vectors.InverseNorm(link))));
-        }
-
-        scored.Sort((a, b) => b.Score.CompareTo(a.Score));
-        return [.. SelectNeighbours(scored, maxLinks).Select(s => s.Slot)];
+        var row = RawRow(slot, level);
+        var count = Math.Min(Volatile.Read(ref row[0]), row.Length - 1);
+        return row.Slice(1, count);
     }
-
-    private float Score(ReadOnlySpan<float> query, float queryInvNorm, int slot) =>
-        TDistance.RawScore(query, _vectors.Get(slot), queryInvNorm, _vectors.InverseNorm(slot));
-
-    private static float InverseNorm(ReadOnlySpan<float> vector)
-    {
-        var norm = MathF.Sqrt(System.Numerics.Tensors.TensorPrimitives.Dot(vector, vector));
-        return norm > 0 ? 1 / norm : 0;
-    }
-
-    private static int[] NewList(int capacity) => new int[1 + capacity];
 
     private void EnsureCapacity(int needed)
     {
-        if (needed <= _levels.Length)
+        if (needed <= _states.Length)
         {
             return;
         }
 
-        var capacity = Math.Max(needed, Math.Max(1024, _levels.Length * 2));
+        var capacity = Math.Max(needed, Math.Max(1024, _states.Length * 2));
         Array.Resize(ref _levels, capacity);
-        Array.Resize(ref _deleted, capacity);
+        Array.Resize(ref _states, capacity);
         Array.Resize(ref _upper, capacity);
-        Array.Resize(ref _level0Count, capacity);
-        Array.Resize(ref _level0, capacity * _m0);
+        Array.Resize(ref _links0, capacity * Stride);
+    }
+
+    /// <summary>The entry node and its level, replaced as a whole so readers see a consistent pair.</summary>
+    private sealed record EntryPoint(int Slot, int Level)
+    {
+        public static readonly EntryPoint None = new(NoNode, -1);
     }
 }

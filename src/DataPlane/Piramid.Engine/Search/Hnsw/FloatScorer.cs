@@ -1,0 +1,62 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.Intrinsics.X86;
+
+namespace Piramid.Engine.Search.Hnsw;
+
+/// <summary>Scores slots of a <see cref="VectorSlab"/> with the metric's float kernel.</summary>
+internal readonly unsafe struct FloatScorer<TDistance> : IQueryScorer
+    where TDistance : struct, IScanDistance
+{
+    private readonly float[] _query;
+    private readonly int _queryOffset;
+    private readonly float _queryInvNorm;
+    private readonly float[] _data;
+    private readonly float[] _inverseNorms;
+    private readonly int _dimension;
+
+    /// <summary>Prepares <paramref name="query"/> (copied into <paramref name="buffer"/>) against the slab's current arrays.</summary>
+    public FloatScorer(VectorSlab slab, ReadOnlySpan<float> query, float[] buffer)
+    {
+        query.CopyTo(buffer);
+        _query = buffer;
+        _queryOffset = 0;
+        _queryInvNorm = VectorKernels.InverseNorm(query);
+        _data = slab.Data;
+        _inverseNorms = slab.InverseNorms;
+        _dimension = slab.Dimension;
+    }
+
+    /// <summary>Prepares a stored slot's own vector as the query (linking a node), without a copy.</summary>
+    public FloatScorer(VectorSlab slab, int slot)
+    {
+        _data = slab.Data;
+        _inverseNorms = slab.InverseNorms;
+        _dimension = slab.Dimension;
+        _query = _data;
+        _queryOffset = slot * _dimension;
+        _queryInvNorm = _inverseNorms[slot];
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public float Score(int slot) =>
+        TDistance.RawScore(
+            new ReadOnlySpan<float>(_query, _queryOffset, _dimension),
+            new ReadOnlySpan<float>(_data, slot * _dimension, _dimension),
+            _queryInvNorm,
+            _inverseNorms[slot]);
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public void Prefetch(int slot)
+    {
+        if (Sse.IsSupported)
+        {
+            // The first lines of the vector; the hardware prefetcher follows the sequential rest.
+            fixed (float* start = &_data[slot * _dimension])
+            {
+                Sse.Prefetch0(start);
+                Sse.Prefetch0((byte*)start + 64);
+                Sse.Prefetch0((byte*)start + 128);
+            }
+        }
+    }
+}

@@ -1,0 +1,178 @@
+namespace Piramid.Engine.Search.Hnsw;
+
+/// <summary>Linking a reserved node into the graph, and the neighbour-selection heuristic.</summary>
+internal sealed partial class HnswGraph<TDistance>
+{
+    /// <summary>
+    /// Links a node made by <see cref="Reserve"/> (its vector already in the slab): at each of its levels, the
+    /// <c>M</c> neighbours chosen by the heuristic among the <c>ef_construction</c> best, and the links back.
+    /// Safe to call from several threads at once for different slots.
+    /// </summary>
+    public void Link(int slot)
+    {
+        var context = SearchContext.Rent(Capacity);
+        try
+        {
+            LinkWith(slot, context);
+        }
+        finally
+        {
+            SearchContext.Return(context);
+        }
+    }
+
+    private void LinkWith(int slot, SearchContext context)
+    {
+        int level = _levels[slot];
+        var entry = Volatile.Read(ref _entry);
+        if (entry.Slot == NoNode)
+        {
+            lock (_entryLock)
+            {
+                if (_entry.Slot == NoNode)
+                {
+                    MarkLinked(slot);
+                    Volatile.Write(ref _entry, new EntryPoint(slot, level));
+                    return;
+                }
+
+                entry = _entry;
+            }
+        }
+
+        var scorer = new FloatScorer<TDistance>(_vectors, slot);
+        var current = entry.Slot;
+        var currentScore = scorer.Score(current);
+        for (var l = entry.Level; l > level; l--)
+        {
+            (current, currentScore) = Greedy(ref scorer, current, currentScore, l);
+        }
+
+        Span<int> kept = stackalloc int[M + 1];
+        for (var l = Math.Min(level, entry.Level); l >= 0; l--)
+        {
+            var found = SearchLayer(ref scorer, context, current, currentScore, EfConstruction, l, accept: null);
+            var keptCount = SelectNeighbours(context.Found.AsSpan(0, found), M, kept, exclude: slot);
+            lock (StripeOf(slot))
+            {
+                var row = RawRow(slot, l);
+                kept[..keptCount].CopyTo(row[1..]);
+                Volatile.Write(ref row[0], keptCount);
+            }
+
+            for (var i = 0; i < keptCount; i++)
+            {
+                AddLink(kept[i], slot, l, context);
+            }
+
+            if (found > 0 && context.Found[0].Slot != slot)
+            {
+                (current, currentScore) = (context.Found[0].Slot, context.Found[0].Score);
+            }
+        }
+
+        MarkLinked(slot);
+        if (level > entry.Level)
+        {
+            lock (_entryLock)
+            {
+                if (level > _entry.Level)
+                {
+                    Volatile.Write(ref _entry, new EntryPoint(slot, level));
+                }
+            }
+        }
+    }
+
+    private void MarkLinked(int slot)
+    {
+        lock (StripeOf(slot))
+        {
+            if (_states[slot] == NodeState.Reserved)
+            {
+                _states[slot] = NodeState.Linked;
+                Interlocked.Increment(ref _linkedCount);
+            }
+        }
+    }
+
+    // The heuristic of the paper (hnswlib's getNeighborsByHeuristic2): walking the candidates best first, keep
+    // one only if it is closer to the node than to every neighbour kept so far, so links spread in all
+    // directions instead of bunching in one cluster.
+    private int SelectNeighbours(ReadOnlySpan<ScoredSlot> candidates, int m, Span<int> kept, int exclude)
+    {
+        var count = 0;
+        foreach (var candidate in candidates)
+        {
+            if (count == m)
+            {
+                break;
+            }
+
+            if (candidate.Slot == exclude)
+            {
+                continue;
+            }
+
+            var diverse = true;
+            for (var i = 0; i < count; i++)
+            {
+                if (PairScore(candidate.Slot, kept[i]) > candidate.Score)
+                {
+                    diverse = false;
+                    break;
+                }
+            }
+
+            if (diverse)
+            {
+                kept[count++] = candidate.Slot;
+            }
+        }
+
+        return count;
+    }
+
+    // Adds the link node -> neighbour; a full row is re-chosen with the heuristic from the node's point of view.
+    private void AddLink(int node, int neighbour, int level, SearchContext context)
+    {
+        var max = level == 0 ? M0 : M;
+        lock (StripeOf(node))
+        {
+            var row = RawRow(node, level);
+            var count = row[0];
+            var links = row.Slice(1, count);
+            if (links.Contains(neighbour))
+            {
+                return;
+            }
+
+            if (count < max)
+            {
+                row[1 + count] = neighbour;
+                Volatile.Write(ref row[0], count + 1);
+                return;
+            }
+
+            context.EnsureScratch(count + 1);
+            var scored = context.Scratch.AsSpan(0, count + 1);
+            for (var i = 0; i < count; i++)
+            {
+                scored[i] = new ScoredSlot(links[i], PairScore(node, links[i]));
+            }
+
+            scored[count] = new ScoredSlot(neighbour, PairScore(node, neighbour));
+            scored.Sort(default(TopK.BestFirst));
+            Span<int> kept = stackalloc int[max];
+            var keptCount = SelectNeighbours(scored, max, kept, exclude: node);
+            kept[..keptCount].CopyTo(row[1..]);
+            Volatile.Write(ref row[0], keptCount);
+        }
+    }
+
+    private float PairScore(int a, int b)
+    {
+        var inverseNorms = _vectors.InverseNorms;
+        return TDistance.RawScore(_vectors.Vector(a), _vectors.Vector(b), inverseNorms[a], inverseNorms[b]);
+    }
+}

@@ -1,0 +1,145 @@
+namespace Piramid.Engine.Search.Hnsw;
+
+/// <summary>The graph walk: greedy descent through the upper levels, then a best-first search of one level.</summary>
+internal sealed partial class HnswGraph<TDistance>
+{
+    /// <summary>
+    /// Searches for the <paramref name="ef"/> best returnable nodes accepted by <paramref name="accept"/>
+    /// (null accepts all), scored by <paramref name="scorer"/>. They are left in <c>context.Found</c>, best
+    /// first; returns their number.
+    /// </summary>
+    public int Search<TScorer>(ref TScorer scorer, int ef, Func<int, bool>? accept, SearchContext context)
+        where TScorer : struct, IQueryScorer
+    {
+        var entry = Volatile.Read(ref _entry);
+        if (entry.Slot == NoNode)
+        {
+            return 0;
+        }
+
+        var current = entry.Slot;
+        var currentScore = scorer.Score(current);
+        for (var level = entry.Level; level > 0; level--)
+        {
+            (current, currentScore) = Greedy(ref scorer, current, currentScore, level);
+        }
+
+        return SearchLayer(ref scorer, context, current, currentScore, Math.Max(ef, 1), 0, accept);
+    }
+
+    /// <summary>Float search of the <paramref name="k"/> best nodes (raw scores), for tests and benchmarks.</summary>
+    public ScoredSlot[] Search(ReadOnlySpan<float> query, int k, int ef, Func<int, bool>? accept)
+    {
+        var context = SearchContext.Rent(Capacity);
+        try
+        {
+            var scorer = new FloatScorer<TDistance>(_vectors, query, context.QueryBuffer(query.Length));
+            var found = Search(ref scorer, Math.Max(ef, k), accept, context);
+            return context.Found.AsSpan(0, Math.Min(k, found)).ToArray();
+        }
+        finally
+        {
+            SearchContext.Return(context);
+        }
+    }
+
+    private (int Slot, float Score) Greedy<TScorer>(ref TScorer scorer, int current, float currentScore, int level)
+        where TScorer : struct, IQueryScorer
+    {
+        for (var improved = true; improved;)
+        {
+            improved = false;
+            var row = Row(current, level);
+            for (var i = 0; i < row.Length; i++)
+            {
+                var neighbour = row[i];
+                var score = scorer.Score(neighbour);
+                if (score > currentScore)
+                {
+                    (current, currentScore, improved) = (neighbour, score, true);
+                }
+            }
+        }
+
+        return (current, currentScore);
+    }
+
+    // Best-first search of one level (hnswlib's searchBaseLayer): the frontier grows only with nodes that could
+    // enter the result set; nodes the filter rejects are still walked through, so a filter never cuts the graph.
+    private int SearchLayer<TScorer>(ref TScorer scorer, SearchContext context, int entry, float entryScore, int ef, int level, Func<int, bool>? accept)
+        where TScorer : struct, IQueryScorer
+    {
+        var candidates = context.Candidates;
+        var results = context.Results;
+        candidates.Clear();
+        results.Clear();
+        context.NewGeneration();
+        context.Visit(entry);
+        candidates.Push(entry, entryScore);
+        if (Returnable(entry, accept))
+        {
+            results.Push(entry, entryScore);
+        }
+
+        var floor = results.Count >= ef ? results.Top.Score : float.NegativeInfinity;
+        while (candidates.Count > 0)
+        {
+            var candidate = candidates.Top;
+            if (candidate.Score < floor)
+            {
+                break;
+            }
+
+            candidates.Pop();
+            var row = Row(candidate.Slot, level);
+            if (row.Length > 0)
+            {
+                scorer.Prefetch(row[0]);
+            }
+
+            for (var i = 0; i < row.Length; i++)
+            {
+                var neighbour = row[i];
+                if (i + 1 < row.Length)
+                {
+                    scorer.Prefetch(row[i + 1]);
+                }
+
+                if (!context.Visit(neighbour))
+                {
+                    continue;
+                }
+
+                var score = scorer.Score(neighbour);
+                if (results.Count >= ef && !(score > floor))
+                {
+                    continue;
+                }
+
+                candidates.Push(neighbour, score);
+                if (Returnable(neighbour, accept))
+                {
+                    results.Push(neighbour, score);
+                    if (results.Count > ef)
+                    {
+                        results.Pop();
+                    }
+
+                    if (results.Count >= ef)
+                    {
+                        floor = results.Top.Score;
+                    }
+                }
+            }
+        }
+
+        context.EnsureFound(results.Count);
+        return results.DrainBestFirst(context.Found);
+    }
+
+    private bool Returnable(int slot, Func<int, bool>? accept)
+    {
+        var state = _states[slot];
+        return state is NodeState.Linked or NodeState.Reserved && (accept is null || accept(slot));
+    }
+}

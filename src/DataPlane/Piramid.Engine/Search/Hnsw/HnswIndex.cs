@@ -1,0 +1,44 @@
+namespace Piramid.Engine.Search.Hnsw;
+
+/// <summary>
+/// A collection's graph index, independent of the metric: the collection talks to this type, and the metric
+/// is chosen once here (one specialized graph per metric) instead of on every distance.
+/// </summary>
+internal abstract class HnswIndex
+{
+    /// <summary>Builds an empty index over <paramref name="vectors"/>.</summary>
+    public static HnswIndex Create(VectorSlab vectors, DistanceMetric metric, int m, int efConstruction) => metric switch
+    {
+        DistanceMetric.Cosine => new HnswIndex<CosineDistance>(vectors, m, efConstruction),
+        DistanceMetric.Dot => new HnswIndex<DotDistance>(vectors, m, efConstruction),
+        DistanceMetric.Euclidean => new HnswIndex<EuclideanDistance>(vectors, m, efConstruction),
+        _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown distance metric."),
+    };
+
+    /// <summary>Neighbours per node above level 0.</summary>
+    public abstract int M { get; }
+
+    /// <summary>Nodes deleted and not yet released by a repair.</summary>
+    public abstract int DeletedCount { get; }
+
+    /// <summary>Live linked nodes.</summary>
+    public abstract int LinkedCount { get; }
+
+    /// <summary>Bytes held by the graph's arrays (links, levels, states).</summary>
+    public abstract long GraphBytes { get; }
+
+    /// <summary>Makes room for a new node (collection write lock).</summary>
+    public abstract void Reserve(int slot, int level);
+
+    /// <summary>Links a reserved node (collection read lock; parallel-safe).</summary>
+    public abstract void Link(int slot);
+
+    /// <summary>Marks a node deleted (collection write lock).</summary>
+    public abstract void MarkDeleted(int slot);
+
+    /// <summary>
+    /// The <paramref name="k"/> best live slots accepted by <paramref name="accept"/>, best first, with public
+    /// scores (the metric's <see cref="IScanDistance.ToScore"/>). <paramref name="ef"/> is the candidate list size.
+    /// </summary>
+    public abstract ScoredSlot[] Search(ReadOnlySpan<float> query, int k, int ef, Func<int, bool>? accept);
+}

@@ -1,0 +1,103 @@
+using System.Runtime.CompilerServices;
+
+namespace Piramid.Engine.Search.Hnsw;
+
+/// <summary>
+/// A binary heap of (slot, score) pairs over a reusable array: a max-heap (best on top) for the candidate
+/// frontier or a min-heap (worst on top) for the bounded result set. Allocates only when it outgrows its array.
+/// </summary>
+internal sealed class ScoreHeap(bool bestOnTop)
+{
+    private ScoredSlot[] _items = new ScoredSlot[256];
+
+    public int Count { get; private set; }
+
+    /// <summary>The pair on top (the best for a max-heap, the worst for a min-heap).</summary>
+    public ScoredSlot Top => _items[0];
+
+    /// <summary>The pairs in heap order, for copying results out.</summary>
+    public ReadOnlySpan<ScoredSlot> Items => _items.AsSpan(0, Count);
+
+    public void Clear() => Count = 0;
+
+    public void Push(int slot, float score)
+    {
+        if (Count == _items.Length)
+        {
+            Array.Resize(ref _items, _items.Length * 2);
+        }
+
+        var items = _items;
+        var i = Count++;
+        while (i > 0)
+        {
+            var parent = (i - 1) >> 1;
+            if (!Above(score, items[parent].Score))
+            {
+                break;
+            }
+
+            items[i] = items[parent];
+            i = parent;
+        }
+
+        items[i] = new ScoredSlot(slot, score);
+    }
+
+    public ScoredSlot Pop()
+    {
+        var items = _items;
+        var top = items[0];
+        var last = items[--Count];
+        var i = 0;
+        var half = Count >> 1;
+        while (i < half)
+        {
+            var child = (2 * i) + 1;
+            if (child + 1 < Count && Above(items[child + 1].Score, items[child].Score))
+            {
+                child++;
+            }
+
+            if (!Above(items[child].Score, last.Score))
+            {
+                break;
+            }
+
+            items[i] = items[child];
+            i = child;
+        }
+
+        if (Count > 0)
+        {
+            items[i] = last;
+        }
+
+        return top;
+    }
+
+    /// <summary>Empties the heap into <paramref name="destination"/>, best first; returns the count.</summary>
+    public int DrainBestFirst(Span<ScoredSlot> destination)
+    {
+        var n = Count;
+        if (bestOnTop)
+        {
+            for (var i = 0; i < n; i++)
+            {
+                destination[i] = Pop();
+            }
+        }
+        else
+        {
+            for (var i = n - 1; i >= 0; i--)
+            {
+                destination[i] = Pop();
+            }
+        }
+
+        return n;
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private bool Above(float a, float b) => bestOnTop ? a > b : a < b;
+}

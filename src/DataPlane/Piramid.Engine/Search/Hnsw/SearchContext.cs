@@ -1,0 +1,99 @@
+namespace Piramid.Engine.Search.Hnsw;
+
+/// <summary>
+/// The per-thread scratch state of a graph search: a visited set stamped with a generation (cleared in O(1)),
+/// the two heaps and buffers for neighbour selection. Pooled per thread, so a steady-state search allocates
+/// nothing but its result array.
+/// </summary>
+internal sealed class SearchContext
+{
+    [ThreadStatic]
+    private static SearchContext? _current;
+
+    private int[] _marks = [];
+    private int _generation;
+
+    public ScoreHeap Candidates { get; } = new(bestOnTop: true);
+
+    public ScoreHeap Results { get; } = new(bestOnTop: false);
+
+    /// <summary>Layer results, best first.</summary>
+    public ScoredSlot[] Found { get; private set; } = new ScoredSlot[256];
+
+    /// <summary>Scratch for neighbour selection and pruning.</summary>
+    public ScoredSlot[] Scratch { get; private set; } = new ScoredSlot[256];
+
+    private float[] _query = [];
+
+    /// <summary>A buffer for a copy of the query (scorers are structs and cannot hold a span).</summary>
+    public float[] QueryBuffer(int dimension)
+    {
+        if (_query.Length < dimension)
+        {
+            _query = new float[dimension];
+        }
+
+        return _query;
+    }
+
+    /// <summary>Takes this thread's context (a nested search on the same thread gets a fresh one).</summary>
+    public static SearchContext Rent(int nodes)
+    {
+        var context = _current ?? new SearchContext();
+        _current = null;
+        context.Prepare(nodes);
+        return context;
+    }
+
+    public static void Return(SearchContext context) => _current = context;
+
+    /// <summary>Marks a node visited; false when it already was in this search.</summary>
+    public bool Visit(int node)
+    {
+        if (_marks[node] == _generation)
+        {
+            return false;
+        }
+
+        _marks[node] = _generation;
+        return true;
+    }
+
+    public void EnsureFound(int count)
+    {
+        if (Found.Length < count)
+        {
+            Found = new ScoredSlot[Math.Max(count, Found.Length * 2)];
+        }
+    }
+
+    public void EnsureScratch(int count)
+    {
+        if (Scratch.Length < count)
+        {
+            Scratch = new ScoredSlot[Math.Max(count, Scratch.Length * 2)];
+        }
+    }
+
+    /// <summary>Starts a new search: a new generation, so every mark of the previous one is stale.</summary>
+    public void NewGeneration()
+    {
+        if (++_generation == int.MaxValue)
+        {
+            Array.Clear(_marks);
+            _generation = 1;
+        }
+    }
+
+    private void Prepare(int nodes)
+    {
+        if (_marks.Length < nodes)
+        {
+            Array.Resize(ref _marks, Math.Max(nodes, _marks.Length * 2));
+        }
+
+        Candidates.Clear();
+        Results.Clear();
+        NewGeneration();
+    }
+}
