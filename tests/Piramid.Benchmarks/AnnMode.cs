@@ -127,7 +127,7 @@ internal sealed class AnnMode : IBenchmarkMode
     {
         for (int slot = 0; slot < count; slot++)
         {
-            index.Reserve(slot, HnswGraph<EuclideanDistance>.LevelFor(HnswGraph<EuclideanDistance>.Mix((ulong)slot), index.M));
+            index.Reserve(slot, HnswLevels.LevelFor(HnswLevels.Mix((ulong)slot), index.M));
         }
 
         int next = -1;

@@ -135,59 +135,6 @@ public sealed partial class Collection
         }
     }
 
-    /// <summary>Top-k search. Until the graph index lands every index type is searched exactly.</summary>
-    public SearchResponse Search(SearchRequest request)
-    {
-        ArgumentNullException.ThrowIfNull(request);
-        ThrowIfUnavailable();
-        var query = PointValidator.CheckVector(request.Vector, Config.Dimension, "vector");
-        var topK = request.TopK ?? DefaultTopK;
-        if (topK < 1 || topK > Limits.MaxTopK)
-        {
-            throw EngineException.Invalid($"'top_k' must be between 1 and {Limits.MaxTopK}; got {topK}.");
-        }
-
-        if (request.Ef is int ef && (ef < 1 || ef > Limits.MaxTopK))
-        {
-            throw EngineException.Invalid($"'ef' must be between 1 and {Limits.MaxTopK}; got {ef}.");
-        }
-
-        if (request.ScoreThreshold is float threshold && !float.IsFinite(threshold))
-        {
-            throw EngineException.Invalid("'score_threshold' must be a finite number.");
-        }
-
-        var filter = CompileFilter(request.Filter);
-        var includeVector = request.IncludeVector ?? false;
-        var includeMetadata = request.IncludeMetadata ?? true;
-        _lock.EnterReadLock();
-        try
-        {
-            ThrowIfUnavailable();
-            var bySlot = _bySlot;
-            Func<int, bool>? accept = filter.MatchesAll ? null : slot => filter.Matches(bySlot[slot]!.Metadata);
-            var hits = ExactSearch.Search(_vectors, Config.Metric, query, topK, request.ScoreThreshold, accept);
-            var results = new List<ScoredPointOutput>(hits.Length);
-            foreach (var hit in hits)
-            {
-                var entry = bySlot[hit.Slot]!;
-                results.Add(new ScoredPointOutput
-                {
-                    Id = entry.Id,
-                    Score = hit.Score,
-                    Metadata = includeMetadata ? MetadataOrNull(entry) : null,
-                    Vector = includeVector ? _vectors.Get(hit.Slot).ToArray() : null,
-                });
-            }
-
-            return new SearchResponse { Results = results };
-        }
-        finally
-        {
-            _lock.ExitReadLock();
-        }
-    }
-
     private IEnumerable<string> IdsAfter(string? after)
     {
         if (after is null || _orderedIds.Count == 0)

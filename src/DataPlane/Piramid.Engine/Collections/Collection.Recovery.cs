@@ -66,7 +66,7 @@ public sealed partial class Collection
             case PointRecordCodec.UpsertType:
                 foreach (var point in PointRecordCodec.DecodeUpsert(record.Payload.Span))
                 {
-                    ApplyUpsert(point);
+                    LinkNow(ApplyUpsert(point));
                 }
 
                 break;
@@ -101,13 +101,22 @@ public sealed partial class Collection
         {
             foreach (var point in PointRecordCodec.DecodeUpsert(checkpoint.Chunks[i]))
             {
-                ApplyUpsert(point);
+                LinkNow(ApplyUpsert(point));
             }
         }
 
         if (_points.Count != expected)
         {
             throw new StorageCorruptedException($"{checkpoint.Path}: checkpoint holds {_points.Count} points, its header says {expected}.");
+        }
+    }
+
+    // Recovery runs before the collection is published: nothing else can hold its lock yet.
+    private void LinkNow(int slot)
+    {
+        if (slot >= 0)
+        {
+            _index!.Link(slot);
         }
     }
 

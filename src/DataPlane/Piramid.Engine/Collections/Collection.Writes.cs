@@ -3,6 +3,7 @@ using System.Text.Json;
 using Piramid.Contracts.Points;
 using Piramid.Engine.Filtering;
 using Piramid.Engine.Metadata;
+using Piramid.Engine.Search.Hnsw;
 using Piramid.Engine.Storage;
 
 namespace Piramid.Engine.Collections;
@@ -17,6 +18,7 @@ public sealed partial class Collection
         var points = PointValidator.PrepareUpsert(request, Config, _options.MaxMetadataBytes);
         var payload = PointRecordCodec.EncodeUpsert(points);
         long lsn;
+        List<int>? toLink = null;
         _lock.EnterWriteLock();
         try
         {
@@ -32,7 +34,10 @@ public sealed partial class Collection
             lsn = AppendLocked(PointRecordCodec.UpsertType, payload);
             foreach (var p in points)
             {
-                ApplyUpsert(p);
+                if (ApplyUpsert(p) is int slot and >= 0)
+                {
+                    (toLink ??= new List<int>(points.Count)).Add(slot);
+                }
             }
         }
         finally
@@ -40,6 +45,7 @@ public sealed partial class Collection
             _lock.ExitWriteLock();
         }
 
+        LinkOutsideWriteLock(toLink);
         await WaitDurableAsync(lsn, cancellationToken);
         return new WriteResult(points.Count, lsn);
     }
@@ -63,6 +69,7 @@ public sealed partial class Collection
 
         var vector = request.Vector is null ? null : PointValidator.CheckVector(request.Vector, Config.Dimension, "vector");
         long lsn;
+        var toLink = -1;
         _lock.EnterWriteLock();
         try
         {
@@ -82,13 +89,14 @@ public sealed partial class Collection
             var point = new PreparedPoint(id, vector ?? _vectors.Get(entry.Slot).ToArray(), metadata);
             _quotas.CheckWrite(0);
             lsn = AppendLocked(PointRecordCodec.UpsertType, PointRecordCodec.EncodeUpsert([point]));
-            ApplyUpsert(point);
+            toLink = ApplyUpsert(point);
         }
         finally
         {
             _lock.ExitWriteLock();
         }
 
+        LinkOutsideWriteLock(toLink >= 0 ? [toLink] : null);
         await WaitDurableAsync(lsn, cancellationToken);
         return new WriteResult(1, lsn);
     }
@@ -197,27 +205,98 @@ public sealed partial class Collection
         }
     }
 
-    private void ApplyUpsert(PreparedPoint point)
+    // Applies one point under the write lock. Returns the slot the graph index still has to link, or -1.
+    private int ApplyUpsert(PreparedPoint point)
     {
         var metadata = ParseMetadata(point.Metadata);
         if (_points.TryGetValue(point.Id, out var existing))
         {
-            _vectors.Set(existing.Slot, point.Vector);
             existing.Metadata = metadata;
-            return;
+            if (_index is null)
+            {
+                _vectors.Set(existing.Slot, point.Vector);
+                return -1;
+            }
+
+            if (_vectors.Get(existing.Slot).SequenceEqual(point.Vector))
+            {
+                return -1;
+            }
+
+            // A graph node's links were chosen for its old vector: the point moves to a new node and the old
+            // one becomes a deleted stepping stone until a repair routes around it.
+            RetireSlot(existing.Slot);
+            existing.Slot = AddSlot(point.Vector, existing);
+            return ReserveNode(existing);
         }
 
-        var slot = _vectors.Add(point.Vector);
+        var entry = new PointEntry(point.Id, -1, metadata);
+        entry.Slot = AddSlot(point.Vector, entry);
+        _points.Add(point.Id, entry);
+        _orderedIds.Add(point.Id);
+        Interlocked.Increment(ref _count);
+        return _index is null ? -1 : ReserveNode(entry);
+    }
+
+    private int AddSlot(float[] vector, PointEntry entry)
+    {
+        var slot = _vectors.Add(vector);
         if (slot >= _bySlot.Length)
         {
             Array.Resize(ref _bySlot, Math.Max(slot + 1, _bySlot.Length * 2));
         }
 
-        var entry = new PointEntry(point.Id, slot, metadata);
         _bySlot[slot] = entry;
-        _points.Add(point.Id, entry);
-        _orderedIds.Add(point.Id);
-        Interlocked.Increment(ref _count);
+        return slot;
+    }
+
+    private int ReserveNode(PointEntry entry)
+    {
+        var index = _index!;
+        index.Reserve(entry.Slot, HnswLevels.LevelFor(HnswLevels.HashId(entry.Id), index.M));
+        return entry.Slot;
+    }
+
+    // The graph keeps a deleted node's vector until a repair; a flat collection frees the slot at once.
+    private void RetireSlot(int slot)
+    {
+        _bySlot[slot] = null;
+        if (_index is null)
+        {
+            _vectors.Remove(slot);
+            return;
+        }
+
+        _vectors.Retire(slot);
+        _index.MarkDeleted(slot);
+    }
+
+    // Links new graph nodes under the read lock, one at a time, so searches go on meanwhile and a writer that
+    // queues for the write lock waits for one node's links at most, not a whole batch.
+    private void LinkOutsideWriteLock(List<int>? slots)
+    {
+        if (slots is null || _index is null)
+        {
+            return;
+        }
+
+        foreach (var slot in slots)
+        {
+            _lock.EnterReadLock();
+            try
+            {
+                if (_closed)
+                {
+                    return;
+                }
+
+                _index.Link(slot);
+            }
+            finally
+            {
+                _lock.ExitReadLock();
+            }
+        }
     }
 
     private void ApplyDelete(string id)
@@ -227,8 +306,7 @@ public sealed partial class Collection
             return;
         }
 
-        _vectors.Remove(entry.Slot);
-        _bySlot[entry.Slot] = null;
+        RetireSlot(entry.Slot);
         _orderedIds.Remove(id);
         Interlocked.Decrement(ref _count);
     }

@@ -2,6 +2,7 @@ using System.Text.Json;
 using Piramid.Contracts.Collections;
 using Piramid.Engine.Crypto;
 using Piramid.Engine.Search;
+using Piramid.Engine.Search.Hnsw;
 using Piramid.Engine.Storage;
 
 namespace Piramid.Engine.Collections;
@@ -20,6 +21,7 @@ public sealed partial class Collection : IDisposable
     private readonly Dictionary<string, PointEntry> _points = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _orderedIds = new(StringComparer.Ordinal);
     private readonly VectorSlab _vectors;
+    private readonly HnswIndex? _index;
     private readonly DataKey _key;
     private readonly EngineOptions _options;
     private readonly StorageHealth _health;
@@ -37,6 +39,7 @@ public sealed partial class Collection : IDisposable
         _health = health;
         _quotas = quotas;
         _vectors = new VectorSlab(config.Dimension);
+        _index = config.IndexType == CollectionConfig.Hnsw ? HnswIndex.Create(_vectors, config.Metric, config.M, config.EfConstruction) : null;
     }
 
     /// <summary>The collection's settings.</summary>

@@ -7,7 +7,8 @@ internal sealed class PointEntry(string id, int slot, JsonElement metadata)
 {
     public string Id { get; } = id;
 
-    public int Slot { get; } = slot;
+    /// <summary>The vector's slot; a graph-indexed point moves to a new slot when its vector changes.</summary>
+    public int Slot { get; set; } = slot;
 
     /// <summary>The metadata object, or <c>default</c> (Undefined) when the point has none. Immutable, so readers may share it.</summary>
     public JsonElement Metadata { get; set; } = metadata;

@@ -18,6 +18,7 @@ public sealed class VectorSlab
     private float[] _data;
     private float[] _inverseNorms;
     private bool[] _live;
+    private bool[] _retired;
     private int[] _freeSlots;
     private int _freeCount;
 
@@ -31,6 +32,7 @@ public sealed class VectorSlab
         _data = new float[(long)capacity * dimension];
         _inverseNorms = new float[capacity];
         _live = new bool[capacity];
+        _retired = new bool[capacity];
         _freeSlots = [];
     }
 
@@ -86,13 +88,96 @@ public sealed class VectorSlab
         CheckLive(slot);
         _live[slot] = false;
         _inverseNorms[slot] = 0f;
+        PushFree(slot);
+        Count--;
+    }
+
+    private void PushFree(int slot)
+    {
         if (_freeCount == _freeSlots.Length)
         {
             Array.Resize(ref _freeSlots, Math.Max(16, _freeSlots.Length * 2));
         }
 
         _freeSlots[_freeCount++] = slot;
+    }
+
+    /// <summary>
+    /// Takes a live slot out of scans but keeps its vector and its slot: a graph index still walks through it
+    /// until its links are repaired, and then <see cref="Release"/> frees it.
+    /// </summary>
+    public void Retire(int slot)
+    {
+        CheckLive(slot);
+        _live[slot] = false;
+        _retired[slot] = true;
+        RetiredCount++;
         Count--;
+    }
+
+    /// <summary>Frees a retired slot; a later <see cref="Add"/> may reuse it.</summary>
+    public void Release(int slot)
+    {
+        if (!IsRetired(slot))
+        {
+            throw new ArgumentOutOfRangeException(nameof(slot), slot, "The slot is not retired.");
+        }
+
+        _retired[slot] = false;
+        _inverseNorms[slot] = 0f;
+        RetiredCount--;
+        PushFree(slot);
+    }
+
+    /// <summary>Whether <paramref name="slot"/> is retired (kept for a graph, not live).</summary>
+    public bool IsRetired(int slot) => (uint)slot < (uint)HighWater && _retired[slot];
+
+    /// <summary>Slots retired and not yet released.</summary>
+    public int RetiredCount { get; private set; }
+
+    /// <summary>
+    /// Puts a vector at a given slot, live or retired, while restoring a checkpoint that recorded slots; call
+    /// <see cref="CompleteRestore"/> after the last one. Only on a slab that has had no other writes.
+    /// </summary>
+    public void Restore(int slot, ReadOnlySpan<float> vector, bool live)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(slot);
+        CheckDimension(vector);
+        while (slot >= Capacity)
+        {
+            Grow();
+        }
+
+        if (_live[slot] || _retired[slot])
+        {
+            throw new InvalidOperationException($"Slot {slot} is restored twice.");
+        }
+
+        Write(slot, vector);
+        if (live)
+        {
+            _live[slot] = true;
+            Count++;
+        }
+        else
+        {
+            _retired[slot] = true;
+            RetiredCount++;
+        }
+
+        HighWater = Math.Max(HighWater, slot + 1);
+    }
+
+    /// <summary>Frees the holes a restore left below the high-water mark.</summary>
+    public void CompleteRestore()
+    {
+        for (var slot = HighWater - 1; slot >= 0; slot--)
+        {
+            if (!_live[slot] && !_retired[slot])
+            {
+                PushFree(slot);
+            }
+        }
     }
 
     /// <summary>Whether <paramref name="slot"/> holds a vector; false for freed or never-used slots.</summary>
@@ -144,6 +229,7 @@ public sealed class VectorSlab
         Array.Resize(ref _data, capacity * Dimension);
         Array.Resize(ref _inverseNorms, capacity);
         Array.Resize(ref _live, capacity);
+        Array.Resize(ref _retired, capacity);
     }
 
     private void CheckDimension(ReadOnlySpan<float> vector)

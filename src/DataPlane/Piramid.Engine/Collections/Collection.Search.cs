@@ -1,0 +1,128 @@
+using Piramid.Contracts;
+using Piramid.Contracts.Points;
+using Piramid.Engine.Filtering;
+using Piramid.Engine.Search;
+
+namespace Piramid.Engine.Collections;
+
+/// <summary>
+/// Top-k search and its plan: the graph index when the collection has one, exact search when the filter is
+/// so selective that scanning its matches is cheaper than walking the graph (and always for flat collections).
+/// </summary>
+public sealed partial class Collection
+{
+    // How many points a filter is sampled on to estimate its selectivity when no index can tell.
+    private const int SelectivitySample = 256;
+
+    /// <summary>Top-k search with an optional filter and score threshold.</summary>
+    public SearchResponse Search(SearchRequest request)
+    {
+        ArgumentNullException.ThrowIfNull(request);
+        ThrowIfUnavailable();
+        var query = PointValidator.CheckVector(request.Vector, Config.Dimension, "vector");
+        var topK = request.TopK ?? DefaultTopK;
+        if (topK < 1 || topK > Limits.MaxTopK)
+        {
+            throw EngineException.Invalid($"'top_k' must be between 1 and {Limits.MaxTopK}; got {topK}.");
+        }
+
+        if (request.Ef is int requestedEf && (requestedEf < 1 || requestedEf > Limits.MaxTopK))
+        {
+            throw EngineException.Invalid($"'ef' must be between 1 and {Limits.MaxTopK}; got {requestedEf}.");
+        }
+
+        if (request.ScoreThreshold is float threshold && !float.IsFinite(threshold))
+        {
+            throw EngineException.Invalid("'score_threshold' must be a finite number.");
+        }
+
+        var filter = CompileFilter(request.Filter);
+        var includeVector = request.IncludeVector ?? false;
+        var includeMetadata = request.IncludeMetadata ?? true;
+        var ef = Math.Max(request.Ef ?? Config.Ef, topK);
+        _lock.EnterReadLock();
+        try
+        {
+            ThrowIfUnavailable();
+            var bySlot = _bySlot;
+            Func<int, bool>? accept = filter.MatchesAll ? null : slot => bySlot[slot] is { } entry && filter.Matches(entry.Metadata);
+            var hits = UseGraph(filter, ef)
+                ? GraphSearch(query, topK, ef, request.ScoreThreshold, accept)
+                : ExactSearch.Search(_vectors, Config.Metric, query, topK, request.ScoreThreshold, accept);
+            var results = new List<ScoredPointOutput>(hits.Length);
+            foreach (var hit in hits)
+            {
+                var entry = bySlot[hit.Slot]!;
+                results.Add(new ScoredPointOutput
+                {
+                    Id = entry.Id,
+                    Score = hit.Score,
+                    Metadata = includeMetadata ? MetadataOrNull(entry) : null,
+                    Vector = includeVector ? _vectors.Get(hit.Slot).ToArray() : null,
+                });
+            }
+
+            return new SearchResponse { Results = results };
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    private ScoredSlot[] GraphSearch(float[] query, int topK, int ef, float? scoreThreshold, Func<int, bool>? accept)
+    {
+        var hits = _index!.Search(query, topK, ef, accept);
+        if (scoreThreshold is not float threshold)
+        {
+            return hits;
+        }
+
+        var kept = 0;
+        while (kept < hits.Length && hits[kept].Score >= threshold)
+        {
+            kept++;
+        }
+
+        return kept == hits.Length ? hits : hits[..kept];
+    }
+
+    // The plan. Walking the graph with a filter of selectivity s visits about v/s nodes, where v (~ ef·M0)
+    // is the unfiltered walk; scanning the matches costs s·N distances. Exact wins when s·N < v/s, that is
+    // when matches² < ef·M0·N. Small collections (N ≤ ef) are always scanned: the scan is exact and as cheap.
+    private bool UseGraph(CompiledFilter filter, int ef)
+    {
+        var count = _points.Count;
+        if (_index is null || count <= ef)
+        {
+            return false;
+        }
+
+        if (filter.MatchesAll)
+        {
+            return true;
+        }
+
+        var matches = EstimateMatches(filter, count);
+        return matches * matches >= (double)ef * 2 * _index.M * count;
+    }
+
+    // Evaluates the filter on points spread evenly over the slots and scales the share up to the collection.
+    private double EstimateMatches(CompiledFilter filter, int count)
+    {
+        var bySlot = _bySlot;
+        var highWater = Math.Min(_vectors.HighWater, bySlot.Length);
+        var step = Math.Max(1, highWater / SelectivitySample);
+        int sampled = 0, matched = 0;
+        for (var slot = 0; slot < highWater; slot += step)
+        {
+            if (bySlot[slot] is { } entry)
+            {
+                sampled++;
+                matched += filter.Matches(entry.Metadata) ? 1 : 0;
+            }
+        }
+
+        return sampled == 0 ? 0 : (double)matched / sampled * count;
+    }
+}
