@@ -19,6 +19,11 @@ public sealed partial class VectorEngine
                 continue;
             }
 
+            if (collection.NeedsCompaction)
+            {
+                collection.Compact();
+            }
+
             if (collection.NeedsCheckpoint(now) && !collection.Checkpoint())
             {
                 allWritable = false;

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Piramid.Engine.Crypto;
 using Piramid.Engine.Storage;
 
@@ -90,24 +91,163 @@ public sealed partial class Collection
         }
 
         var header = checkpoint.Chunks[0];
-        if (header.Length != CheckpointHeaderSize || header[0] != CheckpointVersion
-            || BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(9)) != Config.Dimension)
+        var version = header.Length > 0 ? header[0] : (byte)0;
+        var valid = version switch
+        {
+            CheckpointVersion1 => header.Length == CheckpointVersion1HeaderSize,
+            CheckpointVersion => header.Length == CheckpointHeaderSize,
+            _ => false,
+        };
+        if (!valid || BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(9)) != Config.Dimension)
         {
             throw new StorageCorruptedException($"{checkpoint.Path}: checkpoint header does not match this collection.");
         }
 
         var expected = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(1));
-        for (var i = 1; i < checkpoint.Chunks.Count; i++)
+        try
         {
-            foreach (var point in PointRecordCodec.DecodeUpsert(checkpoint.Chunks[i]))
+            if (version == CheckpointVersion1)
             {
-                LinkNow(ApplyUpsert(point));
+                // Version 1 kept no slots and no graph: the points are added again and linked one by one.
+                for (var i = 1; i < checkpoint.Chunks.Count; i++)
+                {
+                    foreach (var point in PointRecordCodec.DecodeUpsert(checkpoint.Chunks[i]))
+                    {
+                        LinkNow(ApplyUpsert(point));
+                    }
+                }
             }
+            else
+            {
+                LoadSlottedCheckpoint(checkpoint, BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(13)), header[17] == 1);
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new StorageCorruptedException($"{checkpoint.Path}: {e.Message}");
         }
 
         if (_points.Count != expected)
         {
             throw new StorageCorruptedException($"{checkpoint.Path}: checkpoint holds {_points.Count} points, its header says {expected}.");
+        }
+    }
+
+    private void LoadSlottedCheckpoint(CheckpointData checkpoint, int slotCount, bool hasGraph)
+    {
+        var graphSlots = -1;
+        for (var i = 1; i < checkpoint.Chunks.Count; i++)
+        {
+            var chunk = checkpoint.Chunks[i];
+            if (chunk.Length == 0)
+            {
+                throw new StorageCorruptedException($"{checkpoint.Path}: empty chunk {i}.");
+            }
+
+            var body = chunk.AsSpan(1);
+            switch (chunk[0])
+            {
+                case PointsChunk:
+                    RestorePoints(body, slotCount);
+                    break;
+                case RetiredChunk:
+                    RestoreRetired(body, slotCount);
+                    break;
+                case GraphHeaderChunk when _index is not null:
+                    graphSlots = _index.LoadHeader(body);
+                    break;
+                case GraphNodesChunk when _index is not null && graphSlots >= 0:
+                    _index.LoadNodes(body, graphSlots);
+                    break;
+                default:
+                    throw new StorageCorruptedException($"{checkpoint.Path}: chunk {i} has an unexpected kind {chunk[0]}.");
+            }
+        }
+
+        _vectors.CompleteRestore();
+        if (_index is null)
+        {
+            return;
+        }
+
+        if (!hasGraph || graphSlots != slotCount)
+        {
+            throw new StorageCorruptedException($"{checkpoint.Path}: the graph is missing or covers {graphSlots} slots instead of {slotCount}.");
+        }
+
+        for (var slot = 0; slot < slotCount; slot++)
+        {
+            if (_vectors.IsLive(slot) != _index.IsLiveNode(slot) || _vectors.IsRetired(slot) != _index.IsDeletedNode(slot))
+            {
+                throw new StorageCorruptedException($"{checkpoint.Path}: slot {slot} disagrees between the points and the graph.");
+            }
+        }
+
+        foreach (var slot in _index.ReservedSlots().ToList())
+        {
+            _index.Reserve(slot, _index.LevelOf(slot));
+            _index.Link(slot);
+        }
+    }
+
+    private void RestorePoints(ReadOnlySpan<byte> body, int slotCount)
+    {
+        var count = BinaryPrimitives.ReadInt32LittleEndian(body);
+        if (count < 0 || body.Length < 4 + (4L * count))
+        {
+            throw new StorageCorruptedException("a points chunk is truncated.");
+        }
+
+        var points = PointRecordCodec.DecodeUpsert(body[(4 + (4 * count))..]);
+        if (points.Count != count)
+        {
+            throw new StorageCorruptedException($"a points chunk lists {count} slots for {points.Count} points.");
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var slot = BinaryPrimitives.ReadInt32LittleEndian(body[(4 + (4 * i))..]);
+            var point = points[i];
+            if ((uint)slot >= (uint)slotCount || _points.ContainsKey(point.Id))
+            {
+                throw new StorageCorruptedException($"point '{point.Id}' has slot {slot} or appears twice.");
+            }
+
+            _vectors.Restore(slot, point.Vector, live: true);
+            var entry = new PointEntry(point.Id, slot, ParseMetadata(point.Metadata));
+            if (slot >= _bySlot.Length)
+            {
+                Array.Resize(ref _bySlot, Math.Max(slot + 1, _bySlot.Length * 2));
+            }
+
+            _bySlot[slot] = entry;
+            _points.Add(point.Id, entry);
+            _orderedIds.Add(point.Id);
+            Interlocked.Increment(ref _count);
+        }
+    }
+
+    private void RestoreRetired(ReadOnlySpan<byte> body, int slotCount)
+    {
+        var count = BinaryPrimitives.ReadInt32LittleEndian(body);
+        var vectorBytes = Config.Dimension * sizeof(float);
+        if (count < 0 || body.Length != 4 + ((long)count * (4 + vectorBytes)))
+        {
+            throw new StorageCorruptedException("a retired-slots chunk has the wrong size.");
+        }
+
+        var vector = new float[Config.Dimension];
+        for (var i = 0; i < count; i++)
+        {
+            var offset = 4 + (i * (4 + vectorBytes));
+            var slot = BinaryPrimitives.ReadInt32LittleEndian(body[offset..]);
+            if ((uint)slot >= (uint)slotCount)
+            {
+                throw new StorageCorruptedException($"retired slot {slot} is outside the slab.");
+            }
+
+            MemoryMarshal.Cast<byte, float>(body.Slice(offset + 4, vectorBytes)).CopyTo(vector);
+            _vectors.Restore(slot, vector, live: false);
         }
     }
 

@@ -23,6 +23,13 @@ internal sealed partial class HnswGraph<TDistance>
 
     private void LinkWith(int slot, SearchContext context)
     {
+        // A node deleted before its writer got to it stays unlinked: nothing will return it.
+        if (_states[slot] != NodeState.Reserved)
+        {
+            return;
+        }
+
+        Interlocked.Increment(ref _linksMade);
         int level = _levels[slot];
         var entry = Volatile.Read(ref _entry);
         if (entry.Slot == NoNode)

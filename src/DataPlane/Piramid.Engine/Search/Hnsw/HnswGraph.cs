@@ -81,6 +81,10 @@ internal sealed partial class HnswGraph<TDistance>
     /// <summary>The highest level of any node, or -1 when the graph is empty.</summary>
     public int MaxLevel => Volatile.Read(ref _entry).Level;
 
+    /// <summary>Nodes linked by this instance (a graph loaded from a checkpoint starts at 0).</summary>
+    public long LinksMade => Interlocked.Read(ref _linksMade);
+
+    private long _linksMade;
     private int _deletedCount;
     private int _linkedCount;
 
@@ -125,6 +129,12 @@ internal sealed partial class HnswGraph<TDistance>
             Interlocked.Increment(ref _deletedCount);
         }
     }
+
+    /// <summary>True when the slot is a live node (linked, or reserved and being linked).</summary>
+    public bool IsLiveNode(int slot) => (uint)slot < (uint)_states.Length && _states[slot] is NodeState.Linked or NodeState.Reserved;
+
+    /// <summary>True when the slot is a deleted node not yet released.</summary>
+    public bool IsDeletedNode(int slot) => (uint)slot < (uint)_states.Length && _states[slot] == NodeState.Deleted;
 
     /// <summary>True when the slot is linked and live.</summary>
     public bool IsLinked(int slot) => (uint)slot < (uint)_states.Length && _states[slot] == NodeState.Linked;

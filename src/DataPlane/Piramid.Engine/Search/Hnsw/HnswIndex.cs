@@ -24,6 +24,9 @@ internal abstract class HnswIndex
     /// <summary>Live linked nodes.</summary>
     public abstract int LinkedCount { get; }
 
+    /// <summary>Nodes linked since this index was created (0 after a load that needed no rebuild).</summary>
+    public abstract long LinksMade { get; }
+
     /// <summary>Bytes held by the graph's arrays (links, levels, states).</summary>
     public abstract long GraphBytes { get; }
 
@@ -35,6 +38,33 @@ internal abstract class HnswIndex
 
     /// <summary>Marks a node deleted (collection write lock).</summary>
     public abstract void MarkDeleted(int slot);
+
+    /// <summary>Routes live nodes around deleted ones (collection read lock); returns the slots to release.</summary>
+    public abstract List<int> Repair();
+
+    /// <summary>Frees a repaired deleted node (collection write lock).</summary>
+    public abstract void Release(int slot);
+
+    /// <summary>The graph as checkpoint chunks for slots <c>[0, slotCount)</c> (collection read lock).</summary>
+    public abstract IEnumerable<byte[]> Save(int slotCount);
+
+    /// <summary>Reads the graph header chunk; returns its slot count.</summary>
+    public abstract int LoadHeader(ReadOnlySpan<byte> header);
+
+    /// <summary>Reads a graph node chunk.</summary>
+    public abstract void LoadNodes(ReadOnlySpan<byte> chunk, int slotCount);
+
+    /// <summary>Nodes still to link after a load.</summary>
+    public abstract IEnumerable<int> ReservedSlots();
+
+    /// <summary>The level of a node.</summary>
+    public abstract int LevelOf(int slot);
+
+    /// <summary>True when the slot is a live node (linked or being linked).</summary>
+    public abstract bool IsLiveNode(int slot);
+
+    /// <summary>True when the slot is a deleted node not yet released.</summary>
+    public abstract bool IsDeletedNode(int slot);
 
     /// <summary>
     /// The <paramref name="k"/> best live slots accepted by <paramref name="accept"/>, best first, with public

@@ -15,6 +15,8 @@ internal sealed class HnswIndex<TDistance>(VectorSlab vectors, int m, int efCons
 
     public override int LinkedCount => Graph.LinkedCount;
 
+    public override long LinksMade => Graph.LinksMade;
+
     public override long GraphBytes => Graph.MemoryBytes;
 
     public override void Reserve(int slot, int level) => Graph.Reserve(slot, level);
@@ -22,6 +24,24 @@ internal sealed class HnswIndex<TDistance>(VectorSlab vectors, int m, int efCons
     public override void Link(int slot) => Graph.Link(slot);
 
     public override void MarkDeleted(int slot) => Graph.MarkDeleted(slot);
+
+    public override List<int> Repair() => Graph.Repair();
+
+    public override void Release(int slot) => Graph.Release(slot);
+
+    public override IEnumerable<byte[]> Save(int slotCount) => Graph.Save(slotCount);
+
+    public override int LoadHeader(ReadOnlySpan<byte> header) => Graph.LoadHeader(header);
+
+    public override void LoadNodes(ReadOnlySpan<byte> chunk, int slotCount) => Graph.LoadNodes(chunk, slotCount);
+
+    public override IEnumerable<int> ReservedSlots() => Graph.ReservedSlots();
+
+    public override int LevelOf(int slot) => Graph.LevelOf(slot);
+
+    public override bool IsLiveNode(int slot) => Graph.IsLiveNode(slot);
+
+    public override bool IsDeletedNode(int slot) => Graph.IsDeletedNode(slot);
 
     public override ScoredSlot[] Search(ReadOnlySpan<float> query, int k, int ef, Func<int, bool>? accept)
     {

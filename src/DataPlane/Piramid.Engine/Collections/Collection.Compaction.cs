@@ -1,0 +1,88 @@
+namespace Piramid.Engine.Collections;
+
+/// <summary>
+/// Graph compaction: deleted and moved points leave nodes behind as stepping stones; once they are a large
+/// share of the graph, the live nodes are routed around them and their slots are freed for reuse.
+/// </summary>
+public sealed partial class Collection
+{
+    // A repair reads every row, so it waits until deleted nodes are a tenth of the graph (and at least 64).
+    private const double CompactionDeletedShare = 0.10;
+    private const int CompactionMinimumDeleted = 64;
+
+    /// <summary>Graph nodes linked since the collection was opened (tests: a loaded graph is not rebuilt).</summary>
+    internal long IndexLinksMade => _index?.LinksMade ?? 0;
+
+    /// <summary>Graph nodes deleted and not yet freed.</summary>
+    internal int IndexDeletedNodes => _index?.DeletedCount ?? 0;
+
+    /// <summary>True when the graph holds enough deleted nodes to be worth a repair.</summary>
+    internal bool NeedsCompaction
+    {
+        get
+        {
+            var index = _index;
+            if (index is null || _closed || FailureReason is not null)
+            {
+                return false;
+            }
+
+            var deleted = index.DeletedCount;
+            return deleted >= CompactionMinimumDeleted && deleted >= CompactionDeletedShare * (deleted + index.LinkedCount);
+        }
+    }
+
+    /// <summary>
+    /// Repairs the graph under the read lock (searches and links go on), then frees the repaired slots under a
+    /// short write lock. Returns how many slots were freed.
+    /// </summary>
+    internal int Compact()
+    {
+        if (_index is null)
+        {
+            return 0;
+        }
+
+        List<int> repaired;
+        _lock.EnterReadLock();
+        try
+        {
+            if (_closed)
+            {
+                return 0;
+            }
+
+            repaired = _index.Repair();
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+
+        if (repaired.Count == 0)
+        {
+            return 0;
+        }
+
+        _lock.EnterWriteLock();
+        try
+        {
+            var freed = 0;
+            foreach (var slot in repaired)
+            {
+                if (_vectors.IsRetired(slot))
+                {
+                    _index.Release(slot);
+                    _vectors.Release(slot);
+                    freed++;
+                }
+            }
+
+            return freed;
+        }
+        finally
+        {
+            _lock.ExitWriteLock();
+        }
+    }
+}
