@@ -1,5 +1,6 @@
 using System.Numerics.Tensors;
 using Piramid.Engine.Search;
+using Piramid.Engine.Search.Quantization;
 
 namespace Piramid.Benchmarks;
 
@@ -7,6 +8,53 @@ namespace Piramid.Benchmarks;
 internal interface IKernel
 {
     static abstract float Run(ReadOnlySpan<float> a, ReadOnlySpan<float> b, float invA, float invB);
+}
+
+/// <summary>A timed int8 kernel: a stored code against the query's code (L2) or its signed weights (dot).</summary>
+internal interface IInt8Kernel
+{
+    static abstract int Run(ReadOnlySpan<byte> stored, ReadOnlySpan<byte> queryCode, ReadOnlySpan<sbyte> queryWeights);
+}
+
+internal readonly struct DotU8I8Simd : IInt8Kernel
+{
+    public static int Run(ReadOnlySpan<byte> stored, ReadOnlySpan<byte> queryCode, ReadOnlySpan<sbyte> queryWeights) =>
+        Int8Kernels.DotU8I8(stored, queryWeights);
+}
+
+internal readonly struct DotU8I8Scalar : IInt8Kernel
+{
+    public static int Run(ReadOnlySpan<byte> stored, ReadOnlySpan<byte> queryCode, ReadOnlySpan<sbyte> queryWeights)
+    {
+        int sum = 0;
+        for (int i = 0; i < stored.Length; i++)
+        {
+            sum += stored[i] * queryWeights[i];
+        }
+
+        return sum;
+    }
+}
+
+internal readonly struct SquaredL2U8Simd : IInt8Kernel
+{
+    public static int Run(ReadOnlySpan<byte> stored, ReadOnlySpan<byte> queryCode, ReadOnlySpan<sbyte> queryWeights) =>
+        Int8Kernels.SquaredL2U8(stored, queryCode);
+}
+
+internal readonly struct SquaredL2U8Scalar : IInt8Kernel
+{
+    public static int Run(ReadOnlySpan<byte> stored, ReadOnlySpan<byte> queryCode, ReadOnlySpan<sbyte> queryWeights)
+    {
+        int sum = 0;
+        for (int i = 0; i < stored.Length; i++)
+        {
+            int d = stored[i] - queryCode[i];
+            sum += d * d;
+        }
+
+        return sum;
+    }
 }
 
 internal readonly struct DotSimd : IKernel

@@ -5,7 +5,7 @@ using Piramid.Engine.Search;
 namespace Piramid.Benchmarks;
 
 /// <summary>
-/// ns per call of each float kernel against a plain scalar loop, for the dimensions of the benchmark datasets.
+/// ns per call of each float and int8 kernel against a plain scalar loop, for the dimensions of the benchmark datasets.
 /// Each figure is the best of several short rounds: on shared cores the minimum is the least disturbed.
 /// </summary>
 internal sealed class KernelsMode : IBenchmarkMode
@@ -34,6 +34,8 @@ internal sealed class KernelsMode : IBenchmarkMode
             Add(rows, "squared L2 (custom Vector512)", dim, bench.Measure<SquaredL2Simd>(), bench.Measure<SquaredL2TensorPrimitives>(), "TensorPrimitives.Distance^2");
             Add(rows, "cosine (dot x inverse norms)", dim, bench.Measure<CosineSimd>(), bench.Measure<CosineScalar>(), "scalar loop");
             Add(rows, "cosine (dot x inverse norms)", dim, bench.Measure<CosineSimd>(), bench.Measure<CosineTensorPrimitives>(), "TensorPrimitives.CosineSimilarity");
+            Add(rows, "int8 dot u8 x s8 (Vector512)", dim, bench.MeasureInt8<DotU8I8Simd>(), bench.MeasureInt8<DotU8I8Scalar>(), "scalar loop");
+            Add(rows, "int8 squared L2 u8 (Vector512)", dim, bench.MeasureInt8<SquaredL2U8Simd>(), bench.MeasureInt8<SquaredL2U8Scalar>(), "scalar loop");
         }
 
         string path = BenchmarkReport.Write("kernels", json =>
@@ -69,7 +71,11 @@ internal sealed class KernelsMode : IBenchmarkMode
         private readonly float[] _vectors = RandomVectors(VectorCount, dim, seed: 2);
         private readonly float[] _inverseNorms = InverseNorms(RandomVectors(VectorCount, dim, seed: 2), dim);
         private readonly float _queryInvNorm = InverseNorms(RandomVectors(1, dim, seed: 1), dim)[0];
+        private readonly byte[] _queryCode = RandomBytes(dim, seed: 3);
+        private readonly sbyte[] _queryWeights = (sbyte[])(Array)RandomBytes(dim, seed: 4);
+        private readonly byte[] _codes = RandomBytes(VectorCount * dim, seed: 5);
         private float _sink;
+        private int _intSink;
 
         public double Measure<TKernel>()
             where TKernel : struct, IKernel
@@ -83,6 +89,43 @@ internal sealed class KernelsMode : IBenchmarkMode
             }
 
             return best;
+        }
+
+        public double MeasureInt8<TKernel>()
+            where TKernel : struct, IInt8Kernel
+        {
+            RunInt8For<TKernel>(TimeSpan.FromMilliseconds(roundMs));
+            double best = double.MaxValue;
+            for (int round = 0; round < rounds; round++)
+            {
+                best = Math.Min(best, RunInt8For<TKernel>(TimeSpan.FromMilliseconds(roundMs)));
+            }
+
+            return best;
+        }
+
+        private double RunInt8For<TKernel>(TimeSpan duration)
+            where TKernel : struct, IInt8Kernel
+        {
+            long calls = 0;
+            var watch = Stopwatch.StartNew();
+            while (watch.Elapsed < duration)
+            {
+                for (int i = 0; i < 64; i++)
+                {
+                    int sum = 0;
+                    for (int v = 0; v < VectorCount; v++)
+                    {
+                        sum += TKernel.Run(_codes.AsSpan(v * dim, dim), _queryCode, _queryWeights);
+                    }
+
+                    _intSink += sum;
+                }
+
+                calls += 64 * VectorCount;
+            }
+
+            return watch.Elapsed.TotalNanoseconds / calls;
         }
 
         private double RunFor<TKernel>(TimeSpan duration)
@@ -124,6 +167,14 @@ internal sealed class KernelsMode : IBenchmarkMode
                 data[i] = (float)((random.NextDouble() * 2) - 1);
             }
 
+            return data;
+        }
+
+        // Full byte range, so the sbyte view of the weights covers -128..127 (the kernels' worst case).
+        private static byte[] RandomBytes(int count, int seed)
+        {
+            var data = new byte[count];
+            new Random(seed).NextBytes(data);
             return data;
         }
 
