@@ -18,6 +18,9 @@ public sealed class CompiledFilter
         _root = root;
     }
 
+    /// <summary>The compiled tree, read by the metadata indexes to plan; never evaluated directly by callers.</summary>
+    internal FilterNode Root => _root;
+
     /// <summary>True when the filter matches every point ({} or null), so callers can skip evaluation.</summary>
     public bool MatchesAll => ReferenceEquals(_root, ConstantNode.True);
 

@@ -50,6 +50,12 @@ internal abstract class FieldCondition
 /// <summary>$eq and $in (a single operand is $eq); $ne and $nin when negated.</summary>
 internal sealed class MembershipCondition(FilterOperand[] operands, bool negated) : FieldCondition
 {
+    /// <summary>The listed values ($eq has one); callers must not modify the array.</summary>
+    public ReadOnlySpan<FilterOperand> Operands => operands;
+
+    /// <summary>True for $ne and $nin.</summary>
+    public bool Negated => negated;
+
     public override bool MatchesMissing => negated;
 
     public override bool Matches(JsonElement value) => AnyEquals(value, operands) != negated;
@@ -58,6 +64,12 @@ internal sealed class MembershipCondition(FilterOperand[] operands, bool negated
 /// <summary>$gt, $gte, $lt, $lte: numbers against numbers, strings against strings.</summary>
 internal sealed class RangeCondition(FilterOperand operand, RangeOperator op) : FieldCondition
 {
+    /// <summary>The bound.</summary>
+    public FilterOperand Operand => operand;
+
+    /// <summary>Which side of the bound matches, and whether the bound itself does.</summary>
+    public RangeOperator Operator => op;
+
     public override bool MatchesMissing => false;
 
     public override bool Matches(JsonElement value)
@@ -98,6 +110,9 @@ internal sealed class RangeCondition(FilterOperand operand, RangeOperator op) : 
 /// <summary>$exists: whether the field is present (a JSON null counts as present).</summary>
 internal sealed class ExistsCondition(bool expected) : FieldCondition
 {
+    /// <summary>True for $exists: true.</summary>
+    public bool Expected => expected;
+
     public override bool MatchesMissing => !expected;
 
     public override bool Matches(JsonElement value) => expected;

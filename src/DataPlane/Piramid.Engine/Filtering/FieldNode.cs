@@ -22,6 +22,12 @@ internal sealed class FieldNode : FilterNode
         }
     }
 
+    /// <summary>The field the conditions apply to.</summary>
+    public FieldPath Path => _path;
+
+    /// <summary>The AND-ed conditions, for planners; callers must not modify the array.</summary>
+    public ReadOnlySpan<FieldCondition> Conditions => _conditions;
+
     public override bool Matches(JsonElement metadata)
     {
         if (!_path.TryResolve(metadata, out var value))

@@ -28,6 +28,9 @@ internal sealed class ConstantNode : FilterNode
 /// <summary>All children match ($and, and several keys in one filter object).</summary>
 internal sealed class AndNode(FilterNode[] children) : FilterNode
 {
+    /// <summary>The AND-ed children, for planners; callers must not modify the array.</summary>
+    public ReadOnlySpan<FilterNode> Children => children;
+
     public override bool Matches(JsonElement metadata)
     {
         foreach (var child in children)
@@ -45,6 +48,9 @@ internal sealed class AndNode(FilterNode[] children) : FilterNode
 /// <summary>At least one child matches ($or).</summary>
 internal sealed class OrNode(FilterNode[] children) : FilterNode
 {
+    /// <summary>The OR-ed children, for planners; callers must not modify the array.</summary>
+    public ReadOnlySpan<FilterNode> Children => children;
+
     public override bool Matches(JsonElement metadata)
     {
         foreach (var child in children)
@@ -62,5 +68,8 @@ internal sealed class OrNode(FilterNode[] children) : FilterNode
 /// <summary>The child does not match ($not).</summary>
 internal sealed class NotNode(FilterNode child) : FilterNode
 {
+    /// <summary>The negated child, for planners.</summary>
+    public FilterNode Child => child;
+
     public override bool Matches(JsonElement metadata) => !child.Matches(metadata);
 }

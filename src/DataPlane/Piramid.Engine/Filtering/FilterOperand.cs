@@ -24,6 +24,12 @@ internal readonly struct FilterOperand
     /// <summary>Number, String, True, False or Null.</summary>
     public JsonValueKind Kind { get; }
 
+    /// <summary>The value when <see cref="Kind"/> is Number, else 0.</summary>
+    public double Number => _number;
+
+    /// <summary>The unescaped UTF-8 bytes when <see cref="Kind"/> is String, else empty.</summary>
+    public ReadOnlySpan<byte> Utf8 => _utf8;
+
     /// <summary>Decodes a scalar; returns false for objects, arrays and numbers outside the double range.</summary>
     public static bool TryCreate(JsonElement element, out FilterOperand operand)
     {
