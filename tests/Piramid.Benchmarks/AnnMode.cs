@@ -16,7 +16,7 @@ internal sealed class AnnMode : IBenchmarkMode
 
     public string Usage =>
         "--dataset <folder> [--m 16] [--ef-construction 200] [--ef 10,20,40,80,160,320] [--threads 1,2] " +
-        "[--build-threads <as --threads>] [--metric cosine|dot|euclidean] [--queries N] [--base N] [--k 10] [--rounds 3]";
+        "[--build-threads <as --threads>] [--quantization none|int8] [--metric cosine|dot|euclidean] [--queries N] [--base N] [--k 10] [--rounds 3]";
 
     public int Run(BenchmarkArgs args)
     {
@@ -32,6 +32,12 @@ internal sealed class AnnMode : IBenchmarkMode
         int baseLimit = args.GetInt("base", int.MaxValue, min: 1);
         int k = args.GetInt("k", 10, min: 1);
         int rounds = args.GetInt("rounds", 3, min: 1);
+        string quantization = args.GetString("quantization") ?? "none";
+        if (quantization is not ("none" or "int8"))
+        {
+            throw new ArgumentException($"--quantization must be none or int8, got '{quantization}'.");
+        }
+
         args.ThrowIfUnused();
 
         string basePath = File.Exists(Path.Combine(folder, "base.fvecs")) ? Path.Combine(folder, "base.fvecs") : Path.Combine(folder, "base.fvecs.gz");
@@ -41,7 +47,7 @@ internal sealed class AnnMode : IBenchmarkMode
             ? Ivecs.Read(Path.Combine(folder, "groundtruth.ivecs"), queryLimit)
             : ExactTruth(baseVectors, queries, metric, k);
         int dimension = baseVectors[0].Length;
-        Console.WriteLine($"{datasetName}: {baseVectors.Length} x {dimension}, {queries.Length} queries, metric {metric}, M {m}, ef_construction {efConstruction}, k {k}");
+        Console.WriteLine($"{datasetName}: {baseVectors.Length} x {dimension}, {queries.Length} queries, metric {metric}, M {m}, ef_construction {efConstruction}, quantization {quantization}, k {k}");
 
         var builds = new List<(int Threads, double Seconds)>();
         HnswIndex? index = null;
@@ -54,7 +60,7 @@ internal sealed class AnnMode : IBenchmarkMode
                 slab.Add(vector);
             }
 
-            index = HnswIndex.Create(slab, metric, m, efConstruction);
+            index = HnswIndex.Create(slab, metric, m, efConstruction, int8: quantization == "int8");
             var clock = Stopwatch.StartNew();
             Build(index, baseVectors.Length, t);
             builds.Add((t, clock.Elapsed.TotalSeconds));
@@ -65,7 +71,15 @@ internal sealed class AnnMode : IBenchmarkMode
         long rss = Process.GetCurrentProcess().WorkingSet64;
         long vectorBytes = (long)baseVectors.Length * dimension * sizeof(float);
         long graphBytes = index!.GraphBytes;
-        Console.WriteLine($"memory: RSS {rss / 1e6:F0} MB; per vector {vectorBytes / baseVectors.Length} B float + {graphBytes / baseVectors.Length} B graph");
+        long codeBytes = index.CodeBytes;
+        Console.WriteLine($"memory: RSS {rss / 1e6:F0} MB; per vector {vectorBytes / baseVectors.Length} B float + {codeBytes / baseVectors.Length} B int8 codes + {graphBytes / baseVectors.Length} B graph");
+
+        // Warm-up until the search loops run fully optimized code (tiered compilation); not measured.
+        var warmup = Stopwatch.StartNew();
+        for (int i = 0; warmup.ElapsedMilliseconds < 1500; i++)
+        {
+            index.Search(queries[i % queries.Length], k, efs[0], null);
+        }
 
         Console.WriteLine($"{"ef",6} {"threads",7} {"recall",8} {"q/s",9} {"p50 ms",8} {"p99 ms",8}");
         var rows = new List<(int Ef, int Threads, double Recall, double Qps, double P50, double P99)>();
@@ -79,7 +93,7 @@ internal sealed class AnnMode : IBenchmarkMode
             }
         }
 
-        string path = BenchmarkReport.Write($"{Name}-{datasetName}", json =>
+        string path = BenchmarkReport.Write($"{Name}-{datasetName}-{quantization}", json =>
         {
             json.WriteString("mode", Name);
             json.WriteString("dataset", datasetName);
@@ -89,6 +103,7 @@ internal sealed class AnnMode : IBenchmarkMode
             json.WriteNumber("queries", queries.Length);
             json.WriteNumber("m", m);
             json.WriteNumber("ef_construction", efConstruction);
+            json.WriteString("quantization", quantization);
             json.WriteNumber("k", k);
             json.WriteStartArray("builds");
             foreach (var (t, seconds) in builds)
@@ -103,6 +118,7 @@ internal sealed class AnnMode : IBenchmarkMode
             json.WriteNumber("rss_bytes", rss);
             json.WriteNumber("vector_bytes_per_point", vectorBytes / baseVectors.Length);
             json.WriteNumber("graph_bytes_per_point", graphBytes / baseVectors.Length);
+            json.WriteNumber("int8_code_bytes_per_point", codeBytes / baseVectors.Length);
             json.WriteStartArray("searches");
             foreach (var row in rows)
             {

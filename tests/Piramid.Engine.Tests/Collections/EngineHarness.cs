@@ -38,13 +38,14 @@ internal sealed class EngineHarness : IAsyncDisposable
             _key);
     }
 
-    public Collection CreateHnsw(string name, int dimension, string metric, int efConstruction = 100, object? schema = null)
+    public Collection CreateHnsw(string name, int dimension, string metric, int efConstruction = 100, object? schema = null, string quantization = "none")
     {
         Engine.Create(name, new CreateCollectionRequest
         {
             Dimension = dimension,
             Metric = metric,
             Index = new IndexSettings { Type = "hnsw", M = 16, EfConstruction = efConstruction },
+            Quantization = quantization,
             Schema = schema is null ? default : JsonSerializer.SerializeToElement(schema),
         }, out _);
         return Engine.Get(name);

@@ -56,6 +56,29 @@ public sealed class HnswCollectionTests
     }
 
     [Fact]
+    public async Task Int8_WalksCodesAndRescores_WithRecallAtLeast095_BeforeAndAfterReopen()
+    {
+        await using var harness = await EngineHarness.StartAsync();
+        var collection = harness.CreateHnsw("fashion", FashionMnist.Dimension, "euclidean", quantization: "int8");
+        var (vectors, queries) = Data();
+        await EngineHarness.UpsertAsync(collection, vectors, 0);
+        Assert.True(collection.IndexCodeBytes >= BaseCount * FashionMnist.Dimension, "the codes were never trained");
+
+        var recall = Recall(collection, vectors, queries, id => true);
+        Assert.True(recall >= RecallFloor, $"int8 recall@10 after rescoring {recall:F3}");
+        var before = queries.Select(q => EngineHarness.Search(collection, q, K)).ToArray();
+
+        await harness.ReopenAsync();
+        var reopened = harness.Engine.Get("fashion");
+        Assert.Equal(0, reopened.IndexLinksMade);
+        Assert.True(reopened.IndexCodeBytes >= BaseCount * FashionMnist.Dimension, "the reopened collection walks floats");
+        for (var q = 0; q < queries.Length; q++)
+        {
+            Assert.Equal(before[q], EngineHarness.Search(reopened, queries[q], K));
+        }
+    }
+
+    [Fact]
     public async Task Deletes_AreNeverReturned_UnderConcurrentUpsertsDeletesSearchesAndCompactions()
     {
         await using var harness = await EngineHarness.StartAsync();

@@ -21,6 +21,7 @@ public sealed partial class Collection
     private const byte RetiredChunk = 2;
     private const byte GraphHeaderChunk = 3;
     private const byte GraphNodesChunk = 4;
+    private const byte QuantizerChunk = 5;
 
     private long _checkpointLsn;
     private long _previousCheckpointLsn;
@@ -158,6 +159,15 @@ public sealed partial class Collection
             {
                 yield return EncodeRetiredChunk(retired);
             }
+        }
+
+        // The codes are not saved: they are re-encoded from the floats with the same quantizer on load.
+        if (_index.Quantizer is { } quantizer)
+        {
+            var chunk = new byte[1 + quantizer.SerializedSize];
+            chunk[0] = QuantizerChunk;
+            quantizer.WriteTo(chunk.AsSpan(1));
+            yield return chunk;
         }
 
         var graphKind = GraphHeaderChunk;

@@ -13,6 +13,9 @@ public sealed partial class Collection
     /// <summary>Graph nodes linked since the collection was opened (tests: a loaded graph is not rebuilt).</summary>
     internal long IndexLinksMade => _index?.LinksMade ?? 0;
 
+    /// <summary>Bytes of int8 codes (0 until the quantizer is trained, and for float collections).</summary>
+    internal long IndexCodeBytes => _index?.CodeBytes ?? 0;
+
     /// <summary>Graph nodes deleted and not yet freed.</summary>
     internal int IndexDeletedNodes => _index?.DeletedCount ?? 0;
 

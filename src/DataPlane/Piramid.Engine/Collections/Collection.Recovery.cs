@@ -1,6 +1,7 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
 using Piramid.Engine.Crypto;
+using Piramid.Engine.Search.Quantization;
 using Piramid.Engine.Storage;
 
 namespace Piramid.Engine.Collections;
@@ -136,6 +137,7 @@ public sealed partial class Collection
     private void LoadSlottedCheckpoint(CheckpointData checkpoint, int slotCount, bool hasGraph)
     {
         var graphSlots = -1;
+        ScalarQuantizer? quantizer = null;
         for (var i = 1; i < checkpoint.Chunks.Count; i++)
         {
             var chunk = checkpoint.Chunks[i];
@@ -152,6 +154,9 @@ public sealed partial class Collection
                     break;
                 case RetiredChunk:
                     RestoreRetired(body, slotCount);
+                    break;
+                case QuantizerChunk when _index is not null:
+                    quantizer = ReadQuantizer(body);
                     break;
                 case GraphHeaderChunk when _index is not null:
                     graphSlots = _index.LoadHeader(body);
@@ -183,10 +188,30 @@ public sealed partial class Collection
             }
         }
 
+        if (quantizer is not null)
+        {
+            _index.UseQuantizer(quantizer);
+        }
+
         foreach (var slot in _index.ReservedSlots().ToList())
         {
             _index.Reserve(slot, _index.LevelOf(slot));
             _index.Link(slot);
+        }
+    }
+
+    private ScalarQuantizer ReadQuantizer(ReadOnlySpan<byte> body)
+    {
+        try
+        {
+            var quantizer = ScalarQuantizer.ReadFrom(body);
+            return quantizer.Dimension == Config.Dimension
+                ? quantizer
+                : throw new StorageCorruptedException($"the saved quantizer has {quantizer.Dimension} dimensions, the collection {Config.Dimension}.");
+        }
+        catch (InvalidDataException e)
+        {
+            throw new StorageCorruptedException($"the saved quantizer does not decode: {e.Message}");
         }
     }
 

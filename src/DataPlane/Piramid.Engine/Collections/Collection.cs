@@ -39,7 +39,9 @@ public sealed partial class Collection : IDisposable
         _health = health;
         _quotas = quotas;
         _vectors = new VectorSlab(config.Dimension);
-        _index = config.IndexType == CollectionConfig.Hnsw ? HnswIndex.Create(_vectors, config.Metric, config.M, config.EfConstruction) : null;
+        _index = config.IndexType == CollectionConfig.Hnsw
+            ? HnswIndex.Create(_vectors, config.Metric, config.M, config.EfConstruction, int8: config.Quantization == "int8")
+            : null;
     }
 
     /// <summary>The collection's settings.</summary>

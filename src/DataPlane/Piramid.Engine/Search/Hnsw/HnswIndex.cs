@@ -7,11 +7,11 @@ namespace Piramid.Engine.Search.Hnsw;
 internal abstract class HnswIndex
 {
     /// <summary>Builds an empty index over <paramref name="vectors"/>.</summary>
-    public static HnswIndex Create(VectorSlab vectors, DistanceMetric metric, int m, int efConstruction) => metric switch
+    public static HnswIndex Create(VectorSlab vectors, DistanceMetric metric, int m, int efConstruction, bool int8 = false) => metric switch
     {
-        DistanceMetric.Cosine => new HnswIndex<CosineDistance>(vectors, m, efConstruction),
-        DistanceMetric.Dot => new HnswIndex<DotDistance>(vectors, m, efConstruction),
-        DistanceMetric.Euclidean => new HnswIndex<EuclideanDistance>(vectors, m, efConstruction),
+        DistanceMetric.Cosine => new HnswIndex<CosineDistance>(vectors, m, efConstruction, int8),
+        DistanceMetric.Dot => new HnswIndex<DotDistance>(vectors, m, efConstruction, int8),
+        DistanceMetric.Euclidean => new HnswIndex<EuclideanDistance>(vectors, m, efConstruction, int8),
         _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown distance metric."),
     };
 
@@ -29,6 +29,15 @@ internal abstract class HnswIndex
 
     /// <summary>Bytes held by the graph's arrays (links, levels, states).</summary>
     public abstract long GraphBytes { get; }
+
+    /// <summary>Bytes of int8 codes and their norms (0 without quantization).</summary>
+    public abstract long CodeBytes { get; }
+
+    /// <summary>The trained quantizer, or null.</summary>
+    public abstract Quantization.ScalarQuantizer? Quantizer { get; }
+
+    /// <summary>Adopts a quantizer (loaded from a checkpoint) and encodes every stored vector with it.</summary>
+    public abstract void UseQuantizer(Quantization.ScalarQuantizer quantizer);
 
     /// <summary>Makes room for a new node (collection write lock).</summary>
     public abstract void Reserve(int slot, int level);

@@ -1,13 +1,27 @@
+using Piramid.Engine.Search.Quantization;
+
 namespace Piramid.Engine.Search.Hnsw;
 
-/// <summary>The graph index for one metric.</summary>
-internal sealed class HnswIndex<TDistance>(VectorSlab vectors, int m, int efConstruction) : HnswIndex
+/// <summary>
+/// The graph index for one metric, optionally walking int8 codes. With <c>int8</c> the codes are trained on
+/// the first <see cref="Int8TrainingPoints"/> vectors (floats are walked until then), every later vector is
+/// encoded as it is reserved, and each search rescores its <c>ef</c> candidates with the float vectors.
+/// </summary>
+internal sealed class HnswIndex<TDistance>(VectorSlab vectors, int m, int efConstruction, bool int8) : HnswIndex
     where TDistance : struct, IScanDistance
 {
+    /// <summary>Vectors seen before the quantizer is trained on them.</summary>
+    public const int Int8TrainingPoints = 2048;
+
     private readonly VectorSlab _vectors = vectors;
+    private readonly bool _euclidean = typeof(TDistance) == typeof(EuclideanDistance);
+    private readonly bool _normalize = typeof(TDistance) == typeof(CosineDistance);
 
     /// <summary>The graph itself (tests and persistence).</summary>
     public HnswGraph<TDistance> Graph { get; } = new(vectors, m, efConstruction);
+
+    /// <summary>The int8 codes once trained; null for float collections and before training.</summary>
+    public Int8VectorStore? Codes { get; private set; }
 
     public override int M => Graph.M;
 
@@ -19,7 +33,43 @@ internal sealed class HnswIndex<TDistance>(VectorSlab vectors, int m, int efCons
 
     public override long GraphBytes => Graph.MemoryBytes;
 
-    public override void Reserve(int slot, int level) => Graph.Reserve(slot, level);
+    public override long CodeBytes => Codes is null ? 0 : Codes.Data.LongLength + (Codes.SquaredNorms.LongLength * sizeof(float));
+
+    public override ScalarQuantizer? Quantizer => Codes?.Quantizer;
+
+    public override void Reserve(int slot, int level)
+    {
+        Graph.Reserve(slot, level);
+        if (!int8)
+        {
+            return;
+        }
+
+        if (Codes is null)
+        {
+            if (_vectors.Count < Int8TrainingPoints)
+            {
+                return;
+            }
+
+            UseQuantizer(Train());
+            return;
+        }
+
+        Encode(slot);
+    }
+
+    public override void UseQuantizer(ScalarQuantizer quantizer)
+    {
+        Codes = new Int8VectorStore(quantizer, _vectors.Capacity);
+        for (var slot = 0; slot < _vectors.HighWater; slot++)
+        {
+            if (_vectors.IsLive(slot) || _vectors.IsRetired(slot))
+            {
+                Encode(slot);
+            }
+        }
+    }
 
     public override void Link(int slot) => Graph.Link(slot);
 
@@ -48,8 +98,20 @@ internal sealed class HnswIndex<TDistance>(VectorSlab vectors, int m, int efCons
         var context = SearchContext.Rent(Graph.Capacity);
         try
         {
-            var scorer = new FloatScorer<TDistance>(_vectors, query, context.QueryBuffer(query.Length));
-            var found = Graph.Search(ref scorer, Math.Max(ef, k), accept, context);
+            ef = Math.Max(ef, k);
+            var floats = new FloatScorer<TDistance>(_vectors, query, context.QueryBuffer(query.Length));
+            int found;
+            if (Codes is { } codes)
+            {
+                var scorer = new Int8Scorer(codes, Normalized(query, context), context.WeightBuffer(query.Length), _euclidean);
+                found = Graph.Search(ref scorer, ef, accept, context);
+                Rescore(ref floats, context.Found.AsSpan(0, found));
+            }
+            else
+            {
+                found = Graph.Search(ref floats, ef, accept, context);
+            }
+
             var results = new ScoredSlot[Math.Min(k, found)];
             for (var i = 0; i < results.Length; i++)
             {
@@ -63,5 +125,70 @@ internal sealed class HnswIndex<TDistance>(VectorSlab vectors, int m, int efCons
         {
             SearchContext.Return(context);
         }
+    }
+
+    private static void Rescore(ref FloatScorer<TDistance> floats, Span<ScoredSlot> candidates)
+    {
+        for (var i = 0; i < candidates.Length; i++)
+        {
+            candidates[i] = new ScoredSlot(candidates[i].Slot, floats.Score(candidates[i].Slot));
+        }
+
+        candidates.Sort(default(TopK.BestFirst));
+    }
+
+    private ReadOnlySpan<float> Normalized(ReadOnlySpan<float> query, SearchContext context)
+    {
+        if (!_normalize)
+        {
+            return query;
+        }
+
+        var buffer = context.ScratchVector(query.Length);
+        var inverse = VectorKernels.InverseNorm(query);
+        for (var i = 0; i < query.Length; i++)
+        {
+            buffer[i] = query[i] * inverse;
+        }
+
+        return buffer.AsSpan(0, query.Length);
+    }
+
+    // Trained on every vector so far (at most the first 16,384 live slots: enough for a per-dimension range).
+    private ScalarQuantizer Train()
+    {
+        var dimension = _vectors.Dimension;
+        var sample = new List<float>();
+        for (var slot = 0; slot < _vectors.HighWater && sample.Count < 16_384 * dimension; slot++)
+        {
+            if (_vectors.IsLive(slot))
+            {
+                sample.AddRange(Prepared(slot));
+            }
+        }
+
+        return ScalarQuantizer.Train(sample.ToArray(), dimension);
+    }
+
+    private void Encode(int slot)
+    {
+        Codes!.EnsureCapacity(slot + 1);
+        Codes.Set(slot, Prepared(slot));
+    }
+
+    // The vector as encoded: unit length for cosine, as stored otherwise.
+    private float[] Prepared(int slot)
+    {
+        var vector = _vectors.Vector(slot).ToArray();
+        if (_normalize)
+        {
+            var inverse = _vectors.InverseNorms[slot];
+            for (var i = 0; i < vector.Length; i++)
+            {
+                vector[i] *= inverse;
+            }
+        }
+
+        return vector;
     }
 }

@@ -36,6 +36,31 @@ internal sealed class SearchContext
         return _query;
     }
 
+    private sbyte[] _weights = [];
+    private float[] _vector = [];
+
+    /// <summary>A buffer for a query's int8 weights.</summary>
+    public sbyte[] WeightBuffer(int dimension)
+    {
+        if (_weights.Length < dimension)
+        {
+            _weights = new sbyte[dimension];
+        }
+
+        return _weights;
+    }
+
+    /// <summary>A second float buffer (the normalized query for cosine codes).</summary>
+    public float[] ScratchVector(int dimension)
+    {
+        if (_vector.Length < dimension)
+        {
+            _vector = new float[dimension];
+        }
+
+        return _vector;
+    }
+
     /// <summary>Takes this thread's context (a nested search on the same thread gets a fresh one).</summary>
     public static SearchContext Rent(int nodes)
     {
