@@ -246,6 +246,7 @@ public sealed partial class Collection
             }
 
             _bySlot[slot] = entry;
+            _metadataIndexes.Add(slot, entry.Metadata);
             _points.Add(point.Id, entry);
             _orderedIds.Add(point.Id);
             Interlocked.Increment(ref _count);

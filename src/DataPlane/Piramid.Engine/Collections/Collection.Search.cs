@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using Piramid.Contracts;
 using Piramid.Contracts.Points;
 using Piramid.Engine.Filtering;
@@ -46,9 +47,13 @@ public sealed partial class Collection
             ThrowIfUnavailable();
             var bySlot = _bySlot;
             Func<int, bool>? accept = filter.MatchesAll ? null : slot => bySlot[slot] is { } entry && filter.Matches(entry.Metadata);
-            var hits = UseGraph(filter, ef)
-                ? GraphSearch(query, topK, ef, request.ScoreThreshold, accept)
-                : ExactSearch.Search(_vectors, Config.Metric, query, topK, request.ScoreThreshold, accept);
+            var hits = Plan(filter, ef, out var candidates) switch
+            {
+                SearchPlan.Graph => GraphSearch(query, topK, ef, request.ScoreThreshold, accept),
+                SearchPlan.IndexedMatches => ExactSearch.SearchCandidates(
+                    _vectors, Config.Metric, query, topK, request.ScoreThreshold, CollectionsMarshal.AsSpan(candidates), accept),
+                _ => ExactSearch.Search(_vectors, Config.Metric, query, topK, request.ScoreThreshold, accept),
+            };
             var results = new List<ScoredPointOutput>(hits.Length);
             foreach (var hit in hits)
             {
@@ -87,24 +92,52 @@ public sealed partial class Collection
         return kept == hits.Length ? hits : hits[..kept];
     }
 
-    // The plan. Walking the graph with a filter of selectivity s visits about v/s nodes, where v (~ ef·M0)
-    // is the unfiltered walk; scanning the matches costs s·N distances. Exact wins when s·N < v/s, that is
-    // when matches² < ef·M0·N. Small collections (N ≤ ef) are always scanned: the scan is exact and as cheap.
-    private bool UseGraph(CompiledFilter filter, int ef)
+    private enum SearchPlan
     {
-        var count = _points.Count;
-        if (_index is null || count <= ef)
-        {
-            return false;
-        }
+        /// <summary>Walk the graph, applying the filter during the walk.</summary>
+        Graph,
 
+        /// <summary>Score exactly the points a metadata index lists as possible matches.</summary>
+        IndexedMatches,
+
+        /// <summary>Score every live point exactly.</summary>
+        FullScan,
+    }
+
+    // The plan. Walking the graph with a filter of selectivity s visits about v/s nodes, where v (~ ef·M0)
+    // is the unfiltered walk; scoring only the matches costs s·N distances. Scoring the matches wins when
+    // s·N < v/s, that is when matches² < ef·M0·N. Metadata indexes give the number of matches and list them;
+    // without an index the share is sampled and the scan visits every point. Collections no larger than ef
+    // are scanned: exact and as cheap.
+    private SearchPlan Plan(CompiledFilter filter, int ef, out List<int>? candidates)
+    {
+        candidates = null;
+        var count = _points.Count;
+        var graph = _index is not null && count > ef;
         if (filter.MatchesAll)
         {
-            return true;
+            return graph ? SearchPlan.Graph : SearchPlan.FullScan;
         }
 
-        var matches = EstimateMatches(filter, count);
-        return matches * matches >= (double)ef * 2 * _index.M * count;
+        var walkCost = graph ? (double)ef * 2 * _index!.M * count : double.PositiveInfinity;
+        if (_metadataIndexes.Estimate(filter) is long matches)
+        {
+            if ((double)matches * matches >= walkCost)
+            {
+                return SearchPlan.Graph;
+            }
+
+            candidates = new List<int>((int)Math.Min(matches, count));
+            return _metadataIndexes.TryCollect(filter, candidates) ? SearchPlan.IndexedMatches : SearchPlan.FullScan;
+        }
+
+        if (!graph)
+        {
+            return SearchPlan.FullScan;
+        }
+
+        var sampled = EstimateMatches(filter, count);
+        return sampled * sampled >= walkCost ? SearchPlan.Graph : SearchPlan.FullScan;
     }
 
     // Evaluates the filter on points spread evenly over the slots and scales the share up to the collection.

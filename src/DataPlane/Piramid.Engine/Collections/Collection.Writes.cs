@@ -211,27 +211,29 @@ public sealed partial class Collection
         var metadata = ParseMetadata(point.Metadata);
         if (_points.TryGetValue(point.Id, out var existing))
         {
+            _metadataIndexes.Remove(existing.Slot, existing.Metadata);
             existing.Metadata = metadata;
+            var toLink = -1;
             if (_index is null)
             {
                 _vectors.Set(existing.Slot, point.Vector);
-                return -1;
             }
-
-            if (_vectors.Get(existing.Slot).SequenceEqual(point.Vector))
+            else if (!_vectors.Get(existing.Slot).SequenceEqual(point.Vector))
             {
-                return -1;
+                // A graph node's links were chosen for its old vector: the point moves to a new node and the
+                // old one becomes a deleted stepping stone until a repair routes around it.
+                RetireSlot(existing.Slot);
+                existing.Slot = AddSlot(point.Vector, existing);
+                toLink = ReserveNode(existing);
             }
 
-            // A graph node's links were chosen for its old vector: the point moves to a new node and the old
-            // one becomes a deleted stepping stone until a repair routes around it.
-            RetireSlot(existing.Slot);
-            existing.Slot = AddSlot(point.Vector, existing);
-            return ReserveNode(existing);
+            _metadataIndexes.Add(existing.Slot, metadata);
+            return toLink;
         }
 
         var entry = new PointEntry(point.Id, -1, metadata);
         entry.Slot = AddSlot(point.Vector, entry);
+        _metadataIndexes.Add(entry.Slot, metadata);
         _points.Add(point.Id, entry);
         _orderedIds.Add(point.Id);
         Interlocked.Increment(ref _count);
@@ -306,6 +308,7 @@ public sealed partial class Collection
             return;
         }
 
+        _metadataIndexes.Remove(entry.Slot, entry.Metadata);
         RetireSlot(entry.Slot);
         _orderedIds.Remove(id);
         Interlocked.Decrement(ref _count);

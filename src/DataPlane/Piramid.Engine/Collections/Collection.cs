@@ -1,6 +1,7 @@
 using System.Text.Json;
 using Piramid.Contracts.Collections;
 using Piramid.Engine.Crypto;
+using Piramid.Engine.Filtering.Indexes;
 using Piramid.Engine.Search;
 using Piramid.Engine.Search.Hnsw;
 using Piramid.Engine.Storage;
@@ -22,6 +23,7 @@ public sealed partial class Collection : IDisposable
     private readonly SortedSet<string> _orderedIds = new(StringComparer.Ordinal);
     private readonly VectorSlab _vectors;
     private readonly HnswIndex? _index;
+    private readonly MetadataIndexes _metadataIndexes;
     private readonly DataKey _key;
     private readonly EngineOptions _options;
     private readonly StorageHealth _health;
@@ -39,6 +41,7 @@ public sealed partial class Collection : IDisposable
         _health = health;
         _quotas = quotas;
         _vectors = new VectorSlab(config.Dimension);
+        _metadataIndexes = new MetadataIndexes(config.Schema);
         _index = config.IndexType == CollectionConfig.Hnsw
             ? HnswIndex.Create(_vectors, config.Metric, config.M, config.EfConstruction, int8: config.Quantization == "int8")
             : null;

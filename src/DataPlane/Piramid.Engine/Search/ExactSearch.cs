@@ -50,6 +50,40 @@ public static class ExactSearch
         };
     }
 
+    /// <summary>
+    /// Like <see cref="Search(VectorSlab, DistanceMetric, ReadOnlySpan{float}, int, float?, Func{int, bool}?)"/>, but
+    /// scores only <paramref name="candidates"/> (slots from a metadata index; dead ones are skipped).
+    /// </summary>
+    public static ScoredSlot[] SearchCandidates(
+        VectorSlab slab,
+        DistanceMetric metric,
+        ReadOnlySpan<float> query,
+        int k,
+        float? scoreThreshold,
+        ReadOnlySpan<int> candidates,
+        Func<int, bool>? accept)
+    {
+        ArgumentNullException.ThrowIfNull(slab);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        if (query.Length != slab.Dimension)
+        {
+            throw new ArgumentException($"The query has {query.Length} values; the vectors have {slab.Dimension}.", nameof(query));
+        }
+
+        if (k == 0 || candidates.IsEmpty)
+        {
+            return [];
+        }
+
+        return metric switch
+        {
+            DistanceMetric.Cosine => Search<CosineDistance>(slab, query, k, scoreThreshold, candidates, accept),
+            DistanceMetric.Dot => Search<DotDistance>(slab, query, k, scoreThreshold, candidates, accept),
+            DistanceMetric.Euclidean => Search<EuclideanDistance>(slab, query, k, scoreThreshold, candidates, accept),
+            _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown distance metric."),
+        };
+    }
+
     /// <summary>The score of one pair (inverse norms computed here), for tests and rescoring.</summary>
     public static float Score(DistanceMetric metric, ReadOnlySpan<float> a, ReadOnlySpan<float> b)
     {
@@ -110,8 +144,48 @@ public static class ExactSearch
             topK.Add(slot, raw);
         }
 
-        var results = topK.ToSortedArray();
         _threadTopK = topK;
+        return Finish<TDistance>(topK, scoreThreshold);
+    }
+
+    private static ScoredSlot[] Search<TDistance>(
+        VectorSlab slab,
+        ReadOnlySpan<float> query,
+        int k,
+        float? scoreThreshold,
+        ReadOnlySpan<int> candidates,
+        Func<int, bool>? accept)
+        where TDistance : struct, IDistance, IScanDistance
+    {
+        var topK = _threadTopK ?? new TopK(k);
+        _threadTopK = null;
+        topK.Reset(Math.Min(k, candidates.Length));
+        float queryInvNorm = VectorKernels.InverseNorm(query);
+        float floor = scoreThreshold is float t ? TDistance.RawThreshold(t) : float.NegativeInfinity;
+        foreach (var slot in candidates)
+        {
+            if (!slab.IsLive(slot) || (accept is not null && !accept(slot)))
+            {
+                continue;
+            }
+
+            float raw = TDistance.RawScore(query, slab.Vector(slot), queryInvNorm, slab.InverseNorms[slot]);
+            if (!(raw >= floor) || raw < topK.Threshold)
+            {
+                continue;
+            }
+
+            topK.Add(slot, raw);
+        }
+
+        _threadTopK = topK;
+        return Finish<TDistance>(topK, scoreThreshold);
+    }
+
+    private static ScoredSlot[] Finish<TDistance>(TopK topK, float? scoreThreshold)
+        where TDistance : struct, IDistance, IScanDistance
+    {
+        var results = topK.ToSortedArray();
         int kept = 0;
         for (int i = 0; i < results.Length; i++)
         {
