@@ -16,7 +16,7 @@ internal sealed class AnnMode : IBenchmarkMode
 
     public string Usage =>
         "--dataset <folder> [--m 16] [--ef-construction 200] [--ef 10,20,40,80,160,320] [--threads 1,2] " +
-        "[--build-threads <as --threads>] [--quantization none|int8] [--metric cosine|dot|euclidean] [--queries N] [--base N] [--k 10] [--rounds 3]";
+        "[--build-threads <as --threads>] [--quantization none|int8] [--filtered 10,1,0.1] [--metric cosine|dot|euclidean] [--queries N] [--base N] [--k 10] [--rounds 3]";
 
     public int Run(BenchmarkArgs args)
     {
@@ -38,6 +38,10 @@ internal sealed class AnnMode : IBenchmarkMode
             throw new ArgumentException($"--quantization must be none or int8, got '{quantization}'.");
         }
 
+        double[] filteredShares = (args.GetString("filtered") ?? string.Empty)
+            .Split(',', StringSplitOptions.RemoveEmptyEntries)
+            .Select(t => double.Parse(t, System.Globalization.CultureInfo.InvariantCulture))
+            .ToArray();
         args.ThrowIfUnused();
 
         string basePath = File.Exists(Path.Combine(folder, "base.fvecs")) ? Path.Combine(folder, "base.fvecs") : Path.Combine(folder, "base.fvecs.gz");
@@ -93,6 +97,8 @@ internal sealed class AnnMode : IBenchmarkMode
             }
         }
 
+        var filteredRows = FilteredMode.Run(index, slab!, metric, queries, k, efs, m, filteredShares);
+
         string path = BenchmarkReport.Write($"{Name}-{datasetName}-{quantization}", json =>
         {
             json.WriteString("mode", Name);
@@ -133,6 +139,7 @@ internal sealed class AnnMode : IBenchmarkMode
             }
 
             json.WriteEndArray();
+            FilteredMode.Write(json, filteredRows, k);
         });
         Console.WriteLine($"wrote {path}");
         return 0;
