@@ -50,12 +50,14 @@ internal readonly unsafe struct FloatScorer<TDistance> : IQueryScorer
     {
         if (Sse.IsSupported)
         {
-            // The first lines of the vector; the hardware prefetcher follows the sequential rest.
+            // Every line of the vector: one random read of a whole vector is what a step of the walk waits on.
             fixed (float* start = &_data[slot * _dimension])
             {
-                Sse.Prefetch0(start);
-                Sse.Prefetch0((byte*)start + 64);
-                Sse.Prefetch0((byte*)start + 128);
+                var bytes = _dimension * sizeof(float);
+                for (var offset = 0; offset < bytes; offset += 64)
+                {
+                    Sse.Prefetch0((byte*)start + offset);
+                }
             }
         }
     }

@@ -10,10 +10,22 @@ internal sealed partial class HnswGraph<TDistance>
     /// </summary>
     public void Link(int slot)
     {
+        var scorer = new FloatScorer<TDistance>(_vectors, slot);
+        Link(slot, ref scorer);
+    }
+
+    /// <summary>
+    /// Links a node, walking the graph with <paramref name="scorer"/> (the node's own vector as the query, e.g.
+    /// on int8 codes). Candidates found with another scorer than the float one are rescored with floats before
+    /// the heuristic compares them, so neighbours are always chosen on exact distances.
+    /// </summary>
+    public void Link<TScorer>(int slot, ref TScorer scorer)
+        where TScorer : struct, IQueryScorer
+    {
         var context = SearchContext.Rent(Capacity);
         try
         {
-            LinkWith(slot, context);
+            LinkWith(slot, ref scorer, context);
         }
         finally
         {
@@ -21,7 +33,8 @@ internal sealed partial class HnswGraph<TDistance>
         }
     }
 
-    private void LinkWith(int slot, SearchContext context)
+    private void LinkWith<TScorer>(int slot, ref TScorer scorer, SearchContext context)
+        where TScorer : struct, IQueryScorer
     {
         // A node deleted before its writer got to it stays unlinked: nothing will return it.
         if (_states[slot] != NodeState.Reserved)
@@ -47,7 +60,6 @@ internal sealed partial class HnswGraph<TDistance>
             }
         }
 
-        var scorer = new FloatScorer<TDistance>(_vectors, slot);
         var current = entry.Slot;
         var currentScore = scorer.Score(current);
         for (var l = entry.Level; l > level; l--)
@@ -59,6 +71,12 @@ internal sealed partial class HnswGraph<TDistance>
         for (var l = Math.Min(level, entry.Level); l >= 0; l--)
         {
             var found = SearchLayer(ref scorer, context, current, currentScore, EfConstruction, l, accept: null);
+            var nearest = found > 0 ? context.Found[0] : default;
+            if (typeof(TScorer) != typeof(FloatScorer<TDistance>))
+            {
+                RescoreFound(slot, context.Found.AsSpan(0, found));
+            }
+
             var keptCount = SelectNeighbours(context.Found.AsSpan(0, found), M, kept, exclude: slot);
             lock (StripeOf(slot))
             {
@@ -72,9 +90,10 @@ internal sealed partial class HnswGraph<TDistance>
                 AddLink(kept[i], slot, l, context);
             }
 
-            if (found > 0 && context.Found[0].Slot != slot)
+            // The next level down starts from the nearest node, scored by the walk's own scorer.
+            if (found > 0 && nearest.Slot != slot)
             {
-                (current, currentScore) = (context.Found[0].Slot, context.Found[0].Score);
+                (current, currentScore) = (nearest.Slot, nearest.Score);
             }
         }
 
@@ -89,6 +108,16 @@ internal sealed partial class HnswGraph<TDistance>
                 }
             }
         }
+    }
+
+    private void RescoreFound(int slot, Span<ScoredSlot> found)
+    {
+        for (var i = 0; i < found.Length; i++)
+        {
+            found[i] = new ScoredSlot(found[i].Slot, PairScore(slot, found[i].Slot));
+        }
+
+        found.Sort(default(TopK.BestFirst));
     }
 
     private void MarkLinked(int slot)

@@ -91,23 +91,32 @@ internal sealed partial class HnswGraph<TDistance>
             }
 
             candidates.Pop();
+
+            // The unvisited neighbours are gathered first, then scored, each prefetching the next one's
+            // vector: one random read of a whole vector is what a step of the walk waits on. Prefetching all
+            // of them at once measured slower (32 vectors of 3 KB overflow the L1 cache).
             var row = Row(candidate.Slot, level);
-            if (row.Length > 0)
+            var fresh = context.Fresh;
+            var freshCount = 0;
+            foreach (var neighbour in row)
             {
-                scorer.Prefetch(row[0]);
+                if (context.Visit(neighbour))
+                {
+                    fresh[freshCount++] = neighbour;
+                }
             }
 
-            for (var i = 0; i < row.Length; i++)
+            if (freshCount > 0)
             {
-                var neighbour = row[i];
-                if (i + 1 < row.Length)
-                {
-                    scorer.Prefetch(row[i + 1]);
-                }
+                scorer.Prefetch(fresh[0]);
+            }
 
-                if (!context.Visit(neighbour))
+            for (var i = 0; i < freshCount; i++)
+            {
+                var neighbour = fresh[i];
+                if (i + 1 < freshCount)
                 {
-                    continue;
+                    scorer.Prefetch(fresh[i + 1]);
                 }
 
                 var score = scorer.Score(neighbour);

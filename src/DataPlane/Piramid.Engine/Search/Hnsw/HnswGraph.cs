@@ -21,6 +21,9 @@ internal sealed partial class HnswGraph<TDistance>
     private const int NoNode = -1;
     private const int LockStripes = 1024;
 
+    // Rows of 2·M links fit the search's fixed neighbour buffer (SearchContext.Fresh); the API allows 128.
+    private const int MaxM = 128;
+
     private readonly VectorSlab _vectors;
     private readonly Lock[] _stripes;
     private readonly Lock _entryLock = new();
@@ -35,6 +38,7 @@ internal sealed partial class HnswGraph<TDistance>
     {
         ArgumentNullException.ThrowIfNull(vectors);
         ArgumentOutOfRangeException.ThrowIfLessThan(m, 2);
+        ArgumentOutOfRangeException.ThrowIfGreaterThan(m, MaxM);
         ArgumentOutOfRangeException.ThrowIfLessThan(efConstruction, 1);
         _vectors = vectors;
         M = m;

@@ -71,7 +71,20 @@ internal sealed class HnswIndex<TDistance>(VectorSlab vectors, int m, int efCons
         }
     }
 
-    public override void Link(int slot) => Graph.Link(slot);
+    public override void Link(int slot)
+    {
+        if (Codes is not { } codes)
+        {
+            Graph.Link(slot);
+            return;
+        }
+
+        // The walk runs on the codes (4x fewer bytes per distance); neighbours are still chosen on floats.
+        // The buffers are per link, not pooled: a link costs thousands of distances, two small arrays are noise.
+        var vector = Prepared(slot);
+        var scorer = new Int8Scorer(codes, vector, new sbyte[vector.Length], _euclidean);
+        Graph.Link(slot, ref scorer);
+    }
 
     public override void MarkDeleted(int slot) => Graph.MarkDeleted(slot);
 

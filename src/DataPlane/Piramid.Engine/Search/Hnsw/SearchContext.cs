@@ -17,6 +17,9 @@ internal sealed class SearchContext
 
     public ScoreHeap Results { get; } = new(bestOnTop: false);
 
+    /// <summary>Unvisited neighbours of the node being expanded (a row holds at most 2·M ≤ 256).</summary>
+    public int[] Fresh { get; } = new int[256];
+
     /// <summary>Layer results, best first.</summary>
     public ScoredSlot[] Found { get; private set; } = new ScoredSlot[256];
 
