@@ -16,7 +16,7 @@ internal sealed class AnnMode : IBenchmarkMode
 
     public string Usage =>
         "--dataset <folder> [--m 16] [--ef-construction 200] [--ef 10,20,40,80,160,320] [--threads 1,2] " +
-        "[--build-threads <as --threads>] [--quantization none|int8] [--filtered 10,1,0.1] [--metric cosine|dot|euclidean] [--queries N] [--base N] [--k 10] [--rounds 3]";
+        "[--build-threads <as --threads>] [--quantization none|int8] [--filtered 10,1,0.1] [--filtered-ef 20,64] [--filtered-queries 200] [--metric cosine|dot|euclidean] [--queries N] [--base N] [--k 10] [--rounds 3]";
 
     public int Run(BenchmarkArgs args)
     {
@@ -42,6 +42,8 @@ internal sealed class AnnMode : IBenchmarkMode
             .Split(',', StringSplitOptions.RemoveEmptyEntries)
             .Select(t => double.Parse(t, System.Globalization.CultureInfo.InvariantCulture))
             .ToArray();
+        int[] filteredEfs = ParseList(args.GetString("filtered-ef") ?? "20,64", "filtered-ef");
+        int filteredQueries = args.GetInt("filtered-queries", 200, min: 1);
         args.ThrowIfUnused();
 
         string basePath = File.Exists(Path.Combine(folder, "base.fvecs")) ? Path.Combine(folder, "base.fvecs") : Path.Combine(folder, "base.fvecs.gz");
@@ -97,7 +99,7 @@ internal sealed class AnnMode : IBenchmarkMode
             }
         }
 
-        var filteredRows = FilteredMode.Run(index, slab!, metric, queries, k, efs, m, filteredShares);
+        var filteredRows = FilteredMode.Run(index, slab!, metric, queries[..Math.Min(filteredQueries, queries.Length)], k, filteredEfs, m, filteredShares);
 
         string path = BenchmarkReport.Write($"{Name}-{datasetName}-{quantization}", json =>
         {

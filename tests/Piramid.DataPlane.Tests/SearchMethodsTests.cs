@@ -3,8 +3,11 @@ using Piramid.DataPlane.Tests.Support;
 
 namespace Piramid.DataPlane.Tests;
 
-/// <summary>Batch, recommend, grouped and range search on small hand-checked cases, against a real engine process.</summary>
-public sealed class SearchMethodsTests : IAsyncLifetime
+/// <summary>
+/// Batch, recommend, grouped and range search on small hand-checked cases, against a real engine process,
+/// once per index type (the subclasses at the end of the file).
+/// </summary>
+public abstract class SearchMethodsTests : IAsyncLifetime
 {
     private EngineTestHost _host = null!;
     private HttpClient _http = null!;
@@ -16,7 +19,7 @@ public sealed class SearchMethodsTests : IAsyncLifetime
         _http = engine.CreateClient();
 
         // A line of points on the x axis: x = 0..9, euclidean, so distances are easy to check by hand.
-        await _http.CreateCollectionAsync("line", 2, "euclidean");
+        await _http.OkAsync(HttpMethod.Put, "/v1/collections/line", new { dimension = 2, metric = "euclidean", index = Index });
         var points = Enumerable.Range(0, 10).Select(i => new
         {
             id = $"p{i}",
@@ -25,6 +28,9 @@ public sealed class SearchMethodsTests : IAsyncLifetime
         });
         await _http.OkAsync(HttpMethod.Post, "/v1/collections/line/points", new { points });
     }
+
+    /// <summary>The collection's index settings.</summary>
+    protected abstract object Index { get; }
 
     public async Task DisposeAsync()
     {
@@ -140,4 +146,19 @@ public sealed class SearchMethodsTests : IAsyncLifetime
     }
 
     private static List<string> Ids(JsonNode answer) => [.. answer["results"]!.AsArray().Select(r => r!["id"]!.GetValue<string>())];
+}
+
+/// <summary>The methods on exact search.</summary>
+public sealed class FlatSearchMethodsTests : SearchMethodsTests
+{
+    protected override object Index => new { type = "flat" };
+}
+
+/// <summary>
+/// The methods on the graph index. A default ef of 2 makes even this 10-point collection larger than ef, so
+/// searches walk the graph instead of being scanned.
+/// </summary>
+public sealed class HnswSearchMethodsTests : SearchMethodsTests
+{
+    protected override object Index => new { type = "hnsw", m = 4, ef_construction = 16, ef = 2 };
 }

@@ -74,6 +74,39 @@ public sealed class HnswGraphTests
         Assert.True(hits / (QueryCount * K) >= 0.95, $"filtered recall {hits / (QueryCount * K):F3}");
     }
 
+    // The pooled search state (visited set, heaps, query buffers) leaves only the result array to allocate.
+    [Theory]
+    [InlineData(false)]
+    [InlineData(true)]
+    public void Search_InSteadyState_AllocatesOnlyItsResultArray(bool int8)
+    {
+        var slab = new VectorSlab(FashionMnist.Dimension);
+        var index = HnswIndex.Create(slab, DistanceMetric.Euclidean, m: 16, efConstruction: 64, int8);
+        foreach (var vector in FashionMnist.Load(3_000))
+        {
+            var slot = slab.Add(vector);
+            index.Reserve(slot, HnswLevels.LevelFor(HnswLevels.Mix((ulong)slot), 16));
+            index.Link(slot);
+        }
+
+        Assert.Equal(int8, index.CodeBytes > 0);
+        var queries = FashionMnist.Load(20, test: true);
+        foreach (var query in queries)
+        {
+            index.Search(query, K, 64, accept: null);
+        }
+
+        var before = GC.GetAllocatedBytesForCurrentThread();
+        for (var i = 0; i < 100; i++)
+        {
+            index.Search(queries[i % queries.Length], K, 64, accept: null);
+        }
+
+        var perSearch = (GC.GetAllocatedBytesForCurrentThread() - before) / 100.0;
+        var resultArray = 24 + (K * 8); // array header + 10 (slot, score) pairs
+        Assert.True(perSearch <= resultArray + 16, $"{perSearch:F0} bytes allocated per search; the result array is {resultArray}");
+    }
+
     private static double Recall(VectorSlab slab, HnswGraph<EuclideanDistance> graph, float[][] queries, int ef)
     {
         double hits = 0;

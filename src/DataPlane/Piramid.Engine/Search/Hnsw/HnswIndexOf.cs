@@ -118,7 +118,7 @@ internal sealed class HnswIndex<TDistance>(VectorSlab vectors, int m, int efCons
             {
                 var scorer = new Int8Scorer(codes, Normalized(query, context), context.WeightBuffer(query.Length), _euclidean);
                 found = Graph.Search(ref scorer, ef, accept, context);
-                Rescore(ref floats, context.Found.AsSpan(0, found));
+                Rescore(ref floats, context, found);
             }
             else
             {
@@ -140,14 +140,18 @@ internal sealed class HnswIndex<TDistance>(VectorSlab vectors, int m, int efCons
         }
     }
 
-    private static void Rescore(ref FloatScorer<TDistance> floats, Span<ScoredSlot> candidates)
+    // Re-ranks the walk's candidates on float scores, through the context's heap (Span.Sort with a comparer
+    // allocates; the heap does not).
+    private static void Rescore(ref FloatScorer<TDistance> floats, SearchContext context, int found)
     {
-        for (var i = 0; i < candidates.Length; i++)
+        var heap = context.Results;
+        heap.Clear();
+        foreach (var candidate in context.Found.AsSpan(0, found))
         {
-            candidates[i] = new ScoredSlot(candidates[i].Slot, floats.Score(candidates[i].Slot));
+            heap.Push(candidate.Slot, floats.Score(candidate.Slot));
         }
 
-        candidates.Sort(default(TopK.BestFirst));
+        heap.DrainBestFirst(context.Found);
     }
 
     private ReadOnlySpan<float> Normalized(ReadOnlySpan<float> query, SearchContext context)
