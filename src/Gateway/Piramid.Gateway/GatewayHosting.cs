@@ -1,7 +1,6 @@
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Cors.Infrastructure;
-using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Options;
 using Piramid.Contracts;
 using Piramid.Gateway.Authentication;
@@ -46,7 +45,7 @@ public static class GatewayHosting
         builder.Services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<GatewayProxyConfig>());
         builder.Services.AddSingleton<ChangeFeedWatcher>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<ChangeFeedWatcher>());
-        builder.Services.AddHealthChecks().AddCheck("routes", () => HealthCheckResult.Healthy(), [ServiceDefaultsExtensions.ReadyTag]);
+        builder.Services.AddHealthChecks().AddCheck<RoutesReadyCheck>("routes", tags: [ServiceDefaultsExtensions.ReadyTag]);
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
             .AddAdminJwt();

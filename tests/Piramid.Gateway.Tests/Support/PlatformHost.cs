@@ -1,6 +1,7 @@
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
 using Piramid.ControlPlane.Tests.Support;
 using Piramid.ServiceDefaults;
@@ -74,7 +75,31 @@ public sealed class PlatformHost : IAsyncDisposable
         var gateway = builder.Build();
         gateway.UseGateway();
         await gateway.StartAsync();
+        await WaitReadyAsync(gateway);
         return gateway;
+    }
+
+    // Like a load balancer, the tests send traffic only once the gateway says it is ready (routes loaded). Asked
+    // in process: some tests serve HTTPS only, with a certificate this client would not trust.
+    private static async Task WaitReadyAsync(WebApplication gateway)
+    {
+        var health = gateway.Services.GetRequiredService<HealthCheckService>();
+        var deadline = DateTime.UtcNow.AddSeconds(30);
+        while (true)
+        {
+            var report = await health.CheckHealthAsync(c => c.Tags.Contains(ServiceDefaultsExtensions.ReadyTag));
+            if (report.Status == HealthStatus.Healthy)
+            {
+                return;
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"the gateway was not ready within 30 s: {report.Status}");
+            }
+
+            await Task.Delay(50);
+        }
     }
 
     /// <summary>Creates a tenant and a key with <paramref name="role"/>; returns the tenant id and the key.</summary>
