@@ -11,6 +11,12 @@ namespace Piramid.Gateway.Limits;
 /// takes effect with the next introspection, without a restart. Tokens refill one at a time (period =
 /// 1 s / rate), which keeps admission smooth instead of letting a whole second's worth in at once.
 /// </summary>
+/// <remarks>
+/// The buckets refill lazily: each admission first replenishes by the time elapsed since the last one. An
+/// auto-replenishing bucket runs a timer every period — at the 1 ms floor, a wake-up per millisecond per key
+/// and tenant, which cost the gateway more CPU than proxying did — and its whole-token timer capped the
+/// refill at 1,000 tokens a second whatever the plan said.
+/// </remarks>
 public sealed class RateLimits : IDisposable
 {
     private readonly ConcurrentDictionary<string, TokenBucketRateLimiter> _buckets = new(StringComparer.Ordinal);
@@ -32,6 +38,8 @@ public sealed class RateLimits : IDisposable
         var tenant = Bucket($"t:{tenantId}:{kind}:{rate}:{burst}", rate, burst);
         var key = Bucket($"k:{keyId}:{kind}:{rate}:{burst}", rate, burst);
 
+        key.TryReplenish();
+        tenant.TryReplenish();
         using var keyLease = key.AttemptAcquire(1);
         if (!keyLease.IsAcquired)
         {
@@ -78,8 +86,8 @@ public sealed class RateLimits : IDisposable
         {
             TokenLimit = burst,
             TokensPerPeriod = 1,
-            ReplenishmentPeriod = TimeSpan.FromTicks(Math.Max(TimeSpan.TicksPerMillisecond, TimeSpan.TicksPerSecond / rate)),
-            AutoReplenishment = true,
+            ReplenishmentPeriod = TimeSpan.FromTicks(Math.Max(1, TimeSpan.TicksPerSecond / rate)),
+            AutoReplenishment = false,
             QueueLimit = 0,
         }));
 }
