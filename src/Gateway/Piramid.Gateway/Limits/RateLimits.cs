@@ -13,9 +13,8 @@ namespace Piramid.Gateway.Limits;
 /// </summary>
 /// <remarks>
 /// The buckets refill lazily: each admission first replenishes by the time elapsed since the last one. An
-/// auto-replenishing bucket runs a timer every period — at the 1 ms floor, a wake-up per millisecond per key
-/// and tenant, which cost the gateway more CPU than proxying did — and its whole-token timer capped the
-/// refill at 1,000 tokens a second whatever the plan said.
+/// auto-replenishing bucket runs a timer every period (down to 1 ms), a wake-up per period for every key and
+/// tenant that has sent a request, busy or not.
 /// </remarks>
 public sealed class RateLimits : IDisposable
 {
