@@ -37,13 +37,16 @@ internal readonly unsafe struct FloatScorer<TDistance> : IQueryScorer
         _queryInvNorm = _inverseNorms[slot];
     }
 
+    // Only cosine reads the norms; the test is on a type, so the JIT removes it (and the other branch).
+    private static bool UsesNorms => typeof(TDistance) == typeof(CosineDistance);
+
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Score(int slot) =>
         TDistance.RawScore(
             new ReadOnlySpan<float>(_query, _queryOffset, _dimension),
             new ReadOnlySpan<float>(_data, slot * _dimension, _dimension),
             _queryInvNorm,
-            _inverseNorms[slot]);
+            UsesNorms ? _inverseNorms[slot] : 0f);
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public void Prefetch(int slot)

@@ -19,7 +19,7 @@ internal readonly unsafe struct Int8Scorer : IQueryScorer
     private readonly int _dimension;
     private readonly float _constant;
     private readonly float _dotFactor;
-    private readonly float _normFactor;
+    private readonly bool _euclidean;
 
     /// <summary>Prepares <paramref name="query"/> (already normalized for cosine) against the store's arrays.</summary>
     public Int8Scorer(Int8VectorStore store, ReadOnlySpan<float> query, sbyte[] weights, bool euclidean)
@@ -33,14 +33,17 @@ internal readonly unsafe struct Int8Scorer : IQueryScorer
         var factor = euclidean ? 2f : 1f;
         _constant = factor * bias;
         _dotFactor = factor * scale;
-        _normFactor = euclidean ? 1f : 0f;
+        _euclidean = euclidean;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
     public float Score(int slot)
     {
         var dot = Int8Kernels.DotU8I8(new ReadOnlySpan<byte>(_codes, slot * _stride, _dimension), new ReadOnlySpan<sbyte>(_weights, 0, _dimension));
-        return _constant + (_dotFactor * dot) - (_normFactor * _squaredNorms[slot]);
+        var score = _constant + (_dotFactor * dot);
+
+        // Only Euclidean needs the norm: cosine and dot skip a random read of the norms array.
+        return _euclidean ? score - _squaredNorms[slot] : score;
     }
 
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
