@@ -102,23 +102,30 @@ public sealed class HnswCollectionTests
             }
         });
         var upserter = Task.Run(() => EngineHarness.UpsertAsync(collection, vectors[3000..], 3000, batch: 50));
-        var compactor = Task.Run(() =>
-        {
-            var freed = 0;
-            while (!stop.IsCancellationRequested)
+        // Dedicated threads, not pool tasks: on two cores, pool threads busy searching could otherwise keep the
+        // compactor from running at all before the writers finish.
+        var compactor = Task.Factory.StartNew(
+            () =>
             {
-                freed += collection.Compact();
-            }
+                var freed = 0;
+                var deadline = DateTime.UtcNow.AddSeconds(60);
+                while ((!stop.IsCancellationRequested || freed == 0) && DateTime.UtcNow < deadline)
+                {
+                    freed += collection.Compact();
+                }
 
-            return freed;
-        });
+                return freed;
+            },
+            CancellationToken.None,
+            TaskCreationOptions.LongRunning,
+            TaskScheduler.Default);
         var violations = new ConcurrentBag<string>();
-        var searches = Enumerable.Range(0, 2).Select(s => Task.Run(() =>
+        void SearchUntilTheWritersFinish(int seed)
         {
             for (var i = 0; !deleter.IsCompleted || !upserter.IsCompleted; i++)
             {
                 var gone = deleted.Keys.ToHashSet(StringComparer.Ordinal);
-                foreach (var id in EngineHarness.Search(collection, queries[(i + s) % queries.Length], K))
+                foreach (var id in EngineHarness.Search(collection, queries[(i + seed) % queries.Length], K))
                 {
                     if (gone.Contains(id))
                     {
@@ -126,7 +133,11 @@ public sealed class HnswCollectionTests
                     }
                 }
             }
-        })).ToArray();
+        }
+
+        var searches = Enumerable.Range(0, 2)
+            .Select(seed => Task.Factory.StartNew(() => SearchUntilTheWritersFinish(seed), CancellationToken.None, TaskCreationOptions.LongRunning, TaskScheduler.Default))
+            .ToArray();
 
         await Task.WhenAll([deleter, upserter, .. searches]);
         await stop.CancelAsync();
