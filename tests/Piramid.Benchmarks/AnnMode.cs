@@ -46,8 +46,7 @@ internal sealed class AnnMode : IBenchmarkMode
         int filteredQueries = args.GetInt("filtered-queries", 200, min: 1);
         args.ThrowIfUnused();
 
-        string basePath = File.Exists(Path.Combine(folder, "base.fvecs")) ? Path.Combine(folder, "base.fvecs") : Path.Combine(folder, "base.fvecs.gz");
-        var baseVectors = Fvecs.Read(basePath, baseLimit);
+        var baseVectors = DatasetFolder.LoadBase(folder, baseLimit).Vectors;
         var queries = Fvecs.Read(Path.Combine(folder, "query.fvecs"), queryLimit);
         int[][] truth = baseLimit == int.MaxValue
             ? Ivecs.Read(Path.Combine(folder, "groundtruth.ivecs"), queryLimit)
