@@ -23,19 +23,7 @@ public static class ExactSearch
         float? scoreThreshold,
         Func<int, bool>? accept)
     {
-        ArgumentNullException.ThrowIfNull(slab);
-        ArgumentOutOfRangeException.ThrowIfNegative(k);
-        if (query.Length != slab.Dimension)
-        {
-            throw new ArgumentException(
-                $"The query has {query.Length} values; the vectors have {slab.Dimension}.", nameof(query));
-        }
-
-        if (scoreThreshold is float t && float.IsNaN(t))
-        {
-            throw new ArgumentException("The score threshold must not be NaN.", nameof(scoreThreshold));
-        }
-
+        CheckArguments(slab, query, k, scoreThreshold);
         if (k == 0 || slab.Count == 0)
         {
             return [];
@@ -63,13 +51,7 @@ public static class ExactSearch
         ReadOnlySpan<int> candidates,
         Func<int, bool>? accept)
     {
-        ArgumentNullException.ThrowIfNull(slab);
-        ArgumentOutOfRangeException.ThrowIfNegative(k);
-        if (query.Length != slab.Dimension)
-        {
-            throw new ArgumentException($"The query has {query.Length} values; the vectors have {slab.Dimension}.", nameof(query));
-        }
-
+        CheckArguments(slab, query, k, scoreThreshold);
         if (k == 0 || candidates.IsEmpty)
         {
             return [];
@@ -82,6 +64,22 @@ public static class ExactSearch
             DistanceMetric.Euclidean => Search<EuclideanDistance>(slab, query, k, scoreThreshold, candidates, accept),
             _ => throw new ArgumentOutOfRangeException(nameof(metric), metric, "Unknown distance metric."),
         };
+    }
+
+    private static void CheckArguments(VectorSlab slab, ReadOnlySpan<float> query, int k, float? scoreThreshold)
+    {
+        ArgumentNullException.ThrowIfNull(slab);
+        ArgumentOutOfRangeException.ThrowIfNegative(k);
+        if (query.Length != slab.Dimension)
+        {
+            throw new ArgumentException(
+                $"The query has {query.Length} values; the vectors have {slab.Dimension}.", nameof(query));
+        }
+
+        if (scoreThreshold is float t && float.IsNaN(t))
+        {
+            throw new ArgumentException("The score threshold must not be NaN.", nameof(scoreThreshold));
+        }
     }
 
     /// <summary>The score of one pair (inverse norms computed here), for tests and rescoring.</summary>

@@ -190,7 +190,15 @@ internal sealed class HnswIndex<TDistance>(VectorSlab vectors, int m, int efCons
     private void Encode(int slot)
     {
         Codes!.EnsureCapacity(slot + 1);
-        Codes.Set(slot, Prepared(slot));
+        if (_normalize)
+        {
+            Codes.Set(slot, Prepared(slot));
+        }
+        else
+        {
+            // Stored as given: encoded straight from the slab, no copy under the write lock.
+            Codes.Set(slot, _vectors.Vector(slot));
+        }
     }
 
     // The vector as encoded: unit length for cosine, as stored otherwise.
