@@ -48,4 +48,38 @@ public sealed class LifecycleTests
         Assert.True((await http.GetAsync(new Uri("/health/ready", UriKind.Relative))).IsSuccessStatusCode);
         Assert.Equal(401, (int)(await http.GetAsync(new Uri("/v1/collections", UriKind.Relative))).StatusCode);
     }
+
+    [Fact]
+    public async Task Requests_AreNotLogged_AndNoDirectoryIsWatched()
+    {
+        await using var host = new EngineTestHost();
+        // The control plane starts engines at the default level (the test harness lowers it to Warning).
+        var engine = await host.StartAsync(environment: new Dictionary<string, string> { ["Logging__LogLevel__Default"] = "Information" });
+        using (var http = engine.CreateClient())
+        {
+            await http.CreateCollectionAsync("docs", 2);
+            for (var i = 0; i < 5; i++)
+            {
+                await http.OkAsync(HttpMethod.Post, "/v1/collections/docs/search", new { vector = new[] { 1f, 0f }, top_k = 1 });
+            }
+        }
+
+        // Framework request logging costs more than a search, and a file watcher on the working directory woke
+        // every engine on every write of every other engine below it.
+        Assert.DoesNotContain("Request starting", engine.Output, StringComparison.Ordinal);
+        Assert.Equal(0, Directory.GetFiles($"/proc/{engine.Pid}/fd").Count(IsInotify));
+    }
+
+    // An open file descriptor of an inotify instance; one closed meanwhile is not.
+    private static bool IsInotify(string fd)
+    {
+        try
+        {
+            return new FileInfo(fd).LinkTarget == "anon_inode:inotify";
+        }
+        catch (IOException)
+        {
+            return false;
+        }
+    }
 }

@@ -3,7 +3,18 @@ using Piramid.DataPlane.Hosting;
 using Piramid.DataPlane.Security;
 using Piramid.ServiceDefaults;
 
-var builder = WebApplication.CreateSlimBuilder(args);
+// The engine reads no settings file: the control plane configures it through its environment. Left at
+// their defaults, the content root is the working directory and its appsettings files are watched for
+// changes, which puts a recursive inotify watch on that whole tree: every engine then woke up on every
+// write of every other engine (and of PostgreSQL) below it.
+var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
+{
+    Args = [.. args, "--hostBuilder:reloadConfigOnChange=false"],
+    ContentRootPath = AppContext.BaseDirectory,
+});
+
+// A search is a few hundred microseconds; six framework log lines per request cost more than that.
+builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.AddServiceDefaults("piramid-engine", EngineTelemetry.Name);
 if (!builder.AddEngine())
 {
