@@ -47,6 +47,56 @@ public sealed class EdgeTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task BodiesArriveWhole_BufferedOrStreamed_AndABodyCutShortStoresNothing()
+    {
+        await using var platform = await PlatformHost.StartAsync(postgres);
+        var (_, key) = await platform.TenantWithKeyAsync("bodies");
+        using var http = platform.Client(key);
+        await WaitRoutedAsync(http);
+        (await http.PutAsJsonAsync("/v1/collections/docs", new { dimension = 8 })).EnsureSuccessStatusCode();
+
+        // One batch under the buffering threshold (sent with its headers), one well over it (streamed).
+        foreach (var (prefix, count) in new[] { ("small", 20), ("large", 1000) })
+        {
+            var points = Enumerable.Range(0, count).Select(i => new { id = $"{prefix}-{i}", vector = Enumerable.Repeat(i + 1f, 8).ToArray(), metadata = new { note = new string('n', 200) } });
+            using var body = JsonContent.Create(new { points });
+            await body.LoadIntoBufferAsync();
+            Assert.True(prefix == "small" ? body.Headers.ContentLength < Forwarding.BufferedForwarding.MaxBufferedBytes : body.Headers.ContentLength > 2 * Forwarding.BufferedForwarding.MaxBufferedBytes);
+            using var response = await http.PostAsync(new Uri("/v1/collections/docs/points", UriKind.Relative), body);
+            Assert.True(response.IsSuccessStatusCode, await response.Content.ReadAsStringAsync());
+        }
+
+        var stored = await (await http.PostAsJsonAsync("/v1/collections/docs/count", new { })).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal(1020, stored!["count"]!.GetValue<long>());
+        var last = await http.GetFromJsonAsync<JsonObject>("/v1/collections/docs/points/large-999?include_metadata=true");
+        Assert.Equal(new string('n', 200), last!["metadata"]!["note"]!.GetValue<string>());
+
+        // A client that promises more bytes than it sends and then closes its side has abandoned the request:
+        // the gateway may answer 400 or just close, but it never stores a partial batch or answers 5xx.
+        using var socket = new System.Net.Sockets.TcpClient();
+        await socket.ConnectAsync(platform.GatewayAddress.Host, platform.GatewayAddress.Port);
+        var stream = socket.GetStream();
+        var partial = "{\"points\":[{\"id\":\"cut\",\"vector\":[1,1,1,1,1,1,1,1]}";
+        await stream.WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST /v1/collections/docs/points HTTP/1.1\r\nHost: {platform.GatewayAddress.Authority}\r\nAuthorization: Bearer {key}\r\n" +
+            $"Content-Type: application/json\r\nContent-Length: {partial.Length + 100}\r\n\r\n{partial}"));
+        socket.Client.Shutdown(System.Net.Sockets.SocketShutdown.Send);
+        string? statusLine;
+        try
+        {
+            statusLine = await new StreamReader(stream, Encoding.ASCII).ReadLineAsync();
+        }
+        catch (IOException)
+        {
+            statusLine = null; // reset: no answer
+        }
+
+        Assert.True(statusLine is null || statusLine.StartsWith("HTTP/1.1 4", StringComparison.Ordinal), statusLine);
+        stored = await (await http.PostAsJsonAsync("/v1/collections/docs/count", new { })).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal(1020, stored!["count"]!.GetValue<long>());
+    }
+
+    [Fact]
     public async Task ClientMistakes_AreNever5xx_AndAlwaysProblemJson()
     {
         await using var platform = await PlatformHost.StartAsync(postgres);

@@ -11,6 +11,7 @@ using Piramid.Gateway.Routing;
 using Piramid.Gateway.Usage;
 using Piramid.ServiceDefaults;
 using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Forwarder;
 
 namespace Piramid.Gateway;
 
@@ -59,6 +60,7 @@ public static class GatewayHosting
                 .AddAuthenticationSchemes(AdminJwt.SchemeName)
                 .RequireAuthenticatedUser()
                 .RequireClaim(AdminJwt.RoleClaim, Contracts.Identity.Roles.PlatformAdmin));
+        builder.Services.AddSingleton<IForwarderHttpClientFactory, BufferedForwarding>();
         builder.Services.AddReverseProxy().AddTransforms(context =>
             EngineForwarding.AddTransforms(
                 context,
