@@ -17,7 +17,7 @@ internal sealed class GatewayMode : IBenchmarkMode
 {
     public string Name => "gateway";
 
-    public string Usage => "[--state .piramid] [--gateway-url URL] [--control-plane-url URL] [--seconds 10] [--concurrency 1,4] [--points 2000] [--dimension 64] [--index hnsw|flat] [--warmup 10]";
+    public string Usage => "[--state .piramid] [--gateway-url URL] [--control-plane-url URL] [--seconds 10] [--rounds 4] [--concurrency 1,4] [--points 2000] [--dimension 64] [--index hnsw|flat] [--warmup 10]";
 
     public int Run(BenchmarkArgs args)
     {
@@ -30,6 +30,7 @@ internal sealed class GatewayMode : IBenchmarkMode
         // methods for several seconds under load (a fifth of the gateway's CPU 5 s in, measured with perf).
         // Steady state is what a long-running gateway serves, so each run starts after this warm-up.
         var warmup = args.GetInt("warmup", 10, min: 0);
+        var rounds = args.GetInt("rounds", 4, min: 1);
         if (index is not ("hnsw" or "flat"))
         {
             throw new ArgumentException($"--index must be hnsw or flat, got '{index}'.");
@@ -40,10 +41,10 @@ internal sealed class GatewayMode : IBenchmarkMode
         var controlPlaneUrl = new Uri(args.GetString("control-plane-url") ?? PortUrl(state, "control-plane"));
         args.ThrowIfUnused();
         var credentials = JsonNode.Parse(File.ReadAllText(Path.Combine(state, "credentials.json")))!;
-        return RunAsync(gatewayUrl, controlPlaneUrl, credentials, seconds, concurrency, points, dimension, index, warmup).GetAwaiter().GetResult();
+        return RunAsync(state, gatewayUrl, controlPlaneUrl, credentials, seconds, rounds, concurrency, points, dimension, index, warmup).GetAwaiter().GetResult();
     }
 
-    private async Task<int> RunAsync(Uri gatewayUrl, Uri controlPlaneUrl, JsonNode credentials, int seconds, int[] concurrency, int points, int dimension, string index, int warmup)
+    private async Task<int> RunAsync(string state, Uri gatewayUrl, Uri controlPlaneUrl, JsonNode credentials, int seconds, int rounds, int[] concurrency, int points, int dimension, string index, int warmup)
     {
         using var admin = new HttpClient { BaseAddress = controlPlaneUrl };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
@@ -77,17 +78,35 @@ internal sealed class GatewayMode : IBenchmarkMode
             using var direct = new HttpClient(new SigningHandler(secret, tenantId, "admin", "bench", null)) { BaseAddress = endpoint };
             var search = await LoadAsync(viaGateway, points, dimension, index);
 
-            Console.WriteLine($"search: top_k 10 over {points} x {dimension}-d cosine points ({index} index); {seconds} s per run after {warmup} s warm-up");
-            Console.WriteLine($"{"path",-8} {"clients",7} {"req/s",9} {"p50 ms",8} {"p99 ms",8}");
+            var processes = new ProcessCpu(new Dictionary<string, int?>
+            {
+                ["client"] = Environment.ProcessId,
+                ["gateway"] = ReadPid(state, "gateway"),
+                ["engine"] = ProcessCpu.FindByEnvironment("Engine__TenantId", tenantId),
+            });
+            Console.WriteLine($"search: top_k 10 over {points} x {dimension}-d cosine points ({index} index); {seconds} s per path in {rounds} alternating rounds after {warmup} s warm-up");
+            Console.WriteLine($"{"path",-8} {"clients",7} {"req/s",9} {"p50 ms",8} {"p99 ms",8}   CPU us per request ({string.Join(", ", processes.Names)})");
             var rows = new List<(string Path, int Clients, Result Result)>();
             foreach (var clients in concurrency)
             {
-                foreach (var (path, http) in new[] { ("direct", direct), ("gateway", viaGateway) })
+                // Both paths warm up, then take turns in short rounds, so a drift in the machine (another
+                // process, a JIT recompilation, the kernel's placement) falls on both alike.
+                await MeasureAsync(direct, search, clients, TimeSpan.FromSeconds(warmup), processes);
+                await MeasureAsync(viaGateway, search, clients, TimeSpan.FromSeconds(warmup), processes);
+                var slice = TimeSpan.FromSeconds((double)seconds / rounds);
+                var directRounds = new List<Result>();
+                var gatewayRounds = new List<Result>();
+                for (var round = 0; round < rounds; round++)
                 {
-                    await MeasureAsync(http, search, clients, TimeSpan.FromSeconds(warmup));
-                    var result = await MeasureAsync(http, search, clients, TimeSpan.FromSeconds(seconds));
+                    directRounds.Add(await MeasureAsync(direct, search, clients, slice, processes));
+                    gatewayRounds.Add(await MeasureAsync(viaGateway, search, clients, slice, processes));
+                }
+
+                foreach (var (path, results) in new[] { ("direct", directRounds), ("gateway", gatewayRounds) })
+                {
+                    var result = Result.Combine(results);
                     rows.Add((path, clients, result));
-                    Console.WriteLine($"{path,-8} {clients,7} {result.RequestsPerSecond,9:F0} {result.P50Ms,8:F3} {result.P99Ms,8:F3}");
+                    Console.WriteLine($"{path,-8} {clients,7} {result.RequestsPerSecond,9:F0} {result.P50Ms,8:F3} {result.P99Ms,8:F3}   {string.Join(", ", result.CpuMicrosPerRequest.Select(c => c.Value.ToString("F0", System.Globalization.CultureInfo.InvariantCulture)))}");
                 }
             }
 
@@ -106,6 +125,7 @@ internal sealed class GatewayMode : IBenchmarkMode
                 json.WriteString("index", index);
                 json.WriteNumber("seconds", seconds);
                 json.WriteNumber("warmup_seconds", warmup);
+                json.WriteNumber("rounds", rounds);
                 json.WriteStartArray("runs");
                 foreach (var (p, clients, r) in rows)
                 {
@@ -115,6 +135,13 @@ internal sealed class GatewayMode : IBenchmarkMode
                     json.WriteNumber("requests_per_second", Math.Round(r.RequestsPerSecond, 1));
                     json.WriteNumber("p50_ms", Math.Round(r.P50Ms, 3));
                     json.WriteNumber("p99_ms", Math.Round(r.P99Ms, 3));
+                    json.WriteStartObject("cpu_us_per_request");
+                    foreach (var (process, micros) in r.CpuMicrosPerRequest)
+                    {
+                        json.WriteNumber(process, Math.Round(micros, 1));
+                    }
+
+                    json.WriteEndObject();
                     json.WriteEndObject();
                 }
 
@@ -148,10 +175,11 @@ internal sealed class GatewayMode : IBenchmarkMode
         return new JsonObject { ["vector"] = new JsonArray([.. query.Select(v => (JsonNode)v)]), ["top_k"] = 10 }.ToJsonString();
     }
 
-    private static async Task<Result> MeasureAsync(HttpClient http, string search, int clients, TimeSpan duration)
+    private static async Task<Result> MeasureAsync(HttpClient http, string search, int clients, TimeSpan duration, ProcessCpu processes)
     {
         var body = Encoding.UTF8.GetBytes(search);
         var latencies = new List<double>[clients];
+        var cpuBefore = processes.Sample();
         var clock = Stopwatch.StartNew();
         await Task.WhenAll(Enumerable.Range(0, clients).Select(async worker =>
         {
@@ -178,9 +206,9 @@ internal sealed class GatewayMode : IBenchmarkMode
                 mine.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
             }
         }));
-        var elapsed = clock.Elapsed.TotalSeconds;
-        var all = latencies.SelectMany(l => l).Order().ToArray();
-        return new Result(all.Length / elapsed, all[all.Length / 2], all[Math.Min(all.Length - 1, (int)(all.Length * 0.99))]);
+        var elapsed = clock.Elapsed;
+        var cpu = processes.Sample().ToDictionary(p => p.Key, p => p.Value - cpuBefore[p.Key]);
+        return new Result([.. latencies.SelectMany(l => l)], elapsed, cpu);
     }
 
     private static async Task WaitRoutedAsync(HttpClient http)
@@ -227,5 +255,29 @@ internal sealed class GatewayMode : IBenchmarkMode
     private static string PortUrl(string state, string name) =>
         $"http://127.0.0.1:{File.ReadAllText(Path.Combine(state, "run", name + ".port")).Trim()}/";
 
-    private readonly record struct Result(double RequestsPerSecond, double P50Ms, double P99Ms);
+    private static int? ReadPid(string state, string name) =>
+        File.Exists(Path.Combine(state, "run", name + ".pid"))
+            ? int.Parse(File.ReadAllText(Path.Combine(state, "run", name + ".pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture)
+            : null;
+
+    /// <summary>Latencies of one or more measured slices, their wall time, and the CPU each process spent.</summary>
+    private sealed record Result(double[] LatenciesMs, TimeSpan Elapsed, IReadOnlyDictionary<string, TimeSpan> Cpu)
+    {
+        public double RequestsPerSecond => LatenciesMs.Length / Elapsed.TotalSeconds;
+
+        public double P50Ms => Percentile(0.50);
+
+        public double P99Ms => Percentile(0.99);
+
+        public IEnumerable<KeyValuePair<string, double>> CpuMicrosPerRequest =>
+            Cpu.Select(c => KeyValuePair.Create(c.Key, c.Value.TotalMicroseconds / Math.Max(1, LatenciesMs.Length)));
+
+        public static Result Combine(IReadOnlyList<Result> slices) => new(
+            [.. slices.SelectMany(s => s.LatenciesMs).Order()],
+            TimeSpan.FromTicks(slices.Sum(s => s.Elapsed.Ticks)),
+            slices[0].Cpu.Keys.ToDictionary(k => k, k => TimeSpan.FromTicks(slices.Sum(s => s.Cpu[k].Ticks))));
+
+        // Expects sorted latencies (Combine sorts them).
+        private double Percentile(double q) => LatenciesMs[Math.Min(LatenciesMs.Length - 1, (int)(LatenciesMs.Length * q))];
+    }
 }
