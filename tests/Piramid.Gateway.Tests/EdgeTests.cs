@@ -97,6 +97,31 @@ public sealed class EdgeTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task TraceContextAndRequestId_ReachTheEngine()
+    {
+        await using var platform = await PlatformHost.StartAsync(postgres);
+        var (_, key) = await platform.TenantWithKeyAsync("tracing");
+        using var http = platform.Client(key);
+        await WaitRoutedAsync(http);
+        (await http.PutAsJsonAsync("/v1/collections/docs", new { dimension = 2 })).EnsureSuccessStatusCode();
+
+        // The engine's own problem body names the trace and request it saw: the caller's trace id, and the
+        // gateway's request id (a client-sent one is not trusted), which the client also gets as a header.
+        const string traceId = "0af7651916cd43dd8448eb211c80319c";
+        using var request = Json(HttpMethod.Post, "/v1/collections/docs/search", "{\"vector\":[1,2,3],\"top_k\":1}");
+        request.Headers.Add("traceparent", $"00-{traceId}-b7ad6b7169203331-01");
+        request.Headers.Add(Contracts.HeaderNames.RequestId, "chosen-by-client");
+        using var response = await http.SendAsync(request);
+        Assert.Equal(HttpStatusCode.BadRequest, response.StatusCode);
+        var problem = JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        Assert.Contains("dimension", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal); // the engine's check
+        Assert.StartsWith($"00-{traceId}-", problem["trace_id"]!.GetValue<string>(), StringComparison.Ordinal);
+        var requestId = problem["request_id"]!.GetValue<string>();
+        Assert.NotEqual("chosen-by-client", requestId);
+        Assert.Equal(requestId, Header(response, Contracts.HeaderNames.RequestId));
+    }
+
+    [Fact]
     public async Task ClientMistakes_AreNever5xx_AndAlwaysProblemJson()
     {
         await using var platform = await PlatformHost.StartAsync(postgres);
