@@ -76,6 +76,7 @@ internal sealed class GatewayMode : IBenchmarkMode
 
             var (endpoint, secret) = await RouteAsync(controlPlaneUrl, credentials, tenantId);
             using var direct = new HttpClient(new SigningHandler(secret, tenantId, "admin", "bench", null)) { BaseAddress = endpoint };
+
             var search = await LoadAsync(viaGateway, points, dimension, index);
 
             var processes = new ProcessCpu(new Dictionary<string, int?>
@@ -84,7 +85,10 @@ internal sealed class GatewayMode : IBenchmarkMode
                 ["gateway"] = ReadPid(state, "gateway"),
                 ["engine"] = ProcessCpu.FindByEnvironment("Engine__TenantId", tenantId),
             });
-            Console.WriteLine($"search: top_k 10 over {points} x {dimension}-d cosine points ({index} index); {seconds} s per path in {rounds} alternating rounds after {warmup} s warm-up");
+            // A fresh load leaves the engine busy for a while (checkpoint, compaction); measuring then would
+            // charge that work to whichever path ran first.
+            var settled = await processes.WaitIdleAsync("engine", TimeSpan.FromSeconds(120));
+            Console.WriteLine($"search: top_k 10 over {points} x {dimension}-d cosine points ({index} index); {seconds} s per path in {rounds} alternating rounds after {warmup} s warm-up; engine idle after load in {settled.TotalSeconds:F0} s");
             Console.WriteLine($"{"path",-8} {"clients",7} {"req/s",9} {"p50 ms",8} {"p99 ms",8}   CPU us per request ({string.Join(", ", processes.Names)})");
             var rows = new List<(string Path, int Clients, Result Result)>();
             foreach (var clients in concurrency)

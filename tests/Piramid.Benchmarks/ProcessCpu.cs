@@ -20,6 +20,34 @@ internal sealed class ProcessCpu(IReadOnlyDictionary<string, int?> pids)
     /// <summary>CPU time used so far by each process.</summary>
     public Dictionary<string, TimeSpan> Sample() => _pids.ToDictionary(p => p.Key, p => Read(p.Value));
 
+    /// <summary>
+    /// Waits until <paramref name="name"/> uses under 5% of a core over a second (or <paramref name="timeout"/>
+    /// passes); returns how long that took. Returns at once for a process that is not measured.
+    /// </summary>
+    public async Task<TimeSpan> WaitIdleAsync(string name, TimeSpan timeout)
+    {
+        var clock = System.Diagnostics.Stopwatch.StartNew();
+        if (!_pids.TryGetValue(name, out var pid))
+        {
+            return TimeSpan.Zero;
+        }
+
+        var before = Read(pid);
+        while (clock.Elapsed < timeout)
+        {
+            await Task.Delay(TimeSpan.FromSeconds(1));
+            var now = Read(pid);
+            if (now - before < TimeSpan.FromMilliseconds(50))
+            {
+                break;
+            }
+
+            before = now;
+        }
+
+        return clock.Elapsed;
+    }
+
     /// <summary>The pid of the process started with <paramref name="name"/>=<paramref name="value"/> in its environment.</summary>
     public static int? FindByEnvironment(string name, string value)
     {

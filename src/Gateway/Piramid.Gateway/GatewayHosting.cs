@@ -52,8 +52,10 @@ public static class GatewayHosting
             .AddAdminJwt();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, UniformAuthorizationResults>();
         builder.Services.AddAuthorizationBuilder()
+            // API keys are the default scheme, so the middleware has already authenticated the caller; naming the
+            // scheme here too would make the policy evaluator authenticate again and merge a new principal on
+            // every data request.
             .AddPolicy(GatewayProxyConfig.TenantPolicy, p => p
-                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser()
                 .RequireClaim(GatewayClaims.Tenant))
             .AddPolicy(GatewayProxyConfig.AdminPolicy, p => p
