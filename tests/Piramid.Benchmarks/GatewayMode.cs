@@ -76,7 +76,6 @@ internal sealed class GatewayMode : IBenchmarkMode
 
             var (endpoint, secret) = await RouteAsync(controlPlaneUrl, credentials, tenantId);
             using var direct = new HttpClient(new SigningHandler(secret, tenantId, "admin", "bench", null)) { BaseAddress = endpoint };
-
             var search = await LoadAsync(viaGateway, points, dimension, index);
 
             var processes = new ProcessCpu(new Dictionary<string, int?>
@@ -257,12 +256,14 @@ internal sealed class GatewayMode : IBenchmarkMode
 
     // ./piramid keeps each service's port in <state>/run/<name>.port.
     private static string PortUrl(string state, string name) =>
-        $"http://127.0.0.1:{File.ReadAllText(Path.Combine(state, "run", name + ".port")).Trim()}/";
+        $"http://127.0.0.1:{File.ReadAllText(RunFile(state, name, "port")).Trim()}/";
 
     private static int? ReadPid(string state, string name) =>
-        File.Exists(Path.Combine(state, "run", name + ".pid"))
-            ? int.Parse(File.ReadAllText(Path.Combine(state, "run", name + ".pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture)
+        File.Exists(RunFile(state, name, "pid"))
+            ? int.Parse(File.ReadAllText(RunFile(state, name, "pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture)
             : null;
+
+    private static string RunFile(string state, string name, string kind) => Path.Combine(state, "run", $"{name}.{kind}");
 
     /// <summary>Latencies of one or more measured slices, their wall time, and the CPU each process spent.</summary>
     private sealed record Result(double[] LatenciesMs, TimeSpan Elapsed, IReadOnlyDictionary<string, TimeSpan> Cpu)

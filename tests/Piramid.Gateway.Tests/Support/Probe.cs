@@ -1,4 +1,5 @@
 using System.Net;
+using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 
 namespace Piramid.Gateway.Tests.Support;
@@ -31,5 +32,13 @@ public static class Probe
             var node = JsonNode.Parse(await response.Content.ReadAsStringAsync());
             return ((int)response.StatusCode, node?["type"]?.GetValue<string>(), node?["title"]?.GetValue<string>());
         }
+    }
+
+    /// <summary>How many points the collection holds, through the gateway.</summary>
+    public static async Task<long> CountAsync(HttpClient http, string collection)
+    {
+        using var response = await http.PostAsJsonAsync($"/v1/collections/{collection}/count", new { });
+        Assert.True(response.IsSuccessStatusCode, $"count: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["count"]!.GetValue<long>();
     }
 }
