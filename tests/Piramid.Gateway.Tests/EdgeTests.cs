@@ -1,11 +1,17 @@
 using System.Diagnostics;
 using System.Net;
 using System.Net.Http.Json;
+using System.Security.Claims;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Http;
+using Microsoft.Extensions.DependencyInjection;
 using Piramid.Contracts.Problems;
 using Piramid.ControlPlane.Tests.Support;
+using Piramid.Gateway.Authentication;
 using Piramid.Gateway.Tests.Support;
+using Yarp.ReverseProxy.Configuration;
+using Yarp.ReverseProxy.Transforms.Builder;
 using static Piramid.Gateway.Tests.Support.Probe;
 
 namespace Piramid.Gateway.Tests;
@@ -116,6 +122,51 @@ public sealed class EdgeTests(PostgresFixture postgres)
         var requestId = problem["request_id"]!.GetValue<string>();
         Assert.NotEqual("chosen-by-client", requestId);
         Assert.Equal(requestId, Header(response, Contracts.HeaderNames.RequestId));
+    }
+
+    [Fact]
+    public async Task EngineRequests_CarryNoForwardedHeadersOrCredentials_ControlPlaneRequestsGetTheClientAddress()
+    {
+        await using var platform = await PlatformHost.StartAsync(postgres);
+        var (tenant, key) = await platform.TenantWithKeyAsync("forwarded");
+        using var http = platform.Client(key);
+        await WaitRoutedAsync(http);
+
+        // The request transforms YARP runs for each route, applied to a request whose client tried to spoof
+        // its address; the engine route must drop every such header, the control-plane route must overwrite it.
+        var services = platform.Gateway.Services;
+        var config = services.GetRequiredService<IProxyConfigProvider>().GetConfig();
+        var builder = services.GetRequiredService<ITransformBuilder>();
+        async Task<HttpRequestMessage> TransformAsync(string routeId, string path)
+        {
+            var route = config.Routes.Single(r => r.RouteId == routeId);
+            var cluster = config.Clusters.Single(c => c.ClusterId == route.ClusterId);
+            var context = new DefaultHttpContext { RequestServices = services };
+            context.Request.Method = "GET";
+            context.Request.Scheme = "http";
+            context.Request.Host = new HostString("api.example.test");
+            context.Request.Path = path;
+            context.Connection.RemoteIpAddress = IPAddress.Parse("192.0.2.7");
+            context.Request.Headers.Authorization = "Bearer " + key;
+            context.Request.Headers["X-Forwarded-For"] = "203.0.113.9";
+            context.Request.Headers["X-Forwarded-Host"] = "spoofed.example.test";
+            context.Request.Headers["Forwarded"] = "for=203.0.113.9";
+            context.User = new ClaimsPrincipal(new ClaimsIdentity(
+                [new Claim(GatewayClaims.Tenant, tenant), new Claim(GatewayClaims.Principal, "key_test"), new Claim(GatewayClaims.Role, "admin")], "test"));
+            var proxyRequest = new HttpRequestMessage();
+            var destination = cluster.Destinations!.Values.First().Address;
+            await builder.Build(route, cluster).TransformRequestAsync(context, proxyRequest, destination, CancellationToken.None);
+            return proxyRequest;
+        }
+
+        using var toEngine = await TransformAsync("collections-all", "/v1/collections/docs");
+        Assert.DoesNotContain(toEngine.Headers, h => h.Key.StartsWith("X-Forwarded-", StringComparison.OrdinalIgnoreCase) || h.Key.Equals("Forwarded", StringComparison.OrdinalIgnoreCase));
+        Assert.False(toEngine.Headers.Contains("Authorization"));
+        Assert.True(toEngine.Headers.Contains(Contracts.HeaderNames.Identity));
+
+        using var toControlPlane = await TransformAsync("well-known", "/.well-known/openid-configuration");
+        Assert.Equal("192.0.2.7", Assert.Single(toControlPlane.Headers.GetValues("X-Forwarded-For")));
+        Assert.Equal("api.example.test", Assert.Single(toControlPlane.Headers.GetValues("X-Forwarded-Host")));
     }
 
     [Fact]

@@ -119,6 +119,16 @@ public static class EngineForwarding
             return;
         }
 
+        // Engines read no X-Forwarded-* or Forwarded (the client's address is recorded by the gateway, in its
+        // audit of authentication failures), and every header sent is parsed on every request: they are
+        // removed, client-sent ones included. Routes to the control plane keep YARP's defaults.
+        if (builder.Route.ClusterId == GatewayProxyConfig.EnginesCluster)
+        {
+            builder.UseDefaultForwarders = false;
+            builder.AddXForwarded(ForwardedTransformActions.Remove);
+            builder.AddRequestHeaderRemove("Forwarded");
+        }
+
         builder.AddRequestTransform(transform =>
         {
             var headers = transform.ProxyRequest.Headers;
