@@ -132,7 +132,17 @@ public static class EngineForwarding
         builder.AddRequestTransform(transform =>
         {
             var headers = transform.ProxyRequest.Headers;
-            foreach (var name in headers.Select(h => h.Key).Where(n => n.StartsWith("X-Piramid-", StringComparison.OrdinalIgnoreCase)).ToList())
+            // Runs on every request: a list is only made when a client did send internal headers.
+            List<string>? internalHeaders = null;
+            foreach (var header in headers)
+            {
+                if (header.Key.StartsWith("X-Piramid-", StringComparison.OrdinalIgnoreCase))
+                {
+                    (internalHeaders ??= []).Add(header.Key);
+                }
+            }
+
+            foreach (var name in internalHeaders ?? [])
             {
                 headers.Remove(name);
             }
