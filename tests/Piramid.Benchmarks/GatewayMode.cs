@@ -17,7 +17,7 @@ internal sealed class GatewayMode : IBenchmarkMode
 {
     public string Name => "gateway";
 
-    public string Usage => "[--state .piramid] [--gateway-url URL] [--control-plane-url URL] [--seconds 10] [--rounds 4] [--concurrency 1,4] [--points 2000] [--dimension 64] [--index hnsw|flat] [--warmup 10]";
+    public string Usage => "[--state .piramid] [--gateway-url URL] [--control-plane-url URL] [--seconds 10] [--rounds 4] [--concurrency 1,4] [--points 2000] [--dimension 64] [--index hnsw|flat] [--warmup 10] [--placement shared|split]";
 
     public int Run(BenchmarkArgs args)
     {
@@ -31,6 +31,20 @@ internal sealed class GatewayMode : IBenchmarkMode
         // Steady state is what a long-running gateway serves, so each run starts after this warm-up.
         var warmup = args.GetInt("warmup", 10, min: 0);
         var rounds = args.GetInt("rounds", 4, min: 1);
+        // shared: the load generator, the gateway and the engine share every core, so the gateway's CPU is
+        // taken from the engine. split: the engine gets the last core to itself on both paths and the other
+        // two processes the rest, as when the gateway runs on machines of its own (docs/design/gateway.md).
+        var placement = args.GetString("placement") ?? "shared";
+        if (placement is not ("shared" or "split"))
+        {
+            throw new ArgumentException($"--placement must be shared or split, got '{placement}'.");
+        }
+
+        if (placement == "split" && Environment.ProcessorCount < 2)
+        {
+            throw new ArgumentException("--placement split needs at least two CPUs.");
+        }
+
         if (index is not ("hnsw" or "flat"))
         {
             throw new ArgumentException($"--index must be hnsw or flat, got '{index}'.");
@@ -41,10 +55,10 @@ internal sealed class GatewayMode : IBenchmarkMode
         var controlPlaneUrl = new Uri(args.GetString("control-plane-url") ?? PortUrl(state, "control-plane"));
         args.ThrowIfUnused();
         var credentials = JsonNode.Parse(File.ReadAllText(Path.Combine(state, "credentials.json")))!;
-        return RunAsync(state, gatewayUrl, controlPlaneUrl, credentials, seconds, rounds, concurrency, points, dimension, index, warmup).GetAwaiter().GetResult();
+        return RunAsync(state, gatewayUrl, controlPlaneUrl, credentials, seconds, rounds, concurrency, points, dimension, index, warmup, placement).GetAwaiter().GetResult();
     }
 
-    private async Task<int> RunAsync(string state, Uri gatewayUrl, Uri controlPlaneUrl, JsonNode credentials, int seconds, int rounds, int[] concurrency, int points, int dimension, string index, int warmup)
+    private async Task<int> RunAsync(string state, Uri gatewayUrl, Uri controlPlaneUrl, JsonNode credentials, int seconds, int rounds, int[] concurrency, int points, int dimension, string index, int warmup, string placement)
     {
         using var admin = new HttpClient { BaseAddress = controlPlaneUrl };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
@@ -87,7 +101,9 @@ internal sealed class GatewayMode : IBenchmarkMode
             // A fresh load leaves the engine busy for a while (checkpoint, compaction); measuring then would
             // charge that work to whichever path ran first.
             var settled = await processes.WaitIdleAsync("engine", TimeSpan.FromSeconds(120));
-            Console.WriteLine($"search: top_k 10 over {points} x {dimension}-d cosine points ({index} index); {seconds} s per path in {rounds} alternating rounds after {warmup} s warm-up; engine idle after load in {settled.TotalSeconds:F0} s");
+            using var cpus = new CpuPlacement();
+            var where = placement == "split" ? Split(processes, cpus) : "all processes share every CPU";
+            Console.WriteLine($"search: top_k 10 over {points} x {dimension}-d cosine points ({index} index); {seconds} s per path in {rounds} alternating rounds after {warmup} s warm-up; engine idle after load in {settled.TotalSeconds:F0} s; {where}");
             Console.WriteLine($"{"path",-8} {"clients",7} {"req/s",9} {"p50 ms",8} {"p99 ms",8}   CPU us per request ({string.Join(", ", processes.Names)})");
             var rows = new List<(string Path, int Clients, Result Result)>();
             foreach (var clients in concurrency)
@@ -129,6 +145,7 @@ internal sealed class GatewayMode : IBenchmarkMode
                 json.WriteNumber("seconds", seconds);
                 json.WriteNumber("warmup_seconds", warmup);
                 json.WriteNumber("rounds", rounds);
+                json.WriteString("placement", placement);
                 json.WriteStartArray("runs");
                 foreach (var (p, clients, r) in rows)
                 {
@@ -212,6 +229,24 @@ internal sealed class GatewayMode : IBenchmarkMode
         var elapsed = clock.Elapsed;
         var cpu = processes.Sample().ToDictionary(p => p.Key, p => p.Value - cpuBefore[p.Key]);
         return new Result([.. latencies.SelectMany(l => l)], elapsed, cpu);
+    }
+
+    /// <summary>Gives the engine the last CPU and the load generator and the gateway the others.</summary>
+    private static string Split(ProcessCpu processes, CpuPlacement cpus)
+    {
+        if (!processes.Pids.ContainsKey("engine") || !processes.Pids.ContainsKey("gateway"))
+        {
+            throw new InvalidOperationException("--placement split needs the gateway's and the engine's processes on this machine.");
+        }
+
+        var last = Environment.ProcessorCount - 1;
+        var rest = Enumerable.Range(0, last).ToArray();
+        foreach (var (name, pid) in processes.Pids)
+        {
+            cpus.Pin(pid, name == "engine" ? [last] : rest);
+        }
+
+        return $"engine on CPU {last}, load generator and gateway on CPU {string.Join(',', rest)}";
     }
 
     private static async Task WaitRoutedAsync(HttpClient http)

@@ -17,6 +17,9 @@ internal sealed class ProcessCpu(IReadOnlyDictionary<string, int?> pids)
     /// <summary>The processes measured, in the order <see cref="Sample"/> reports them.</summary>
     public IEnumerable<string> Names => _pids.Keys;
 
+    /// <summary>The pid of each measured process.</summary>
+    public IReadOnlyDictionary<string, int> Pids => _pids;
+
     /// <summary>CPU time used so far by each process.</summary>
     public Dictionary<string, TimeSpan> Sample() => _pids.ToDictionary(p => p.Key, p => Read(p.Value));
 
