@@ -107,6 +107,49 @@ public sealed class PointsApiTests : IAsyncLifetime
         Assert.Equal(5, ranged["results"]!.AsArray().Count);
     }
 
+    // A length lets the gateway forward an answer in one write; a page too big to hold streams chunked instead.
+    [Fact]
+    public async Task Answers_CarryAContentLength_UntilTheyOutgrowTheBuffer()
+    {
+        using (var created = await Send(HttpMethod.Put, "/v1/collections/sized", """{"dimension":64,"metric":"euclidean","index":{"type":"flat"}}"""))
+        {
+            Assert.Equal(201, (int)created.StatusCode);
+            Assert.Equal("/v1/collections/sized", created.Headers.Location?.OriginalString);
+            await AssertSizedAsync(created);
+        }
+
+        var points = Enumerable.Range(0, 300).Select(i => new { id = $"s{i:D3}", vector = Enumerable.Range(0, 64).Select(d => (i * 0.37f) + (d * 0.011f)).ToArray() }).ToArray();
+        await _http.OkAsync(HttpMethod.Post, "/v1/collections/sized/points", new { points });
+
+        using (var search = await Send(HttpMethod.Post, "/v1/collections/sized/search", $"{{\"vector\":[{string.Join(',', Enumerable.Repeat("1", 64))}],\"top_k\":10}}"))
+        {
+            Assert.Equal(10, (await AssertSizedAsync(search))["results"]!.AsArray().Count);
+        }
+
+        // 300 vectors of 64 floats is about 250 KB of JSON, past the 64 KB buffer.
+        using var page = await Send(HttpMethod.Post, "/v1/collections/sized/scroll", """{"limit":300,"include_vector":true}""");
+        Assert.Equal(200, (int)page.StatusCode);
+        Assert.True(page.Headers.TransferEncodingChunked);
+        Assert.Null(page.Content.Headers.ContentLength);
+        var body = JsonNode.Parse(await page.Content.ReadAsStringAsync())!;
+        Assert.Equal(points.Select(p => p.id), body["points"]!.AsArray().Select(p => p!["id"]!.GetValue<string>()));
+        Assert.Equal(points[299].vector, body["points"]![299]!["vector"]!.AsArray().Select(v => v!.GetValue<float>()));
+    }
+
+    private async Task<HttpResponseMessage> Send(HttpMethod method, string path, string json) =>
+        // Headers only: buffering the body first would let HttpClient compute a length the engine never sent.
+        await _http.SendAsync(new HttpRequestMessage(method, path) { Content = new StringContent(json, System.Text.Encoding.UTF8, "application/json") }, HttpCompletionOption.ResponseHeadersRead);
+
+    private static async Task<JsonNode> AssertSizedAsync(HttpResponseMessage response)
+    {
+        Assert.NotEqual(true, response.Headers.TransferEncodingChunked);
+        var length = response.Content.Headers.ContentLength;
+        var bytes = await response.Content.ReadAsByteArrayAsync();
+        Assert.Equal(bytes.Length, length);
+        Assert.Equal("application/json", response.Content.Headers.ContentType?.MediaType);
+        return JsonNode.Parse(bytes)!;
+    }
+
     [Fact]
     public async Task DeleteCollection_RemovesItsFiles()
     {

@@ -19,13 +19,13 @@ public static class CollectionsApi
         return app;
     }
 
-    private static Ok<CollectionList> List(HttpContext context, VectorEngine engine)
+    private static JsonBody<CollectionList> List(HttpContext context, VectorEngine engine)
     {
         ApiSupport.Authorize(context, null, Roles.Admin, Roles.ReadWrite, Roles.ReadOnly);
         var identity = (InternalIdentity)context.Items[Security.InternalAuthMiddleware.ItemKey]!;
         var all = engine.List();
         var visible = identity.Collections.Count == 0 ? all : [.. all.Where(c => identity.Collections.Contains(c.Name))];
-        return TypedResults.Ok(new CollectionList { Collections = visible });
+        return JsonBody.Ok(new CollectionList { Collections = visible });
     }
 
     private static async Task<IResult> Create(string name, HttpContext context, VectorEngine engine)
@@ -33,13 +33,13 @@ public static class CollectionsApi
         ApiSupport.Authorize(context, name, Roles.Admin);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.CreateCollectionRequest);
         var info = engine.Create(name, request, out var created);
-        return created ? TypedResults.Created($"/v1/collections/{name}", info) : TypedResults.Ok(info);
+        return created ? JsonBody.Created($"/v1/collections/{name}", info) : JsonBody.Ok(info);
     }
 
-    private static Ok<CollectionInfo> Describe(string name, HttpContext context, VectorEngine engine)
+    private static JsonBody<CollectionInfo> Describe(string name, HttpContext context, VectorEngine engine)
     {
         ApiSupport.Authorize(context, name, Roles.Admin, Roles.ReadWrite, Roles.ReadOnly);
-        return TypedResults.Ok(engine.Get(name).Describe());
+        return JsonBody.Ok(engine.Get(name).Describe());
     }
 
     private static NoContent Delete(string name, HttpContext context, VectorEngine engine)

@@ -1,4 +1,3 @@
-using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.AspNetCore.Mvc;
 using Piramid.Contracts.Identity;
 using Piramid.Contracts.Points;
@@ -39,13 +38,13 @@ public static class PointsApi
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.UpsertPointsRequest);
         var result = await collection.UpsertAsync(request, context.RequestAborted);
         EngineTelemetry.PointsWritten.Add(result.Count);
-        return TypedResults.Ok(result);
+        return JsonBody.Ok(result);
     }
 
-    private static Ok<PointOutput> GetOne(string name, string id, [FromQuery(Name = "include_vector")] bool? includeVector, [FromQuery(Name = "include_metadata")] bool? includeMetadata, HttpContext context, VectorEngine engine)
+    private static JsonBody<PointOutput> GetOne(string name, string id, [FromQuery(Name = "include_vector")] bool? includeVector, [FromQuery(Name = "include_metadata")] bool? includeMetadata, HttpContext context, VectorEngine engine)
     {
         ApiSupport.Authorize(context, name, Readers);
-        return TypedResults.Ok(engine.Get(name).Get(id, includeVector ?? false, includeMetadata ?? true));
+        return JsonBody.Ok(engine.Get(name).Get(id, includeVector ?? false, includeMetadata ?? true));
     }
 
     private static async Task<IResult> GetMany(string name, HttpContext context, VectorEngine engine)
@@ -53,7 +52,7 @@ public static class PointsApi
         ApiSupport.Authorize(context, name, Readers);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.GetPointsRequest);
-        return TypedResults.Ok(collection.GetMany(request));
+        return JsonBody.Ok(collection.GetMany(request));
     }
 
     private static async Task<IResult> Update(string name, string id, HttpContext context, VectorEngine engine)
@@ -61,7 +60,7 @@ public static class PointsApi
         ApiSupport.Authorize(context, name, Writers);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.UpdatePointRequest);
-        return TypedResults.Ok(await collection.UpdateAsync(id, request, context.RequestAborted));
+        return JsonBody.Ok(await collection.UpdateAsync(id, request, context.RequestAborted));
     }
 
     private static async Task<IResult> Delete(string name, HttpContext context, VectorEngine engine)
@@ -69,7 +68,7 @@ public static class PointsApi
         ApiSupport.Authorize(context, name, Writers);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.DeletePointsRequest);
-        return TypedResults.Ok(await collection.DeleteAsync(request, context.RequestAborted));
+        return JsonBody.Ok(await collection.DeleteAsync(request, context.RequestAborted));
     }
 
     private static async Task<IResult> Search(string name, HttpContext context, VectorEngine engine)
@@ -79,7 +78,7 @@ public static class PointsApi
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.SearchRequest);
         var response = collection.Search(request);
         EngineTelemetry.Searches.Add(1);
-        return TypedResults.Ok(response);
+        return JsonBody.Ok(response);
     }
 
     private static async Task<IResult> SearchBatch(string name, HttpContext context, VectorEngine engine)
@@ -89,7 +88,7 @@ public static class PointsApi
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.SearchBatchRequest);
         var response = SearchMethods.Batch(collection, request);
         EngineTelemetry.Searches.Add(response.Batches.Count);
-        return TypedResults.Ok(response);
+        return JsonBody.Ok(response);
     }
 
     private static async Task<IResult> SearchGroups(string name, HttpContext context, VectorEngine engine)
@@ -99,7 +98,7 @@ public static class PointsApi
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.SearchGroupsRequest);
         var response = SearchMethods.Groups(collection, request);
         EngineTelemetry.Searches.Add(1);
-        return TypedResults.Ok(response);
+        return JsonBody.Ok(response);
     }
 
     private static async Task<IResult> Recommend(string name, HttpContext context, VectorEngine engine)
@@ -109,7 +108,7 @@ public static class PointsApi
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.RecommendRequest);
         var response = SearchMethods.Recommend(collection, request);
         EngineTelemetry.Searches.Add(1);
-        return TypedResults.Ok(response);
+        return JsonBody.Ok(response);
     }
 
     private static async Task<IResult> Scroll(string name, HttpContext context, VectorEngine engine)
@@ -117,7 +116,7 @@ public static class PointsApi
         ApiSupport.Authorize(context, name, Readers);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.ScrollRequest, optional: true);
-        return TypedResults.Ok(collection.Scroll(request));
+        return JsonBody.Ok(collection.Scroll(request));
     }
 
     private static async Task<IResult> Count(string name, HttpContext context, VectorEngine engine)
@@ -125,6 +124,6 @@ public static class PointsApi
         ApiSupport.Authorize(context, name, Readers);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.CountRequest, optional: true);
-        return TypedResults.Ok(new CountResult(collection.CountMatching(request.Filter)));
+        return JsonBody.Ok(new CountResult(collection.CountMatching(request.Filter)));
     }
 }
