@@ -261,13 +261,22 @@ public sealed class EdgeTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task EveryResponse_CarriesSecurityHeaders_AndNoServerHeader()
+    public async Task EveryResponse_CarriesSecurityHeaders_AndNoServerHeader_AndEngineAnswersKeepTheirLength()
     {
         await using var platform = await PlatformHost.StartAsync(postgres);
         var (_, key) = await platform.TenantWithKeyAsync("headers");
         using var http = platform.Client(key);
         await WaitRoutedAsync(http);
         using var anonymous = platform.Client(null);
+
+        // A length, not chunks: the gateway forwards the answer in one write (docs/design/gateway.md, overhead).
+        using (var listed = await http.GetAsync(new Uri("/v1/collections", UriKind.Relative), HttpCompletionOption.ResponseHeadersRead))
+        {
+            Assert.Equal(HttpStatusCode.OK, listed.StatusCode);
+            Assert.NotEqual(true, listed.Headers.TransferEncodingChunked);
+            var length = listed.Content.Headers.ContentLength;
+            Assert.Equal((await listed.Content.ReadAsByteArrayAsync()).Length, length);
+        }
 
         foreach (var response in new[]
         {
