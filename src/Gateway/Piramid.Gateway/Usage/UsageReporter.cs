@@ -21,8 +21,32 @@ public sealed partial class UsageReporter(
         await ReportOnceAsync(deadline.Token);
     }
 
+    // One report at a time: when ReportOnceAsync returns, everything counted before the call has been
+    // delivered or put back, even if the timer's report had already taken part of it and was still sending.
+    private readonly SemaphoreSlim _reporting = new(1, 1);
+
     /// <summary>One report now (also used by tests to avoid waiting for the timer).</summary>
     public async Task ReportOnceAsync(CancellationToken cancellationToken)
+    {
+        await _reporting.WaitAsync(cancellationToken);
+        try
+        {
+            await SendAsync(cancellationToken);
+        }
+        finally
+        {
+            _reporting.Release();
+        }
+    }
+
+    /// <inheritdoc />
+    public override void Dispose()
+    {
+        _reporting.Dispose();
+        base.Dispose();
+    }
+
+    private async Task SendAsync(CancellationToken cancellationToken)
     {
         var usage = meter.Drain();
         var (refused, dropped) = failures.Drain();
