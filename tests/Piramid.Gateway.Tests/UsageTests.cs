@@ -1,8 +1,11 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Piramid.Contracts.Admin;
 using Piramid.Contracts.Problems;
 using Piramid.ControlPlane.Tests.Support;
+using Piramid.Gateway.ControlPlane;
 using Piramid.Gateway.Tests.Support;
 using static Piramid.Gateway.Tests.Support.Probe;
 
@@ -170,6 +173,34 @@ public sealed class UsageTests(PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync(new Uri("/v1/tenants/nope/usage", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.BadRequest, (await admin.GetAsync(new Uri($"/v1/tenants/{tenantId}/audit?limit=0", UriKind.Relative))).StatusCode);
         Assert.Equal(HttpStatusCode.NotFound, (await admin.GetAsync(new Uri("/v1/tenants/nope/audit", UriKind.Relative))).StatusCode);
+    }
+
+    // A gateway that got no answer sends the same report again: the control plane applies it once.
+    [Fact]
+    public async Task AReportSentTwice_IsAppliedOnce_AndAMalformedIdIsRefused()
+    {
+        await using var platform = await PlatformHost.StartAsync(postgres);
+        var (tenantId, _) = await platform.TenantWithKeyAsync("resent");
+        var controlPlane = platform.Gateway.Services.GetRequiredService<ControlPlaneClient>();
+        var before = await UsageAsync(platform, tenantId);
+        UsageReport Report(string? id) => new()
+        {
+            Id = id,
+            Usage = [new UsageDelta { TenantId = tenantId, Day = DateOnly.FromDateTime(DateTime.UtcNow), ReadUnits = 5, WriteUnits = 2 }],
+        };
+
+        var first = await controlPlane.ReportUsageAsync(Report("r-1"), CancellationToken.None);
+        var again = await controlPlane.ReportUsageAsync(Report("r-1"), CancellationToken.None);
+        Assert.Equal(first.Months.Single().ReadUnits, again.Months.Single().ReadUnits);
+        await controlPlane.ReportUsageAsync(Report("r-2"), CancellationToken.None);
+
+        var after = await UsageAsync(platform, tenantId);
+        Assert.Equal(10, after["read_units"]!.GetValue<long>() - before["read_units"]!.GetValue<long>());
+        Assert.Equal(4, after["write_units"]!.GetValue<long>() - before["write_units"]!.GetValue<long>());
+
+        var refused = await Assert.ThrowsAsync<HttpRequestException>(() => controlPlane.ReportUsageAsync(Report("not an id"), CancellationToken.None));
+        Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        Assert.Equal(after["read_units"]!.GetValue<long>(), (await UsageAsync(platform, tenantId))["read_units"]!.GetValue<long>());
     }
 
     private static async Task<JsonObject> UsageAsync(PlatformHost platform, string tenantId)

@@ -38,6 +38,9 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     /// <summary>Request units per tenant and day.</summary>
     public DbSet<UsageRecord> UsageRecords => Set<UsageRecord>();
 
+    /// <summary>Usage reports already applied, by id.</summary>
+    public DbSet<UsageReportReceipt> UsageReportReceipts => Set<UsageReportReceipt>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

@@ -16,6 +16,9 @@ public sealed class UsageStore(ControlPlaneDbContext db, TimeProvider time)
     /// <summary>Most entries of either kind in one report.</summary>
     public const int MaxReportEntries = 100_000;
 
+    /// <summary>How long a report id is remembered: far longer than a gateway retries one.</summary>
+    public static readonly TimeSpan ReceiptRetention = TimeSpan.FromDays(7);
+
     private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
 
     /// <summary>Adds a report in one transaction and returns the month's totals of its tenants.</summary>
@@ -29,6 +32,13 @@ public sealed class UsageStore(ControlPlaneDbContext db, TimeProvider time)
         var known = (await db.Tenants.Where(t => tenantIds.Contains(t.Id)).Select(t => t.Id).ToListAsync(ct)).ToHashSet(StringComparer.Ordinal);
 
         await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        if (!await FirstDeliveryAsync(report.Id, ct))
+        {
+            // Applied before (its answer was lost): answer the totals again and add nothing.
+            await transaction.CommitAsync(ct);
+            return await TotalsAsync(known, today, ct);
+        }
+
         foreach (var delta in report.Usage.Where(u => known.Contains(u.TenantId)))
         {
             await db.Database.ExecuteSqlInterpolatedAsync(
@@ -44,14 +54,7 @@ public sealed class UsageStore(ControlPlaneDbContext db, TimeProvider time)
         await RecordAuthFailuresAsync(report, reporter, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-
-        var month = new DateOnly(today.Year, today.Month, 1);
-        var totals = await db.UsageRecords
-            .Where(u => known.Contains(u.TenantId) && u.Day >= month)
-            .GroupBy(u => u.TenantId)
-            .Select(g => new MonthlyUsage { TenantId = g.Key, Month = month, ReadUnits = g.Sum(u => u.ReadUnits), WriteUnits = g.Sum(u => u.WriteUnits) })
-            .ToListAsync(ct);
-        return new UsageReportResponse { Months = totals };
+        return await TotalsAsync(known, today, ct);
     }
 
     /// <summary>Per-day units of a tenant from <paramref name="from"/> to <paramref name="to"/> (UTC days, inclusive; default: this month).</summary>
@@ -88,6 +91,32 @@ public sealed class UsageStore(ControlPlaneDbContext db, TimeProvider time)
             MonthlyWriteUnitsQuota = plan.MonthlyWriteUnits,
             Days = days,
         };
+    }
+
+    /// <summary>Records the report's id; false when it was recorded before. Forgets ids past their retention.</summary>
+    private async Task<bool> FirstDeliveryAsync(string? reportId, CancellationToken ct)
+    {
+        if (reportId is null)
+        {
+            return true;
+        }
+
+        var now = time.GetUtcNow();
+        await db.Database.ExecuteSqlInterpolatedAsync($"DELETE FROM usage_report_receipts WHERE received_at < {now - ReceiptRetention}", ct);
+        var inserted = await db.Database.ExecuteSqlInterpolatedAsync(
+            $"INSERT INTO usage_report_receipts (id, received_at) VALUES ({reportId}, {now}) ON CONFLICT (id) DO NOTHING", ct);
+        return inserted == 1;
+    }
+
+    private async Task<UsageReportResponse> TotalsAsync(HashSet<string> tenantIds, DateOnly today, CancellationToken ct)
+    {
+        var month = new DateOnly(today.Year, today.Month, 1);
+        var totals = await db.UsageRecords
+            .Where(u => tenantIds.Contains(u.TenantId) && u.Day >= month)
+            .GroupBy(u => u.TenantId)
+            .Select(g => new MonthlyUsage { TenantId = g.Key, Month = month, ReadUnits = g.Sum(u => u.ReadUnits), WriteUnits = g.Sum(u => u.WriteUnits) })
+            .ToListAsync(ct);
+        return new UsageReportResponse { Months = totals };
     }
 
     private async Task RecordAuthFailuresAsync(UsageReport report, string reporter, CancellationToken ct)
@@ -128,6 +157,11 @@ public sealed class UsageStore(ControlPlaneDbContext db, TimeProvider time)
         if (report.Usage.Count > MaxReportEntries || report.AuthFailures.Count > MaxReportEntries)
         {
             throw ControlPlaneException.Invalid($"A report holds at most {MaxReportEntries} entries of each kind.");
+        }
+
+        if (report.Id is { } id && (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
+        {
+            throw ControlPlaneException.Invalid("'id' must be 1 to 64 letters, digits, '-' or '_'.");
         }
 
         var today = Today();

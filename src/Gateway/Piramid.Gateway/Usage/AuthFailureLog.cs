@@ -43,22 +43,4 @@ public sealed class AuthFailureLog(TimeProvider time)
         var taken = Interlocked.Exchange(ref _queue, new ConcurrentQueue<AuthFailure>());
         return ([.. taken], Interlocked.Exchange(ref _dropped, 0));
     }
-
-    /// <summary>Puts back an undelivered batch (within capacity).</summary>
-    public void Restore(IReadOnlyList<AuthFailure> failures, long dropped)
-    {
-        ArgumentNullException.ThrowIfNull(failures);
-        foreach (var failure in failures)
-        {
-            if (_queue.Count >= Capacity)
-            {
-                Interlocked.Increment(ref _dropped);
-                continue;
-            }
-
-            _queue.Enqueue(failure);
-        }
-
-        Interlocked.Add(ref _dropped, dropped);
-    }
 }

@@ -5,7 +5,8 @@ namespace Piramid.Gateway.Usage;
 
 /// <summary>
 /// Counts request units per tenant and UTC day in memory until the next report, and holds the month's
-/// stored totals the control plane returned, so the quota check is stored + not yet reported. Between a
+/// stored totals the control plane returned, so the quota check is stored + not yet delivered (counted, or
+/// drained into a report still in flight or waiting to be sent again). Between a
 /// gateway's start and its first report for a tenant, only the local count is known: a restart can let
 /// through at most one report interval's worth beyond the quota.
 /// </summary>
@@ -13,6 +14,7 @@ public sealed class UsageMeter(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<DateOnly, Counter>> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, MonthlyUsage> _stored = new(StringComparer.Ordinal);
+    private volatile IReadOnlyList<UsageDelta> _undelivered = [];
 
     /// <summary>Read units of one successful read request.</summary>
     public const long ReadUnitsPerRequest = 1;
@@ -41,6 +43,11 @@ public sealed class UsageMeter(TimeProvider time)
             used = write ? stored.WriteUnits : stored.ReadUnits;
         }
 
+        foreach (var delta in _undelivered)
+        {
+            used += delta.TenantId == tenantId && delta.Day >= month ? (write ? delta.WriteUnits : delta.ReadUnits) : 0;
+        }
+
         if (_pending.TryGetValue(tenantId, out var days))
         {
             foreach (var (day, counter) in days)
@@ -52,7 +59,10 @@ public sealed class UsageMeter(TimeProvider time)
         return used >= quota ? (write ? "monthly_write_units" : "monthly_read_units") : null;
     }
 
-    /// <summary>Takes everything counted so far; the caller reports it or gives it back with <see cref="Restore"/>.</summary>
+    /// <summary>
+    /// Takes everything counted so far into a report. Its units still count against quotas until
+    /// <see cref="Delivered"/>; one report is out at a time (the reporter sends the same one again until it is).
+    /// </summary>
     public IReadOnlyList<UsageDelta> Drain()
     {
         var taken = new List<UsageDelta>();
@@ -77,27 +87,20 @@ public sealed class UsageMeter(TimeProvider time)
             }
         }
 
+        _undelivered = taken;
         return taken;
     }
 
-    /// <summary>Puts back a report that could not be delivered, so no unit is lost.</summary>
-    public void Restore(IEnumerable<UsageDelta> deltas)
-    {
-        ArgumentNullException.ThrowIfNull(deltas);
-        foreach (var delta in deltas)
-        {
-            AddTo(delta.TenantId, delta.Day, delta.ReadUnits, delta.WriteUnits);
-        }
-    }
-
-    /// <summary>Replaces the stored month totals with the control plane's answer.</summary>
-    public void Stored(IEnumerable<MonthlyUsage> months)
+    /// <summary>The drained report was applied: its units are now in the control plane's month totals.</summary>
+    public void Delivered(IEnumerable<MonthlyUsage> months)
     {
         ArgumentNullException.ThrowIfNull(months);
         foreach (var month in months)
         {
             _stored[month.TenantId] = month;
         }
+
+        _undelivered = [];
     }
 
     private void AddTo(string tenantId, DateOnly day, long readUnits, long writeUnits)
