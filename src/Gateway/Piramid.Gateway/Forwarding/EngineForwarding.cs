@@ -100,13 +100,20 @@ public static class EngineForwarding
         }
 
         proxy.AvailableDestinations = [destination];
-        await next();
-
+        // Counted as the answer starts, when its status is final: an answer with a Content-Length reaches the
+        // client before this middleware resumes, and a report sent on seeing it must already hold its units.
         // Only what succeeded is billed; a refusal or an outage costs nothing.
-        if (context.Response.StatusCode < 400 && tenant is not null)
+        var units = write ? UsageMeter.WriteUnitsFor(context.Request.ContentLength) : UsageMeter.ReadUnitsPerRequest;
+        context.Response.OnStarting(() =>
         {
-            meter.Add(tenant, write ? 0 : UsageMeter.ReadUnitsPerRequest, write ? UsageMeter.WriteUnitsFor(context.Request.ContentLength) : 0);
-        }
+            if (context.Response.StatusCode < 400 && tenant is not null)
+            {
+                meter.Add(tenant, write ? 0 : units, write ? units : 0);
+            }
+
+            return Task.CompletedTask;
+        });
+        await next();
     }
 
     /// <summary>Transforms of every proxied request.</summary>
