@@ -157,7 +157,7 @@ public sealed class UsageTests(PostgresFixture postgres)
         Assert.Equal(page["events"]!.AsArray().Count, lines.Length);
         Assert.All(lines, l => Assert.NotNull(JsonNode.Parse(l)!["action"]));
         var all = string.Join('\n', lines);
-        Assert.DoesNotContain(key.Split('_')[2], all, StringComparison.Ordinal);
+        Assert.DoesNotContain(key[(key.IndexOf('_', 3) + 1)..], all, StringComparison.Ordinal); // the secret may itself hold '_'
         Assert.DoesNotContain(new string('Q', 43), all, StringComparison.Ordinal);
     }
 
