@@ -14,7 +14,8 @@ public sealed class UsageMeter(TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, ConcurrentDictionary<DateOnly, Counter>> _pending = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, MonthlyUsage> _stored = new(StringComparer.Ordinal);
-    private volatile IReadOnlyList<UsageDelta> _undelivered = [];
+    // The drained report's entries by tenant, so the per-request quota check looks up one tenant's few days.
+    private volatile Dictionary<string, UsageDelta[]> _undelivered = new(StringComparer.Ordinal);
 
     /// <summary>Read units of one successful read request.</summary>
     public const long ReadUnitsPerRequest = 1;
@@ -43,9 +44,12 @@ public sealed class UsageMeter(TimeProvider time)
             used = write ? stored.WriteUnits : stored.ReadUnits;
         }
 
-        foreach (var delta in _undelivered)
+        if (_undelivered.TryGetValue(tenantId, out var drained))
         {
-            used += delta.TenantId == tenantId && delta.Day >= month ? (write ? delta.WriteUnits : delta.ReadUnits) : 0;
+            foreach (var delta in drained)
+            {
+                used += delta.Day >= month ? (write ? delta.WriteUnits : delta.ReadUnits) : 0;
+            }
         }
 
         if (_pending.TryGetValue(tenantId, out var days))
@@ -87,7 +91,7 @@ public sealed class UsageMeter(TimeProvider time)
             }
         }
 
-        _undelivered = taken;
+        _undelivered = taken.GroupBy(d => d.TenantId, StringComparer.Ordinal).ToDictionary(g => g.Key, g => g.ToArray(), StringComparer.Ordinal);
         return taken;
     }
 
@@ -100,7 +104,7 @@ public sealed class UsageMeter(TimeProvider time)
             _stored[month.TenantId] = month;
         }
 
-        _undelivered = [];
+        _undelivered = new(StringComparer.Ordinal);
     }
 
     private void AddTo(string tenantId, DateOnly day, long readUnits, long writeUnits)
