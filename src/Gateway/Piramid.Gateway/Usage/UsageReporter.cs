@@ -23,7 +23,7 @@ public sealed partial class UsageReporter(
     }
 
     // One report at a time: when ReportOnceAsync returns, everything counted before the call has been
-    // delivered or put back, even if the timer's report had already taken part of it and was still sending.
+    // delivered or kept for the next attempt, even if the timer's report had already taken part of it.
     private readonly SemaphoreSlim _reporting = new(1, 1);
 
     // A report that was not answered, kept whole for the next attempt; its units still count for quotas.
