@@ -23,7 +23,7 @@ public sealed class StorageHealth
         if (Reason is { } reason)
         {
             throw EngineException.InsufficientStorage(
-                $"The engine is read-only because a write could not be made durable ({reason}). " +
+                $"The engine is read-only because a write could not be made durable ({ServerPaths.Redact(reason)}). " +
                 "Reads still work; writes resume by themselves once storage is available again.");
         }
     }

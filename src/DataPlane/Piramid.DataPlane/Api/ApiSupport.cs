@@ -55,9 +55,9 @@ internal static class ApiSupport
         }
     }
 
-    /// <summary>The problem+json result for an engine failure.</summary>
+    /// <summary>The problem+json result for an engine failure; no server path reaches the caller.</summary>
     public static IResult Problem(EngineException e) =>
-        TypedResults.Problem(statusCode: e.Status, type: e.ProblemType, title: e.Title, detail: e.Message);
+        TypedResults.Problem(statusCode: e.Status, type: e.ProblemType, title: e.Title, detail: ServerPaths.Redact(e.Message));
 
     /// <summary>Maps the exceptions a handler may raise for a caller's mistake to problem+json.</summary>
     public static async ValueTask<object?> HandleErrors(EndpointFilterInvocationContext context, EndpointFilterDelegate next)

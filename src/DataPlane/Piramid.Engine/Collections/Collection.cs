@@ -83,7 +83,7 @@ public sealed partial class Collection : IDisposable
             Quantization = Config.Quantization,
             Schema = schema,
             Status = FailureReason is null ? "ready" : "failed",
-            Error = FailureReason,
+            Error = FailureReason is null ? null : ServerPaths.Redact(FailureReason),
             Count = Count,
             BytesOnDisk = BytesOnDisk(),
             CreatedAt = Config.CreatedAt,
@@ -149,7 +149,7 @@ public sealed partial class Collection : IDisposable
         if (FailureReason is not null)
         {
             throw EngineException.CollectionUnavailable(
-                $"Collection '{Config.Name}' is closed because its storage is damaged: {FailureReason} " +
+                $"Collection '{Config.Name}' is closed because its storage is damaged: {ServerPaths.Redact(FailureReason)} " +
                 "No data was dropped; an operator must restore it from a backup or repair the log.");
         }
     }
