@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Piramid.Contracts.Problems;
 using Piramid.ControlPlane.Tenants;
 
@@ -17,15 +16,9 @@ internal static class AdminErrors
         {
             return TypedResults.Problem(statusCode: e.Status, type: e.ProblemType, title: e.Title, detail: e.Message);
         }
-        catch (BadHttpRequestException e) when (e.InnerException is JsonException json)
-        {
-            return TypedResults.Problem(statusCode: 400, type: ProblemTypes.InvalidRequest, title: "Invalid request",
-                detail: $"The body is not valid at '{json.Path ?? "$"}': check field names and types against the API reference.");
-        }
         catch (BadHttpRequestException e)
         {
-            return TypedResults.Problem(statusCode: e.StatusCode, type: ProblemTypes.InvalidRequest, title: "Invalid request",
-                detail: "The request could not be read: send a JSON body with Content-Type application/json.");
+            return TypedResults.Problem(statusCode: e.StatusCode, type: ProblemTypes.InvalidRequest, title: "Invalid request", detail: BindingErrors.Describe(e));
         }
     }
 }

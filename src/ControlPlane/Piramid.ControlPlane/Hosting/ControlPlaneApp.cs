@@ -34,6 +34,8 @@ public static class ControlPlaneApp
         builder.Services.AddScoped<UsageStore>();
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddHostedService<TenantPurger>();
+        // The binder throws, so RequestInputGuard can name the field and the problem instead of an empty 400.
+        builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
@@ -42,6 +44,7 @@ public static class ControlPlaneApp
 
         var app = builder.Build();
         app.UseProblemDefaults();
+        app.UseMiddleware<RequestInputGuard>();
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapDefaultEndpoints();
