@@ -1,4 +1,3 @@
-using System.Diagnostics;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
@@ -13,8 +12,14 @@ namespace Piramid.EndToEnd.Tests.Support;
 /// </summary>
 public sealed class LocalPlatform : IAsyncLifetime
 {
-    /// <summary>The state directory (PIRAMID_STATE_DIR); under /tmp so the postgres user can traverse to its cluster.</summary>
+    /// <summary>The state directory (PIRAMID_STATE_DIR).</summary>
     public string State { get; } = Path.Combine(Path.GetTempPath(), "piramid-e2e-" + Guid.NewGuid().ToString("N")[..12]);
+
+    /// <summary>
+    /// Where the state other users' processes reach lives (the PostgreSQL cluster, the engines): the state
+    /// directory itself, or as root a directory outside it (docs/design/local-state.md).
+    /// </summary>
+    public string SharedDirectory => File.ReadAllText(Path.Combine(State, "shared-dir")).Trim();
 
     /// <summary>The <c>local.json</c> of the last <c>up</c>.</summary>
     public JsonObject Local { get; private set; } = [];
@@ -29,11 +34,7 @@ public sealed class LocalPlatform : IAsyncLifetime
     public Task InitializeAsync() => UpAsync();
 
     /// <inheritdoc />
-    public async Task DisposeAsync()
-    {
-        await RunAsync("down");
-        Directory.Delete(State, recursive: true);
-    }
+    public Task DisposeAsync() => RunAsync("purge", "--yes");
 
     /// <summary>Runs <c>./piramid up --no-build</c> and reloads <c>local.json</c>.</summary>
     public async Task UpAsync()
@@ -61,7 +62,7 @@ public sealed class LocalPlatform : IAsyncLifetime
             try
             {
                 var environment = File.ReadAllText(Path.Combine(dir, "environ")).Split('\0');
-                if (environment.Contains($"Engine__TenantId={tenantId}") && environment.Any(e => e.StartsWith($"Engine__DataDirectory={State}/", StringComparison.Ordinal)))
+                if (environment.Contains($"Engine__TenantId={tenantId}") && environment.Any(e => e.StartsWith($"Engine__DataDirectory={SharedDirectory}/engines/", StringComparison.Ordinal)))
                 {
                     return pid;
                 }
@@ -118,29 +119,6 @@ public sealed class LocalPlatform : IAsyncLifetime
         return (tenantId, client);
     }
 
-    private async Task RunAsync(params string[] args)
-    {
-        var start = new ProcessStartInfo(Path.Combine(RepositoryPaths.Root, "piramid"))
-        {
-            RedirectStandardOutput = true,
-            RedirectStandardError = true,
-            WorkingDirectory = RepositoryPaths.Root,
-        };
-        foreach (var arg in args)
-        {
-            start.ArgumentList.Add(arg);
-        }
-
-        start.Environment["PIRAMID_STATE_DIR"] = State;
-        using var process = Process.Start(start)!;
-        var stdout = process.StandardOutput.ReadToEndAsync();
-        var stderr = process.StandardError.ReadToEndAsync();
-        using var timeout = new CancellationTokenSource(TimeSpan.FromMinutes(5));
-        await process.WaitForExitAsync(timeout.Token);
-        LastOutput = await stdout + await stderr;
-        if (process.ExitCode != 0)
-        {
-            throw new InvalidOperationException($"./piramid {string.Join(' ', args)} exited {process.ExitCode}:\n{LastOutput}");
-        }
-    }
+    private async Task RunAsync(params string[] args) =>
+        LastOutput = (await PiramidScript.RunCheckedAsync(RepositoryPaths.Root, State, args)).Output;
 }
