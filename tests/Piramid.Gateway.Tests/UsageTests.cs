@@ -147,7 +147,8 @@ public sealed class UsageTests(PostgresFixture postgres)
         var failure = page["events"]!.AsArray().Single(e => e!["action"]!.GetValue<string>() == "auth.failed")!;
         Assert.Equal(keyId, failure["target_id"]!.GetValue<string>());
         Assert.Equal("invalid", failure["after"]!["reason"]!.GetValue<string>());
-        Assert.Equal("/v1/collections", failure["after"]!["path"]!.GetValue<string>());
+        Assert.Equal("127.0.0.1", failure["after"]!["remote_address"]!.GetValue<string>());
+        Assert.Equal(1, failure["after"]!["count"]!.GetValue<long>());
 
         using var export = new HttpRequestMessage(HttpMethod.Get, new Uri($"/v1/tenants/{tenantId}/audit", UriKind.Relative));
         export.Headers.Accept.ParseAdd("application/x-ndjson");

@@ -37,6 +37,7 @@ public static class GatewayHosting
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<KeyCache>();
         builder.Services.AddSingleton<Limits.RateLimits>();
+        builder.Services.AddSingleton<Limits.AddressLimits>();
         builder.Services.AddSingleton<UsageMeter>();
         builder.Services.AddSingleton<AuthFailureLog>();
         builder.Services.AddSingleton<UsageReporter>();
@@ -100,6 +101,7 @@ public static class GatewayHosting
         app.UseProblemDefaults();
         app.Use(RequestLimits.CheckAsync);
         app.UseCors(PortalCors);
+        app.Use(Limits.AddressLimits.SignInAsync);
         app.MapDefaultEndpoints();
         app.UseAuthentication();
         app.UseAuthorization();

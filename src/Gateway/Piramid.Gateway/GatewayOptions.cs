@@ -55,4 +55,28 @@ public sealed class GatewayOptions
 
     /// <summary>How often counted usage and refused credentials are sent to the control plane.</summary>
     public TimeSpan UsageReportInterval { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>Most distinct (reason, client address, key id) counts of refused requests per report; the rest are counted as "others".</summary>
+    [Range(1, 10_000)]
+    public int AuthFailureEntriesPerReport { get; set; } = 1_000;
+
+    /// <summary>Requests per second a client address may send without a valid credential (cache misses, refusals).</summary>
+    [Range(1, 1_000_000)]
+    public int UnauthenticatedRatePerSecond { get; set; } = 20;
+
+    /// <summary>Burst of <see cref="UnauthenticatedRatePerSecond"/>.</summary>
+    [Range(1, 1_000_000)]
+    public int UnauthenticatedBurst { get; set; } = 100;
+
+    /// <summary>Sign-in attempts (<c>POST /connect/token</c>, <c>POST /account/login</c>) per second per client address.</summary>
+    [Range(1, 1_000_000)]
+    public int SignInRatePerSecond { get; set; } = 5;
+
+    /// <summary>Burst of <see cref="SignInRatePerSecond"/>.</summary>
+    [Range(1, 1_000_000)]
+    public int SignInBurst { get; set; } = 30;
+
+    /// <summary>Most client addresses with a bucket of their own per budget; beyond it, new addresses share one bucket.</summary>
+    [Range(100, 10_000_000)]
+    public int MaxTrackedAddresses { get; set; } = 100_000;
 }

@@ -32,6 +32,7 @@ public static class ControlPlaneApp
         builder.Services.AddScoped<AuditTrail>();
         builder.Services.AddScoped<TenantService>();
         builder.Services.AddScoped<UsageStore>();
+        builder.Services.AddScoped<AuthFailureIntake>();
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddHostedService<TenantPurger>();
         // The binder throws, so RequestInputGuard can name the field and the problem instead of an empty 400.

@@ -12,8 +12,8 @@ using Piramid.ControlPlane.Usage;
 namespace Piramid.ControlPlane.Internal;
 
 /// <summary>
-/// What the gateway needs and nobody else may call: key introspection, the routing table, and a
-/// long-polled change feed so revocations and moves reach it within a second or two.
+/// What the gateway needs and nobody else may call: key introspection, the routing table, a long-polled
+/// change feed so revocations and moves reach it within a second or two, and its usage and auth-failure reports.
 /// </summary>
 public static class InternalApi
 {
@@ -29,6 +29,7 @@ public static class InternalApi
         group.MapGet("/routes", Routes);
         group.MapGet("/changes", Changes);
         group.MapPost("/usage", ReportUsage);
+        group.MapPost("/auth-failures", ReportAuthFailures);
         return app;
     }
 
@@ -97,6 +98,12 @@ public static class InternalApi
         }
     }
 
-    private static async Task<Ok<UsageReportResponse>> ReportUsage(UsageReport report, HttpContext context, UsageStore usage, CancellationToken ct) =>
-        TypedResults.Ok(await usage.RecordAsync(report, Auditing.AuditTrail.Actor(context), ct));
+    private static async Task<Ok<UsageReportResponse>> ReportUsage(UsageReport report, UsageStore usage, CancellationToken ct) =>
+        TypedResults.Ok(await usage.RecordAsync(report, ct));
+
+    private static async Task<NoContent> ReportAuthFailures(AuthFailureReport report, HttpContext context, AuthFailureIntake failures, CancellationToken ct)
+    {
+        await failures.RecordAsync(report, Auditing.AuditTrail.Actor(context), ct);
+        return TypedResults.NoContent();
+    }
 }

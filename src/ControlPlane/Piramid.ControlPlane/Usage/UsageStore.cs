@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Piramid.Contracts.Admin;
 using Piramid.ControlPlane.Data;
@@ -8,21 +7,19 @@ using Piramid.ControlPlane.Tenants;
 namespace Piramid.ControlPlane.Usage;
 
 /// <summary>
-/// Stores the gateways' usage reports (summed per tenant and UTC day) and their refused credentials (as audit
-/// events), and answers the month's totals that the gateways enforce quotas with.
+/// Stores the gateways' usage reports (summed per tenant and UTC day) and answers the month's totals that the
+/// gateways enforce quotas with. Refused credentials arrive apart (<see cref="AuthFailureIntake"/>).
 /// </summary>
 public sealed class UsageStore(ControlPlaneDbContext db, TimeProvider time)
 {
-    /// <summary>Most entries of either kind in one report.</summary>
+    /// <summary>Most entries in one report.</summary>
     public const int MaxReportEntries = 100_000;
 
     /// <summary>How long a report id is remembered: far longer than a gateway retries one.</summary>
     public static readonly TimeSpan ReceiptRetention = TimeSpan.FromDays(7);
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
-
     /// <summary>Adds a report in one transaction and returns the month's totals of its tenants.</summary>
-    public async Task<UsageReportResponse> RecordAsync(UsageReport report, string reporter, CancellationToken ct)
+    public async Task<UsageReportResponse> RecordAsync(UsageReport report, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(report);
         Validate(report);
@@ -51,7 +48,6 @@ public sealed class UsageStore(ControlPlaneDbContext db, TimeProvider time)
                 """, ct);
         }
 
-        await RecordAuthFailuresAsync(report, reporter, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
         return await TotalsAsync(known, today, ct);
@@ -119,44 +115,11 @@ public sealed class UsageStore(ControlPlaneDbContext db, TimeProvider time)
         return new UsageReportResponse { Months = totals };
     }
 
-    private async Task RecordAuthFailuresAsync(UsageReport report, string reporter, CancellationToken ct)
-    {
-        var keyIds = report.AuthFailures.Where(f => f.KeyId is not null).Select(f => f.KeyId!).Distinct(StringComparer.Ordinal).ToList();
-        // A failure with a real key id belongs in that tenant's trail: someone holds the id without the secret.
-        var owners = await db.ApiKeys.Where(k => keyIds.Contains(k.Id)).ToDictionaryAsync(k => k.Id, k => k.TenantId, StringComparer.Ordinal, ct);
-        foreach (var failure in report.AuthFailures)
-        {
-            db.AuditEvents.Add(new AuditEvent
-            {
-                Time = failure.Time,
-                Actor = reporter,
-                Action = "auth.failed",
-                TargetType = failure.KeyId is null ? "request" : "api_key",
-                TargetId = failure.KeyId ?? "-",
-                TenantId = failure.KeyId is not null && owners.TryGetValue(failure.KeyId, out var tenant) ? tenant : null,
-                After = JsonSerializer.Serialize(new { failure.Reason, failure.RemoteAddress, failure.Method, failure.Path }, Json),
-            });
-        }
-
-        if (report.AuthFailuresDropped > 0)
-        {
-            db.AuditEvents.Add(new AuditEvent
-            {
-                Time = time.GetUtcNow(),
-                Actor = reporter,
-                Action = "auth.failed.dropped",
-                TargetType = "request",
-                TargetId = "-",
-                After = JsonSerializer.Serialize(new { count = report.AuthFailuresDropped }, Json),
-            });
-        }
-    }
-
     private void Validate(UsageReport report)
     {
-        if (report.Usage.Count > MaxReportEntries || report.AuthFailures.Count > MaxReportEntries)
+        if (report.Usage.Count > MaxReportEntries)
         {
-            throw ControlPlaneException.Invalid($"A report holds at most {MaxReportEntries} entries of each kind.");
+            throw ControlPlaneException.Invalid($"A report holds at most {MaxReportEntries} entries.");
         }
 
         if (report.Id is { } id && (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
@@ -176,15 +139,6 @@ public sealed class UsageStore(ControlPlaneDbContext db, TimeProvider time)
             if (Math.Abs(delta.Day.DayNumber - today.DayNumber) > 2)
             {
                 throw ControlPlaneException.Invalid($"Usage for {delta.Day:yyyy-MM-dd} is too far from today.");
-            }
-        }
-
-        foreach (var failure in report.AuthFailures)
-        {
-            if (string.IsNullOrEmpty(failure.Reason) || failure.Reason.Length > 32 || failure.Path is null || failure.Path.Length > 2048
-                || failure.Method is null || failure.Method.Length > 16 || failure.KeyId?.Length > 64 || failure.RemoteAddress?.Length > 64)
-            {
-                throw ControlPlaneException.Invalid("Malformed auth failure entry.");
             }
         }
     }

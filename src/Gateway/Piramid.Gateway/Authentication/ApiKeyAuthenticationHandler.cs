@@ -2,12 +2,13 @@ using System.Security.Claims;
 using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
+using Piramid.Gateway.Limits;
 
 namespace Piramid.Gateway.Authentication;
 
 /// <summary>Authenticates tenant API keys through the <see cref="KeyCache"/>; any other credential is not its business.</summary>
 public sealed class ApiKeyAuthenticationHandler(
-    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, KeyCache keys)
+    IOptionsMonitor<AuthenticationSchemeOptions> options, ILoggerFactory logger, UrlEncoder encoder, KeyCache keys, AddressLimits limits)
     : AuthenticationHandler<AuthenticationSchemeOptions>(options, logger, encoder)
 {
     /// <summary>Scheme name.</summary>
@@ -34,11 +35,23 @@ public sealed class ApiKeyAuthenticationHandler(
             return AuthenticateResult.Fail("malformed key");
         }
 
-        var identity = await keys.ResolveAsync(keyId, secretHash, Context.RequestAborted);
-        if (identity is null)
+        if (!keys.TryGetValid(keyId, secretHash, out var identity))
         {
-            Context.Items[RefusalItem] = new Refusal("invalid", keyId);
-            return AuthenticateResult.Fail("invalid key");
+            // Anything not served from the cache is unauthenticated work, paid from the address's budget before
+            // the lookup, so an unknown key reaches the control plane only within that budget.
+            var (admitted, retryAfter) = limits.TakeUnauthenticated(Context);
+            if (!admitted)
+            {
+                Context.Items[RefusalItem] = new Refusal(AddressLimits.RateLimitedReason, keyId, Charged: true, retryAfter);
+                return AuthenticateResult.Fail("address budget spent");
+            }
+
+            identity = await keys.ResolveAsync(keyId, secretHash, Context.RequestAborted);
+            if (identity is null)
+            {
+                Context.Items[RefusalItem] = new Refusal("invalid", keyId, Charged: true);
+                return AuthenticateResult.Fail("invalid key");
+            }
         }
 
         Context.Items[IdentityItem] = identity;
@@ -58,6 +71,8 @@ public sealed class ApiKeyAuthenticationHandler(
 }
 
 /// <summary>Why a credential was refused and, when it was a well-formed key, its public id.</summary>
-/// <param name="Reason"><c>malformed</c> or <c>invalid</c>.</param>
+/// <param name="Reason"><c>missing</c>, <c>malformed</c>, <c>invalid</c>, <c>token</c> or <c>rate_limited</c>.</param>
 /// <param name="KeyId">The key id, never the secret.</param>
-public sealed record Refusal(string Reason, string? KeyId);
+/// <param name="Charged">True when the request already took its token from the address's unauthenticated budget.</param>
+/// <param name="RetryAfterSeconds">For <c>rate_limited</c>: when the budget has a token again.</param>
+public sealed record Refusal(string Reason, string? KeyId, bool Charged = false, int RetryAfterSeconds = 0);

@@ -65,6 +65,18 @@ public sealed class KeyCache(ControlPlaneClient controlPlane, IOptions<GatewayOp
         return identity;
     }
 
+    /// <summary>
+    /// The key's identity when a valid answer for this secret is cached: what is served without asking anyone,
+    /// and so without taking from the client address's budget for unauthenticated work.
+    /// </summary>
+    public bool TryGetValid(string keyId, byte[] secretHash, [System.Diagnostics.CodeAnalysis.NotNullWhen(true)] out KeyIntrospectionResponse? identity)
+    {
+        identity = _valid.TryGetValue(keyId, out var hit) && hit.Until > time.GetUtcNow() && CryptographicOperations.FixedTimeEquals(hit.SecretHash, secretHash)
+            ? hit.Identity
+            : null;
+        return identity is not null;
+    }
+
     /// <summary>Forgets one key (revoked, rotated).</summary>
     public void EvictKey(string keyId)
     {

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Piramid.Contracts.Problems;
+using Piramid.Gateway.Limits;
 using Piramid.Gateway.Usage;
 
 namespace Piramid.Gateway.Authentication;
@@ -33,13 +34,29 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
         return _default.HandleAsync(next, context, policy, authorizeResult);
     }
 
-    /// <summary>The single 401 body of the gateway.</summary>
+    /// <summary>
+    /// The single 401 body of the gateway; a 429 instead once the client address has spent its budget for
+    /// unauthenticated requests (a refusal not charged yet takes its token here).
+    /// </summary>
     public static Task WriteUnauthorizedAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
         var refusal = context.Items[ApiKeyAuthenticationHandler.RefusalItem] as Refusal
             ?? new Refusal(context.Request.Headers.Authorization.Count > 0 ? "token" : "missing", null);
+        if (!refusal.Charged)
+        {
+            var (admitted, retryAfter) = context.RequestServices.GetRequiredService<AddressLimits>().TakeUnauthenticated(context);
+            refusal = admitted ? refusal with { Charged = true } : refusal with { Reason = AddressLimits.RateLimitedReason, Charged = true, RetryAfterSeconds = retryAfter };
+            context.Items[ApiKeyAuthenticationHandler.RefusalItem] = refusal;
+        }
+
         context.RequestServices.GetRequiredService<AuthFailureLog>().Record(context, refusal.Reason, refusal.KeyId);
+        if (refusal.Reason == AddressLimits.RateLimitedReason)
+        {
+            return AddressLimits.WriteTooManyAsync(context, refusal.RetryAfterSeconds,
+                "Too many requests without a valid credential from this address; retry after the number of seconds in Retry-After.");
+        }
+
         context.Response.Headers.WWWAuthenticate = "Bearer";
         return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, type: ProblemTypes.Unauthorized, title: "Unauthorized",
             detail: "The request carries no valid credential.").ExecuteAsync(context);

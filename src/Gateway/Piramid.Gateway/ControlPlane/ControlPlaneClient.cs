@@ -62,6 +62,15 @@ public sealed class ControlPlaneClient(HttpClient http, IOptions<GatewayOptions>
         return (await response.Content.ReadFromJsonAsync<UsageReportResponse>(Json, cancellationToken))!;
     }
 
+    /// <summary>Sends the counts of refused credentials of one interval.</summary>
+    public async Task ReportAuthFailuresAsync(AuthFailureReport report, CancellationToken cancellationToken)
+    {
+        using var request = await AuthorizedAsync(HttpMethod.Post, "internal/v1/auth-failures", cancellationToken);
+        request.Content = JsonContent.Create(report, options: Json);
+        using var response = await http.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Releases the token lock.</summary>
     public void Dispose() => _tokenLock.Dispose();
 

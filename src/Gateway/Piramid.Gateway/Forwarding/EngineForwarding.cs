@@ -100,30 +100,12 @@ public static class EngineForwarding
         }
 
         proxy.AvailableDestinations = [destination];
-        // Counted as the answer starts, when its status is final: an answer with a Content-Length reaches the
-        // client before this middleware resumes, and a report sent on seeing it must already hold its units.
-        // Only what succeeded is billed; a refusal or an outage costs nothing.
         if (tenant is not null)
         {
-            var units = write ? UsageMeter.WriteUnitsFor(context.Request.ContentLength) : UsageMeter.ReadUnitsPerRequest;
-            context.Response.OnStarting(static state => ((Billing)state).OnStarting(), new Billing(context.Response, meter, tenant, write, units));
+            RequestBilling.Attach(context, meter, tenant, write);
         }
 
         await next();
-    }
-
-    /// <summary>One request's units, added when its answer starts if it succeeded (one allocation, no closure).</summary>
-    private sealed class Billing(HttpResponse response, UsageMeter meter, string tenant, bool write, long units)
-    {
-        public Task OnStarting()
-        {
-            if (response.StatusCode < 400)
-            {
-                meter.Add(tenant, write ? 0 : units, write ? units : 0);
-            }
-
-            return Task.CompletedTask;
-        }
     }
 
     /// <summary>Transforms of every proxied request.</summary>

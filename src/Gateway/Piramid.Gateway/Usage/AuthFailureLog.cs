@@ -1,46 +1,74 @@
-using System.Collections.Concurrent;
+using Microsoft.Extensions.Options;
 using Piramid.Contracts.Admin;
 
 namespace Piramid.Gateway.Usage;
 
 /// <summary>
-/// Refused credentials waiting for the next report. Bounded: a flood of bad keys costs a counter, not
-/// memory, and the trail records how many were dropped.
+/// Refused requests counted per reason, client address and key id until the next report. Bounded in bytes
+/// whatever the flood: no path is kept, and past <see cref="GatewayOptions.AuthFailureEntriesPerReport"/> distinct
+/// entries a refusal only adds to the "others" count.
 /// </summary>
-public sealed class AuthFailureLog(TimeProvider time)
+public sealed class AuthFailureLog(IOptions<GatewayOptions> options, TimeProvider time)
 {
-    /// <summary>Most failures held between two reports.</summary>
-    public const int Capacity = 10_000;
-
-    private ConcurrentQueue<AuthFailure> _queue = new();
-    private long _dropped;
+    private readonly Lock _lock = new();
+    private Dictionary<(string Reason, string? Address, string? KeyId), AuthFailureCount> _entries = [];
+    private long _others;
 
     /// <summary>Records one refusal of this request.</summary>
     public void Record(HttpContext context, string reason, string? keyId)
     {
         ArgumentNullException.ThrowIfNull(context);
-        if (_queue.Count >= Capacity)
-        {
-            Interlocked.Increment(ref _dropped);
-            return;
-        }
-
-        var path = context.Request.Path.Value ?? "/";
-        _queue.Enqueue(new AuthFailure
-        {
-            Time = time.GetUtcNow(),
-            RemoteAddress = context.Connection.RemoteIpAddress?.ToString(),
-            KeyId = keyId,
-            Reason = reason,
-            Method = context.Request.Method.Length <= 16 ? context.Request.Method : context.Request.Method[..16],
-            Path = path.Length <= 2048 ? path : path[..2048],
-        });
+        Add(reason, context.Connection.RemoteIpAddress?.ToString(), keyId, 1, time.GetUtcNow(), time.GetUtcNow());
     }
 
-    /// <summary>Takes what is queued and the drop count.</summary>
-    public (IReadOnlyList<AuthFailure> Failures, long Dropped) Drain()
+    /// <summary>Takes what was counted since the last call.</summary>
+    public AuthFailureReport Drain()
     {
-        var taken = Interlocked.Exchange(ref _queue, new ConcurrentQueue<AuthFailure>());
-        return ([.. taken], Interlocked.Exchange(ref _dropped, 0));
+        lock (_lock)
+        {
+            var report = new AuthFailureReport { Entries = [.. _entries.Values], Others = _others };
+            _entries = [];
+            _others = 0;
+            return report;
+        }
+    }
+
+    /// <summary>Puts back a report that got no answer, to go with the next one (still within the bound).</summary>
+    public void Restore(AuthFailureReport report)
+    {
+        ArgumentNullException.ThrowIfNull(report);
+        foreach (var entry in report.Entries)
+        {
+            Add(entry.Reason, entry.RemoteAddress, entry.KeyId, entry.Count, entry.FirstSeen, entry.LastSeen);
+        }
+
+        lock (_lock)
+        {
+            _others += report.Others;
+        }
+    }
+
+    private void Add(string reason, string? address, string? keyId, long count, DateTimeOffset first, DateTimeOffset last)
+    {
+        lock (_lock)
+        {
+            if (_entries.TryGetValue((reason, address, keyId), out var entry))
+            {
+                entry.Count += count;
+                entry.FirstSeen = first < entry.FirstSeen ? first : entry.FirstSeen;
+                entry.LastSeen = last > entry.LastSeen ? last : entry.LastSeen;
+            }
+            else if (_entries.Count < options.Value.AuthFailureEntriesPerReport)
+            {
+                _entries[(reason, address, keyId)] = new AuthFailureCount
+                {
+                    Reason = reason, RemoteAddress = address, KeyId = keyId, Count = count, FirstSeen = first, LastSeen = last,
+                };
+            }
+            else
+            {
+                _others += count;
+            }
+        }
     }
 }

@@ -17,11 +17,17 @@ public sealed class UsageMeter(TimeProvider time)
     // The drained report's entries by tenant, so the per-request quota check looks up one tenant's few days.
     private volatile Dictionary<string, UsageDelta[]> _undelivered = new(StringComparer.Ordinal);
 
-    /// <summary>Read units of one successful read request.</summary>
-    public const long ReadUnitsPerRequest = 1;
+    /// <summary>Bytes of answer per read unit.</summary>
+    public const long ReadUnitBytes = 64 * 1024;
 
-    /// <summary>Write units of a successful write: one per started KiB of body, at least one.</summary>
-    public static long WriteUnitsFor(long? bodyBytes) => Math.Max(1, ((bodyBytes ?? 0) + 1023) / 1024);
+    /// <summary>Bytes of request body per write unit.</summary>
+    public const long WriteUnitBytes = 1024;
+
+    /// <summary>Read units of a successful read: one per started 64 KiB of the answer's body, at least one.</summary>
+    public static long ReadUnitsFor(long answerBytes) => Math.Max(1, (answerBytes + ReadUnitBytes - 1) / ReadUnitBytes);
+
+    /// <summary>Write units of a successful write: one per started KiB of the body received, at least one.</summary>
+    public static long WriteUnitsFor(long bodyBytes) => Math.Max(1, (bodyBytes + WriteUnitBytes - 1) / WriteUnitBytes);
 
     /// <summary>Adds units for a tenant today.</summary>
     public void Add(string tenantId, long readUnits, long writeUnits) => AddTo(tenantId, Today(), readUnits, writeUnits);

@@ -1,6 +1,6 @@
 namespace Piramid.Contracts.Admin;
 
-/// <summary>What the gateway sends to <c>POST /internal/v1/usage</c> every few seconds.</summary>
+/// <summary>What the gateway sends to <c>POST /internal/v1/usage</c> every few seconds: units only (refused credentials go to <see cref="AuthFailureReport"/>).</summary>
 public sealed class UsageReport
 {
     /// <summary>
@@ -11,10 +11,4 @@ public sealed class UsageReport
 
     /// <summary>Units consumed since the last report.</summary>
     public IReadOnlyList<UsageDelta> Usage { get; set; } = [];
-
-    /// <summary>Credentials refused since the last report.</summary>
-    public IReadOnlyList<AuthFailure> AuthFailures { get; set; } = [];
-
-    /// <summary>Failures left out because the gateway's buffer was full (a flood), so the trail says how many.</summary>
-    public long AuthFailuresDropped { get; set; }
 }

@@ -1,0 +1,75 @@
+using System.Globalization;
+using Microsoft.Extensions.Options;
+using Piramid.Contracts.Problems;
+using Piramid.Gateway.Usage;
+
+namespace Piramid.Gateway.Limits;
+
+/// <summary>
+/// Per client address budgets for what costs the platform work before anyone is known: requests without a
+/// valid credential (every one that is not served from the key cache: a lookup of an unknown key, a refusal)
+/// and sign-in attempts. Taken before any lookup, so a flood of random keys reaches the control plane at most
+/// at this rate per address, and a password guesser at the sign-in rate.
+/// </summary>
+public sealed class AddressLimits(IOptions<GatewayOptions> options, TimeProvider time)
+{
+    /// <summary>Paths of sign-in forms and endpoints (routed to the control plane), limited on POST.</summary>
+    public static readonly string[] SignInPaths = ["/connect/token", "/account/login"];
+
+    /// <summary>Refusal reason recorded in the audit for a request refused by an address budget.</summary>
+    public const string RateLimitedReason = "rate_limited";
+
+    private readonly AddressBuckets _unauthenticated = new(
+        options.Value.UnauthenticatedRatePerSecond, options.Value.UnauthenticatedBurst, options.Value.MaxTrackedAddresses, time);
+
+    private readonly AddressBuckets _signIn = new(
+        options.Value.SignInRatePerSecond, options.Value.SignInBurst, options.Value.MaxTrackedAddresses, time);
+
+    /// <summary>Takes one token of the caller's address's budget for unauthenticated work.</summary>
+    public (bool Admitted, int RetryAfterSeconds) TakeUnauthenticated(HttpContext context)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        return _unauthenticated.TryTake(context.Connection.RemoteIpAddress);
+    }
+
+    /// <summary>Middleware: a sign-in attempt takes a token of its address's sign-in budget, or gets 429.</summary>
+    public static async Task SignInAsync(HttpContext context, Func<Task> next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        if (HttpMethods.IsPost(context.Request.Method) && IsSignIn(context.Request.Path))
+        {
+            var (admitted, retryAfter) = context.RequestServices.GetRequiredService<AddressLimits>()._signIn.TryTake(context.Connection.RemoteIpAddress);
+            if (!admitted)
+            {
+                context.RequestServices.GetRequiredService<AuthFailureLog>().Record(context, RateLimitedReason, null);
+                await WriteTooManyAsync(context, retryAfter, "Too many sign-in attempts from this address; retry after the number of seconds in Retry-After.");
+                return;
+            }
+        }
+
+        await next();
+    }
+
+    /// <summary>The 429 of an address budget, with <c>Retry-After</c>.</summary>
+    public static Task WriteTooManyAsync(HttpContext context, int retryAfterSeconds, string detail)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, type: ProblemTypes.RateLimited, title: "Too many requests",
+            detail: detail).ExecuteAsync(context);
+    }
+
+    private static bool IsSignIn(PathString path)
+    {
+        foreach (var signIn in SignInPaths)
+        {
+            if (path.Equals(signIn, StringComparison.OrdinalIgnoreCase) || path.Equals(signIn + "/", StringComparison.OrdinalIgnoreCase))
+            {
+                return true;
+            }
+        }
+
+        return false;
+    }
+}
