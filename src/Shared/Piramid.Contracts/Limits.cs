@@ -6,6 +6,13 @@ public static class Limits
     /// <summary>Largest vector dimension.</summary>
     public const int MaxDimension = 20_000;
 
+    /// <summary>
+    /// Largest magnitude of a vector value. With |x| ≤ 1e15 a squared Euclidean distance is at most
+    /// d·(2e15)² = 4e30·d and a dot product at most 1e30·d, so no score overflows float32 (3.4e38) below
+    /// dimension 8.5e7, far above <see cref="MaxDimension"/>; real embeddings are many orders of magnitude smaller.
+    /// </summary>
+    public const float MaxVectorValue = 1e15f;
+
     /// <summary>Largest serialized metadata of one point, in bytes.</summary>
     public const int MaxMetadataBytes = 40 * 1024;
 

@@ -92,7 +92,7 @@ public static class SearchMethods
             }
         }
 
-        var found = collection.Search(new SearchRequest
+        var found = collection.SearchDerived(new SearchRequest
         {
             Vector = query,
             TopK = Math.Min(Limits.MaxTopK, topK + exclude.Count),
@@ -215,7 +215,7 @@ public static class SearchMethods
             }
             else if (example.ValueKind == JsonValueKind.Array)
             {
-                vector = ReadVector(example, dimension, $"{field}[{i}]");
+                vector = ReadVector(collection, example, $"{field}[{i}]");
             }
             else
             {
@@ -236,7 +236,7 @@ public static class SearchMethods
         return sum;
     }
 
-    private static float[] ReadVector(JsonElement array, int dimension, string path)
+    private static float[] ReadVector(Collection collection, JsonElement array, string path)
     {
         var values = new float[array.GetArrayLength()];
         var i = 0;
@@ -250,6 +250,6 @@ public static class SearchMethods
             values[i++] = value;
         }
 
-        return PointValidator.CheckVector(values, dimension, path);
+        return collection.CheckVector(values, path);
     }
 }
