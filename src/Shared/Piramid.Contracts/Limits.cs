@@ -49,6 +49,30 @@ public static class Limits
     /// <summary>Most groups, and most results per group, in one grouped search.</summary>
     public const int MaxGroups = 100;
 
+    /// <summary>Most results of one batch search: the sum of its searches' <c>top_k</c>.</summary>
+    public const int MaxBatchTopK = 10_000;
+
+    /// <summary>
+    /// Most vector values in one answer (results or points carrying a vector × dimension): 8 MB of float32, some
+    /// 20 MB of JSON. Without it a scroll page of 10,000 points at dimension 20,000 would hold 800 MB.
+    /// </summary>
+    public const int MaxVectorValuesPerAnswer = 2_000_000;
+
+    /// <summary>Most fields in a collection's metadata schema (each typed field is indexed).</summary>
+    public const int MaxSchemaFields = 100;
+
+    /// <summary>HNSW <c>m</c>: neighbours per node (twice that on the bottom layer).</summary>
+    public const int MinHnswM = 2;
+
+    /// <summary>Largest HNSW <c>m</c>.</summary>
+    public const int MaxHnswM = 128;
+
+    /// <summary>Smallest HNSW <c>ef_construction</c>.</summary>
+    public const int MinEfConstruction = 4;
+
+    /// <summary>Largest HNSW <c>ef_construction</c>: the candidate list of every insert.</summary>
+    public const int MaxEfConstruction = 4_096;
+
     /// <summary>Largest page of a scroll.</summary>
     public const int MaxScrollLimit = 10_000;
 

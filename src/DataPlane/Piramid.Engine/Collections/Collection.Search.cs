@@ -19,15 +19,16 @@ public sealed partial class Collection
     private const double WalkCostFactor = 0.2;
 
     /// <summary>Top-k search with an optional filter and score threshold.</summary>
-    public SearchResponse Search(SearchRequest request) => Search(request, _options.MaxVectorValue);
+    public SearchResponse Search(SearchRequest request) => Search(request, _options.MaxVectorValue, checkAnswerSize: true);
 
     /// <summary>
     /// Search with a query made by the engine from stored vectors (recommend's <c>2·mean(positive) − mean(negative)</c>
-    /// may reach three times the value bound); such a query only needs to be finite.
+    /// may reach three times the value bound); such a query only needs to be finite. The caller has checked the
+    /// size of its own answer, which may be smaller than this search's (example points are dropped from it).
     /// </summary>
-    internal SearchResponse SearchDerived(SearchRequest request) => Search(request, float.MaxValue);
+    internal SearchResponse SearchDerived(SearchRequest request) => Search(request, float.MaxValue, checkAnswerSize: false);
 
-    private SearchResponse Search(SearchRequest request, float maxQueryValue)
+    private SearchResponse Search(SearchRequest request, float maxQueryValue, bool checkAnswerSize)
     {
         ArgumentNullException.ThrowIfNull(request);
         ThrowIfUnavailable();
@@ -48,8 +49,13 @@ public sealed partial class Collection
             throw EngineException.Invalid("'score_threshold' must be a finite number.");
         }
 
-        var filter = CompileFilter(request.Filter);
         var includeVector = request.IncludeVector ?? false;
+        if (includeVector && checkAnswerSize)
+        {
+            CheckVectorsPerAnswer(topK, "top_k");
+        }
+
+        var filter = CompileFilter(request.Filter);
         var includeMetadata = request.IncludeMetadata ?? true;
         var ef = Math.Max(request.Ef ?? Config.Ef, topK);
         _lock.EnterReadLock();
