@@ -27,6 +27,9 @@ public sealed class EngineOptions
     /// <summary>Largest metadata of one point, in serialized bytes.</summary>
     public int MaxMetadataBytes { get; init; } = Limits.MaxMetadataBytes;
 
+    /// <summary>Largest magnitude of a vector value accepted in a write or a query (docs/API.md, "Limits").</summary>
+    public float MaxVectorValue { get; init; } = Limits.MaxVectorValue;
+
     /// <summary>Plan limits pushed by the control plane; unlimited when null.</summary>
     public EngineQuotas Quotas { get; init; } = new();
 

@@ -39,6 +39,11 @@ public sealed partial class Collection
         ThrowIfUnavailable();
         var ids = PointValidator.CheckIds(request.Ids, "ids");
         var includeVector = request.IncludeVector ?? false;
+        if (includeVector)
+        {
+            CheckVectorsPerAnswer(ids.Count, "ids");
+        }
+
         var includeMetadata = request.IncludeMetadata ?? true;
         _lock.EnterReadLock();
         try
@@ -54,6 +59,46 @@ public sealed partial class Collection
             }
 
             return new PointsPage { Points = points, NextCursor = null };
+        }
+        finally
+        {
+            _lock.ExitReadLock();
+        }
+    }
+
+    /// <summary>
+    /// Refuses an answer that would carry more than <see cref="Limits.MaxVectorValuesPerAnswer"/> vector values
+    /// (<paramref name="vectors"/> × dimension), naming the field that asks for them.
+    /// </summary>
+    internal void CheckVectorsPerAnswer(long vectors, string field)
+    {
+        var values = vectors * Config.Dimension;
+        if (values > Limits.MaxVectorValuesPerAnswer)
+        {
+            throw EngineException.Invalid(
+                $"'{field}' asks for {vectors} vectors of dimension {Config.Dimension} ({values} values); one answer carries at most " +
+                $"{Limits.MaxVectorValuesPerAnswer} vector values. Ask for at most {Limits.MaxVectorValuesPerAnswer / Config.Dimension} or leave out include_vector.");
+        }
+    }
+
+    /// <summary>The vectors of the points among <paramref name="ids"/> that still exist.</summary>
+    internal Dictionary<string, float[]> VectorsOf(IEnumerable<string> ids)
+    {
+        ThrowIfUnavailable();
+        _lock.EnterReadLock();
+        try
+        {
+            ThrowIfUnavailable();
+            var vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
+            foreach (var id in ids)
+            {
+                if (_points.TryGetValue(id, out var entry))
+                {
+                    vectors[id] = _vectors.Get(entry.Slot).ToArray();
+                }
+            }
+
+            return vectors;
         }
         finally
         {
@@ -100,9 +145,14 @@ public sealed partial class Collection
             throw EngineException.Invalid($"'limit' must be between 1 and {Limits.MaxScrollLimit}; got {limit}.");
         }
 
+        var includeVector = request.IncludeVector ?? false;
+        if (includeVector)
+        {
+            CheckVectorsPerAnswer(limit, "limit");
+        }
+
         var after = DecodeCursor(request.Cursor);
         var filter = CompileFilter(request.Filter);
-        var includeVector = request.IncludeVector ?? false;
         var includeMetadata = request.IncludeMetadata ?? true;
         _lock.EnterReadLock();
         try

@@ -19,11 +19,20 @@ public sealed partial class Collection
     private const double WalkCostFactor = 0.2;
 
     /// <summary>Top-k search with an optional filter and score threshold.</summary>
-    public SearchResponse Search(SearchRequest request)
+    public SearchResponse Search(SearchRequest request) => Search(request, _options.MaxVectorValue, checkAnswerSize: true);
+
+    /// <summary>
+    /// Search with a query made by the engine from stored vectors (recommend's <c>2·mean(positive) − mean(negative)</c>
+    /// may reach three times the value bound); such a query only needs to be finite. The caller has checked the
+    /// size of its own answer, which may be smaller than this search's (example points are dropped from it).
+    /// </summary>
+    internal SearchResponse SearchDerived(SearchRequest request) => Search(request, float.MaxValue, checkAnswerSize: false);
+
+    private SearchResponse Search(SearchRequest request, float maxQueryValue, bool checkAnswerSize)
     {
         ArgumentNullException.ThrowIfNull(request);
         ThrowIfUnavailable();
-        var query = PointValidator.CheckVector(request.Vector, Config.Dimension, "vector");
+        var query = PointValidator.CheckVector(request.Vector, Config.Dimension, "vector", maxQueryValue);
         var topK = request.TopK ?? DefaultTopK;
         if (topK < 1 || topK > Limits.MaxTopK)
         {
@@ -40,8 +49,13 @@ public sealed partial class Collection
             throw EngineException.Invalid("'score_threshold' must be a finite number.");
         }
 
-        var filter = CompileFilter(request.Filter);
         var includeVector = request.IncludeVector ?? false;
+        if (includeVector && checkAnswerSize)
+        {
+            CheckVectorsPerAnswer(topK, "top_k");
+        }
+
+        var filter = CompileFilter(request.Filter);
         var includeMetadata = request.IncludeMetadata ?? true;
         var ef = Math.Max(request.Ef ?? Config.Ef, topK);
         _lock.EnterReadLock();
@@ -64,7 +78,7 @@ public sealed partial class Collection
                 results.Add(new ScoredPointOutput
                 {
                     Id = entry.Id,
-                    Score = hit.Score,
+                    Score = FiniteScore.Saturate(hit.Score),
                     Metadata = includeMetadata ? MetadataOrNull(entry) : null,
                     Vector = includeVector ? _vectors.Get(hit.Slot).ToArray() : null,
                 });
@@ -77,6 +91,10 @@ public sealed partial class Collection
             _lock.ExitReadLock();
         }
     }
+
+    /// <summary>Checks a vector against the collection's dimension and the engine's value bound (400 naming <paramref name="path"/>).</summary>
+    internal float[] CheckVector(float[]? vector, string path) =>
+        PointValidator.CheckVector(vector, Config.Dimension, path, _options.MaxVectorValue);
 
     private ScoredSlot[] GraphSearch(float[] query, int topK, int ef, float? scoreThreshold, Func<int, bool>? accept)
     {

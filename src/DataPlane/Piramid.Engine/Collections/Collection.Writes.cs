@@ -15,7 +15,7 @@ public sealed partial class Collection
     public async Task<WriteResult> UpsertAsync(UpsertPointsRequest request, CancellationToken cancellationToken = default)
     {
         ThrowIfUnavailable();
-        var points = PointValidator.PrepareUpsert(request, Config, _options.MaxMetadataBytes);
+        var points = PointValidator.PrepareUpsert(request, Config, _options.MaxMetadataBytes, _options.MaxVectorValue);
         var payload = PointRecordCodec.EncodeUpsert(points);
         long lsn;
         List<int>? toLink = null;
@@ -67,7 +67,7 @@ public sealed partial class Collection
             throw EngineException.Invalid("'metadata' must be a JSON object (a merge patch).");
         }
 
-        var vector = request.Vector is null ? null : PointValidator.CheckVector(request.Vector, Config.Dimension, "vector");
+        var vector = request.Vector is null ? null : CheckVector(request.Vector, "vector");
         long lsn;
         var toLink = -1;
         _lock.EnterWriteLock();

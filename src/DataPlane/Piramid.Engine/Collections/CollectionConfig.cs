@@ -67,8 +67,8 @@ public sealed partial record CollectionConfig(
             throw EngineException.Invalid($"'index.type' must be 'hnsw' or 'flat'; got '{Truncate(type)}'.");
         }
 
-        var m = CheckRange(index.M ?? 16, 2, 128, "index.m");
-        var efConstruction = CheckRange(index.EfConstruction ?? 200, 4, 4096, "index.ef_construction");
+        var m = CheckRange(index.M ?? 16, Limits.MinHnswM, Limits.MaxHnswM, "index.m");
+        var efConstruction = CheckRange(index.EfConstruction ?? 200, Limits.MinEfConstruction, Limits.MaxEfConstruction, "index.ef_construction");
         var ef = CheckRange(index.Ef ?? 64, 1, Limits.MaxTopK, "index.ef");
 
         var quantization = request.Quantization ?? "none";

@@ -1,3 +1,4 @@
+using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Piramid.Contracts;
@@ -13,7 +14,7 @@ namespace Piramid.Engine.Collections;
 public static class PointValidator
 {
     /// <summary>Validates an upsert batch against the collection's settings.</summary>
-    public static List<PreparedPoint> PrepareUpsert(UpsertPointsRequest request, CollectionConfig config, int maxMetadataBytes)
+    public static List<PreparedPoint> PrepareUpsert(UpsertPointsRequest request, CollectionConfig config, int maxMetadataBytes, float maxVectorValue)
     {
         ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(config);
@@ -40,7 +41,7 @@ public static class PointValidator
                 throw EngineException.Invalid($"'{path}.id': id '{id}' appears more than once in this batch.");
             }
 
-            var vector = CheckVector(point.Vector, config.Dimension, path + ".vector");
+            var vector = CheckVector(point.Vector, config.Dimension, path + ".vector", maxVectorValue);
             var metadata = PrepareMetadata(point.Metadata, config, maxMetadataBytes, path + ".metadata");
             prepared.Add(new PreparedPoint(id, vector, metadata));
         }
@@ -85,8 +86,11 @@ public static class PointValidator
         return ids;
     }
 
-    /// <summary>Checks a vector's dimension and that every value is finite; returns it.</summary>
-    public static float[] CheckVector(float[]? vector, int dimension, string path)
+    /// <summary>
+    /// Checks a vector's dimension and that every value is finite and at most <paramref name="maxValue"/> in
+    /// magnitude, so that no score computed from it can overflow float32; returns it.
+    /// </summary>
+    public static float[] CheckVector(float[]? vector, int dimension, string path, float maxValue)
     {
         if (vector is null)
         {
@@ -103,6 +107,12 @@ public static class PointValidator
             if (!float.IsFinite(vector[i]))
             {
                 throw EngineException.Invalid($"'{path}[{i}]' is not a finite number.");
+            }
+
+            if (MathF.Abs(vector[i]) > maxValue)
+            {
+                throw EngineException.Invalid(
+                    $"'{path}[{i}]' is {vector[i].ToString("R", CultureInfo.InvariantCulture)}; vector values must be at most {maxValue.ToString("R", CultureInfo.InvariantCulture)} in magnitude.");
             }
         }
 

@@ -1,5 +1,6 @@
 using System.Collections.ObjectModel;
 using System.Text.Json;
+using Piramid.Contracts;
 
 namespace Piramid.Engine.Metadata;
 
@@ -27,8 +28,8 @@ public sealed class MetadataSchema
     public IReadOnlyDictionary<string, MetadataFieldType> Fields { get; }
 
     /// <summary>Parses a schema object; returns null for JSON null or undefined (no schema).</summary>
-    /// <exception cref="MetadataException">Not an object, an unknown type name, or a bad, duplicate or conflicting field name.</exception>
-    public static MetadataSchema? Parse(JsonElement schema)
+    /// <exception cref="MetadataException">Not an object, more than <paramref name="maxFields"/> fields, an unknown type name, or a bad, duplicate or conflicting field name.</exception>
+    public static MetadataSchema? Parse(JsonElement schema, int maxFields = Limits.MaxSchemaFields)
     {
         if (schema.ValueKind is JsonValueKind.Undefined or JsonValueKind.Null)
         {
@@ -38,6 +39,15 @@ public sealed class MetadataSchema
         if (schema.ValueKind != JsonValueKind.Object)
         {
             throw new MetadataException("schema: expected an object mapping field names to types");
+        }
+
+        var count = 0;
+        foreach (var property in schema.EnumerateObject())
+        {
+            if (++count > maxFields)
+            {
+                throw new MetadataException($"schema: more than {maxFields} fields; a schema declares at most {maxFields}");
+            }
         }
 
         var fields = new List<(string Name, string[] Segments, MetadataFieldType Type)>();

@@ -27,6 +27,23 @@ public static class SearchMethods
             throw EngineException.Invalid($"'searches' must hold 1 to {Limits.MaxBatchSearches} searches; got {searches?.Count ?? 0}.");
         }
 
+        // Each search is valid on its own up to MaxTopK results; the batch as a whole is bounded too, or 100
+        // searches could ask for a million results (and their vectors) in one request.
+        long results = 0, vectors = 0;
+        foreach (var search in searches)
+        {
+            var topK = Math.Clamp(search?.TopK ?? DefaultTopK, 0, Limits.MaxTopK);
+            results += topK;
+            vectors += search?.IncludeVector == true ? topK : 0;
+        }
+
+        if (results > Limits.MaxBatchTopK)
+        {
+            throw EngineException.Invalid(
+                $"'searches' asks for {results} results in all (the sum of their top_k); a batch returns at most {Limits.MaxBatchTopK}.");
+        }
+
+        collection.CheckVectorsPerAnswer(vectors, "searches[].top_k");
         var answers = new SearchResponse[searches.Count];
         var errors = new EngineException?[searches.Count];
         Parallel.For(0, searches.Count, new ParallelOptions { MaxDegreeOfParallelism = Environment.ProcessorCount }, i =>
@@ -80,6 +97,11 @@ public static class SearchMethods
             throw EngineException.Invalid($"'top_k' must be between 1 and {Limits.MaxTopK}; got {topK}.");
         }
 
+        if (request.IncludeVector == true)
+        {
+            collection.CheckVectorsPerAnswer(topK, "top_k");
+        }
+
         var exclude = new HashSet<string>(StringComparer.Ordinal);
         var dimension = collection.Config.Dimension;
         var query = Mean(collection, positive, "positive", exclude);
@@ -92,7 +114,7 @@ public static class SearchMethods
             }
         }
 
-        var found = collection.Search(new SearchRequest
+        var found = collection.SearchDerived(new SearchRequest
         {
             Vector = query,
             TopK = Math.Min(Limits.MaxTopK, topK + exclude.Count),
@@ -128,6 +150,12 @@ public static class SearchMethods
             throw EngineException.Invalid($"'limit' must be between 1 and {Limits.MaxGroups}; got {limit}.");
         }
 
+        var includeVector = request.IncludeVector ?? false;
+        if (includeVector)
+        {
+            collection.CheckVectorsPerAnswer((long)limit * groupSize, "limit × group_size");
+        }
+
         var segments = path.Split('.');
         var includeMetadata = request.IncludeMetadata ?? true;
         // Ask for more candidates until the groups are full or the collection has nothing more to give.
@@ -140,12 +168,17 @@ public static class SearchMethods
                 Filter = request.Filter,
                 Ef = request.Ef,
                 ScoreThreshold = request.ScoreThreshold,
-                IncludeVector = request.IncludeVector,
                 IncludeMetadata = true,
             });
             var (groups, full) = Collect(found.Results, segments, groupSize, limit, includeMetadata);
             if (full || found.Results.Count < candidates || candidates == Limits.MaxTopK)
             {
+                // The candidates are many more than the answer: only the answer's vectors are read.
+                if (includeVector)
+                {
+                    AttachVectors(collection, groups);
+                }
+
                 return new SearchGroupsResponse { Groups = groups };
             }
         }
@@ -185,6 +218,20 @@ public static class SearchMethods
         return (groups, full);
     }
 
+    private static void AttachVectors(Collection collection, List<PointGroup> groups)
+    {
+        var vectors = collection.VectorsOf(groups.SelectMany(g => g.Results).Select(r => r.Id));
+        foreach (var group in groups)
+        {
+            // A point deleted since the search is left out, as if the search had run after the delete.
+            group.Results = [.. group.Results.Where(r => vectors.ContainsKey(r.Id))];
+            foreach (var result in group.Results)
+            {
+                result.Vector = vectors[result.Id];
+            }
+        }
+    }
+
     private static bool TryGetGroupValue(JsonElement metadata, string[] path, out JsonElement value)
     {
         value = metadata;
@@ -215,7 +262,7 @@ public static class SearchMethods
             }
             else if (example.ValueKind == JsonValueKind.Array)
             {
-                vector = ReadVector(example, dimension, $"{field}[{i}]");
+                vector = ReadVector(collection, example, $"{field}[{i}]");
             }
             else
             {
@@ -236,7 +283,7 @@ public static class SearchMethods
         return sum;
     }
 
-    private static float[] ReadVector(JsonElement array, int dimension, string path)
+    private static float[] ReadVector(Collection collection, JsonElement array, string path)
     {
         var values = new float[array.GetArrayLength()];
         var i = 0;
@@ -250,6 +297,6 @@ public static class SearchMethods
             values[i++] = value;
         }
 
-        return PointValidator.CheckVector(values, dimension, path);
+        return collection.CheckVector(values, path);
     }
 }
