@@ -144,8 +144,9 @@ public static class KillSoakRunner
             return;
         }
 
+        // No stop signal: each writer goes on until a request fails, so each kill leaves exactly one
+        // unknown write per writer (the one cut short, or the one sent to the dead engine).
         engine.Kill();
-        await stop.CancelAsync();
         await Task.WhenAll(writers);
     }
 
