@@ -1,25 +1,35 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
 
 namespace Piramid.TestKit.Postgres;
 
 /// <summary>
 /// A private PostgreSQL cluster for tests: <c>initdb</c> in a temp directory, started with <c>pg_ctl</c>
 /// on a random loopback port (fsync off: tests need speed, not durability), stopped and deleted on dispose.
-/// As root, the binaries run as the <c>postgres</c> user, since <c>initdb</c> refuses root.
+/// Passwords only (scram-sha-256, a random superuser password in the connection strings) and an owner-only
+/// socket, as in <c>./piramid up</c>. As root, the server runs as the <c>postgres</c> user, since
+/// <c>initdb</c> refuses root; that user cannot be assumed to traverse the temp directory (a 0700 home or
+/// <c>mktemp -d</c> above it), so as root the cluster lives in <see cref="RootClusterParent"/> instead.
 /// </summary>
 public sealed class PostgresServer : IAsyncDisposable
 {
+    /// <summary>Where clusters go when the tests run as root: root-owned, 0711, outside any checkout (docs/design/local-state.md).</summary>
+    public const string RootClusterParent = "/var/lib/piramid/test-clusters";
+
     private const string BinDirectory = "/usr/lib/postgresql/15/bin";
+    private const UnixFileMode Traversable = UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
     private readonly string _directory;
     private readonly bool _asPostgresUser;
+    private readonly string _password;
 
-    private PostgresServer(string directory, int port, bool asPostgresUser)
+    private PostgresServer(string directory, int port, bool asPostgresUser, string password)
     {
         _directory = directory;
         Port = port;
         _asPostgresUser = asPostgresUser;
+        _password = password;
     }
 
     /// <summary>The loopback port.</summary>
@@ -30,28 +40,50 @@ public sealed class PostgresServer : IAsyncDisposable
 
     /// <summary>Connection string for <paramref name="database"/> as the <c>postgres</c> superuser.</summary>
     public string ConnectionString(string database = "postgres") =>
-        $"Host=127.0.0.1;Port={Port};Username=postgres;Database={database};Pooling=true;Include Error Detail=true";
+        $"Host=127.0.0.1;Port={Port};Username=postgres;Password={_password};Database={database};Pooling=true;Include Error Detail=true";
 
-    /// <summary>Initialises and starts a new cluster.</summary>
-    public static async Task<PostgresServer> StartAsync()
+    /// <summary>
+    /// Initialises and starts a new cluster in <paramref name="temporaryDirectory"/> (default: the system temp
+    /// folder), or in <see cref="RootClusterParent"/> when running as root.
+    /// </summary>
+    public static async Task<PostgresServer> StartAsync(string? temporaryDirectory = null)
     {
+        if (!OperatingSystem.IsLinux())
+        {
+            throw new PlatformNotSupportedException("The test PostgreSQL cluster runs on Linux only.");
+        }
+
         if (!File.Exists(Path.Combine(BinDirectory, "initdb")))
         {
             throw new InvalidOperationException($"PostgreSQL 15 is not installed ({BinDirectory}/initdb missing): ./piramid installs it.");
         }
 
         var asPostgres = Environment.UserName == "root";
-        var directory = Path.Combine(Path.GetTempPath(), $"piramid-pg-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(directory);
+        var parent = temporaryDirectory ?? Path.GetTempPath();
         if (asPostgres)
         {
-            await RunAsync("chown", ["postgres:postgres", directory], false);
+            parent = RootClusterParent;
+            Directory.CreateDirectory(parent);
+            File.SetUnixFileMode(Path.GetDirectoryName(parent)!, Traversable);
+            File.SetUnixFileMode(parent, Traversable);
         }
 
-        var server = new PostgresServer(directory, LoopbackPort.GetFree(), asPostgres);
-        await server.PgAsync("initdb", ["-D", server.DataDirectory, "-U", "postgres", "-A", "trust", "-E", "UTF8", "--no-sync"]);
+        var directory = Path.Combine(parent, $"piramid-pg-{Guid.NewGuid():N}");
+        Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+        var password = Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(24));
+        var passwordFile = Path.Combine(directory, "initdb.pw");
+        File.WriteAllText(passwordFile, password);
+        File.SetUnixFileMode(passwordFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        if (asPostgres)
+        {
+            await RunAsync("chown", ["-R", "postgres:postgres", directory], false);
+        }
+
+        var server = new PostgresServer(directory, LoopbackPort.GetFree(), asPostgres, password);
+        await server.PgAsync("initdb", ["-D", server.DataDirectory, "-U", "postgres", "--auth=scram-sha-256", $"--pwfile={passwordFile}", "-E", "UTF8", "--no-sync"]);
+        File.Delete(passwordFile);
         var options = string.Create(CultureInfo.InvariantCulture,
-            $"-c listen_addresses=127.0.0.1 -p {server.Port} -k {directory} -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
+            $"-c listen_addresses=127.0.0.1 -p {server.Port} -k {directory} -c unix_socket_permissions=0700 -c fsync=off -c synchronous_commit=off -c full_page_writes=off");
         await server.PgAsync("pg_ctl", ["-D", server.DataDirectory, "-o", options, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60", "start"]);
         return server;
     }
@@ -59,13 +91,13 @@ public sealed class PostgresServer : IAsyncDisposable
     /// <summary>Creates a database and returns its connection string.</summary>
     public async Task<string> CreateDatabaseAsync(string name)
     {
-        await PgAsync("createdb", ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", name]);
+        await ClientAsync("createdb", ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", name]);
         return ConnectionString(name);
     }
 
     /// <summary>Runs <c>pg_dump</c> of a database and returns the SQL text.</summary>
     public Task<string> DumpAsync(string database) =>
-        PgAsync("pg_dump", ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "--inserts", database]);
+        ClientAsync("pg_dump", ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", "--inserts", database]);
 
     /// <summary>Stops the cluster and deletes its files.</summary>
     public async ValueTask DisposeAsync()
@@ -95,9 +127,19 @@ public sealed class PostgresServer : IAsyncDisposable
         return _asPostgresUser ? RunAsync("runuser", ["-u", "postgres", "--", path, .. args], true) : RunAsync(path, args, true);
     }
 
-    private static async Task<string> RunAsync(string file, string[] args, bool captureOutput)
+    // Clients run as the current user (only the server refuses root), with the password in their environment.
+    private Task<string> ClientAsync(string tool, string[] args) =>
+        RunAsync(Path.Combine(BinDirectory, tool), args, true, _password);
+
+    private static async Task<string> RunAsync(string file, string[] args, bool captureOutput, string? password = null)
     {
         var info = new ProcessStartInfo(file) { RedirectStandardOutput = true, RedirectStandardError = true, UseShellExecute = false };
+        info.Environment.Remove("PGPASSWORD");
+        if (password is not null)
+        {
+            info.Environment["PGPASSWORD"] = password;
+        }
+
         foreach (var a in args)
         {
             info.ArgumentList.Add(a);
