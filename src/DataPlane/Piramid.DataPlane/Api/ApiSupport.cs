@@ -10,7 +10,10 @@ namespace Piramid.DataPlane.Api;
 /// <summary>Body parsing, role checks and the mapping of engine failures to problem+json.</summary>
 internal static class ApiSupport
 {
-    /// <summary>Reads a JSON body; a malformed one is a 400 naming where it went wrong.</summary>
+    /// <summary>
+    /// Reads a JSON body; a malformed one, or one that breaks the API's JSON rules (<see cref="JsonRules"/>), is a
+    /// 400 naming where it went wrong. The body is read whole (Kestrel bounds it) and checked before it is bound.
+    /// </summary>
     public static async Task<T> ReadJsonAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo, bool optional = false)
         where T : new()
     {
@@ -25,15 +28,30 @@ internal static class ApiSupport
             return new T();
         }
 
+        var body = await ReadBodyAsync(context);
+        if (optional && body.Length == 0)
+        {
+            return new T();
+        }
+
+        JsonRules.Check(body.Span);
         try
         {
-            var value = await JsonSerializer.DeserializeAsync(context.Request.Body, typeInfo, context.RequestAborted);
+            var value = JsonSerializer.Deserialize(body.Span, typeInfo);
             return value ?? throw EngineException.Invalid("The body must be a JSON object, not null.");
         }
         catch (JsonException e)
         {
             throw EngineException.Invalid(DescribeJsonError(e));
         }
+    }
+
+    private static async Task<ReadOnlyMemory<byte>> ReadBodyAsync(HttpContext context)
+    {
+        var length = context.Request.ContentLength is long declared and <= Contracts.Limits.MaxRequestBodyBytes ? (int)declared : 0;
+        using var buffer = new MemoryStream(length);
+        await context.Request.Body.CopyToAsync(buffer, context.RequestAborted);
+        return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
     /// <summary>Refuses with 403 unless the caller's role is one of <paramref name="roles"/> and the collection is in its scope.</summary>

@@ -62,8 +62,23 @@ public static class PointValidator
             throw EngineException.Invalid($"'{path}' is longer than {Limits.MaxPointIdBytes} bytes of UTF-8.");
         }
 
+        // Control characters (NUL above all) break logs, file tools and clients that use C strings; an unpaired
+        // surrogate has no UTF-8 form, so the id could not be stored or compared as written.
+        if (id.AsSpan().ContainsAnyInRange('\0', '\u001f') || id.Contains('\u007f', StringComparison.Ordinal))
+        {
+            throw EngineException.Invalid($"'{path}' contains a control character (U+0000 to U+001F or U+007F); ids are printable text.");
+        }
+
+        if (!IsWellFormedUtf16(id))
+        {
+            throw EngineException.Invalid($"'{path}' contains an unpaired surrogate; ids are valid Unicode text.");
+        }
+
         return id;
     }
+
+    private static bool IsWellFormedUtf16(string text) =>
+        System.Text.Unicode.Utf8.FromUtf16(text, stackalloc byte[Limits.MaxPointIdBytes * 3], out _, out _, replaceInvalidSequences: false) == System.Buffers.OperationStatus.Done;
 
     /// <summary>Checks a list of ids for get and delete.</summary>
     public static IReadOnlyList<string> CheckIds(IReadOnlyList<string>? ids, string path)

@@ -56,6 +56,36 @@ public static class MetadataRules
     }
 
     /// <summary>
+    /// Why <paramref name="key"/> cannot be a metadata key, or null when it can. A key must be addressable by a filter
+    /// path (docs/design/filter-language.md): paths split on '.', and a leading '$' names an operator.
+    /// </summary>
+    public static string? KeyProblem(string key)
+    {
+        ArgumentNullException.ThrowIfNull(key);
+        if (key.Length == 0)
+        {
+            return "is empty";
+        }
+
+        if (key.Contains('.', StringComparison.Ordinal))
+        {
+            return "contains '.'; a filter path splits on '.', so nest an object instead ({\"a\":{\"b\":1}} is addressed as \"a.b\")";
+        }
+
+        if (key[0] == '$')
+        {
+            return "starts with '$', which a filter reads as an operator";
+        }
+
+        if (key.AsSpan().ContainsAnyInRange('\0', '\u001f') || key.Contains('\u007f', StringComparison.Ordinal))
+        {
+            return "contains a control character";
+        }
+
+        return null;
+    }
+
+    /// <summary>
     /// Applies <paramref name="patch"/> to <paramref name="existing"/> as an RFC 7386 JSON merge patch and normalizes the
     /// result. A null member deletes the key; a JSON null patch clears all metadata (returns null) as in the RFC;
     /// an undefined patch leaves <paramref name="existing"/> unchanged.
@@ -176,6 +206,11 @@ public static class MetadataRules
                         }
 
                         var childPath = $"{path}.{name}";
+                        if (KeyProblem(name) is { } problem)
+                        {
+                            throw new MetadataException($"{childPath}: key '{name}' {problem}");
+                        }
+
                         if (!seen.Add(name))
                         {
                             throw new MetadataException($"{childPath}: duplicate key '{name}'");

@@ -67,6 +67,14 @@ public sealed class MetadataSchema
                 throw new MetadataException($"{path}: field names cannot start with '$'");
             }
 
+            foreach (var segment in segments)
+            {
+                if (MetadataRules.KeyProblem(segment) is { } problem)
+                {
+                    throw new MetadataException($"{path}: segment '{segment}' {problem}");
+                }
+            }
+
             if (!names.Add(name))
             {
                 throw new MetadataException($"{path}: duplicate field '{name}'");
