@@ -79,14 +79,16 @@ internal static partial class BindingErrors
 
     private static string Expected(string type)
     {
-        var name = type.TrimEnd('?');
-        var dot = name.LastIndexOf('.');
-        name = dot >= 0 ? name[(dot + 1)..] : name;
-        if (name.StartsWith("Nullable`1[", StringComparison.Ordinal))
+        if (type.Contains("List`", StringComparison.Ordinal) || type.Contains("[]", StringComparison.Ordinal) || type.Contains("Enumerable`", StringComparison.Ordinal))
         {
-            name = name["Nullable`1[".Length..].TrimEnd(']');
-            name = name[(name.LastIndexOf('.') + 1)..];
+            return "an array";
         }
+
+        // The binder writes "Nullable<DateOnly>", the serializer "System.Nullable`1[System.DateOnly]".
+        var name = type.TrimEnd('?', ']', '>');
+        var open = name.LastIndexOfAny(['[', '<']);
+        name = open >= 0 ? name[(open + 1)..] : name;
+        name = name[(name.LastIndexOf('.') + 1)..];
 
         return name switch
         {
@@ -97,7 +99,6 @@ internal static partial class BindingErrors
             "Boolean" or "bool" => "true or false",
             "String" or "string" => "a string",
             "Double" or "Single" or "double" or "float" => "a number",
-            _ when name.Contains("List", StringComparison.Ordinal) || name.EndsWith("[]", StringComparison.Ordinal) => "an array",
             _ => "a JSON object of the documented shape",
         };
     }
