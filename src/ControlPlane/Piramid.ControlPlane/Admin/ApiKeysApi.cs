@@ -17,6 +17,12 @@ public static class ApiKeysApi
     private const int MaxGraceSeconds = 30 * 24 * 3600;
 
     /// <summary>
+    /// Most collections in a key's scope. The gateway checks the scope on every request and the key travels in
+    /// every introspection answer; a key is meant to name a few collections, not to list a tenant's whole catalogue.
+    /// </summary>
+    public const int MaxCollections = 100;
+
+    /// <summary>
     /// Maps <c>/v1/tenants/{id}/api-keys</c> for operators and the same routes under <c>/internal/v1</c> for the
     /// gateway, which serves a tenant's own admin keys at <c>/v1/api-keys</c> (docs/design/gateway.md).
     /// </summary>
@@ -47,6 +53,11 @@ public static class ApiKeysApi
             ? request.Role!
             : throw ControlPlaneException.Invalid("'role' must be 'admin', 'read_write' or 'read_only'.");
         var collections = request.Collections ?? [];
+        if (collections.Count > MaxCollections)
+        {
+            throw ControlPlaneException.Invalid($"'collections' holds {collections.Count} names; a key may be scoped to at most {MaxCollections} (leave it empty for all collections).");
+        }
+
         foreach (var c in collections)
         {
             if (!System.Text.RegularExpressions.Regex.IsMatch(c ?? string.Empty, Limits.CollectionNamePattern))

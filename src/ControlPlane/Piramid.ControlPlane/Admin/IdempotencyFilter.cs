@@ -13,7 +13,9 @@ namespace Piramid.ControlPlane.Admin;
 /// <summary>
 /// <c>Idempotency-Key</c> on mutating admin calls: the first reply is stored per caller and key and
 /// replayed for a retry of the same request; the same key with another request is a 422. A created
-/// key's secret is not stored, so a replayed key creation returns the key without its secret.
+/// key's secret is not stored, so a replayed key creation returns the key without its secret. Replies are
+/// kept for <see cref="RetentionOptions.IdempotencyTtl"/>: an older one is forgotten here at once (and deleted
+/// by the retention sweep), so the key may be used again.
 /// </summary>
 internal static class IdempotencyFilter
 {
@@ -35,9 +37,17 @@ internal static class IdempotencyFilter
 
         var db = http.RequestServices.GetRequiredService<ControlPlaneDbContext>();
         var json = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<Microsoft.AspNetCore.Http.Json.JsonOptions>>().Value.SerializerOptions;
+        var time = http.RequestServices.GetRequiredService<TimeProvider>();
+        var ttl = http.RequestServices.GetRequiredService<Microsoft.Extensions.Options.IOptions<RetentionOptions>>().Value.IdempotencyTtl;
         var actor = AuditTrail.Actor(http);
         var hash = RequestHash(context, json);
         var stored = await db.IdempotencyRecords.AsNoTracking().SingleOrDefaultAsync(r => r.Actor == actor && r.Key == key, http.RequestAborted);
+        if (stored is not null && stored.CreatedAt <= time.GetUtcNow() - ttl)
+        {
+            await db.IdempotencyRecords.Where(r => r.Actor == actor && r.Key == key && r.CreatedAt == stored.CreatedAt).ExecuteDeleteAsync(http.RequestAborted);
+            stored = null;
+        }
+
         if (stored is not null)
         {
             if (!CryptographicOperations.FixedTimeEquals(stored.RequestHash, hash))
@@ -73,7 +83,7 @@ internal static class IdempotencyFilter
                 RequestHash = hash,
                 StatusCode = status.StatusCode ?? 200,
                 ResponseBody = body,
-                CreatedAt = TimeProvider.System.GetUtcNow(),
+                CreatedAt = time.GetUtcNow(),
             });
             try
             {

@@ -38,7 +38,8 @@ public static class PlansApi
         var plan = await db.Plans.SingleOrDefaultAsync(p => p.Id == id, ct);
         var before = plan?.ToInfo();
         plan ??= db.Plans.Add(new Plan { Id = id, Name = id }).Entity;
-        plan.Name = string.IsNullOrWhiteSpace(request.Name) ? plan.Name : request.Name;
+        plan.Name = string.IsNullOrWhiteSpace(request.Name) ? plan.Name
+            : request.Name.Length <= 128 ? request.Name : throw ControlPlaneException.Invalid("'name' must be at most 128 characters.");
         plan.MaxCollections = Positive(request.MaxCollections, "max_collections") ?? (before is null ? Missing<int>("max_collections") : plan.MaxCollections);
         plan.MaxPoints = Positive(request.MaxPoints, "max_points") ?? (before is null ? Missing<long>("max_points") : plan.MaxPoints);
         plan.MaxStorageBytes = Positive(request.MaxStorageBytes, "max_storage_bytes") ?? (before is null ? Missing<long>("max_storage_bytes") : plan.MaxStorageBytes);

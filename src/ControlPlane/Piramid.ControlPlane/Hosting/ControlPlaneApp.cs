@@ -35,6 +35,7 @@ public static class ControlPlaneApp
         builder.Services.AddScoped<AuthFailureIntake>();
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddHostedService<TenantPurger>();
+        builder.AddRetention();
         // The binder throws, so RequestInputGuard can name the field and the problem instead of an empty 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o =>
