@@ -12,7 +12,7 @@ public sealed class KillSoakOptions
     /// <summary>Seed of the writes, the kill moments and the samples; a violation names it with the kill.</summary>
     public int Seed { get; init; } = 1;
 
-    /// <summary>Policies that promise durability, used in turn (run <c>i</c> uses <c>i % Count</c>).</summary>
+    /// <summary>Policies that promise durability, used in turn: the engine killed <c>k</c> times runs policy <c>k % Count</c>.</summary>
     public IReadOnlyList<string> Durabilities { get; init; } = ["always", "batch"];
 
     /// <summary>Collections written concurrently.</summary>

@@ -30,7 +30,7 @@ public static class KillSoakRunner
         for (var round = 0; ; round++)
         {
             var where = $"seed {options.Seed}, round {round} (after kill {result.Kills})";
-            var durability = options.Durabilities[round % options.Durabilities.Count];
+            var durability = options.Durabilities[result.Kills % options.Durabilities.Count]; // kills split evenly
             EngineProcess engine;
             try
             {
