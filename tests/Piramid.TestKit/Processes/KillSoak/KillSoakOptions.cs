@@ -12,7 +12,7 @@ public sealed class KillSoakOptions
     /// <summary>Seed of the writes, the kill moments and the samples; a violation names it with the kill.</summary>
     public int Seed { get; init; } = 1;
 
-    /// <summary>Policies that promise durability, used in turn (run <c>i</c> uses <c>i % Count</c>).</summary>
+    /// <summary>Policies that promise durability, used in turn: the engine killed <c>k</c> times runs policy <c>k % Count</c>.</summary>
     public IReadOnlyList<string> Durabilities { get; init; } = ["always", "batch"];
 
     /// <summary>Collections written concurrently.</summary>
@@ -42,6 +42,13 @@ public sealed class KillSoakOptions
     /// </summary>
     public int CleanStopEvery { get; init; } = 10;
 
+    /// <summary>
+    /// The engine's maintenance period (<c>Engine__MaintenanceIntervalSeconds</c>, default 1 s there). An engine
+    /// killed every second or two would rarely compact its HNSW graphs at 1 s, and the retired slots it keeps
+    /// grow every checkpoint and restart; 100 ms lets compaction run (and be killed) within a round.
+    /// </summary>
+    public TimeSpan MaintenanceInterval { get; init; } = TimeSpan.FromMilliseconds(100);
+
     /// <summary>Called with the kill number and the data directory after each kill, before the restart (to damage it on purpose).</summary>
     public Action<int, string>? AfterKill { get; init; }
 
@@ -57,9 +64,9 @@ public sealed class KillSoakOptions
     internal void Validate()
     {
         if (Kills < 0 || Durabilities.Count == 0 || Collections.Count == 0 || WritersPerCollection < 1 || MaxIdsPerWriter < 1
-            || SamplePerWriter < 0 || CleanStopEvery < 0 || Dimension < 1 || MinKillDelay < TimeSpan.Zero || MaxKillDelay < MinKillDelay)
+            || SamplePerWriter < 0 || CleanStopEvery < 0 || Dimension < 1 || MaintenanceInterval < TimeSpan.FromMilliseconds(50) || MinKillDelay < TimeSpan.Zero || MaxKillDelay < MinKillDelay)
         {
-            throw new ArgumentException("Kill soak options out of range: kills >= 0, at least one policy and one collection, writers >= 1, max ids >= 1, sample >= 0, dimension >= 1, 0 <= min delay <= max delay.");
+            throw new ArgumentException("Kill soak options out of range: kills >= 0, at least one policy and one collection, writers >= 1, max ids >= 1, sample >= 0, dimension >= 1, maintenance interval >= 50 ms (the engine's minimum), 0 <= min delay <= max delay.");
         }
     }
 }

@@ -30,11 +30,11 @@ public static class KillSoakRunner
         for (var round = 0; ; round++)
         {
             var where = $"seed {options.Seed}, round {round} (after kill {result.Kills})";
-            var durability = options.Durabilities[round % options.Durabilities.Count];
+            var durability = options.Durabilities[result.Kills % options.Durabilities.Count]; // kills split evenly
             EngineProcess engine;
             try
             {
-                engine = await EngineProcess.StartAsync(WithDurability(options.Engine, durability));
+                engine = await EngineProcess.StartAsync(ForRound(options, durability));
             }
             catch (Exception ex) when (ex is InvalidOperationException or TimeoutException)
             {
@@ -150,14 +150,22 @@ public static class KillSoakRunner
         await Task.WhenAll(writers);
     }
 
-    private static EngineProcessOptions WithDurability(EngineProcessOptions engine, string durability) => new()
+    private static EngineProcessOptions ForRound(KillSoakOptions options, string durability)
     {
-        DataDirectory = engine.DataDirectory,
-        PlatformKey = engine.PlatformKey,
-        EngineSecret = engine.EngineSecret,
-        TenantId = engine.TenantId,
-        Durability = durability,
-        Environment = engine.Environment,
-        StartTimeout = engine.StartTimeout,
-    };
+        var engine = options.Engine;
+        var environment = new Dictionary<string, string>(engine.Environment)
+        {
+            ["Engine__MaintenanceIntervalSeconds"] = options.MaintenanceInterval.TotalSeconds.ToString(CultureInfo.InvariantCulture),
+        };
+        return new()
+        {
+            DataDirectory = engine.DataDirectory,
+            PlatformKey = engine.PlatformKey,
+            EngineSecret = engine.EngineSecret,
+            TenantId = engine.TenantId,
+            Durability = durability,
+            Environment = environment,
+            StartTimeout = engine.StartTimeout,
+        };
+    }
 }
