@@ -1,10 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
 using Piramid.DataPlane.Tests.Support;
+using Piramid.TestKit.Processes;
 
 namespace Piramid.DataPlane.Tests;
 
-/// <summary>Nothing a tenant writes is readable from the disk, and a wrong platform key stops the engine.</summary>
+/// <summary>Nothing a tenant writes is readable from the disk, and a wrong data key or a bad key file stops the engine.</summary>
 public sealed class EncryptionTests
 {
     private const string Marker = "PIRAMID-MARKER-7f3c9e";
@@ -51,7 +52,7 @@ public sealed class EncryptionTests
     }
 
     [Fact]
-    public async Task Start_WithWrongPlatformKey_RefusesWithClearMessage()
+    public async Task Start_WithWrongDataKey_RefusesWithClearMessage()
     {
         await using var host = new EngineTestHost();
         var engine = await host.StartAsync();
@@ -61,19 +62,34 @@ public sealed class EncryptionTests
         }
 
         Assert.Equal(0, await engine.StopAsync());
-        var wrong = host.Launch(host.Options(platformKey: Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
+        var wrong = host.Launch(host.Options(dataKey: Convert.ToBase64String(RandomNumberGenerator.GetBytes(32))));
         var exitCode = await wrong.WaitForExitAsync(TimeSpan.FromSeconds(60));
         Assert.NotEqual(0, exitCode);
-        Assert.Contains("platform key", wrong.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("wrong data key", wrong.Output, StringComparison.OrdinalIgnoreCase);
+    }
+
+    [Theory]
+    [InlineData("not a key file")]
+    [InlineData("piramid-engine-keys v1\ntenant t-test\ndata-key not-base64!\nengine-secret AAAA\n")]
+    [InlineData("piramid-engine-keys v1\ntenant t-test\ndata-key AAAA\nengine-secret AAAA\n")]
+    public async Task Start_WithMalformedKeyFile_RefusesNamingTheOption(string content)
+    {
+        await using var host = new EngineTestHost();
+        var engine = host.Launch(host.Options(keyFileText: content));
+        Assert.NotEqual(0, await engine.WaitForExitAsync(TimeSpan.FromSeconds(60)));
+        Assert.Contains("Engine:KeyFile", engine.Output, StringComparison.Ordinal);
+        Assert.DoesNotContain("Unhandled exception", engine.Output, StringComparison.Ordinal);
     }
 
     [Fact]
-    public async Task Start_WithMalformedPlatformKey_RefusesWithClearMessage()
+    public async Task Start_WithKeysOfAnotherTenant_Refuses()
     {
         await using var host = new EngineTestHost();
-        var engine = host.Launch(host.Options(platformKey: "not-base64!"));
+        var keys = host.Options(tenantId: "t-other");
+        EngineProcess.WriteKeyFile(keys);
+        var engine = host.Launch(host.Options(keyFileText: await File.ReadAllTextAsync(host.DataDirectory + ".keys")));
         Assert.NotEqual(0, await engine.WaitForExitAsync(TimeSpan.FromSeconds(60)));
-        Assert.Contains("platform key", engine.Output, StringComparison.OrdinalIgnoreCase);
+        Assert.Contains("holds the keys of tenant 't-other'", engine.Output, StringComparison.Ordinal);
     }
 
     private static object Points(string prefix) => new

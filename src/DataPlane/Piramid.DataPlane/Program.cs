@@ -28,6 +28,7 @@ var app = builder.Build();
 app.UseEngineShutdown();
 app.UseProblemDefaults();
 app.MapDefaultEndpoints();
+app.MapAdoptionChallenge();
 app.UseInternalAuth();
 app.UseAudit();
 app.MapCollectionsApi();

@@ -52,4 +52,8 @@ public sealed class EngineException : Exception
     /// <summary>507: a write could not be made durable; the engine is read-only until it can write again.</summary>
     public static EngineException InsufficientStorage(string detail, Exception? inner = null) =>
         new(507, ProblemTypes.InsufficientStorage, "Insufficient storage", detail, inner);
+
+    /// <summary>507: the write would take the engine past its memory limit; nothing was stored.</summary>
+    public static EngineException InsufficientMemory(string detail, Exception? inner = null) =>
+        new(507, ProblemTypes.InsufficientMemory, "Memory limit", detail, inner);
 }

@@ -50,16 +50,55 @@ public sealed partial class VectorEngine : IAsyncDisposable
 
     /// <summary>
     /// Opens the data directory: takes its lock, unwraps the data key (a wrong platform key throws
-    /// <see cref="WrongPlatformKeyException"/>), and recovers every collection.
+    /// <see cref="WrongPlatformKeyException"/>), and recovers every collection. For in-process use; the
+    /// engine process gets its data key already unwrapped (<see cref="Open(EngineOptions, DataKey)"/>).
     /// </summary>
     public static VectorEngine Open(EngineOptions options, PlatformKey platformKey)
     {
         ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(platformKey);
         var directoryLock = DataDirectoryLock.Acquire(options.DataDirectory);
-        DataKey? key = null;
+        DataKey key;
         try
         {
             key = DataKeyStore.OpenOrCreate(options.DataDirectory, platformKey);
+        }
+        catch
+        {
+            directoryLock.Dispose();
+            throw;
+        }
+
+        return Open(options, directoryLock, key);
+    }
+
+    /// <summary>
+    /// Opens the data directory with a data key the control plane unwrapped (the engine never sees the
+    /// platform key): takes its lock and recovers every collection. The engine owns <paramref name="dataKey"/>
+    /// from here on, and disposes it. A key that is not this directory's fails the first file it reads.
+    /// </summary>
+    public static VectorEngine Open(EngineOptions options, DataKey dataKey)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(dataKey);
+        DataDirectoryLock directoryLock;
+        try
+        {
+            directoryLock = DataDirectoryLock.Acquire(options.DataDirectory);
+        }
+        catch
+        {
+            dataKey.Dispose();
+            throw;
+        }
+
+        return Open(options, directoryLock, dataKey);
+    }
+
+    private static VectorEngine Open(EngineOptions options, DataDirectoryLock directoryLock, DataKey key)
+    {
+        try
+        {
             var audit = AuditLog.Open(Path.Combine(options.DataDirectory, "audit"), key, options.Time);
             var engine = new VectorEngine(options, directoryLock, key, audit);
             engine.LoadCollections();
@@ -68,7 +107,7 @@ public sealed partial class VectorEngine : IAsyncDisposable
         }
         catch
         {
-            key?.Dispose();
+            key.Dispose();
             directoryLock.Dispose();
             throw;
         }

@@ -171,11 +171,13 @@ public sealed class LocalProcessOrchestratorTests(PostgresFixture postgres, ITes
         Assert.True(row.WrappedEngineSecret.AsSpan().IndexOf(clearSecret) < 0, "the row holds the clear engine secret");
         Assert.Equal(61, row.WrappedEngineSecret.Length);
 
-        var secretFile = controlPlane.Orchestrator.SecretFileOf(tenant.Id);
-        Assert.Equal(Convert.ToBase64String(clearSecret), await File.ReadAllTextAsync(secretFile));
-        var mode = OperatingSystem.IsWindows() ? UnixFileMode.None : File.GetUnixFileMode(secretFile);
-        Assert.Equal(UnixFileMode.UserRead | UnixFileMode.UserWrite, mode);
-        Assert.False(secretFile.StartsWith(row.DataDirectory, StringComparison.Ordinal), "the secret lives outside the data directory");
+        // The engine's key file holds its own data key and secret, owner-only, outside the data directory.
+        var keyFile = controlPlane.Orchestrator.KeyFileOf(tenant.Id);
+        var keyText = await File.ReadAllTextAsync(keyFile);
+        Assert.Contains($"data-key {Convert.ToBase64String(clearDataKey)}\n", keyText, StringComparison.Ordinal);
+        Assert.Contains($"engine-secret {Convert.ToBase64String(clearSecret)}\n", keyText, StringComparison.Ordinal);
+        Assert.Equal(UnixFileMode.UserRead, OperatingSystem.IsWindows() ? UnixFileMode.None : File.GetUnixFileMode(keyFile));
+        Assert.False(keyFile.StartsWith(row.DataDirectory, StringComparison.Ordinal), "the key file lives outside the data directory");
     }
 
     [Fact]
@@ -186,7 +188,7 @@ public sealed class LocalProcessOrchestratorTests(PostgresFixture postgres, ITes
         var (tenant, plan) = await env.SeedTenantAsync("t_purge");
         await controlPlane.Contract.ProvisionAsync(tenant, plan, CancellationToken.None);
         var dataDirectory = controlPlane.Orchestrator.DataDirectoryOf(tenant.Id);
-        var secretFile = controlPlane.Orchestrator.SecretFileOf(tenant.Id);
+        var keyFile = controlPlane.Orchestrator.KeyFileOf(tenant.Id);
         Assert.True(Directory.Exists(dataDirectory));
         Assert.Single(EngineProcessesFor(dataDirectory));
 
@@ -194,7 +196,7 @@ public sealed class LocalProcessOrchestratorTests(PostgresFixture postgres, ITes
 
         Assert.Empty(EngineProcessesFor(dataDirectory));
         Assert.False(Directory.Exists(Path.GetDirectoryName(dataDirectory)), "the tenant's directory is gone");
-        Assert.False(File.Exists(secretFile), "the secret file is gone");
+        Assert.False(File.Exists(keyFile), "the key file is gone");
         Assert.Null(await env.EngineRowAsync(tenant.Id));
         Assert.Null(controlPlane.Contract.GetRoute(tenant.Id));
     }

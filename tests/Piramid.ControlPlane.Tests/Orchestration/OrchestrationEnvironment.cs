@@ -39,6 +39,10 @@ internal sealed class OrchestrationEnvironment : IAsyncDisposable
         PlatformKey = RandomNumberGenerator.GetBytes(32);
         PlatformKeyFile = _state.Combine("platform.key");
         File.WriteAllText(PlatformKeyFile, Convert.ToBase64String(PlatformKey));
+        if (!OperatingSystem.IsWindows())
+        {
+            File.SetUnixFileMode(PlatformKeyFile, UnixFileMode.UserRead | UnixFileMode.UserWrite);
+        }
     }
 
     public string ConnectionString { get; }
@@ -58,8 +62,7 @@ internal sealed class OrchestrationEnvironment : IAsyncDisposable
     /// <summary>Starts a control plane; it adopts whatever engines run under the state directory.</summary>
     public async Task<ControlPlaneInstance> StartControlPlaneAsync()
     {
-        var (file, args) = EngineBinary.Resolve();
-        var engine = file == "dotnet" ? args[0] : file;
+        var engine = EngineBinary.ForOtherUsers();
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

@@ -62,7 +62,6 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         {
             File.SetUnixFileMode(platformKey, UnixFileMode.UserRead | UnixFileMode.UserWrite);
         }
-        var (file, args) = EngineBinary.Resolve();
         var url = $"http://127.0.0.1:{LoopbackPort.GetFree()}";
         var settings = new Dictionary<string, string?>
         {
@@ -70,7 +69,7 @@ public sealed class ControlPlaneHost : IAsyncDisposable
             ["Identity:Issuer"] = url + "/",
             ["Identity:SigningKeyFile"] = temp.Combine("signing-key.json"),
             ["Orchestrator:StateDirectory"] = temp.Combine("state"),
-            ["Orchestrator:EngineBinary"] = args.Length > 0 ? args[0] : file,
+            ["Orchestrator:EngineBinary"] = EngineBinary.ForOtherUsers(),
             ["Orchestrator:PlatformKeyFile"] = platformKey,
             ["Orchestrator:HealthInterval"] = "00:00:00.200",
             ["Logging:LogLevel:Default"] = "Information",

@@ -31,14 +31,18 @@ public sealed class EngineTestHost : IAsyncDisposable
     public string EngineSecret { get; }
 
     /// <summary>Options for a process on this directory.</summary>
-    public EngineProcessOptions Options(string durability = "batch", IDictionary<string, string>? environment = null, string? platformKey = null) => new()
-    {
-        DataDirectory = DataDirectory,
-        PlatformKey = platformKey ?? PlatformKey,
-        EngineSecret = EngineSecret,
-        Durability = durability,
-        Environment = environment ?? new Dictionary<string, string>(),
-    };
+    public EngineProcessOptions Options(
+        string durability = "batch", IDictionary<string, string>? environment = null, string? dataKey = null, string? keyFileText = null, string? tenantId = null) => new()
+        {
+            DataDirectory = DataDirectory,
+            PlatformKey = PlatformKey,
+            DataKey = dataKey,
+            KeyFileText = keyFileText,
+            TenantId = tenantId ?? "t-test",
+            EngineSecret = EngineSecret,
+            Durability = durability,
+            Environment = environment ?? new Dictionary<string, string>(),
+        };
 
     /// <summary>Starts an engine and waits until it is ready.</summary>
     public async Task<EngineProcess> StartAsync(string durability = "batch", IDictionary<string, string>? environment = null)

@@ -22,4 +22,49 @@ public static class EngineBinary
             ? ("dotnet", [dll])
             : throw new FileNotFoundException($"No engine build: neither PIRAMID_ENGINE_BINARY nor {dll}.");
     }
+
+    /// <summary>
+    /// The engine executable for an orchestrator that runs engines under other uids: the Native AOT binary
+    /// itself when every directory above it is traversable by others, else a copy in the temp folder (a
+    /// checkout under root's 0700 home cannot be reached by an engine's uid). The <c>.dll</c> build is returned as is.
+    /// </summary>
+    public static string ForOtherUsers()
+    {
+        var (file, args) = Resolve();
+        if (args.Length > 0 || OperatingSystem.IsWindows())
+        {
+            return args.Length > 0 ? args[0] : file;
+        }
+
+        var full = Path.GetFullPath(file);
+        var reachable = true;
+        for (var dir = Path.GetDirectoryName(full); dir is not null; dir = Path.GetDirectoryName(dir))
+        {
+            reachable &= (File.GetUnixFileMode(dir) & UnixFileMode.OtherExecute) != 0;
+        }
+
+        if (reachable)
+        {
+            return full;
+        }
+
+        var stamp = File.GetLastWriteTimeUtc(full).Ticks.ToString("x", System.Globalization.CultureInfo.InvariantCulture);
+        var directory = Path.Combine(Path.GetTempPath(), $"piramid-engine-{stamp}");
+        var copy = Path.Combine(directory, Path.GetFileName(full));
+        lock (CopyLock)
+        {
+            if (!File.Exists(copy))
+            {
+                Directory.CreateDirectory(directory);
+                var temp = copy + "." + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
+                File.Copy(full, temp, overwrite: true);
+                File.SetUnixFileMode(temp, (UnixFileMode)0b111_101_101);
+                File.Move(temp, copy, overwrite: true);
+            }
+        }
+
+        return copy;
+    }
+
+    private static readonly Lock CopyLock = new();
 }

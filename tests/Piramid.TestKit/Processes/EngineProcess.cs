@@ -1,6 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
+using Piramid.Engine.Crypto;
 using Piramid.TestKit.Http;
 
 namespace Piramid.TestKit.Processes;
@@ -73,8 +74,7 @@ public sealed partial class EngineProcess : IAsyncDisposable
 
         info.Environment["ASPNETCORE_URLS"] = $"http://127.0.0.1:{port}";
         info.Environment["Engine__DataDirectory"] = options.DataDirectory;
-        info.Environment["Engine__PlatformKey"] = options.PlatformKey;
-        info.Environment["Engine__EngineSecret"] = options.EngineSecret;
+        info.Environment["Engine__KeyFile"] = WriteKeyFile(options);
         info.Environment["Engine__TenantId"] = options.TenantId;
         info.Environment["Engine__Durability"] = options.Durability;
         info.Environment["Logging__LogLevel__Default"] = "Warning";
@@ -91,6 +91,50 @@ public sealed partial class EngineProcess : IAsyncDisposable
         process.BeginOutputReadLine();
         process.BeginErrorReadLine();
         return engine;
+    }
+
+    /// <summary>
+    /// Does what the control plane does before a start: unwraps the directory's data key (creating it on
+    /// first use) and writes the owner-only key file next to the data directory. Returns its path.
+    /// </summary>
+    public static string WriteKeyFile(EngineProcessOptions options)
+    {
+        ArgumentNullException.ThrowIfNull(options);
+        if (OperatingSystem.IsWindows())
+        {
+            throw new PlatformNotSupportedException("Engine processes run on Linux.");
+        }
+
+        var path = Path.TrimEndingDirectorySeparator(Path.GetFullPath(options.DataDirectory)) + ".keys";
+        byte[] content;
+        if (options.KeyFileText is { } text)
+        {
+            content = Encoding.ASCII.GetBytes(text);
+        }
+        else if (options.DataKey is { } dataKey)
+        {
+            content = Encoding.ASCII.GetBytes(
+                $"{EngineKeyFile.Header}\ntenant {options.TenantId}\ndata-key {dataKey}\nengine-secret {options.EngineSecret}\n");
+        }
+        else
+        {
+            using var platformKey = PlatformKey.FromBase64(options.PlatformKey);
+            using var own = DataKeyStore.OpenOrCreate(options.DataDirectory, platformKey);
+            content = EngineKeyFile.Format(options.TenantId, own, Convert.FromBase64String(options.EngineSecret));
+        }
+
+        File.Delete(path);
+        using (var stream = new FileStream(path, new FileStreamOptions
+        {
+            Mode = FileMode.CreateNew,
+            Access = FileAccess.Write,
+            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+        }))
+        {
+            stream.Write(content);
+        }
+
+        return path;
     }
 
     /// <summary>An HTTP client whose requests carry an identity signed for this engine.</summary>

@@ -6,8 +6,17 @@ public sealed class EngineProcessOptions
     /// <summary>Data directory.</summary>
     public required string DataDirectory { get; init; }
 
-    /// <summary>Platform key, base64 of 32 bytes.</summary>
+    /// <summary>
+    /// Platform key, base64 of 32 bytes. The engine never gets it: the harness plays the control plane,
+    /// unwraps (or creates) the directory's data key with it and hands the engine a key file.
+    /// </summary>
     public required string PlatformKey { get; init; }
+
+    /// <summary>A data key (base64) to hand the engine instead of the directory's own (to test a wrong key).</summary>
+    public string? DataKey { get; init; }
+
+    /// <summary>Raw key file content to hand the engine instead of a well-formed one (to test a malformed file).</summary>
+    public string? KeyFileText { get; init; }
 
     /// <summary>Identity-signing secret, base64.</summary>
     public required string EngineSecret { get; init; }

@@ -33,13 +33,23 @@ internal static class EngineProcesses
     /// Starts the engine. <c>sh</c> points stdout and stderr at the log file and execs <c>setsid</c>, which
     /// execs the engine: one pid throughout, in a session of its own and with no pipe to the control plane,
     /// so the engine survives the control plane's exit (or a kill of its process group) and can be adopted.
+    /// With <paramref name="uid"/>, <c>setpriv</c> drops to that uid before the engine runs; the log file is
+    /// opened before, so the engine needs no access to the logs directory.
     /// </summary>
-    public static Process Launch(string engineBinary, string logFile, IReadOnlyDictionary<string, string> environment)
+    public static Process Launch(string engineBinary, string logFile, IReadOnlyDictionary<string, string> environment, int? uid)
     {
         var info = new ProcessStartInfo("/bin/sh") { UseShellExecute = false };
         info.ArgumentList.Add("-c");
         info.ArgumentList.Add("exec >>\"$0\" 2>&1 </dev/null; exec setsid \"$@\"");
         info.ArgumentList.Add(logFile);
+        if (uid is { } id)
+        {
+            foreach (var argument in EngineAccounts.DropTo(id))
+            {
+                info.ArgumentList.Add(argument);
+            }
+        }
+
         if (engineBinary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase))
         {
             info.ArgumentList.Add(Environment.GetEnvironmentVariable("DOTNET_HOST_PATH") is { Length: > 0 } host ? host : "dotnet");

@@ -7,11 +7,14 @@ namespace Piramid.ControlPlane.Orchestration;
 /// What the orchestrator knows about one tenant's engine, in memory. Every field is changed only while the
 /// tenant's gate in the orchestrator is held, so a supervision round never races a stop, a purge or another restart.
 /// </summary>
-internal sealed class EngineSlot(string tenantId, string dataDirectory, byte[] secret, TimeSpan initialBackoff)
+internal sealed class EngineSlot(string tenantId, string dataDirectory, byte[] wrappedDataKey, byte[] secret, TimeSpan initialBackoff)
 {
     public string TenantId { get; } = tenantId;
 
     public string DataDirectory { get; } = dataDirectory;
+
+    /// <summary>The data key wrapped by the platform key (the database's copy).</summary>
+    public byte[] WrappedDataKey { get; } = wrappedDataKey;
 
     /// <summary>The clear engine secret (unwrapped once).</summary>
     public byte[] Secret { get; } = secret;
@@ -24,6 +27,12 @@ internal sealed class EngineSlot(string tenantId, string dataDirectory, byte[] s
     public EngineState State { get; set; } = EngineState.Provisioning;
 
     public int? Pid { get; set; }
+
+    /// <summary>Start time of <see cref="Pid"/> in clock ticks after boot (/proc/&lt;pid&gt;/stat field 22).</summary>
+    public long? ProcessStartTime { get; set; }
+
+    /// <summary>The uid the engine runs as with per-tenant users; null until the first such start.</summary>
+    public int? UserId { get; set; }
 
     /// <summary>The process object when this control plane started it (null for an adopted engine).</summary>
     public Process? Process { get; set; }

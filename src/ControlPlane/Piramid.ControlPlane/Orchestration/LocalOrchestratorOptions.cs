@@ -42,6 +42,21 @@ public sealed class LocalOrchestratorOptions
     /// <summary>How long a stopping engine may take to drain and checkpoint after SIGTERM before SIGKILL.</summary>
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>Per-tenant OS users: <c>Auto</c> (when root), <c>On</c> (required) or <c>Off</c>.</summary>
+    public EngineUserMode EngineUsers { get; set; } = EngineUserMode.Auto;
+
+    /// <summary>First uid (and gid, the same number) of the range engines run as, one per tenant.</summary>
+    public int EngineUidStart { get; set; } = 2_000_000;
+
+    /// <summary>Number of uids in the range: at most this many tenants with an engine.</summary>
+    public int EngineUidCount { get; set; } = 1_000_000;
+
+    /// <summary>GC heap hard limit of every engine in bytes (<c>DOTNET_GCHeapHardLimit</c>); 0 = none. Default 2 GiB.</summary>
+    public long EngineMemoryLimitBytes { get; set; } = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>True when engines run under per-tenant uids with these options in this process.</summary>
+    public bool UsesEngineUsers => EngineUsers == EngineUserMode.On || (EngineUsers == EngineUserMode.Auto && EngineAccounts.RunningAsRoot);
+
     /// <summary>Durability policy given to every engine: <c>always</c>, <c>batch[:window]</c>, <c>interval[:period]</c> or <c>none</c>.</summary>
     public string Durability { get; set; } = "batch";
 }

@@ -50,6 +50,16 @@ internal sealed class LocalOrchestratorOptionsValidator : IValidateOptions<Local
             errors.Add($"'{P}HealthFailureThreshold' must be at least 1.");
         }
 
+        if (options.EngineMemoryLimitBytes is > 0 and < 32L * 1024 * 1024)
+        {
+            errors.Add($"'{P}EngineMemoryLimitBytes' must be 0 (no limit) or at least 33554432 (32 MiB): an engine needs that much to start.");
+        }
+        else if (options.EngineMemoryLimitBytes < 0)
+        {
+            errors.Add($"'{P}EngineMemoryLimitBytes' must be 0 (no limit) or a number of bytes.");
+        }
+
+        ValidateEngineUsers(options, errors);
         var policy = options.Durability.Split(':', 2)[0];
         if (!DurabilityPolicies.Contains(policy, StringComparer.Ordinal))
         {
@@ -57,6 +67,59 @@ internal sealed class LocalOrchestratorOptionsValidator : IValidateOptions<Local
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);
+    }
+
+    // Per-tenant uids need root, a range free of real accounts, and an engine binary and state directory that
+    // another uid can reach; otherwise every engine would crash-loop on "permission denied".
+    private static void ValidateEngineUsers(LocalOrchestratorOptions options, List<string> errors)
+    {
+        const string P = LocalOrchestratorOptions.Section + ":";
+        if (options.EngineUsers == EngineUserMode.On && !EngineAccounts.RunningAsRoot)
+        {
+            errors.Add($"'{P}EngineUsers' is On, but the control plane does not run as root and cannot switch engines to other uids. Run it as root or set it to Off.");
+            return;
+        }
+
+        if (!options.UsesEngineUsers)
+        {
+            return;
+        }
+
+        if (options.EngineUidStart < 1000 || options.EngineUidCount < 1 || (long)options.EngineUidStart + options.EngineUidCount > int.MaxValue)
+        {
+            errors.Add($"'{P}EngineUidStart' and '{P}EngineUidCount' must give a range of uids from 1000 up to {int.MaxValue}.");
+            return;
+        }
+
+        if (EngineAccounts.AccountsInRange(options.EngineUidStart, options.EngineUidCount) is { Count: > 0 } taken)
+        {
+            errors.Add($"'{P}EngineUidStart' and '{P}EngineUidCount' overlap accounts of /etc/passwd ({string.Join(", ", taken.Take(3))}); choose a free range.");
+        }
+
+        const string Hint = $"Engines run as per-tenant uids ('{P}EngineUsers'): put it below a directory every user can traverse (./piramid up uses /var/lib/piramid), or set '{P}EngineUsers' to Off.";
+        if (!string.IsNullOrWhiteSpace(options.StateDirectory) && EngineAccounts.FirstUntraversable(options.StateDirectory) is { } state)
+        {
+            errors.Add($"'{P}StateDirectory' ('{options.StateDirectory}') is not reachable by another uid: '{state.Directory}' has mode {EngineAccounts.Octal(state.Mode)}. {Hint}");
+        }
+
+        if (File.Exists(options.EngineBinary) && !OperatingSystem.IsWindows())
+        {
+            var needed = options.EngineBinary.EndsWith(".dll", StringComparison.OrdinalIgnoreCase) ? UnixFileMode.OtherRead : UnixFileMode.OtherExecute;
+            if (EngineAccounts.FirstUntraversable(options.EngineBinary) is { } above)
+            {
+                errors.Add($"'{P}EngineBinary' ('{options.EngineBinary}') is not reachable by another uid: '{above.Directory}' has mode {EngineAccounts.Octal(above.Mode)}. {Hint}");
+            }
+            else if ((File.GetUnixFileMode(options.EngineBinary) & needed) == 0)
+            {
+                errors.Add($"'{P}EngineBinary' ('{options.EngineBinary}') has mode {EngineAccounts.Octal(File.GetUnixFileMode(options.EngineBinary))}: other users cannot run it. {Hint}");
+            }
+        }
+
+        if (File.Exists(options.PlatformKeyFile) && !OperatingSystem.IsWindows()
+            && (File.GetUnixFileMode(options.PlatformKeyFile) & (UnixFileMode.GroupRead | UnixFileMode.OtherRead)) != 0)
+        {
+            errors.Add($"'{P}PlatformKeyFile' ('{options.PlatformKeyFile}') is readable by other users (mode {EngineAccounts.Octal(File.GetUnixFileMode(options.PlatformKeyFile))}): chmod 600 it, so that no engine can read it.");
+        }
     }
 
     private static void Positive(TimeSpan value, string key, List<string> errors)

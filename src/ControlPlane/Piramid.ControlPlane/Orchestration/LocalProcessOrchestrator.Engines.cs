@@ -1,6 +1,9 @@
 using System.Diagnostics;
 using System.Globalization;
+using System.Security.Cryptography;
+using Piramid.Contracts.Identity;
 using Piramid.ControlPlane.Data.Entities;
+using Piramid.Engine.Crypto;
 
 namespace Piramid.ControlPlane.Orchestration;
 
@@ -33,8 +36,9 @@ public sealed partial class LocalProcessOrchestrator
             await TerminateAsync(slot.TenantId, old, cancellationToken);
         }
 
-        await WriteSecretFileAsync(slot, cancellationToken);
-        Directory.CreateDirectory(Path.GetDirectoryName(LogFileOf(slot.TenantId))!);
+        int? uid = _options.UsesEngineUsers ? await UserIdOfAsync(slot, cancellationToken) : null;
+        PrepareDirectories(slot, uid);
+        await WriteKeyFileAsync(slot, uid, cancellationToken);
         var port = EngineProcesses.PickPort(slot.Port);
         var endpoint = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
@@ -42,16 +46,27 @@ public sealed partial class LocalProcessOrchestrator
             [EngineProcesses.UrlsVariable] = endpoint.GetLeftPart(UriPartial.Authority),
             [EngineProcesses.DataDirectoryVariable] = slot.DataDirectory,
             [EngineProcesses.TenantVariable] = slot.TenantId,
-            ["Engine__PlatformKeyFile"] = Path.GetFullPath(_options.PlatformKeyFile),
-            ["Engine__EngineSecretFile"] = SecretFileOf(slot.TenantId),
+            ["Engine__KeyFile"] = KeyFileOf(slot.TenantId),
             ["Engine__Durability"] = _options.Durability,
         };
         slot.Limits.AddTo(environment);
+        if (_options.EngineMemoryLimitBytes > 0)
+        {
+            // Hex digits without "0x": the Native AOT runtime ignores the variable with the prefix (measured).
+            // Allocations past the limit fail, so one tenant cannot take the host's memory.
+            environment["DOTNET_GCHeapHardLimit"] = _options.EngineMemoryLimitBytes.ToString("X", CultureInfo.InvariantCulture);
+        }
+
+        if (uid is not null)
+        {
+            environment["HOME"] = Path.GetDirectoryName(slot.DataDirectory)!; // Root's home is not the tenant's to read.
+        }
 
         var started = Stopwatch.GetTimestamp();
         slot.Process?.Dispose();
-        slot.Process = EngineProcesses.Launch(Path.GetFullPath(_options.EngineBinary), LogFileOf(slot.TenantId), environment);
+        slot.Process = EngineProcesses.Launch(Path.GetFullPath(_options.EngineBinary), LogFileOf(slot.TenantId), environment, uid);
         slot.Pid = slot.Process.Id;
+        slot.ProcessStartTime = EngineIdentity.StartTimeOf(slot.Pid.Value); // Same pid and start time through sh, setsid and setpriv: each execs.
         slot.Port = port;
         slot.Endpoint = endpoint;
         slot.State = EngineState.Starting;
@@ -71,7 +86,7 @@ public sealed partial class LocalProcessOrchestrator
         {
             await TerminateAsync(slot.TenantId, slot.Pid.Value, cancellationToken); // Too slow: not ready within ReadyTimeout.
         }
-        else if (await TryAdoptAnyAsync(slot, cancellationToken))
+        else if (await TryAdoptAnyAsync(slot, recordedOnly: false, cancellationToken))
         {
             // It exited because another engine holds the directory's lock: that one serves, keep it.
             return true;
@@ -102,8 +117,12 @@ public sealed partial class LocalProcessOrchestrator
         return false;
     }
 
-    /// <summary>Adopts a live, ready engine found in /proc for the slot's directory (lock refusal, control-plane restart).</summary>
-    private async Task<bool> TryAdoptAnyAsync(EngineSlot slot, CancellationToken cancellationToken)
+    /// <summary>
+    /// Adopts a live engine found in /proc for the slot's directory once it proves to be the tenant's engine
+    /// (<see cref="RefusalOfAsync"/>). With <paramref name="recordedOnly"/> (control-plane start) only the
+    /// process recorded in the row, same pid and same start time; otherwise (lock refusal) any that passes.
+    /// </summary>
+    private async Task<bool> TryAdoptAnyAsync(EngineSlot slot, bool recordedOnly, CancellationToken cancellationToken)
     {
         foreach (var (pid, env) in EngineProcesses.FindUnder(DataRoot))
         {
@@ -114,22 +133,91 @@ public sealed partial class LocalProcessOrchestrator
                 continue;
             }
 
-            if (await IsHealthyAsync(endpoint, cancellationToken))
+            var startTime = EngineIdentity.StartTimeOf(pid);
+            var refusal = recordedOnly && (pid != slot.Pid || startTime is null || startTime != slot.ProcessStartTime)
+                ? "it is not the process recorded for the tenant (pid and start time)"
+                : await RefusalOfAsync(slot, pid, endpoint, cancellationToken);
+            if (refusal is not null)
             {
-                slot.Process?.Dispose();
-                slot.Process = null;
-                slot.Pid = pid;
-                slot.Endpoint = endpoint;
-                slot.Port = endpoint.Port;
-                MarkRunning(slot);
-                await SaveAsync(slot, cancellationToken);
-                OrchestratorLog.EngineAdopted(_logger, slot.TenantId, pid, endpoint);
-                return true;
+                OrchestratorLog.AdoptionRefused(_logger, slot.TenantId, pid, refusal);
+                continue;
             }
+
+            slot.Process?.Dispose();
+            slot.Process = null;
+            slot.Pid = pid;
+            slot.ProcessStartTime = startTime;
+            slot.Endpoint = endpoint;
+            slot.Port = endpoint.Port;
+            MarkRunning(slot);
+            await SaveAsync(slot, cancellationToken);
+            OrchestratorLog.EngineAdopted(_logger, slot.TenantId, pid, endpoint);
+            return true;
         }
 
         return false;
     }
+
+    /// <summary>
+    /// Why <paramref name="pid"/> is not the tenant's engine, or null when it is: it runs the engine binary, as
+    /// the tenant's uid, owns the socket listening on the loopback endpoint, answers the challenge only the
+    /// holder of the tenant's engine secret can answer, and is ready. Environment and argv prove nothing.
+    /// </summary>
+    private async Task<string?> RefusalOfAsync(EngineSlot slot, int pid, Uri endpoint, CancellationToken cancellationToken)
+    {
+        if (!EngineIdentity.RunsBinary(pid, _options.EngineBinary))
+        {
+            return $"it does not run the engine binary {_options.EngineBinary}";
+        }
+
+        var uid = _options.UsesEngineUsers ? slot.UserId : EngineIdentity.OwnUid;
+        if (uid is not { } expected || !EngineIdentity.RunsAs(pid, expected))
+        {
+            return $"it does not run as the engine's uid {uid}";
+        }
+
+        if (endpoint.Host != "127.0.0.1" || !EngineIdentity.ListensOnLoopback(pid, endpoint.Port))
+        {
+            return $"it does not itself listen on 127.0.0.1:{endpoint.Port}";
+        }
+
+        if (!await AnswersChallengeAsync(slot, endpoint, cancellationToken))
+        {
+            return "it did not answer the challenge with the tenant's engine secret";
+        }
+
+        return await IsHealthyAsync(endpoint, cancellationToken) ? null : "it is not ready";
+    }
+
+    private async Task<bool> AnswersChallengeAsync(EngineSlot slot, Uri endpoint, CancellationToken cancellationToken)
+    {
+        var nonce = AdoptionChallenge.NewNonce();
+        try
+        {
+            using var response = await _health.GetAsync(
+                new Uri(endpoint, $"{AdoptionChallenge.Path}?{AdoptionChallenge.NonceParameter}={nonce}"), cancellationToken);
+            if (!response.IsSuccessStatusCode)
+            {
+                return false;
+            }
+
+            var answer = await response.Content.ReadAsStringAsync(cancellationToken);
+            return AdoptionChallenge.Verify(slot.Secret, slot.TenantId, nonce, answer);
+        }
+        catch (HttpRequestException)
+        {
+            return false;
+        }
+        catch (TaskCanceledException) when (!cancellationToken.IsCancellationRequested)
+        {
+            return false;
+        }
+    }
+
+    /// <summary>True while the slot's process lives: same pid and, when recorded, the same start time (not a reused pid).</summary>
+    private static bool IsSameProcess(EngineSlot slot) =>
+        slot.Pid is { } pid && EngineProcesses.IsAlive(pid)
+        && (slot.ProcessStartTime is null || EngineIdentity.StartTimeOf(pid) == slot.ProcessStartTime);
 
     /// <summary>Suspend: recorded as Stopped first (a control plane dying halfway does not restart it), then SIGTERM.</summary>
     private async Task StopEngineAsync(EngineSlot slot, CancellationToken cancellationToken)
@@ -201,35 +289,88 @@ public sealed partial class LocalProcessOrchestrator
         await SaveAsync(slot, cancellationToken);
     }
 
-    /// <summary>Writes the secret file the engine reads (base64, mode 0600) from the database's copy, atomically.</summary>
-    private async Task WriteSecretFileAsync(EngineSlot slot, CancellationToken cancellationToken)
+    /// <summary>
+    /// Writes the key file the engine reads at start (docs/design/encryption.md): the data key unwrapped here,
+    /// with the platform key that never leaves the control plane, and the engine secret. Owner-only, atomic.
+    /// </summary>
+    private async Task WriteKeyFileAsync(EngineSlot slot, int? uid, CancellationToken cancellationToken)
     {
         if (OperatingSystem.IsWindows())
         {
             throw new PlatformNotSupportedException("The local orchestrator runs engines on Linux (owner-only files, /proc, signals).");
         }
 
-        var path = SecretFileOf(slot.TenantId);
+        var path = KeyFileOf(slot.TenantId);
         var directory = Path.GetDirectoryName(path)!;
-        if (!Directory.Exists(directory))
+        File.Delete(Path.Combine(directory, slot.TenantId + ".secret")); // The engine-secret-only file of earlier versions.
+        byte[] content;
+        using (var dataKey = UnwrapDataKey(slot))
         {
-            Directory.CreateDirectory(directory, UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute);
+            content = EngineKeyFile.Format(slot.TenantId, dataKey, slot.Secret);
         }
 
         var temp = path + ".tmp";
         var options = new FileStreamOptions
         {
-            Mode = FileMode.Create,
+            Mode = FileMode.CreateNew,
             Access = FileAccess.Write,
-            UnixCreateMode = UnixFileMode.UserRead | UnixFileMode.UserWrite,
+            UnixCreateMode = UnixFileMode.UserRead,
         };
-        File.Delete(temp); // UnixCreateMode applies only to a new file.
-        await using (var stream = new FileStream(temp, options))
+        try
         {
-            await stream.WriteAsync(System.Text.Encoding.ASCII.GetBytes(Convert.ToBase64String(slot.Secret)), cancellationToken);
-            stream.Flush(flushToDisk: true);
+            File.Delete(temp); // UnixCreateMode applies only to a new file.
+            await using (var stream = new FileStream(temp, options))
+            {
+                await stream.WriteAsync(content, cancellationToken);
+                stream.Flush(flushToDisk: true);
+            }
+
+            if (uid is { } owner)
+            {
+                EngineAccounts.Chown(temp, owner); // Before the rename: the file is never the tenant's to read under another owner.
+            }
+
+            File.Move(temp, path, overwrite: true);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(content);
+        }
+    }
+
+    /// <summary>
+    /// Directories as the engine needs them: with per-tenant uids, <c>tenants/</c> and <c>secrets/</c> root 0711
+    /// (traversed, never listed by others), the tenant's tree owned by its uid, 0700; <c>logs/</c> root 0700.
+    /// </summary>
+    private void PrepareDirectories(EngineSlot slot, int? uid)
+    {
+        var tenantDirectory = Path.GetDirectoryName(slot.DataDirectory)!;
+        Directory.CreateDirectory(slot.DataDirectory);
+        var shared = uid is null ? EngineAccounts.OwnerOnly : EngineAccounts.Traversable;
+        if (!Directory.Exists(StateDirectory))
+        {
+            EngineAccounts.EnsureDirectory(StateDirectory, EngineAccounts.Traversable);
         }
 
-        File.Move(temp, path, overwrite: true);
+        EngineAccounts.EnsureDirectory(DataRoot, shared);
+        EngineAccounts.EnsureDirectory(Path.GetDirectoryName(KeyFileOf(slot.TenantId))!, shared);
+        EngineAccounts.EnsureDirectory(Path.GetDirectoryName(LogFileOf(slot.TenantId))!, EngineAccounts.OwnerOnly);
+        if (uid is { } owner)
+        {
+            EngineAccounts.GiveTree(tenantDirectory, owner);
+            EngineAccounts.SetMode(slot.DataDirectory, EngineAccounts.OwnerOnly);
+        }
+    }
+
+    /// <summary>
+    /// The tenant's data key, unwrapped by the control plane (the key manager). The directory's
+    /// <c>datakey.wrapped</c> is the source (existing directories keep working); the database copy stands in
+    /// when the file is gone.
+    /// </summary>
+    private DataKey UnwrapDataKey(EngineSlot slot)
+    {
+        var file = Path.Combine(slot.DataDirectory, DataKeyStore.FileName);
+        var wrapped = File.Exists(file) ? File.ReadAllBytes(file) : slot.WrappedDataKey;
+        return DataKeyStore.Unwrap(wrapped, _keys.PlatformKey);
     }
 }

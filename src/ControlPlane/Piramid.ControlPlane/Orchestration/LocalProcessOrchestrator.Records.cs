@@ -1,4 +1,5 @@
 using Microsoft.EntityFrameworkCore;
+using Npgsql;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Data.Entities;
 
@@ -39,12 +40,14 @@ public sealed partial class LocalProcessOrchestrator
     }
 
     private EngineSlot SlotOf(EngineRecord record, Plan plan) =>
-        new(record.TenantId, record.DataDirectory, _keys.UnwrapSecret(record.TenantId, record.WrappedEngineSecret), _options.RestartBackoffInitial)
+        new(record.TenantId, record.DataDirectory, record.WrappedDataKey, _keys.UnwrapSecret(record.TenantId, record.WrappedEngineSecret), _options.RestartBackoffInitial)
         {
             Limits = EngineLimits.From(plan),
             ShouldRun = record.State != EngineState.Stopped,
             State = record.State,
             Pid = record.ProcessId,
+            ProcessStartTime = record.ProcessStartTime,
+            UserId = record.OsUserId,
             Endpoint = record.Endpoint is null ? null : new Uri(record.Endpoint),
             Port = record.Endpoint is null ? null : new Uri(record.Endpoint).Port,
             StartedAt = record.StartedAt,
@@ -78,6 +81,7 @@ public sealed partial class LocalProcessOrchestrator
         await db.Engines.Where(e => e.TenantId == slot.TenantId).ExecuteUpdateAsync(
             s => s.SetProperty(e => e.State, slot.State)
                 .SetProperty(e => e.ProcessId, slot.Pid)
+                .SetProperty(e => e.ProcessStartTime, slot.ProcessStartTime)
                 .SetProperty(e => e.Endpoint, endpoint)
                 .SetProperty(e => e.StartedAt, slot.StartedAt)
                 .SetProperty(e => e.RestartCount, slot.RestartCount)
@@ -87,6 +91,63 @@ public sealed partial class LocalProcessOrchestrator
         {
             // The gateway's routing table follows the change feed: a moved or stopped engine is seen within a poll.
             await AnnounceRouteAsync(db, slot.TenantId, cancellationToken);
+        }
+    }
+
+    /// <summary>
+    /// The tenant's uid: the recorded one, else the lowest free uid of the range, claimed in the row. The unique
+    /// index on <c>os_user_id</c> settles a race between two control planes: the loser takes the next one.
+    /// </summary>
+    private async Task<int> UserIdOfAsync(EngineSlot slot, CancellationToken cancellationToken)
+    {
+        if (slot.UserId is { } known)
+        {
+            return known;
+        }
+
+        for (var attempt = 0; ; attempt++)
+        {
+            await using var scope = _scopes.CreateAsyncScope();
+            var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
+            var first = _options.EngineUidStart;
+            var end = first + _options.EngineUidCount;
+            var used = await db.Engines.Where(e => e.OsUserId >= first && e.OsUserId < end)
+                .Select(e => e.OsUserId!.Value).OrderBy(u => u).ToListAsync(cancellationToken);
+            var uid = first;
+            foreach (var u in used)
+            {
+                if (u != uid)
+                {
+                    break;
+                }
+
+                uid++;
+            }
+
+            if (uid >= end)
+            {
+                throw new InvalidOperationException(
+                    $"Every uid of '{LocalOrchestratorOptions.Section}:EngineUidStart'/'EngineUidCount' ({first}..{end - 1}) is taken; widen the range.");
+            }
+
+            try
+            {
+                var claimed = await db.Engines.Where(e => e.TenantId == slot.TenantId && e.OsUserId == null)
+                    .ExecuteUpdateAsync(s => s.SetProperty(e => e.OsUserId, uid), cancellationToken);
+                if (claimed == 0)
+                {
+                    // Another control plane claimed one for this tenant first: use that.
+                    slot.UserId = await db.Engines.Where(e => e.TenantId == slot.TenantId).Select(e => e.OsUserId).SingleAsync(cancellationToken);
+                    return slot.UserId ?? throw new InvalidOperationException($"Tenant '{slot.TenantId}' has no engine record.");
+                }
+
+                slot.UserId = uid;
+                return uid;
+            }
+            catch (Exception e) when (attempt < 10 && (e as PostgresException ?? e.InnerException as PostgresException)?.SqlState == PostgresErrorCodes.UniqueViolation)
+            {
+                // Taken by another tenant in the meantime: look again.
+            }
         }
     }
 

@@ -24,7 +24,7 @@ public sealed partial class LocalProcessOrchestrator
         foreach (var slot in await LoadAllSlotsAsync(cancellationToken))
         {
             _slots[slot.TenantId] = slot;
-            if (slot.ShouldRun && await TryAdoptAnyAsync(slot, cancellationToken))
+            if (slot.ShouldRun && await TryAdoptAnyAsync(slot, recordedOnly: true, cancellationToken))
             {
                 claimed.Add(slot.Pid!.Value);
                 adopted++;
@@ -41,6 +41,13 @@ public sealed partial class LocalProcessOrchestrator
         foreach (var (pid, env) in running.Where(p => !claimed.Contains(p.Pid)))
         {
             var directory = env[EngineProcesses.DataDirectoryVariable];
+            if (!EngineIdentity.RunsBinary(pid, _options.EngineBinary))
+            {
+                // It only names a data directory: not ours to signal. It is not adopted either.
+                OrchestratorLog.ImpostorIgnored(_logger, pid, directory, EngineIdentity.ExecutableOf(pid));
+                continue;
+            }
+
             OrchestratorLog.OrphanStopped(_logger, pid, directory);
             EngineProcesses.Signal(pid, EngineProcesses.SigTerm);
             if (!await EngineProcesses.WaitForExitAsync(pid, _options.StopTimeout, _time, cancellationToken))
@@ -105,7 +112,7 @@ public sealed partial class LocalProcessOrchestrator
         switch (slot.State)
         {
             case EngineState.Running or EngineState.Starting:
-                if (slot.Pid is not { } pid || !EngineProcesses.IsAlive(pid))
+                if (slot.Pid is not { } pid || !IsSameProcess(slot))
                 {
                     await MarkCrashedAsync(slot, "the process exited", cancellationToken);
                     return;

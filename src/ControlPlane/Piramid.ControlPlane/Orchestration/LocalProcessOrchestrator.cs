@@ -58,8 +58,8 @@ public sealed partial class LocalProcessOrchestrator : IEngineOrchestrator, IAsy
     /// <summary>The tenant's data directory: <c>&lt;StateDirectory&gt;/tenants/&lt;tenantId&gt;/data</c>.</summary>
     public string DataDirectoryOf(string tenantId) => Path.Combine(DataRoot, CheckTenantId(tenantId), "data");
 
-    /// <summary>The owner-only file holding the tenant's engine secret (base64) for the engine.</summary>
-    public string SecretFileOf(string tenantId) => Path.Combine(StateDirectory, "secrets", CheckTenantId(tenantId) + ".secret");
+    /// <summary>The owner-only key file (data key and engine secret) the engine reads at start, rewritten before every start.</summary>
+    public string KeyFileOf(string tenantId) => Path.Combine(StateDirectory, "secrets", CheckTenantId(tenantId) + ".keys");
 
     /// <summary>The engine's stdout and stderr.</summary>
     public string LogFileOf(string tenantId) => Path.Combine(StateDirectory, "logs", CheckTenantId(tenantId) + ".log");
@@ -173,13 +173,15 @@ public sealed partial class LocalProcessOrchestrator : IEngineOrchestrator, IAsy
             }
 
             // Any engine still holding the directory (one this control plane never knew) goes too.
-            foreach (var (pid, _) in EngineProcesses.FindUnder(DataRoot).Where(p => p.Environment[EngineProcesses.DataDirectoryVariable] == DataDirectoryOf(tenantId)))
+            foreach (var (pid, _) in EngineProcesses.FindUnder(DataRoot)
+                .Where(p => p.Environment[EngineProcesses.DataDirectoryVariable] == DataDirectoryOf(tenantId) && EngineIdentity.RunsBinary(p.Pid, _options.EngineBinary)))
             {
                 await TerminateAsync(tenantId, pid, cancellationToken);
             }
 
             DeleteIfExists(Path.Combine(DataRoot, tenantId));
-            File.Delete(SecretFileOf(tenantId));
+            File.Delete(KeyFileOf(tenantId));
+            File.Delete(Path.ChangeExtension(KeyFileOf(tenantId), ".secret"));
             File.Delete(LogFileOf(tenantId));
             await DeleteRecordAsync(tenantId, cancellationToken);
             _slots.TryRemove(tenantId, out _);
@@ -254,7 +256,7 @@ public sealed partial class LocalProcessOrchestrator : IEngineOrchestrator, IAsy
         var secret = RandomNumberGenerator.GetBytes(PlatformKeyring.SecretLength);
         var wrappedSecret = _keys.WrapSecret(tenantId, secret);
         await InsertRecordAsync(tenantId, dataDirectory, wrappedDataKey, wrappedSecret, cancellationToken);
-        return new EngineSlot(tenantId, dataDirectory, secret, _options.RestartBackoffInitial);
+        return new EngineSlot(tenantId, dataDirectory, wrappedDataKey, secret, _options.RestartBackoffInitial);
     }
 
     private static void DeleteIfExists(string directory)

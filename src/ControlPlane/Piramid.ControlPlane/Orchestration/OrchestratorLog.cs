@@ -31,4 +31,10 @@ internal static partial class OrchestratorLog
 
     [LoggerMessage(9, LogLevel.Information, "Adoption done: {Adopted} engines adopted, {ToStart} to start, {Orphans} orphans stopped")]
     public static partial void AdoptionDone(ILogger logger, int adopted, int toStart, int orphans);
+
+    [LoggerMessage(10, LogLevel.Warning, "Not adopting pid {Pid} for tenant {TenantId}: {Reason}")]
+    public static partial void AdoptionRefused(ILogger logger, string tenantId, int pid, string reason);
+
+    [LoggerMessage(11, LogLevel.Warning, "Ignoring pid {Pid}, which names {DataDirectory} but runs {Executable}, not the engine: neither adopted nor signalled")]
+    public static partial void ImpostorIgnored(ILogger logger, int pid, string dataDirectory, string? executable);
 }

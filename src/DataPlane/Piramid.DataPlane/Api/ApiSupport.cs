@@ -88,6 +88,12 @@ internal static class ApiSupport
         {
             return Problem(e);
         }
+        catch (OutOfMemoryException e)
+        {
+            // Past MemoryGuard (an allocation it could not foresee): the tenant's limit, not a server fault.
+            return Problem(EngineException.InsufficientMemory(
+                "The engine ran out of its memory limit serving this request. Retry smaller batches, delete data, or ask for a larger limit.", e));
+        }
         catch (ForbiddenException e)
         {
             return TypedResults.Problem(statusCode: 403, type: ProblemTypes.Forbidden, title: "Forbidden", detail: e.Message);

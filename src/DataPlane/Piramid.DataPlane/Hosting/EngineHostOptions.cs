@@ -19,17 +19,13 @@ public sealed class EngineHostOptions
     [Required]
     public string TenantId { get; set; } = string.Empty;
 
-    /// <summary>File holding the platform key (base64 of 32 bytes). Or set <see cref="PlatformKey"/>.</summary>
-    public string? PlatformKeyFile { get; set; }
-
-    /// <summary>The platform key itself (base64), e.g. from the environment <c>Engine__PlatformKey</c>.</summary>
-    public string? PlatformKey { get; set; }
-
-    /// <summary>File holding the engine's identity-signing secret (base64, at least 32 bytes). Or set <see cref="EngineSecret"/>.</summary>
-    public string? EngineSecretFile { get; set; }
-
-    /// <summary>The identity-signing secret (base64).</summary>
-    public string? EngineSecret { get; set; }
+    /// <summary>
+    /// The owner-only file the control plane writes before every start: the tenant id, the data key
+    /// (already unwrapped: the engine never holds the platform key) and the engine secret.
+    /// Format: <see cref="Piramid.Engine.Crypto.EngineKeyFile"/>, docs/design/encryption.md.
+    /// </summary>
+    [Required]
+    public string KeyFile { get; set; } = string.Empty;
 
     /// <summary>Durability policy: always, batch[:window], interval[:period] or none.</summary>
     public string Durability { get; set; } = "batch";

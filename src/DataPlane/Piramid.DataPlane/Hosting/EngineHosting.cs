@@ -34,8 +34,14 @@ public static class EngineHosting
         byte[] secret;
         try
         {
-            secret = SecretSource.Load(options.EngineSecretFile, options.EngineSecret, "Engine:EngineSecretFile", "Engine:EngineSecret");
-            using var platformKey = LoadPlatformKey(options);
+            var keys = EngineKeyFile.Read(options.KeyFile);
+            if (!string.Equals(keys.TenantId, options.TenantId, StringComparison.Ordinal))
+            {
+                keys.Dispose();
+                return Fail($"the key file 'Engine:KeyFile' ({options.KeyFile}) holds the keys of tenant '{keys.TenantId}', not of 'Engine:TenantId' '{options.TenantId}'.");
+            }
+
+            secret = keys.EngineSecret;
             engine = VectorEngine.Open(
                 new EngineOptions
                 {
@@ -51,10 +57,14 @@ public static class EngineHosting
                         MaxStorageBytes = options.MaxStorageBytes,
                     },
                 },
-                platformKey);
+                keys.DataKey); // The engine owns the data key from here on.
         }
-        catch (Exception e) when (e is PlatformKeyException or WrongPlatformKeyException or DataDirectoryLockedException
-            or InvalidOperationException or StorageCorruptedException or IOException or UnauthorizedAccessException)
+        catch (EngineKeyFileException e)
+        {
+            return Fail($"{e.Message} (configuration 'Engine:KeyFile')");
+        }
+        catch (Exception e) when (e is DataDirectoryLockedException or InvalidOperationException or StorageCorruptedException
+            or IOException or UnauthorizedAccessException)
         {
             return Fail(e.Message);
         }
@@ -77,21 +87,6 @@ public static class EngineHosting
         var engine = app.Services.GetRequiredService<VectorEngine>();
         app.Lifetime.ApplicationStopped.Register(() => engine.DisposeAsync().AsTask().GetAwaiter().GetResult());
         return app;
-    }
-
-    private static PlatformKey LoadPlatformKey(EngineHostOptions options)
-    {
-        if (!string.IsNullOrWhiteSpace(options.PlatformKey))
-        {
-            return PlatformKey.FromBase64(options.PlatformKey);
-        }
-
-        if (!string.IsNullOrWhiteSpace(options.PlatformKeyFile))
-        {
-            return PlatformKey.LoadFile(options.PlatformKeyFile);
-        }
-
-        throw new InvalidOperationException("No platform key: set 'Engine:PlatformKeyFile' (a file with base64 of 32 bytes) or 'Engine:PlatformKey'.");
     }
 
     private static bool Fail(string message)

@@ -31,6 +31,8 @@ public sealed partial class Collection
             }
 
             _quotas.CheckWrite(added);
+            MemoryGuard.CheckWrite(payload.Length);
+            ReserveLocked(added);
             lsn = AppendLocked(PointRecordCodec.UpsertType, payload);
             foreach (var p in points)
             {
@@ -238,6 +240,26 @@ public sealed partial class Collection
         _orderedIds.Add(point.Id);
         Interlocked.Increment(ref _count);
         return _index is null ? -1 : ReserveNode(entry);
+    }
+
+    // The big allocations of an upsert (vector slab, slot table) happen before its record is logged: out of
+    // memory here refuses the write whole (507) rather than leaving a logged record half applied in memory.
+    private void ReserveLocked(long added)
+    {
+        try
+        {
+            _vectors.Reserve(added);
+            if (_bySlot.Length < _vectors.Capacity)
+            {
+                Array.Resize(ref _bySlot, _vectors.Capacity);
+            }
+        }
+        catch (OutOfMemoryException e)
+        {
+            throw EngineException.InsufficientMemory(
+                $"The engine's memory limit ({MemoryGuard.Limit} bytes) leaves no room for {added} more points. Nothing was stored. " +
+                "Delete points or collections, or ask the operator for a larger memory limit.", e);
+        }
     }
 
     private int AddSlot(float[] vector, PointEntry entry)

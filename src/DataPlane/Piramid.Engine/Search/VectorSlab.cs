@@ -215,6 +215,18 @@ public sealed class VectorSlab
         _inverseNorms[slot] = VectorKernels.InverseNorm(vector);
     }
 
+    /// <summary>
+    /// Grows now so that <paramref name="additional"/> more vectors fit without allocating: a write reserves
+    /// before it is logged, so running out of memory refuses it whole instead of failing halfway.
+    /// </summary>
+    internal void Reserve(long additional)
+    {
+        while (HighWater + additional > Capacity && Capacity < MaxElements / Dimension)
+        {
+            Grow();
+        }
+    }
+
     private void Grow()
     {
         long maxSlots = MaxElements / Dimension;

@@ -57,6 +57,9 @@ public static class ProblemTypes
     /// <summary>A write could not be made durable; the engine is read-only until it can write again (507).</summary>
     public const string InsufficientStorage = Base + "insufficient-storage";
 
+    /// <summary>A write would take the tenant's engine past its memory limit; nothing was stored (507).</summary>
+    public const string InsufficientMemory = Base + "insufficient-memory";
+
     /// <summary>An unexpected server fault (500). Never used for a caller's mistake.</summary>
     public const string Internal = Base + "internal";
 }

@@ -15,6 +15,15 @@ public sealed class EngineRecord
     /// <summary>OS process id when local.</summary>
     public int? ProcessId { get; set; }
 
+    /// <summary>
+    /// When that process started, in clock ticks after boot (field 22 of /proc/&lt;pid&gt;/stat): with the pid it
+    /// names one process, so a restarted control plane never adopts a process that reused the pid.
+    /// </summary>
+    public long? ProcessStartTime { get; set; }
+
+    /// <summary>The OS uid (and gid) the engine runs as when engines have per-tenant users; unique.</summary>
+    public int? OsUserId { get; set; }
+
     /// <summary>Current state.</summary>
     public EngineState State { get; set; }
 

@@ -461,9 +461,17 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasColumnType("text")
                         .HasColumnName("endpoint");
 
+                    b.Property<int?>("OsUserId")
+                        .HasColumnType("integer")
+                        .HasColumnName("os_user_id");
+
                     b.Property<int?>("ProcessId")
                         .HasColumnType("integer")
                         .HasColumnName("process_id");
+
+                    b.Property<long?>("ProcessStartTime")
+                        .HasColumnType("bigint")
+                        .HasColumnName("process_start_time");
 
                     b.Property<int>("RestartCount")
                         .HasColumnType("integer")
@@ -495,6 +503,10 @@ namespace Piramid.ControlPlane.Data.Migrations
 
                     b.HasKey("TenantId")
                         .HasName("pk_engines");
+
+                    b.HasIndex("OsUserId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_engines_os_user_id");
 
                     b.ToTable("engines", (string)null);
                 });
