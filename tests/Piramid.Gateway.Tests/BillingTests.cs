@@ -154,25 +154,27 @@ public sealed class BillingTests(PostgresFixture postgres)
         var points = Enumerable.Range(0, 1000).Select(i => new { id = $"p{i:D4}", vector = Enumerable.Range(0, 64).Select(_ => random.NextSingle()).ToArray() }).ToArray();
         (await http.PostAsJsonAsync("/v1/collections/docs/points", new { points })).EnsureSuccessStatusCode();
 
-        var (smallUnits, smallBytes) = await ScrollAsync(platform, tenantId, http, limit: 1);
-        var (largeUnits, largeBytes) = await ScrollAsync(platform, tenantId, http, limit: 1000);
+        var (smallUnits, smallBytes, smallHeader) = await ScrollAsync(platform, tenantId, http, limit: 1);
+        var (largeUnits, largeBytes, _) = await ScrollAsync(platform, tenantId, http, limit: 1000);
 
         Assert.True(largeBytes > 4 * UsageMeter.ReadUnitBytes, $"the large answer is only {largeBytes} bytes");
         Assert.Equal(1, smallUnits);
         Assert.Equal((largeBytes + UsageMeter.ReadUnitBytes - 1) / UsageMeter.ReadUnitBytes, largeUnits);
         Assert.Equal(UsageMeter.ReadUnitsFor(smallBytes), smallUnits);
         Assert.True(largeUnits > smallUnits);
+        Assert.Equal("read=1", smallHeader); // an answer whose length is known as it starts says what it cost
     }
 
-    private static async Task<(long Units, long Bytes)> ScrollAsync(PlatformHost platform, string tenantId, HttpClient http, int limit)
+    private static async Task<(long Units, long Bytes, string? Header)> ScrollAsync(PlatformHost platform, string tenantId, HttpClient http, int limit)
     {
         await platform.ReportUsageAsync();
         var before = (await UsageAsync(platform, tenantId))["read_units"]!.GetValue<long>();
         using var response = await http.PostAsJsonAsync("/v1/collections/docs/scroll", new { limit, include_vector = true });
         response.EnsureSuccessStatusCode();
         var bytes = (await response.Content.ReadAsByteArrayAsync()).LongLength;
+        var header = response.Headers.TryGetValues(RequestBilling.UnitsHeader, out var values) ? values.Single() : null;
         await platform.ReportUsageAsync();
-        return ((await UsageAsync(platform, tenantId))["read_units"]!.GetValue<long>() - before, bytes);
+        return ((await UsageAsync(platform, tenantId))["read_units"]!.GetValue<long>() - before, bytes, header);
     }
 
     private static async Task<long> WriteUnitsOfAsync(PlatformHost platform, string tenantId, Func<Task<HttpResponseMessage>> send)
@@ -182,10 +184,11 @@ public sealed class BillingTests(PostgresFixture postgres)
         using (var response = await send())
         {
             Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
+            await platform.ReportUsageAsync();
+            var billed = (await UsageAsync(platform, tenantId))["write_units"]!.GetValue<long>() - before;
+            Assert.Equal($"write={billed}", response.Headers.GetValues(RequestBilling.UnitsHeader).Single());
+            return billed;
         }
-
-        await platform.ReportUsageAsync();
-        return (await UsageAsync(platform, tenantId))["write_units"]!.GetValue<long>() - before;
     }
 
     private static async Task<JsonObject> UsageAsync(PlatformHost platform, string tenantId)

@@ -204,6 +204,33 @@ public sealed class UsageTests(PostgresFixture postgres)
         Assert.Equal(after["read_units"]!.GetValue<long>(), (await UsageAsync(platform, tenantId))["read_units"]!.GetValue<long>());
     }
 
+    // Validated whole: one bad entry refuses the report, and nothing of it is filed.
+    [Fact]
+    public async Task AnAuthFailureReport_WithAMalformedEntry_Is400_AndFilesNothing()
+    {
+        await using var platform = await PlatformHost.StartAsync(postgres);
+        var (tenantId, key) = await platform.TenantWithKeyAsync("failures-validated");
+        var keyId = key.Split('_')[1];
+        var controlPlane = platform.Gateway.Services.GetRequiredService<ControlPlaneClient>();
+        var now = DateTimeOffset.UtcNow;
+        AuthFailureCount Entry(long count, string? address = "203.0.113.9") =>
+            new() { Reason = "invalid", KeyId = keyId, RemoteAddress = address, Count = count, FirstSeen = now, LastSeen = now };
+
+        foreach (var bad in new[] { Entry(0), Entry(1, new string('9', 65)) })
+        {
+            var refused = await Assert.ThrowsAsync<HttpRequestException>(() =>
+                controlPlane.ReportAuthFailuresAsync(new AuthFailureReport { Entries = [Entry(7), bad] }, CancellationToken.None));
+            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
+        }
+
+        await controlPlane.ReportAuthFailuresAsync(new AuthFailureReport { Entries = [Entry(7)], Others = 3 }, CancellationToken.None);
+        using var admin = await platform.ControlPlane.ClientAsync(platform.ControlPlane.Operator);
+        var page = await admin.GetFromJsonAsync<JsonObject>($"/v1/tenants/{tenantId}/audit");
+        var failure = page!["events"]!.AsArray().Single(e => e!["action"]!.GetValue<string>() == "auth.failed")!;
+        Assert.Equal(7, failure["after"]!["count"]!.GetValue<long>());
+        Assert.Equal("203.0.113.9", failure["after"]!["remote_address"]!.GetValue<string>());
+    }
+
     private static async Task<JsonObject> UsageAsync(PlatformHost platform, string tenantId)
     {
         using var admin = await platform.ControlPlane.ClientAsync(platform.ControlPlane.Operator);

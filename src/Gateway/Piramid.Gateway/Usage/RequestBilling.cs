@@ -1,3 +1,5 @@
+using System.Globalization;
+
 namespace Piramid.Gateway.Usage;
 
 /// <summary>
@@ -57,18 +59,28 @@ public sealed class RequestBilling
         }
     }
 
+    /// <summary>Response header with what the answer cost, when it is known as the answer starts.</summary>
+    public const string UnitsHeader = "Piramid-Units";
+
     private Task OnStarting()
     {
         if (_response.StatusCode < 400)
         {
             if (_write)
             {
-                _meter.Add(_tenant, 0, UsageMeter.WriteUnitsFor(Interlocked.Read(ref _bodyBytes)));
+                var units = UsageMeter.WriteUnitsFor(Interlocked.Read(ref _bodyBytes));
+                _meter.Add(_tenant, 0, units);
+                _response.Headers[UnitsHeader] = string.Create(CultureInfo.InvariantCulture, $"write={units}");
             }
             else
             {
                 // An answer with no body still costs its one unit; one with a body was counted by its first write.
                 AddReadUnits(UsageMeter.ReadUnitsFor(_answerBytes));
+                if (_response.ContentLength is long length)
+                {
+                    // A streamed (chunked) answer's size is only known at its end, after the headers have gone.
+                    _response.Headers[UnitsHeader] = string.Create(CultureInfo.InvariantCulture, $"read={UsageMeter.ReadUnitsFor(length)}");
+                }
             }
         }
 
