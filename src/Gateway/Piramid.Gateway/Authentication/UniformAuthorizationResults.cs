@@ -33,10 +33,20 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
         return _default.HandleAsync(next, context, policy, authorizeResult);
     }
 
-    /// <summary>The single 401 body of the gateway.</summary>
+    /// <summary>
+    /// The single 401 body of the gateway; or a 503 when the key could not be checked because the control plane
+    /// is away and the key's last known answer is older than the outage grace (the key may well be valid).
+    /// </summary>
     public static Task WriteUnauthorizedAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.Items.ContainsKey(ApiKeyAuthenticationHandler.UnavailableItem))
+        {
+            context.Response.Headers.RetryAfter = "5";
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.ServiceUnavailable, title: "Service unavailable",
+                detail: "The credential cannot be checked right now; retry shortly.").ExecuteAsync(context);
+        }
+
         var refusal = context.Items[ApiKeyAuthenticationHandler.RefusalItem] as Refusal
             ?? new Refusal(context.Request.Headers.Authorization.Count > 0 ? "token" : "missing", null);
         context.RequestServices.GetRequiredService<AuthFailureLog>().Record(context, refusal.Reason, refusal.KeyId);
