@@ -30,6 +30,33 @@ public sealed class AdmissionTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task ARequestForATenantNotRoutedYet_IsHeldUntilItsRouteArrives_ThenForwarded()
+    {
+        await using var platform = await PlatformHost.StartAsync(postgres);
+        var (tenant, key) = await platform.TenantWithKeyAsync("held");
+        using var http = platform.Client(key);
+        await WaitRoutedAsync(http);
+
+        // The gateway's table loses the tenant (as while its engine starts), then gets it back as the change feed
+        // would deliver it; the request sent in between is held, not refused.
+        var services = platform.Gateway.Services;
+        var table = services.GetRequiredService<Routing.RoutingTable>();
+        var full = await services.GetRequiredService<ControlPlane.ControlPlaneClient>().GetRoutesAsync(CancellationToken.None);
+        table.Replace(new Contracts.Admin.RouteTable { Version = full.Version, Routes = [.. full.Routes.Where(r => r.TenantId != tenant)] });
+        var pending = http.GetAsync(new Uri("/v1/collections", UriKind.Relative));
+        var waiters = services.GetRequiredService<Routing.RouteWaiters>();
+        for (var deadline = DateTime.UtcNow.AddSeconds(5); waiters.Waiting(tenant) == 0 && !pending.IsCompleted; await Task.Delay(10))
+        {
+            Assert.True(DateTime.UtcNow < deadline, "the request never waited");
+        }
+
+        Assert.False(pending.IsCompleted, $"answered without waiting: {(pending.IsCompleted ? (int)(await pending).StatusCode : 0)}");
+        table.Replace(full);
+        using var answer = await pending;
+        Assert.True(answer.StatusCode == HttpStatusCode.OK, $"{(int)answer.StatusCode} {await answer.Content.ReadAsStringAsync()}");
+    }
+
+    [Fact]
     public async Task RequestsInFlight_AreLimitedPerTenant_With429AndRetryAfter_AndOtherTenantsAreUnaffected()
     {
         await using var platform = await PlatformHost.StartAsync(postgres, new Dictionary<string, string?> { ["Gateway:MaxConcurrentRequestsPerTenant"] = "2" });
