@@ -5,6 +5,7 @@ using System.Security.Claims;
 using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.AspNetCore.Http;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Piramid.Contracts.Problems;
 using Piramid.ControlPlane.Tests.Support;
@@ -261,6 +262,60 @@ public sealed class EdgeTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task ControlPlaneStopped_CachedKeysServeForTheOutageGrace_Then503_Never500()
+    {
+        // Real time plus what the test adds: the engines check the age of the gateway's signatures in real time.
+        var clock = new ShiftedClock();
+        await using var platform = await PlatformHost.StartAsync(
+            postgres,
+            new Dictionary<string, string?> { ["Gateway:KeyCacheLifetime"] = "00:00:05", ["Gateway:ControlPlaneOutageGrace"] = "00:02:00" },
+            services => services.AddSingleton<TimeProvider>(clock));
+        var (_, key) = await platform.TenantWithKeyAsync("grace");
+        using var http = platform.Client(key);
+        await WaitRoutedAsync(http);
+
+        // Every change so far (the key's creation, the engine's start) has reached the gateway and evicted what it
+        // evicts; then the key's answer is in the cache once a request is served without asking the control plane.
+        long lastChange;
+        await using (var scope = platform.ControlPlane.App.Services.CreateAsyncScope())
+        {
+            lastChange = await scope.ServiceProvider.GetRequiredService<Piramid.ControlPlane.Data.ControlPlaneDbContext>().ChangeEvents.MaxAsync(c => c.Id);
+        }
+
+        var watcher = platform.Gateway.Services.GetRequiredService<Routing.ChangeFeedWatcher>();
+        for (var deadline = DateTime.UtcNow.AddSeconds(30); watcher.Position < lastChange; await Task.Delay(20))
+        {
+            Assert.True(DateTime.UtcNow < deadline, $"the change feed never reached {lastChange}: {watcher.Position}");
+        }
+
+        var cache = platform.Gateway.Services.GetRequiredService<KeyCache>();
+        for (var lookups = -1L; lookups != cache.Lookups;)
+        {
+            lookups = cache.Lookups;
+            (await http.GetAsync(new Uri("/v1/collections", UriKind.Relative))).EnsureSuccessStatusCode();
+        }
+
+        await platform.ControlPlane.App.StopAsync();
+
+        // The cached answer is stale (past the 5 s lifetime) and cannot be refreshed: it serves within the grace.
+        clock.Advance(TimeSpan.FromSeconds(6));
+        using (var served = await http.GetAsync(new Uri("/v1/collections", UriKind.Relative)))
+        {
+            Assert.True(served.StatusCode == HttpStatusCode.OK, $"{(int)served.StatusCode} {await served.Content.ReadAsStringAsync()}\n{string.Join('\n', PlatformHost.Logs.Text.Split('\n').Where(l => l.Contains("Warning", StringComparison.Ordinal)).TakeLast(10))}");
+        }
+
+        // Past the grace: 503 with Retry-After and a problem body; the key is not called invalid.
+        clock.Advance(TimeSpan.FromMinutes(2));
+        using var refused = await http.GetAsync(new Uri("/v1/collections", UriKind.Relative));
+        var body = await refused.Content.ReadAsStringAsync();
+        Assert.True(refused.StatusCode == HttpStatusCode.ServiceUnavailable, $"{(int)refused.StatusCode} {body}");
+        Assert.NotNull(refused.Headers.RetryAfter);
+        Assert.Equal("application/problem+json", refused.Content.Headers.ContentType?.MediaType);
+        Assert.Equal(ProblemTypes.ServiceUnavailable, JsonNode.Parse(body)!["type"]!.GetValue<string>());
+        AssertNothingInternal(body, platform);
+    }
+
+    [Fact]
     public async Task EveryResponse_CarriesSecurityHeaders_AndNoServerHeader_AndEngineAnswersKeepTheirLength()
     {
         await using var platform = await PlatformHost.StartAsync(postgres);
@@ -368,6 +423,16 @@ public sealed class EdgeTests(PostgresFixture postgres)
         var content = new ByteArrayContent(body);
         content.Headers.ContentType = new(contentType);
         return new HttpRequestMessage(method, new Uri(path, UriKind.Relative)) { Content = content };
+    }
+
+    /// <summary>The system clock, moved forward by <see cref="Advance"/>.</summary>
+    private sealed class ShiftedClock : TimeProvider
+    {
+        private TimeSpan _offset;
+
+        public override DateTimeOffset GetUtcNow() => System.GetUtcNow() + _offset;
+
+        public void Advance(TimeSpan by) => _offset += by;
     }
 
     /// <summary>A readable stream that hides its length, so HttpClient sends it chunked.</summary>

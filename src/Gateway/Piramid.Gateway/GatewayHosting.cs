@@ -27,6 +27,10 @@ public static class GatewayHosting
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.JwtClockSkew >= TimeSpan.Zero && o.JwtClockSkew <= GatewayOptions.MaxClockSkew, "Gateway:JwtClockSkew must be between 0 and 30 seconds.")
+            .Validate(o => o.ControlPlaneOutageGrace >= TimeSpan.Zero, "Gateway:ControlPlaneOutageGrace must not be negative.")
+            .Validate(o => o.EngineStartWait >= TimeSpan.Zero && o.EngineStartWait <= TimeSpan.FromMinutes(1), "Gateway:EngineStartWait must be between 0 and 1 minute.")
+            .Validate(o => o.SlowResponseGrace > TimeSpan.FromSeconds(1), "Gateway:SlowResponseGrace must be longer than 1 second (Kestrel's minimum).")
+            .Validate(o => o.IntrospectionTimeout > TimeSpan.Zero && o.IntrospectionTimeout <= TimeSpan.FromSeconds(30), "Gateway:IntrospectionTimeout must be between 0 and 30 seconds.")
             .ValidateOnStart();
         builder.Services.AddSingleton(TimeProvider.System);
         // One client for the process: it caches the gateway's own access token.
@@ -43,6 +47,8 @@ public static class GatewayHosting
         builder.Services.AddSingleton<UsageReporter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UsageReporter>());
         builder.Services.AddSingleton<RoutingTable>();
+        builder.Services.AddSingleton<RouteWaiters>();
+        builder.Services.AddSingleton<InFlightLimits>();
         builder.Services.AddSingleton<GatewayProxyConfig>();
         builder.Services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<GatewayProxyConfig>());
         builder.Services.AddSingleton<ChangeFeedWatcher>();
@@ -86,7 +92,10 @@ public static class GatewayHosting
         builder.WebHost.UseSockets(o => o.UnsafePreferInlineScheduling = true);
         builder.WebHost.ConfigureKestrel(k =>
         {
+            var gateway = k.ApplicationServices.GetRequiredService<IOptions<GatewayOptions>>().Value;
             k.AddServerHeader = false;
+            // A client that reads an answer slower than this is cut off, and the engine's answer with it.
+            k.Limits.MinResponseDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(gateway.MinResponseBytesPerSecond, gateway.SlowResponseGrace);
             k.Limits.MaxRequestBodySize = Contracts.Limits.MaxRequestBodyBytes;
             k.Limits.MaxRequestHeadersTotalSize = RequestLimits.KestrelHeaderBytes;
         });
@@ -99,6 +108,7 @@ public static class GatewayHosting
         ArgumentNullException.ThrowIfNull(app);
         app.Use(SecurityHeaders.ApplyAsync);
         app.UseProblemDefaults();
+        app.Use(RequestShape.CheckAsync);
         app.Use(RequestLimits.CheckAsync);
         app.UseCors(PortalCors);
         app.Use(Limits.AddressLimits.SignInAsync);
@@ -110,6 +120,7 @@ public static class GatewayHosting
             // One destination per request (the caller's tenant, or the control plane): no affinity,
             // balancing or passive health steps to pay for; the forwarder takes the only destination.
             pipeline.Use(ProxyErrors.MapAsync);
+            pipeline.Use(JsonBodies.CheckAsync);
             pipeline.Use(EngineForwarding.SelectTenantAsync);
         });
         return app;

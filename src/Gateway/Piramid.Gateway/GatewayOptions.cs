@@ -30,8 +30,14 @@ public sealed class GatewayOptions
     [Range(100, 10_000_000)]
     public int NegativeCacheSize { get; set; } = 100_000;
 
-    /// <summary>How long the last routing table and key cache keep serving while the control plane is away.</summary>
+    /// <summary>
+    /// How long a key's last known good introspection keeps serving after it went stale, while the control plane
+    /// cannot be reached; past it the key's requests get 503. The routing table keeps serving meanwhile.
+    /// </summary>
     public TimeSpan ControlPlaneOutageGrace { get; set; } = TimeSpan.FromMinutes(10);
+
+    /// <summary>Longest wait for one key introspection; a control plane slower than this counts as away.</summary>
+    public TimeSpan IntrospectionTimeout { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Largest clock skew tolerated on a token's lifetime.</summary>
     public static readonly TimeSpan MaxClockSkew = TimeSpan.FromSeconds(30);
@@ -52,6 +58,27 @@ public sealed class GatewayOptions
 
     /// <summary>Browser origins allowed by CORS (the portal's); empty allows none.</summary>
     public IReadOnlyList<string> CorsOrigins { get; set; } = [];
+
+    /// <summary>Most requests of one tenant in flight at once (plans carry no such number); beyond it, 429.</summary>
+    [Range(1, 100_000)]
+    public int MaxConcurrentRequestsPerTenant { get; set; } = 64;
+
+    /// <summary>How long a request of a tenant whose engine is starting waits for its route before a 503.</summary>
+    public TimeSpan EngineStartWait { get; set; } = TimeSpan.FromSeconds(10);
+
+    /// <summary>Most requests of one tenant waiting for its engine to start; beyond it, 503 at once.</summary>
+    [Range(0, 100_000)]
+    public int MaxWaitingRequestsPerTenant { get; set; } = 100;
+
+    /// <summary>
+    /// Slowest a client may read an answer, in bytes per second, once <see cref="SlowResponseGrace"/> has passed;
+    /// a slower reader is disconnected, so it cannot hold an engine's answer in memory.
+    /// </summary>
+    [Range(1, 1_000_000_000)]
+    public double MinResponseBytesPerSecond { get; set; } = 1024;
+
+    /// <summary>Time a client may read slower than <see cref="MinResponseBytesPerSecond"/> before it is disconnected.</summary>
+    public TimeSpan SlowResponseGrace { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>How often counted usage and refused credentials are sent to the control plane.</summary>
     public TimeSpan UsageReportInterval { get; set; } = TimeSpan.FromSeconds(2);

@@ -49,6 +49,9 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDefaults.Customize);
+        // Kestrel's own refusals (bad request line, 414, 431, 505, ...) get problem bodies too.
+        builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k =>
+            k.ConfigureEndpointDefaults(listen => listen.Use(KestrelProblemBodies.Wrap)));
         return builder;
     }
 

@@ -13,10 +13,12 @@ namespace Piramid.Gateway.Tests.Support;
 public sealed class PlatformHost : IAsyncDisposable
 {
     private readonly IDictionary<string, string?>? _gatewaySettings;
+    private readonly Action<IServiceCollection>? _gatewayServices;
 
-    private PlatformHost(ControlPlaneHost controlPlane, WebApplication gateway, Uri gatewayAddress, IDictionary<string, string?>? gatewaySettings)
+    private PlatformHost(ControlPlaneHost controlPlane, WebApplication gateway, Uri gatewayAddress, IDictionary<string, string?>? gatewaySettings, Action<IServiceCollection>? gatewayServices)
     {
         _gatewaySettings = gatewaySettings;
+        _gatewayServices = gatewayServices;
         ControlPlane = controlPlane;
         Gateway = gateway;
         GatewayAddress = gatewayAddress;
@@ -34,13 +36,13 @@ public sealed class PlatformHost : IAsyncDisposable
     /// <summary>http://127.0.0.1:port of the gateway.</summary>
     public Uri GatewayAddress { get; }
 
-    /// <summary>Starts both.</summary>
-    public static async Task<PlatformHost> StartAsync(PostgresFixture postgres, IDictionary<string, string?>? gatewaySettings = null)
+    /// <summary>Starts both; <paramref name="gatewayServices"/> may replace gateway services (a clock) after its own.</summary>
+    public static async Task<PlatformHost> StartAsync(PostgresFixture postgres, IDictionary<string, string?>? gatewaySettings = null, Action<IServiceCollection>? gatewayServices = null)
     {
         var controlPlane = await ControlPlaneHost.StartAsync(postgres);
         var url = $"http://127.0.0.1:{LoopbackPort.GetFree()}";
-        var gateway = await StartGatewayAsync(controlPlane, url, gatewaySettings);
-        return new PlatformHost(controlPlane, gateway, new Uri(url), gatewaySettings);
+        var gateway = await StartGatewayAsync(controlPlane, url, gatewaySettings, gatewayServices);
+        return new PlatformHost(controlPlane, gateway, new Uri(url), gatewaySettings, gatewayServices);
     }
 
     /// <summary>Stops the gateway (it sends its last usage report) and starts a fresh one on the same address.</summary>
@@ -48,13 +50,13 @@ public sealed class PlatformHost : IAsyncDisposable
     {
         await Gateway.StopAsync();
         await Gateway.DisposeAsync();
-        Gateway = await StartGatewayAsync(ControlPlane, GatewayAddress.ToString().TrimEnd('/'), _gatewaySettings);
+        Gateway = await StartGatewayAsync(ControlPlane, GatewayAddress.ToString().TrimEnd('/'), _gatewaySettings, _gatewayServices);
     }
 
     /// <summary>Sends the gateway's usage report now instead of waiting for its timer.</summary>
     public Task ReportUsageAsync() => Gateway.Services.GetRequiredService<Usage.UsageReporter>().ReportOnceAsync(CancellationToken.None);
 
-    private static async Task<WebApplication> StartGatewayAsync(ControlPlaneHost controlPlane, string url, IDictionary<string, string?>? gatewaySettings)
+    private static async Task<WebApplication> StartGatewayAsync(ControlPlaneHost controlPlane, string url, IDictionary<string, string?>? gatewaySettings, Action<IServiceCollection>? gatewayServices)
     {
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls(url);
@@ -72,6 +74,7 @@ public sealed class PlatformHost : IAsyncDisposable
         builder.Logging.AddProvider(Logs);
         builder.AddServiceDefaults("piramid-gateway");
         builder.AddGateway();
+        gatewayServices?.Invoke(builder.Services);
         var gateway = builder.Build();
         gateway.UseGateway();
         await gateway.StartAsync();

@@ -20,6 +20,9 @@ public sealed class ApiKeyAuthenticationHandler(
     /// <summary>Key of the refusal (<see cref="Refusal"/>) in <see cref="HttpContext.Items"/>, for the audit trail.</summary>
     public const string RefusalItem = "piramid.refusal";
 
+    /// <summary>Set in <see cref="HttpContext.Items"/> when the key could not be checked (control plane away): a 503, not a 401.</summary>
+    public const string UnavailableItem = "piramid.unavailable";
+
     /// <inheritdoc />
     protected override async Task<AuthenticateResult> HandleAuthenticateAsync()
     {
@@ -46,12 +49,20 @@ public sealed class ApiKeyAuthenticationHandler(
                 return AuthenticateResult.Fail("address budget spent");
             }
 
-            identity = await keys.ResolveAsync(keyId, secretHash, Context.RequestAborted);
-            if (identity is null)
+            var resolution = await keys.ResolveAsync(keyId, secretHash, Context.RequestAborted);
+            if (resolution.Unavailable)
+            {
+                Context.Items[UnavailableItem] = true;
+                return AuthenticateResult.Fail("control plane unavailable");
+            }
+
+            if (resolution.Identity is null)
             {
                 Context.Items[RefusalItem] = new Refusal("invalid", keyId, Charged: true);
                 return AuthenticateResult.Fail("invalid key");
             }
+
+            identity = resolution.Identity;
         }
 
         Context.Items[IdentityItem] = identity;

@@ -36,11 +36,20 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
 
     /// <summary>
     /// The single 401 body of the gateway; a 429 instead once the client address has spent its budget for
-    /// unauthenticated requests (a refusal not charged yet takes its token here).
+    /// unauthenticated requests (a refusal not charged yet takes its token here); or a 503 when the key could
+    /// not be checked because the control plane is away and the key's last known answer is older than the
+    /// outage grace (the key may well be valid).
     /// </summary>
     public static Task WriteUnauthorizedAsync(HttpContext context)
     {
         ArgumentNullException.ThrowIfNull(context);
+        if (context.Items.ContainsKey(ApiKeyAuthenticationHandler.UnavailableItem))
+        {
+            context.Response.Headers.RetryAfter = "5";
+            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.ServiceUnavailable, title: "Service unavailable",
+                detail: "The credential cannot be checked right now; retry shortly.").ExecuteAsync(context);
+        }
+
         var refusal = context.Items[ApiKeyAuthenticationHandler.RefusalItem] as Refusal
             ?? new Refusal(context.Request.Headers.Authorization.Count > 0 ? "token" : "missing", null);
         if (!refusal.Charged)

@@ -20,18 +20,24 @@ public sealed class ControlPlaneClient(HttpClient http, IOptions<GatewayOptions>
     private DateTimeOffset _tokenExpires;
 
     /// <summary>The key's identity and limits, or null when no valid key matches.</summary>
+    /// <remarks>
+    /// Bounded by <see cref="GatewayOptions.IntrospectionTimeout"/> (the client's own timeout is long, for the change
+    /// feed's long polls): a control plane that hangs is treated like one that is down, and requests do not pile up.
+    /// </remarks>
     public async Task<KeyIntrospectionResponse?> IntrospectAsync(string keyId, byte[] secretHash, CancellationToken cancellationToken)
     {
-        using var request = await AuthorizedAsync(HttpMethod.Post, "internal/v1/keys/introspect", cancellationToken);
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.IntrospectionTimeout);
+        using var request = await AuthorizedAsync(HttpMethod.Post, "internal/v1/keys/introspect", timeout.Token);
         request.Content = JsonContent.Create(new KeyIntrospectionRequest { KeyId = keyId, SecretSha256 = Convert.ToBase64String(secretHash) }, options: Json);
-        using var response = await http.SendAsync(request, cancellationToken);
+        using var response = await http.SendAsync(request, timeout.Token);
         if (response.StatusCode == HttpStatusCode.NotFound)
         {
             return null;
         }
 
         response.EnsureSuccessStatusCode();
-        return await response.Content.ReadFromJsonAsync<KeyIntrospectionResponse>(Json, cancellationToken);
+        return await response.Content.ReadFromJsonAsync<KeyIntrospectionResponse>(Json, timeout.Token);
     }
 
     /// <summary>The routing table.</summary>

@@ -9,6 +9,7 @@ using Piramid.Gateway.ControlPlane;
 using Piramid.Gateway.Limits;
 using Piramid.Gateway.Routing;
 using Piramid.Gateway.Usage;
+using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Model;
 using Yarp.ReverseProxy.Transforms;
 using Yarp.ReverseProxy.Transforms.Builder;
@@ -91,7 +92,14 @@ public static class EngineForwarding
         }
 
         var destination = proxy.AllDestinations.FirstOrDefault(d => d.DestinationId == tenant);
-        if (destination is null)
+        if (destination is null && tenant is not null
+            && await context.RequestServices.GetRequiredService<RouteWaiters>().WaitAsync(tenant, context.RequestAborted) is { } route)
+        {
+            // The route arrived while this request waited: the proxy's snapshot taken for it predates the route.
+            destination = new DestinationState(tenant, new DestinationModel(new DestinationConfig { Address = route.Endpoint.ToString() }));
+        }
+
+        if (destination is null || tenant is null)
         {
             context.Response.Headers.RetryAfter = "2";
             await Results.Problem(statusCode: 503, type: ProblemTypes.EngineUnavailable, title: "Engine unavailable",
@@ -99,13 +107,26 @@ public static class EngineForwarding
             return;
         }
 
-        proxy.AvailableDestinations = [destination];
-        if (tenant is not null)
+        var inFlight = context.RequestServices.GetRequiredService<InFlightLimits>();
+        if (!inFlight.TryEnter(tenant))
         {
-            RequestBilling.Attach(context, meter, tenant, write);
+            context.Response.Headers.RetryAfter = "1";
+            await Results.Problem(statusCode: 429, type: ProblemTypes.RateLimited, title: "Too many requests in flight",
+                detail: "This tenant has as many requests in flight as it may; retry when one has finished.").ExecuteAsync(context);
+            return;
         }
 
-        await next();
+        try
+        {
+            proxy.AvailableDestinations = [destination];
+            RequestBilling.Attach(context, meter, tenant, write);
+            await next();
+        }
+        finally
+        {
+            // The forward returns once the answer is sent whole (or the client is cut off): a slow reader counts.
+            inFlight.Exit(tenant);
+        }
     }
 
     /// <summary>Transforms of every proxied request.</summary>
@@ -157,13 +178,16 @@ public static class EngineForwarding
             var user = transform.HttpContext.User;
             var tenant = user.FindFirstValue(GatewayClaims.Tenant)!;
             var route = table.Find(tenant) ?? throw new InvalidOperationException("route vanished between selection and forwarding");
+            // YARP builds the address only after the transforms, unless one sets it: set here, the signed path is
+            // exactly the path sent (the request line carries RequestUri.PathAndQuery).
+            var uri = ForwardedPath.DestinationUri(transform.HttpContext.Request, transform.DestinationPrefix, transform.Path, transform.Query.QueryString);
+            transform.ProxyRequest.RequestUri = uri;
             var identity = new InternalIdentity(
                 user.FindFirstValue(GatewayClaims.Principal)!,
                 tenant,
                 user.FindFirstValue(GatewayClaims.Role)!,
                 transform.ProxyRequest.Method.Method,
-                // RequestUri is only built after the transforms; the path is already final here.
-                transform.Path.ToUriComponent(),
+                uri.AbsolutePath,
                 time.GetUtcNow().ToUnixTimeMilliseconds(),
                 Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
                 [.. user.FindAll(GatewayClaims.Collection).Select(c => c.Value)]);

@@ -15,10 +15,19 @@ namespace Piramid.Gateway.Limits;
 /// The buckets refill lazily: each admission first replenishes by the time elapsed since the last one. An
 /// auto-replenishing bucket runs a timer every period (down to 1 ms), a wake-up per period for every key and
 /// tenant that has sent a request, busy or not.
+/// Buckets of keys and tenants that stopped sending are dropped (<see cref="SweepEvery"/>): a bucket idle for
+/// longer than it takes to refill completely is full, exactly like a new one, so forgetting it changes no answer.
 /// </remarks>
-public sealed class RateLimits : IDisposable
+public sealed class RateLimits(TimeProvider time) : IDisposable
 {
-    private readonly ConcurrentDictionary<string, TokenBucketRateLimiter> _buckets = new(StringComparer.Ordinal);
+    /// <summary>Admissions between two sweeps of idle buckets (a sweep walks every bucket once).</summary>
+    public const int SweepEvery = 4096;
+
+    private readonly ConcurrentDictionary<string, Entry> _buckets = new(StringComparer.Ordinal);
+    private long _admissions;
+
+    /// <summary>Buckets held now (tests check idle ones are dropped).</summary>
+    public int BucketCount => _buckets.Count;
 
     /// <summary>The outcome of one admission.</summary>
     /// <param name="Admitted">True when the request may go on.</param>
@@ -34,6 +43,11 @@ public sealed class RateLimits : IDisposable
         var rate = Math.Max(1, write ? plan.WriteRatePerSecond ?? 1 : plan.ReadRatePerSecond ?? 1);
         var burst = Math.Max(1, write ? plan.WriteBurst ?? rate : plan.ReadBurst ?? rate);
         var kind = write ? "w" : "r";
+        if (Interlocked.Increment(ref _admissions) % SweepEvery == 0)
+        {
+            SweepIdle();
+        }
+
         var tenant = Bucket($"t:{tenantId}:{kind}:{rate}:{burst}", rate, burst);
         var key = Bucket($"k:{keyId}:{kind}:{rate}:{burst}", rate, burst);
 
@@ -58,9 +72,9 @@ public sealed class RateLimits : IDisposable
     /// <summary>Disposes every bucket.</summary>
     public void Dispose()
     {
-        foreach (var bucket in _buckets.Values)
+        foreach (var entry in _buckets.Values)
         {
-            bucket.Dispose();
+            entry.Bucket.Dispose();
         }
     }
 
@@ -80,13 +94,44 @@ public sealed class RateLimits : IDisposable
     private static Decision Refused(TokenBucketRateLimiter bucket, int burst, int rate) =>
         new(false, burst, bucket.GetStatistics()?.CurrentAvailablePermits ?? 0, (int)Math.Ceiling(1.0 / rate));
 
-    private TokenBucketRateLimiter Bucket(string partition, int rate, int burst) =>
-        _buckets.GetOrAdd(partition, _ => new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+    private TokenBucketRateLimiter Bucket(string partition, int rate, int burst)
+    {
+        var now = time.GetUtcNow().UtcTicks;
+        var entry = _buckets.GetOrAdd(partition, static (_, state) => new Entry(
+            new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
+            {
+                TokenLimit = state.burst,
+                TokensPerPeriod = 1,
+                ReplenishmentPeriod = TimeSpan.FromTicks(Math.Max(1, TimeSpan.TicksPerSecond / state.rate)),
+                AutoReplenishment = false,
+                QueueLimit = 0,
+            }),
+            // Refilled from empty after burst / rate seconds; twice that, and at least a second, is idle.
+            TimeSpan.FromSeconds(Math.Max(1, 2.0 * state.burst / state.rate))), (rate, burst));
+        entry.LastUsed = now;
+        return entry.Bucket;
+    }
+
+    // Not disposed when dropped: a request may still hold the reference, and a bucket without auto-replenishment
+    // owns no timer. A request racing the sweep at worst refills one bucket early, once.
+    private void SweepIdle()
+    {
+        var now = time.GetUtcNow().UtcTicks;
+        foreach (var (partition, entry) in _buckets)
         {
-            TokenLimit = burst,
-            TokensPerPeriod = 1,
-            ReplenishmentPeriod = TimeSpan.FromTicks(Math.Max(1, TimeSpan.TicksPerSecond / rate)),
-            AutoReplenishment = false,
-            QueueLimit = 0,
-        }));
+            if (now - entry.LastUsed > entry.IdleAfter.Ticks)
+            {
+                _buckets.TryRemove(new KeyValuePair<string, Entry>(partition, entry));
+            }
+        }
+    }
+
+    private sealed class Entry(TokenBucketRateLimiter bucket, TimeSpan idleAfter)
+    {
+        public TokenBucketRateLimiter Bucket { get; } = bucket;
+
+        public TimeSpan IdleAfter { get; } = idleAfter;
+
+        public long LastUsed { get; set; }
+    }
 }

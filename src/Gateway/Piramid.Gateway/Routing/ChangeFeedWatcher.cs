@@ -15,8 +15,13 @@ public sealed partial class ChangeFeedWatcher(
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
     private readonly TaskCompletionSource _firstLoad = new(TaskCreationOptions.RunContinuationsAsynchronously);
 
+    private long _position;
+
     /// <summary>Completes once the first routing table is loaded (readiness).</summary>
     public Task FirstLoad => _firstLoad.Task;
+
+    /// <summary>Id of the last change applied (evictions done, reloads pending at most).</summary>
+    public long Position => Interlocked.Read(ref _position);
 
     /// <inheritdoc />
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
@@ -58,6 +63,7 @@ public sealed partial class ChangeFeedWatcher(
                 }
 
                 position = Math.Max(position, changes.LastId);
+                Interlocked.Exchange(ref _position, position);
                 backoff = TimeSpan.FromMilliseconds(100);
             }
             catch (Exception e) when (e is HttpRequestException or TaskCanceledException or InvalidOperationException && !stoppingToken.IsCancellationRequested)

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Primitives;
+using Piramid.Gateway.Edge;
 using Yarp.ReverseProxy.Configuration;
 
 namespace Piramid.Gateway.Routing;
@@ -55,17 +56,18 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
     {
         var routes = new List<RouteConfig>
         {
-            new() { RouteId = "collections", ClusterId = EnginesCluster, AuthorizationPolicy = TenantPolicy, Match = new RouteMatch { Path = "/v1/collections" } },
-            new() { RouteId = "collections-all", ClusterId = EnginesCluster, AuthorizationPolicy = TenantPolicy, Match = new RouteMatch { Path = "/v1/collections/{**rest}" } },
-            new() { RouteId = TenantKeysRoute, ClusterId = ControlPlaneCluster, AuthorizationPolicy = TenantPolicy, Match = new RouteMatch { Path = "/v1/api-keys/{**rest}" } },
-            new() { RouteId = TenantKeysRoute + "-root", ClusterId = ControlPlaneCluster, AuthorizationPolicy = TenantPolicy, Match = new RouteMatch { Path = "/v1/api-keys" } },
-            new() { RouteId = "tenants", ClusterId = ControlPlaneCluster, AuthorizationPolicy = AdminPolicy, Match = new RouteMatch { Path = "/v1/tenants/{**rest}" } },
-            new() { RouteId = "tenants-root", ClusterId = ControlPlaneCluster, AuthorizationPolicy = AdminPolicy, Match = new RouteMatch { Path = "/v1/tenants" } },
-            new() { RouteId = "plans", ClusterId = ControlPlaneCluster, AuthorizationPolicy = AdminPolicy, Match = new RouteMatch { Path = "/v1/plans/{**rest}" } },
-            new() { RouteId = "plans-root", ClusterId = ControlPlaneCluster, AuthorizationPolicy = AdminPolicy, Match = new RouteMatch { Path = "/v1/plans" } },
-            new() { RouteId = "connect", ClusterId = ControlPlaneCluster, Match = new RouteMatch { Path = "/connect/{**rest}" } },
-            new() { RouteId = "account", ClusterId = ControlPlaneCluster, Match = new RouteMatch { Path = "/account/{**rest}" } },
-            new() { RouteId = "well-known", ClusterId = ControlPlaneCluster, Match = new RouteMatch { Path = "/.well-known/{**rest}" } },
+            Route("collections", EnginesCluster, TenantPolicy, "/v1/collections", Read, JsonBodies.Json),
+            Route("collections-all", EnginesCluster, TenantPolicy, "/v1/collections/{name}/{**rest}", Api, JsonBodies.Json),
+            Route(TenantKeysRoute, ControlPlaneCluster, TenantPolicy, "/v1/api-keys/{**rest}", Api, JsonBodies.Json),
+            Route(TenantKeysRoute + "-root", ControlPlaneCluster, TenantPolicy, "/v1/api-keys", Api, JsonBodies.Json),
+            Route("tenants", ControlPlaneCluster, AdminPolicy, "/v1/tenants/{**rest}", Api, JsonBodies.JsonOrNdjson),
+            Route("tenants-root", ControlPlaneCluster, AdminPolicy, "/v1/tenants", Api, JsonBodies.Json),
+            Route("plans", ControlPlaneCluster, AdminPolicy, "/v1/plans/{**rest}", Api, JsonBodies.Json),
+            Route("plans-root", ControlPlaneCluster, AdminPolicy, "/v1/plans", Api, JsonBodies.Json),
+            // OAuth and the login form take form posts: no body type is imposed.
+            Route("connect", ControlPlaneCluster, null, "/connect/{**rest}", Form, null),
+            Route("account", ControlPlaneCluster, null, "/account/{**rest}", Form, null),
+            Route("well-known", ControlPlaneCluster, null, "/.well-known/{**rest}", Read, null),
         };
         var engines = _table.Routes.ToDictionary(
             r => r.TenantId,
@@ -82,6 +84,20 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
         };
         return new Snapshot(routes, clusters);
     }
+
+    // The methods each route serves; any other is answered 405 with Allow by routing, never forwarded.
+    private static readonly string[] Read = ["GET"];
+    private static readonly string[] Form = ["GET", "POST"];
+    private static readonly string[] Api = ["GET", "POST", "PUT", "PATCH", "DELETE"];
+
+    private static RouteConfig Route(string id, string cluster, string? policy, string path, string[] methods, string? bodies) => new()
+    {
+        RouteId = id,
+        ClusterId = cluster,
+        AuthorizationPolicy = policy,
+        Match = new RouteMatch { Path = path, Methods = methods },
+        Metadata = bodies is null ? null : new Dictionary<string, string> { [JsonBodies.MetadataKey] = bodies },
+    };
 
     // The token source lives as long as the snapshot: YARP may read ChangeToken after the signal, so it
     // must not be disposed; it holds no unmanaged resource once cancelled.
