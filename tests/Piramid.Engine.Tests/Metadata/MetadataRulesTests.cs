@@ -41,6 +41,10 @@ public class MetadataRulesTests
     [InlineData("""{"a":[0,{"big":1e309}]}""", "metadata.a[1].big: number 1e309 is not a finite double")]
     [InlineData("""{"a":-1e400}""", "metadata.a: number -1e400 is not a finite double")]
     [InlineData("""{"a":"\uD800"}""", "metadata.a: string is not valid UTF-16")]
+    [InlineData("""{"a.b":1}""", "metadata.a.b: key 'a.b' contains '.'")]
+    [InlineData("""{"a":{"$gt":1}}""", "metadata.a.$gt: key '$gt' starts with '$'")]
+    [InlineData("""{"a":[{"x\u0000":1}]}""", "metadata.a[0].x\u0000: key 'x\u0000' contains a control character")]
+    [InlineData("""{"del\u007f":1}""", "metadata.del\u007f: key 'del\u007f' contains a control character")]
     public void Normalize_BrokenRule_ThrowsNamingThePath(string input, string expectedMessage)
     {
         var error = Assert.Throws<MetadataException>(() => Normalize(input));
