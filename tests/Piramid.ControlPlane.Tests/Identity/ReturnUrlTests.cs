@@ -17,10 +17,10 @@ public sealed partial class ReturnUrlTests(PostgresFixture postgres)
         "javascript:alert(1)", "data:text/html,x", " //evil.example/", "/\t/evil.example/", "/\n/evil.example/", "/\r\n/evil.example/",
         "/\u0000/evil.example", "/ /evil.example", "/%09/evil.example", "/a\\..\\..\\\\evil.example", "/\u3002evil.example", "/\uFF0F/evil.example",
         "/é", "/\u202e/", "\u0000", "", "evil.example", "./x", "../x", "%2F%2Fevil.example", "/\r\nSet-Cookie: a=b", "/" + new string('a', 3000),
-        "/%2F%2Fevil.example", "/%5C%5Cevil.example", "/%2f/evil.example", "/%0d%0aSet-Cookie:%20a=b", "/a%5C..%5C", "/%E2%80%AE",
+        "/%2F%2Fevil.example", "/%5C%5Cevil.example", "/%2f/evil.example", "/%0d%0aSet-Cookie:%20a=b", "/a%5C..%5C",
     ];
 
-    private static readonly string[] Local = ["/", "/connect/authorize?client_id=piramid-portal&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb&state=x", "/a/b?c=%2F%2Fd#e", "/caf%C3%A9"];
+    private static readonly string[] Local = ["/", "/connect/authorize?client_id=piramid-portal&redirect_uri=http%3A%2F%2F127.0.0.1%2Fcb&state=x", "/a/b?c=%2F%2Fd#e", "/caf%C3%A9", "/connect/authorize?scope=openid%20offline_access"];
 
     [Fact]
     public void Table_HostileIsRefused_LocalIsFollowed()

@@ -23,7 +23,8 @@ internal static class LocalReturnUrl
 
         foreach (var c in url)
         {
-            if (c is '\\' || char.IsControl(c) || char.IsWhiteSpace(c) || char.GetUnicodeCategory(c) == System.Globalization.UnicodeCategory.Format || (asciiOnly && c > '~'))
+            // Decoded, a space or a non-ASCII letter is fine (scope=openid%20offline_access); controls never are.
+            if (c is '\\' || char.IsControl(c) || (asciiOnly && c is <= ' ' or > '~'))
             {
                 return false;
             }
