@@ -58,12 +58,8 @@ internal static class AccountEndpoints
         identity.AddClaim(new Claim(Claims.Name, principal.FindFirstValue(Claims.Name) ?? clientId));
         await context.SignInAsync(Scheme, new ClaimsPrincipal(identity));
         IdentityLog.LoginSucceeded(logger, clientId);
-        return Results.Redirect(IsLocal(returnUrl) ? returnUrl : "/");
+        return Results.Redirect(LocalReturnUrl.IsLocal(returnUrl) ? returnUrl : "/");
     }
-
-    // Only same-origin paths: an absolute or protocol-relative return URL would make the form an open redirect.
-    internal static bool IsLocal(string? url) =>
-        !string.IsNullOrEmpty(url) && url[0] == '/' && (url.Length == 1 || (url[1] != '/' && url[1] != '\\'));
 
     private static IResult Form(HttpContext context, IAntiforgery antiforgery, string? returnUrl, string? error, int statusCode)
     {

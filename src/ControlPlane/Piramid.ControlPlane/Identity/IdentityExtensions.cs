@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authentication.Cookies;
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenIddict.Abstractions;
 using OpenIddict.Validation.AspNetCore;
 using Piramid.Contracts.Identity;
 using Piramid.ControlPlane.Data;
@@ -45,7 +46,11 @@ public static class IdentityExtensions
         var loopbackHttp = issuer.Scheme == Uri.UriSchemeHttp && issuer.IsLoopback;
 
         builder.Services.AddOpenIddict()
-            .AddCore(o => o.UseEntityFrameworkCore().UseDbContext<ControlPlaneDbContext>())
+            .AddCore(o =>
+            {
+                o.UseEntityFrameworkCore().UseDbContext<ControlPlaneDbContext>();
+                o.ReplaceApplicationManager<OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication, ClientSecretManager>();
+            })
             .AddServer(o =>
             {
                 o.SetIssuer(issuer);
@@ -58,6 +63,9 @@ public static class IdentityExtensions
                 o.DisableAccessTokenEncryption();
                 o.AddSigningKey(keys.SigningKey);
                 o.AddEncryptionKey(keys.EncryptionKey);
+                // An unknown client id costs the same hashing and gets the same answer as a wrong secret.
+                o.AddEventHandler(UnknownClientHashing.Descriptor);
+                o.AddEventHandler(UniformClientErrors.Descriptor);
                 var aspNetCore = o.UseAspNetCore().EnableTokenEndpointPassthrough().EnableAuthorizationEndpointPassthrough();
                 if (loopbackHttp)
                 {
@@ -95,6 +103,8 @@ public static class IdentityExtensions
                 .RequireAuthenticatedUser()
                 .RequireClaim(Claims.Role, IdentityClaims.GatewayRole));
 
+        builder.Services.AddSingleton<ClientSecretChecks>();
+        builder.Services.AddScoped(p => (ClientSecretManager)p.GetRequiredService<IOpenIddictApplicationManager>());
         builder.Services.AddScoped<OperatorPrincipalFactory>();
         builder.Services.AddScoped<OperatorBootstrapper>();
         return builder;

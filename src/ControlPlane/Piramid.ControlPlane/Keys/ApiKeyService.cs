@@ -14,6 +14,9 @@ public sealed class ApiKeyService(ControlPlaneDbContext db, TimeProvider time)
 {
     private static readonly string[] TenantRoles = [Roles.Admin, Roles.ReadWrite, Roles.ReadOnly];
 
+    // Compared against when the key id is unknown, so that path does the same work as a wrong secret.
+    private static readonly byte[] DummyHash = RandomNumberGenerator.GetBytes(32);
+
     /// <summary>True for a role a tenant key may have.</summary>
     public static bool IsTenantRole(string? role) => role is not null && TenantRoles.Contains(role);
 
@@ -103,7 +106,13 @@ public sealed class ApiKeyService(ControlPlaneDbContext db, TimeProvider time)
             .Join(db.Tenants.Include(t => t.Plan), k => k.TenantId, t => t.Id, (k, t) => new { Key = k, Tenant = t })
             .SingleOrDefaultAsync(cancellationToken);
         var now = time.GetUtcNow();
-        if (row is null || row.Key.RevokedAt is not null || row.Key.ExpiresAt <= now || row.Tenant.Status is not (TenantStatus.Active or TenantStatus.Suspended))
+        if (row is null)
+        {
+            _ = CryptographicOperations.FixedTimeEquals(DummyHash, secretHash);
+            return null;
+        }
+
+        if (row.Key.RevokedAt is not null || row.Key.ExpiresAt <= now || row.Tenant.Status is not (TenantStatus.Active or TenantStatus.Suspended))
         {
             return null;
         }
