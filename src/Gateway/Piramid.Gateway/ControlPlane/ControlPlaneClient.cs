@@ -65,7 +65,17 @@ public sealed class ControlPlaneClient(HttpClient http, IOptions<GatewayOptions>
         request.Content = JsonContent.Create(report, options: Json);
         using var response = await http.SendAsync(request, cancellationToken);
         response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<UsageReportResponse>(Json, cancellationToken))!;
+        try
+        {
+            return await response.Content.ReadFromJsonAsync<UsageReportResponse>(Json, cancellationToken)
+                ?? throw new JsonException("The answer is null.");
+        }
+        catch (JsonException e)
+        {
+            // An answer that cannot be read is no answer: the report is kept and sent again with its id, which the
+            // control plane applies once, rather than ending the reporter's loop.
+            throw new HttpRequestException($"The control plane's answer to a usage report is not readable: {e.Message}", e);
+        }
     }
 
     /// <summary>Sends the counts of refused credentials of one interval.</summary>
