@@ -12,14 +12,16 @@ public sealed class MemoryLimitTests
 {
     private const long LimitBytes = 96L * 1024 * 1024;
 
-    [Fact]
-    public async Task Upserts_PastTheMemoryLimit_Answer507MemoryLimit_AndTheEngineStaysUp()
+    [Theory]
+    [InlineData("flat")]
+    [InlineData("hnsw")]
+    public async Task Upserts_PastTheMemoryLimit_Answer507MemoryLimit_AndTheEngineStaysUp(string index)
     {
         await using var host = new EngineTestHost();
         var env = new Dictionary<string, string> { ["DOTNET_GCHeapHardLimit"] = LimitBytes.ToString("X", CultureInfo.InvariantCulture) };
         var engine = await host.StartAsync("none", env);
         using var http = engine.CreateClient();
-        await http.CreateCollectionAsync("big", 512);
+        await http.CreateCollectionAsync("big", 512, index: index);
 
         // 1,000 points of 512 floats (2 MB of vectors) per batch: 300 batches are 600 MB, six times the limit.
         var random = new Random(42);

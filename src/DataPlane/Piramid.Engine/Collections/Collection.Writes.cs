@@ -242,7 +242,7 @@ public sealed partial class Collection
         return _index is null ? -1 : ReserveNode(entry);
     }
 
-    // The big allocations of an upsert (vector slab, slot table) happen before its record is logged: out of
+    // The big allocations of an upsert (vector slab, slot table, graph arrays) happen before its record is logged: out of
     // memory here refuses the write whole (507) rather than leaving a logged record half applied in memory.
     private void ReserveLocked(long added)
     {
@@ -253,6 +253,8 @@ public sealed partial class Collection
             {
                 Array.Resize(ref _bySlot, _vectors.Capacity);
             }
+
+            _index?.EnsureCapacity(_vectors.Capacity);
         }
         catch (OutOfMemoryException e)
         {

@@ -180,7 +180,8 @@ internal sealed partial class HnswGraph<TDistance>
         return row.Slice(1, count);
     }
 
-    private void EnsureCapacity(int needed)
+    /// <summary>Grows the node arrays to hold <paramref name="needed"/> nodes (write lock).</summary>
+    public void EnsureCapacity(int needed)
     {
         if (needed <= _states.Length)
         {

@@ -42,6 +42,9 @@ internal abstract class HnswIndex
     /// <summary>Makes room for a new node (collection write lock).</summary>
     public abstract void Reserve(int slot, int level);
 
+    /// <summary>Grows the index's arrays to hold <paramref name="slots"/> nodes now, before a write is logged (collection write lock).</summary>
+    public abstract void EnsureCapacity(int slots);
+
     /// <summary>Links a reserved node (collection read lock; parallel-safe).</summary>
     public abstract void Link(int slot);
 

@@ -37,6 +37,12 @@ internal sealed class HnswIndex<TDistance>(VectorSlab vectors, int m, int efCons
 
     public override ScalarQuantizer? Quantizer => Codes?.Quantizer;
 
+    public override void EnsureCapacity(int slots)
+    {
+        Graph.EnsureCapacity(slots);
+        Codes?.EnsureCapacity(slots);
+    }
+
     public override void Reserve(int slot, int level)
     {
         Graph.Reserve(slot, level);
