@@ -3,15 +3,22 @@ using Piramid.Gateway.Tests.Support;
 
 namespace Piramid.Gateway.Tests;
 
-/// <summary>Answers Kestrel writes itself, before any middleware, carry problem+json in the gateway and the control plane.</summary>
+/// <summary>Answers Kestrel writes itself, before any middleware, carry problem+json in the gateway, the control plane and an engine.</summary>
 [Collection(GatewayCollection.Name)]
 public sealed class KestrelRefusalTests(PostgresFixture postgres)
 {
     [Fact]
-    public async Task RequestsKestrelRefuses_GetProblemBodies_InTheGatewayAndTheControlPlane()
+    public async Task RequestsKestrelRefuses_GetProblemBodies_InTheGatewayTheControlPlaneAndAnEngine()
     {
         await using var platform = await PlatformHost.StartAsync(postgres);
-        foreach (var server in new[] { platform.GatewayAddress, platform.ControlPlane.BaseAddress })
+        var (tenant, key) = await platform.TenantWithKeyAsync("refusals");
+        using (var http = platform.Client(key))
+        {
+            await Probe.WaitRoutedAsync(http);
+        }
+
+        var engine = platform.Gateway.Services.GetRequiredService<Routing.RoutingTable>().Find(tenant)!.Endpoint;
+        foreach (var server in new[] { platform.GatewayAddress, platform.ControlPlane.BaseAddress, engine })
         {
             var host = $"Host: {server.Authority}\r\n";
             var cases = new (string Why, string Request, int Status)[]
