@@ -36,51 +36,51 @@ internal static class JsonRules
         var reader = new Utf8JsonReader(body, ReaderOptions);
         var scopes = new List<Scope>();
         while (Read(ref reader, scopes))
+        {
+            switch (reader.TokenType)
             {
-                switch (reader.TokenType)
-                {
-                    case JsonTokenType.StartObject:
-                    case JsonTokenType.StartArray:
-                        Advance(scopes);
-                        scopes.Add(new Scope(reader.TokenType == JsonTokenType.StartArray));
-                        break;
-                    case JsonTokenType.EndObject:
-                    case JsonTokenType.EndArray:
-                        scopes.RemoveAt(scopes.Count - 1);
-                        break;
-                    case JsonTokenType.PropertyName:
-                        var name = Decode(ref reader, scopes, "a key");
-                        var scope = scopes[^1];
-                        scope.Name = name;
-                        if (name.AsSpan().ContainsAnyInRange('\0', '\u001f'))
-                        {
-                            throw EngineException.Invalid($"{Where(scopes)}: keys may not contain control characters (U+0000 to U+001F).");
-                        }
+                case JsonTokenType.StartObject:
+                case JsonTokenType.StartArray:
+                    Advance(scopes);
+                    scopes.Add(new Scope(reader.TokenType == JsonTokenType.StartArray));
+                    break;
+                case JsonTokenType.EndObject:
+                case JsonTokenType.EndArray:
+                    scopes.RemoveAt(scopes.Count - 1);
+                    break;
+                case JsonTokenType.PropertyName:
+                    var name = Decode(ref reader, scopes, "a key");
+                    var scope = scopes[^1];
+                    scope.Name = name;
+                    if (name.AsSpan().ContainsAnyInRange('\0', '\u001f'))
+                    {
+                        throw EngineException.Invalid($"{Where(scopes)}: keys may not contain control characters (U+0000 to U+001F).");
+                    }
 
-                        if (!(scope.Names ??= new HashSet<string>(StringComparer.Ordinal)).Add(name))
-                        {
-                            throw EngineException.Invalid($"{Where(scopes)}: the key '{name}' appears twice in one object; send each key once.");
-                        }
+                    if (!(scope.Names ??= new HashSet<string>(StringComparer.Ordinal)).Add(name))
+                    {
+                        throw EngineException.Invalid($"{Where(scopes)}: the key '{name}' appears twice in one object; send each key once.");
+                    }
 
-                        break;
-                    case JsonTokenType.String:
-                        Advance(scopes);
-                        Decode(ref reader, scopes, "a string");
-                        break;
-                    case JsonTokenType.Number:
-                        Advance(scopes);
-                        if (!reader.TryGetDouble(out var number) || !double.IsFinite(number))
-                        {
-                            throw EngineException.Invalid(
-                                $"{Where(scopes)}: the number {Encoding.UTF8.GetString(reader.ValueSpan)} is out of range; numbers must be finite doubles (at most ±1.7976931348623157E+308).");
-                        }
+                    break;
+                case JsonTokenType.String:
+                    Advance(scopes);
+                    Decode(ref reader, scopes, "a string");
+                    break;
+                case JsonTokenType.Number:
+                    Advance(scopes);
+                    if (!reader.TryGetDouble(out var number) || !double.IsFinite(number))
+                    {
+                        throw EngineException.Invalid(
+                            $"{Where(scopes)}: the number {Encoding.UTF8.GetString(reader.ValueSpan)} is out of range; numbers must be finite doubles (at most ±1.7976931348623157E+308).");
+                    }
 
-                        break;
-                    default:
-                        Advance(scopes);
-                        break;
-                }
+                    break;
+                default:
+                    Advance(scopes);
+                    break;
             }
+        }
     }
 
     private static bool Read(ref Utf8JsonReader reader, List<Scope> scopes)
