@@ -1,14 +1,28 @@
 namespace Piramid.TestKit;
 
-/// <summary>A fresh directory under the system temp folder, deleted on dispose.</summary>
+/// <summary>
+/// A fresh directory under the system temp folder, deleted on dispose. Its mode is 0711 whatever the umask
+/// (<c>./piramid test</c> runs with 077): engines started under per-tenant uids must traverse it to reach
+/// their own directories, and nobody else may list it.
+/// </summary>
 public sealed class TempDirectory : IDisposable
 {
     /// <summary>Creates it.</summary>
     public TempDirectory(string prefix = "piramid-test")
     {
         Path = System.IO.Path.Combine(System.IO.Path.GetTempPath(), $"{prefix}-{Guid.NewGuid():N}");
-        Directory.CreateDirectory(Path);
+        if (OperatingSystem.IsWindows())
+        {
+            Directory.CreateDirectory(Path);
+            return;
+        }
+
+        Directory.CreateDirectory(Path, TraversableMode);
+        File.SetUnixFileMode(Path, TraversableMode);
     }
+
+    private const UnixFileMode TraversableMode =
+        UnixFileMode.UserRead | UnixFileMode.UserWrite | UnixFileMode.UserExecute | UnixFileMode.GroupExecute | UnixFileMode.OtherExecute;
 
     /// <summary>Full path.</summary>
     public string Path { get; }

@@ -53,9 +53,11 @@ public static class EngineBinary
         var copy = Path.Combine(directory, Path.GetFileName(full));
         lock (CopyLock)
         {
+            // Explicit modes: the copy exists for other uids, whatever the umask of the test run.
+            Directory.CreateDirectory(directory, (UnixFileMode)0b111_101_101);
+            File.SetUnixFileMode(directory, (UnixFileMode)0b111_101_101);
             if (!File.Exists(copy))
             {
-                Directory.CreateDirectory(directory);
                 var temp = copy + "." + Environment.ProcessId.ToString(System.Globalization.CultureInfo.InvariantCulture);
                 File.Copy(full, temp, overwrite: true);
                 File.SetUnixFileMode(temp, (UnixFileMode)0b111_101_101);

@@ -347,10 +347,9 @@ public sealed partial class LocalProcessOrchestrator
         var tenantDirectory = Path.GetDirectoryName(slot.DataDirectory)!;
         Directory.CreateDirectory(slot.DataDirectory);
         var shared = uid is null ? EngineAccounts.OwnerOnly : EngineAccounts.Traversable;
-        if (!Directory.Exists(StateDirectory))
-        {
-            EngineAccounts.EnsureDirectory(StateDirectory, EngineAccounts.Traversable);
-        }
+        // Set whether or not it exists: creating the data directory above (or at provisioning) made it with the
+        // umask's mode, and under `./piramid`'s 077 an engine's uid could not traverse it.
+        EngineAccounts.EnsureDirectory(StateDirectory, shared);
 
         EngineAccounts.EnsureDirectory(DataRoot, shared);
         EngineAccounts.EnsureDirectory(Path.GetDirectoryName(KeyFileOf(slot.TenantId))!, shared);
