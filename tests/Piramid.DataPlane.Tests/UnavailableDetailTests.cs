@@ -1,4 +1,5 @@
 using Piramid.DataPlane.Tests.Support;
+using Piramid.TestKit;
 
 namespace Piramid.DataPlane.Tests;
 
@@ -24,14 +25,7 @@ public sealed class UnavailableDetailTests
         var segment = Directory.GetFiles(host.DataDirectory, "*.seg", SearchOption.AllDirectories)
             .OrderByDescending(f => new FileInfo(f).Length)
             .First();
-        var size = new FileInfo(segment).Length;
-        await using (var stream = new FileStream(segment, FileMode.Open))
-        {
-            stream.Position = size / 2;
-            var b = stream.ReadByte();
-            stream.Position = size / 2;
-            stream.WriteByte((byte)(b ^ 0x5A));
-        }
+        await FileDamage.FlipMiddleByteAsync(segment);
 
         var restarted = await host.StartAsync();
         using var client = restarted.CreateClient();

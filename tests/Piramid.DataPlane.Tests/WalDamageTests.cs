@@ -1,4 +1,5 @@
 using Piramid.DataPlane.Tests.Support;
+using Piramid.TestKit;
 using Piramid.TestKit.Processes;
 
 namespace Piramid.DataPlane.Tests;
@@ -58,13 +59,7 @@ public sealed class WalDamageTests
         await using var host = new EngineTestHost();
         var segment = await WriteAndKillAsync(host);
         var size = new FileInfo(segment).Length;
-        await using (var stream = new FileStream(segment, FileMode.Open))
-        {
-            stream.Position = size / 2;
-            var b = stream.ReadByte();
-            stream.Position = size / 2;
-            stream.WriteByte((byte)(b ^ 0x5A));
-        }
+        await FileDamage.FlipMiddleByteAsync(segment);
 
         var engine = await host.StartAsync();
         using var http = engine.CreateClient();
