@@ -62,7 +62,12 @@ public sealed class AuthFailureLog(IOptions<GatewayOptions> options, TimeProvide
             {
                 _entries[(reason, address, keyId)] = new AuthFailureCount
                 {
-                    Reason = reason, RemoteAddress = address, KeyId = keyId, Count = count, FirstSeen = first, LastSeen = last,
+                    Reason = reason,
+                    RemoteAddress = address,
+                    KeyId = keyId,
+                    Count = count,
+                    FirstSeen = first,
+                    LastSeen = last,
                 };
             }
             else
