@@ -13,7 +13,7 @@ namespace Piramid.Gateway.Tests;
 public sealed class PointIdTests(PostgresFixture postgres)
 {
     // Characters that change meaning in a path or a query once decoded, or that encoders disagree on.
-    private static readonly string[] Awkward = ["%", "/", "+", " ", "?", "#", "%2F", "%25", "&", "=", ";", "\\", "..", ".", "~", "'", "\"", ":", "@", "é", "中", "😀", "\t"];
+    private static readonly string[] Awkward = ["%", "/", "+", " ", "?", "#", "%2F", "%25", "&", "=", ";", "\\", "..", ".", "~", "'", "\"", ":", "@", "é", "中", "😀"];
 
     [Fact]
     public async Task PointIds_WithAnyCharacters_RoundTripByIdThroughTheGateway()
@@ -37,14 +37,6 @@ public sealed class PointIdTests(PostgresFixture postgres)
             using (var get = await http.GetAsync(new Uri(path, UriKind.Relative)))
             {
                 var body = await get.Content.ReadAsStringAsync();
-                Assert.True(get.StatusCode != HttpStatusCode.Unauthorized && (int)get.StatusCode < 500, $"GET id {Show(id)} as {path}: {(int)get.StatusCode} {body}");
-                if (id.Contains('/', StringComparison.Ordinal))
-                {
-                    // The gateway delivers these signed and intact; the engine's routing leaves %2F undecoded in the
-                    // route value (ASP.NET keeps it encoded), so it looks up another id. Reported; not the gateway's part.
-                    continue;
-                }
-
                 Assert.True(get.StatusCode == HttpStatusCode.OK, $"GET id {Show(id)} as {path}: {(int)get.StatusCode} {body}");
                 Assert.Equal(id, JsonNode.Parse(body)!["id"]!.GetValue<string>());
             }
@@ -60,7 +52,7 @@ public sealed class PointIdTests(PostgresFixture postgres)
             Assert.True(deleted.IsSuccessStatusCode, await deleted.Content.ReadAsStringAsync());
         }
 
-        foreach (var id in ids.Where(id => !id.Contains('/', StringComparison.Ordinal)))
+        foreach (var id in ids)
         {
             using var gone = await http.GetAsync(new Uri("/v1/collections/docs/points/" + Uri.EscapeDataString(id), UriKind.Relative));
             Assert.True(gone.StatusCode == HttpStatusCode.NotFound, $"deleted id {Show(id)}: {(int)gone.StatusCode}");

@@ -41,9 +41,10 @@ public static class PointsApi
         return JsonBody.Ok(result);
     }
 
-    private static JsonBody<PointOutput> GetOne(string name, string id, [FromQuery(Name = "include_vector")] bool? includeVector, [FromQuery(Name = "include_metadata")] bool? includeMetadata, HttpContext context, VectorEngine engine)
+    private static JsonBody<PointOutput> GetOne(string name, [FromQuery(Name = "include_vector")] bool? includeVector, [FromQuery(Name = "include_metadata")] bool? includeMetadata, HttpContext context, VectorEngine engine)
     {
         ApiSupport.Authorize(context, name, Readers);
+        var id = PointIdFromPath.Read(context);
         return JsonBody.Ok(engine.Get(name).Get(id, includeVector ?? false, includeMetadata ?? true));
     }
 
@@ -55,9 +56,10 @@ public static class PointsApi
         return JsonBody.Ok(collection.GetMany(request));
     }
 
-    private static async Task<IResult> Update(string name, string id, HttpContext context, VectorEngine engine)
+    private static async Task<IResult> Update(string name, HttpContext context, VectorEngine engine)
     {
         ApiSupport.Authorize(context, name, Writers);
+        var id = PointIdFromPath.Read(context);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.UpdatePointRequest);
         return JsonBody.Ok(await collection.UpdateAsync(id, request, context.RequestAborted));
