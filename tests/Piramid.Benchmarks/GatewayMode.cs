@@ -51,8 +51,8 @@ internal sealed class GatewayMode : IBenchmarkMode
         }
 
         var concurrency = (args.GetString("concurrency") ?? "1,4").Split(',').Select(c => int.Parse(c, System.Globalization.CultureInfo.InvariantCulture)).ToArray();
-        var gatewayUrl = new Uri(args.GetString("gateway-url") ?? PortUrl(state, "gateway"));
-        var controlPlaneUrl = new Uri(args.GetString("control-plane-url") ?? PortUrl(state, "control-plane"));
+        var gatewayUrl = new Uri(args.GetString("gateway-url") ?? LocalPlatform.PortUrl(state, "gateway"));
+        var controlPlaneUrl = new Uri(args.GetString("control-plane-url") ?? LocalPlatform.PortUrl(state, "control-plane"));
         args.ThrowIfUnused();
         var credentials = JsonNode.Parse(File.ReadAllText(Path.Combine(state, "credentials.json")))!;
         return RunAsync(state, gatewayUrl, controlPlaneUrl, credentials, seconds, rounds, concurrency, points, dimension, index, warmup, placement).GetAwaiter().GetResult();
@@ -62,7 +62,7 @@ internal sealed class GatewayMode : IBenchmarkMode
     {
         using var admin = new HttpClient { BaseAddress = controlPlaneUrl };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            await TokenAsync(controlPlaneUrl, credentials["operator_client_id"]!.GetValue<string>(), credentials["operator_client_secret"]!.GetValue<string>()));
+            await LocalPlatform.TokenAsync(controlPlaneUrl, credentials["operator_client_id"]!.GetValue<string>(), credentials["operator_client_secret"]!.GetValue<string>()));
         // Rate limits high enough never to refuse: this measures the path, not the plan.
         (await admin.PutAsJsonAsync("/v1/plans/benchmark", new
         {
@@ -95,7 +95,7 @@ internal sealed class GatewayMode : IBenchmarkMode
             var processes = new ProcessCpu(new Dictionary<string, int?>
             {
                 ["client"] = Environment.ProcessId,
-                ["gateway"] = ReadPid(state, "gateway"),
+                ["gateway"] = LocalPlatform.ReadPid(state, "gateway"),
                 ["engine"] = ProcessCpu.FindByEnvironment("Engine__TenantId", tenantId),
             });
             // A fresh load leaves the engine busy for a while (checkpoint, compaction); measuring then would
@@ -269,36 +269,11 @@ internal sealed class GatewayMode : IBenchmarkMode
     {
         using var http = new HttpClient { BaseAddress = controlPlaneUrl };
         http.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            await TokenAsync(controlPlaneUrl, credentials["gateway_client_id"]!.GetValue<string>(), credentials["gateway_client_secret"]!.GetValue<string>()));
+            await LocalPlatform.TokenAsync(controlPlaneUrl, credentials["gateway_client_id"]!.GetValue<string>(), credentials["gateway_client_secret"]!.GetValue<string>()));
         var table = await http.GetFromJsonAsync<JsonObject>("/internal/v1/routes");
         var route = table!["routes"]!.AsArray().Single(r => r!["tenant_id"]!.GetValue<string>() == tenantId)!;
         return (new Uri(route["endpoint"]!.GetValue<string>()), Convert.FromBase64String(route["engine_secret"]!.GetValue<string>()));
     }
-
-    private static async Task<string> TokenAsync(Uri controlPlaneUrl, string clientId, string clientSecret)
-    {
-        using var http = new HttpClient { BaseAddress = controlPlaneUrl };
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = clientId,
-            ["client_secret"] = clientSecret,
-        });
-        using var response = await http.PostAsync(new Uri("/connect/token", UriKind.Relative), form);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
-    }
-
-    // ./piramid keeps each service's port in <state>/run/<name>.port.
-    private static string PortUrl(string state, string name) =>
-        $"http://127.0.0.1:{File.ReadAllText(RunFile(state, name, "port")).Trim()}/";
-
-    private static int? ReadPid(string state, string name) =>
-        File.Exists(RunFile(state, name, "pid"))
-            ? int.Parse(File.ReadAllText(RunFile(state, name, "pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture)
-            : null;
-
-    private static string RunFile(string state, string name, string kind) => Path.Combine(state, "run", $"{name}.{kind}");
 
     /// <summary>Latencies of one or more measured slices, their wall time, and the CPU each process spent.</summary>
     private sealed record Result(double[] LatenciesMs, TimeSpan Elapsed, IReadOnlyDictionary<string, TimeSpan> Cpu)

@@ -40,8 +40,8 @@ internal sealed class NoisyMode : IBenchmarkMode
             throw new ArgumentException("--noisy-batch must be at most 100 and --noisy-batch x --noisy-top-k at most 10000 (the batch limits in docs/API.md).");
         }
 
-        var gatewayUrl = new Uri(args.GetString("gateway-url") ?? PortUrl(state, "gateway"));
-        var controlPlaneUrl = new Uri(args.GetString("control-plane-url") ?? PortUrl(state, "control-plane"));
+        var gatewayUrl = new Uri(args.GetString("gateway-url") ?? LocalPlatform.PortUrl(state, "gateway"));
+        var controlPlaneUrl = new Uri(args.GetString("control-plane-url") ?? LocalPlatform.PortUrl(state, "control-plane"));
         args.ThrowIfUnused();
         var credentials = JsonNode.Parse(File.ReadAllText(Path.Combine(state, "credentials.json")))!;
         var settings = new Settings(points, dimension, victimClients, noisyClients, noisyBatch, noisyTopK, seconds, rounds, warmup);
@@ -52,7 +52,7 @@ internal sealed class NoisyMode : IBenchmarkMode
     {
         using var admin = new HttpClient { BaseAddress = controlPlaneUrl };
         admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            await TokenAsync(controlPlaneUrl, credentials["operator_client_id"]!.GetValue<string>(), credentials["operator_client_secret"]!.GetValue<string>()));
+            await LocalPlatform.TokenAsync(controlPlaneUrl, credentials["operator_client_id"]!.GetValue<string>(), credentials["operator_client_secret"]!.GetValue<string>()));
         // Rate limits high enough never to refuse: the only bound left on the noisy tenant is the gateway's
         // requests-in-flight limit, which is what this measures.
         (await admin.PutAsJsonAsync("/v1/plans/benchmark", new
@@ -88,7 +88,7 @@ internal sealed class NoisyMode : IBenchmarkMode
             var processes = new ProcessCpu(new Dictionary<string, int?>
             {
                 ["client"] = Environment.ProcessId,
-                ["gateway"] = ReadPid(state, "gateway"),
+                ["gateway"] = LocalPlatform.ReadPid(state, "gateway"),
                 ["victim-engine"] = ProcessCpu.FindByEnvironment("Engine__TenantId", tenantIds[0]),
                 ["noisy-engine"] = ProcessCpu.FindByEnvironment("Engine__TenantId", tenantIds[1]),
             });
@@ -305,31 +305,6 @@ internal sealed class NoisyMode : IBenchmarkMode
         var query = Enumerable.Range(0, dimension).Select(_ => random.NextSingle() - 0.5f).ToArray();
         return new JsonObject { ["vector"] = new JsonArray([.. query.Select(v => (JsonNode)v)]), ["top_k"] = 10 };
     }
-
-    private static async Task<string> TokenAsync(Uri controlPlaneUrl, string clientId, string clientSecret)
-    {
-        using var http = new HttpClient { BaseAddress = controlPlaneUrl };
-        using var form = new FormUrlEncodedContent(new Dictionary<string, string>
-        {
-            ["grant_type"] = "client_credentials",
-            ["client_id"] = clientId,
-            ["client_secret"] = clientSecret,
-        });
-        using var response = await http.PostAsync(new Uri("/connect/token", UriKind.Relative), form);
-        response.EnsureSuccessStatusCode();
-        return (await response.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
-    }
-
-    // ./piramid keeps each service's port and pid in <state>/run/<name>.port and .pid.
-    private static string PortUrl(string state, string name) =>
-        $"http://127.0.0.1:{File.ReadAllText(RunFile(state, name, "port")).Trim()}/";
-
-    private static int? ReadPid(string state, string name) =>
-        File.Exists(RunFile(state, name, "pid"))
-            ? int.Parse(File.ReadAllText(RunFile(state, name, "pid")).Trim(), CultureInfo.InvariantCulture)
-            : null;
-
-    private static string RunFile(string state, string name, string kind) => Path.Combine(state, "run", $"{name}.{kind}");
 
     private sealed record Settings(int Points, int Dimension, int VictimClients, int NoisyClients, int NoisyBatch, int NoisyTopK, int Seconds, int Rounds, int Warmup);
 
