@@ -2,6 +2,7 @@ using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
 using Piramid.DataPlane.Tests.Support;
+using Piramid.TestKit;
 
 namespace Piramid.DataPlane.Tests;
 
@@ -34,7 +35,7 @@ public sealed class PointIdPathTests : IAsyncLifetime
     public async Task PointIds_WithAnyCharacters_RoundTripByIdInThePath()
     {
         await _http.CreateCollectionAsync("ids", 2);
-        var ids = Ids(new Random(20261206), 80);
+        var ids = AwkwardIds.Generate(new Random(20261206), Awkward, Awkward.Select(a => "p" + a + "q").Concat(["/", "//", "/lead", "trail/", "%2F", "a/b/c"]), 80);
         var points = ids.Select((id, i) => new { id, vector = new[] { 1f, i + 1f }, metadata = new { n = i } }).ToArray();
         await _http.OkAsync(HttpMethod.Post, "/v1/collections/ids/points", new { points });
 
@@ -43,12 +44,12 @@ public sealed class PointIdPathTests : IAsyncLifetime
             var id = ids[i];
             var path = PathOf(id);
             var got = await _http.SendAsync(HttpMethod.Get, path);
-            Assert.True(got.Status == HttpStatusCode.OK, $"GET {Show(id)} as {path}: {(int)got.Status} {got.Raw}");
+            Assert.True(got.Status == HttpStatusCode.OK, $"GET {AwkwardIds.Show(id)} as {path}: {(int)got.Status} {got.Raw}");
             Assert.Equal(id, got.Body!["id"]!.GetValue<string>());
             Assert.Equal(i, got.Body["metadata"]!["n"]!.GetValue<int>());
 
             var patched = await _http.SendAsync(HttpMethod.Patch, path, new { metadata = new { patched = i } });
-            Assert.True(patched.Status == HttpStatusCode.OK, $"PATCH {Show(id)} as {path}: {(int)patched.Status} {patched.Raw}");
+            Assert.True(patched.Status == HttpStatusCode.OK, $"PATCH {AwkwardIds.Show(id)} as {path}: {(int)patched.Status} {patched.Raw}");
             var after = await _http.OkAsync(HttpMethod.Get, path);
             Assert.Equal(i, after["metadata"]!["patched"]!.GetValue<int>());
         }
@@ -62,7 +63,7 @@ public sealed class PointIdPathTests : IAsyncLifetime
         foreach (var id in ids)
         {
             var gone = await _http.SendAsync(HttpMethod.Get, PathOf(id));
-            Assert.True(gone.Status == HttpStatusCode.NotFound, $"deleted {Show(id)}: {(int)gone.Status} {gone.Raw}");
+            Assert.True(gone.Status == HttpStatusCode.NotFound, $"deleted {AwkwardIds.Show(id)}: {(int)gone.Status} {gone.Raw}");
         }
     }
 
@@ -93,36 +94,4 @@ public sealed class PointIdPathTests : IAsyncLifetime
     }
 
     private static string PathOf(string id) => "/v1/collections/ids/points/" + Uri.EscapeDataString(id);
-
-    // Each awkward piece between two letters, then seeded random mixes of them with printable ASCII and unicode, 1-64 UTF-8 bytes.
-    private static List<string> Ids(Random random, int mixes)
-    {
-        var ids = new List<string>(Awkward.Select(a => "p" + a + "q")) { "/", "//", "/lead", "trail/", "%2F", "a/b/c" };
-        var wanted = ids.Count + mixes;
-        while (ids.Count < wanted)
-        {
-            var builder = new StringBuilder();
-            var parts = random.Next(1, 6);
-            for (var p = 0; p < parts; p++)
-            {
-                builder.Append(random.Next(3) switch
-                {
-                    0 => Awkward[random.Next(Awkward.Length)],
-                    1 => char.ConvertFromUtf32(random.Next(0x20, 0x7F)),
-                    _ => char.ConvertFromUtf32(random.Next(0xA0, 0xD7FF)),
-                });
-            }
-
-            // "." and ".." are dot segments every HTTP stack removes; they cannot be sent as a path segment.
-            var id = builder.ToString();
-            if (Encoding.UTF8.GetByteCount(id) is >= 1 and <= 64 && id.Trim() == id && id is not "." and not ".." && !ids.Contains(id))
-            {
-                ids.Add(id);
-            }
-        }
-
-        return ids;
-    }
-
-    private static string Show(string id) => string.Concat(id.Select(c => c < 0x20 || c > 0x7E ? $"\\u{(int)c:x4}" : c.ToString()));
 }
