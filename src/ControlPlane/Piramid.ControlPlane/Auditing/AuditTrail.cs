@@ -11,7 +11,7 @@ namespace Piramid.ControlPlane.Auditing;
 /// </summary>
 public sealed class AuditTrail(ControlPlaneDbContext db, TimeProvider time, IHttpContextAccessor http)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions Json = Piramid.Contracts.Json.WireJson.Options;
 
     /// <summary>Adds an event to the unit of work; the caller's SaveChanges stores it.</summary>
     public void Record<T>(string action, string targetType, string targetId, string? tenantId, T? before, T? after)
