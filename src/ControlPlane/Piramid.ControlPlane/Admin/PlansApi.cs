@@ -30,7 +30,7 @@ public static class PlansApi
     private static async Task<Ok<PlanInfo>> Put(
         string id, PlanInfo request, ControlPlaneDbContext db, AuditTrail audit, IEngineOrchestrator orchestrator, TimeProvider time, CancellationToken ct)
     {
-        if (!System.Text.RegularExpressions.Regex.IsMatch(id, "^[a-z0-9][a-z0-9_-]{0,62}$"))
+        if (!Contracts.Names.NameRules.PlanId.IsValid(id))
         {
             throw ControlPlaneException.Invalid("The plan id must be 1-63 lower-case letters, digits, '_' or '-'.");
         }

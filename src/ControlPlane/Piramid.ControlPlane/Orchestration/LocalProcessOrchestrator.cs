@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Piramid.ControlPlane.Data.Entities;
 using Piramid.Engine.Crypto;
@@ -230,12 +229,9 @@ public sealed partial class LocalProcessOrchestrator : IEngineOrchestrator, IAsy
 
     // Tenant ids become file names: only a safe alphabet, so no id can escape the state directory.
     private static string CheckTenantId(string tenantId) =>
-        TenantIdPattern().IsMatch(tenantId ?? string.Empty)
+        Contracts.Names.NameRules.TenantId.IsValid(tenantId)
             ? tenantId!
             : throw new ArgumentException($"Tenant id '{tenantId}' must be 1-64 letters, digits, '_' or '-'.", nameof(tenantId));
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex TenantIdPattern();
 
     private SemaphoreSlim GateOf(string tenantId) => _gates.GetOrAdd(tenantId, _ => new SemaphoreSlim(1, 1));
 
