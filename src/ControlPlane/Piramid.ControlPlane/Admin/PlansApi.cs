@@ -54,7 +54,7 @@ public static class PlansApi
         plan.MonthlyWriteUnits = Positive(request.MonthlyWriteUnits, "monthly_write_units") ?? (before is null ? Missing<long>("monthly_write_units") : plan.MonthlyWriteUnits);
         plan.UpdatedAt = time.GetUtcNow();
         audit.Record("plan.put", "plan", id, null, before, plan.ToInfo());
-        db.ChangeEvents.Add(new ChangeEvent { Kind = "plan", Subject = id, Time = time.GetUtcNow() });
+        db.ChangeEvents.Add(new ChangeEvent { Kind = ChangeKinds.Plan, Subject = id, Time = time.GetUtcNow() });
         await db.SaveChangesAsync(ct);
 
         // Engines enforce the storage-side limits themselves, so they restart with the new ones.

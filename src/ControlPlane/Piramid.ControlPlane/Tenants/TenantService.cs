@@ -180,7 +180,7 @@ public sealed partial class TenantService(
     }
 
     private void Announce(string tenantId) =>
-        db.ChangeEvents.Add(new ChangeEvent { Kind = "tenant", Subject = tenantId, Time = time.GetUtcNow() });
+        db.ChangeEvents.Add(new ChangeEvent { Kind = ChangeKinds.Tenant, Subject = tenantId, Time = time.GetUtcNow() });
 
     private async Task<Tenant> FindAsync(string id, CancellationToken cancellationToken) =>
         await db.Tenants.SingleOrDefaultAsync(t => t.Id == id, cancellationToken)
