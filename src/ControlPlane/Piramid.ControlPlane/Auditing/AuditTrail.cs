@@ -33,7 +33,7 @@ public sealed class AuditTrail(ControlPlaneDbContext db, TimeProvider time, IHtt
     }
 
     /// <summary>Header by which the gateway names the tenant API key it acts for (honoured only from the gateway).</summary>
-    public const string ActorHeader = "X-Piramid-Actor";
+    public const string ActorHeader = Contracts.HeaderNames.Actor;
 
     /// <summary>
     /// The caller's identity as recorded: the token's subject (client id), else <c>system</c>; for the gateway
