@@ -26,7 +26,8 @@ public static class ControlPlaneApp
         builder.AddLocalOrchestrator();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddOptions<TenantOptions>().BindConfiguration(TenantOptions.Section);
+        builder.Services.AddSingleton<IValidateOptions<TenantOptions>, TenantOptionsValidator>();
+        builder.Services.AddOptions<TenantOptions>().BindConfiguration(TenantOptions.Section).ValidateOnStart();
         builder.Services.AddScoped<ApiKeyService>();
         builder.Services.AddScoped<AuditTrail>();
         builder.Services.AddScoped<TenantService>();
