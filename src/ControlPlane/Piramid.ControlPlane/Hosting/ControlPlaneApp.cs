@@ -25,7 +25,6 @@ public static class ControlPlaneApp
         builder.AddControlPlaneIdentity();
         builder.AddLocalOrchestrator();
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<IValidateOptions<TenantOptions>, TenantOptionsValidator>();
         builder.Services.AddOptions<TenantOptions>().BindConfiguration(TenantOptions.Section).ValidateOnStart();
         builder.Services.AddScoped<ApiKeyService>();
