@@ -2,7 +2,7 @@ using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Microsoft.Extensions.Options;
 using Piramid.ControlPlane.Data.Entities;
-using Piramid.Engine.Crypto;
+using Piramid.KeyWrapping;
 
 namespace Piramid.ControlPlane.Orchestration;
 
@@ -241,14 +241,10 @@ public sealed partial class LocalProcessOrchestrator : IEngineOrchestrator, IAsy
         var dataDirectory = DataDirectoryOf(tenantId);
         Directory.CreateDirectory(dataDirectory);
 
-        // The engine's own store generates the key, wraps it with the platform key and writes datakey.wrapped
-        // atomically (temp file, fsync, rename, directory fsync), so the format cannot drift from what the
-        // engine reads. A leftover from an interrupted provisioning is reused, not replaced.
-        using (DataKeyStore.OpenOrCreate(dataDirectory, _keys.PlatformKey))
-        {
-        }
-
-        var wrappedDataKey = await File.ReadAllBytesAsync(Path.Combine(dataDirectory, DataKeyStore.FileName), cancellationToken);
+        // The shared format (Piramid.KeyWrapping) generates the key, wraps it with the platform key and writes
+        // datakey.wrapped (temp file, fsync, rename); the row inserted below is its durable copy. A leftover
+        // from an interrupted provisioning is reused, not replaced.
+        var wrappedDataKey = DataKeyFile.OpenOrCreate(dataDirectory, _keys.PlatformKey);
         var secret = RandomNumberGenerator.GetBytes(PlatformKeyring.SecretLength);
         var wrappedSecret = _keys.WrapSecret(tenantId, secret);
         await InsertRecordAsync(tenantId, dataDirectory, wrappedDataKey, wrappedSecret, cancellationToken);
