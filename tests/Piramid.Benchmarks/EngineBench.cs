@@ -5,6 +5,7 @@ using Piramid.Contracts.Points;
 using Piramid.Engine;
 using Piramid.Engine.Crypto;
 using Piramid.Engine.Storage;
+using Piramid.KeyWrapping;
 
 namespace Piramid.Benchmarks;
 

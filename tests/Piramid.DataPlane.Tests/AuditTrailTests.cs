@@ -2,6 +2,7 @@ using Piramid.Contracts;
 using Piramid.DataPlane.Tests.Support;
 using Piramid.Engine.Audit;
 using Piramid.Engine.Crypto;
+using Piramid.KeyWrapping;
 
 namespace Piramid.DataPlane.Tests;
 

@@ -158,7 +158,7 @@ public sealed class KeyCacheTests
                     Role = "admin",
                     Collections = [],
                     Plan = new PlanInfo { Id = "free" },
-                }, new System.Text.Json.JsonSerializerOptions(System.Text.Json.JsonSerializerDefaults.Web) { PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower });
+                }, Piramid.Contracts.Json.WireJson.Options);
         }
     }
 

@@ -5,6 +5,7 @@ using Piramid.Engine.Audit;
 using Piramid.Engine.Collections;
 using Piramid.Engine.Crypto;
 using Piramid.Engine.Storage;
+using Piramid.KeyWrapping;
 
 namespace Piramid.Engine;
 

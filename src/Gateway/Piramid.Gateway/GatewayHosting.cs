@@ -32,7 +32,6 @@ public static class GatewayHosting
             .Validate(o => o.SlowResponseGrace > TimeSpan.FromSeconds(1), "Gateway:SlowResponseGrace must be longer than 1 second (Kestrel's minimum).")
             .Validate(o => o.IntrospectionTimeout > TimeSpan.Zero && o.IntrospectionTimeout <= TimeSpan.FromSeconds(30), "Gateway:IntrospectionTimeout must be between 0 and 30 seconds.")
             .ValidateOnStart();
-        builder.Services.AddSingleton(TimeProvider.System);
         // One client for the process: it caches the gateway's own access token.
         builder.Services.AddHttpClient(nameof(ControlPlaneClient), c => c.Timeout = TimeSpan.FromSeconds(40));
         builder.Services.AddSingleton(sp => new ControlPlaneClient(

@@ -11,4 +11,10 @@ public static class HeaderNames
 
     /// <summary>Client API key header (alternative to <c>Authorization: Bearer</c>).</summary>
     public const string ApiKey = "Api-Key";
+
+    /// <summary>
+    /// The tenant API key the gateway acts for on the control plane (<c>key:&lt;id&gt;</c>), recorded as the audit
+    /// actor; honoured only from the gateway's own client.
+    /// </summary>
+    public const string Actor = "X-Piramid-Actor";
 }

@@ -75,7 +75,4 @@ public static class Limits
 
     /// <summary>Largest page of a scroll.</summary>
     public const int MaxScrollLimit = 10_000;
-
-    /// <summary>Collection names: lower-case letters, digits, '_' and '-', 1-63 characters, starting with a letter or digit.</summary>
-    public const string CollectionNamePattern = "^[a-z0-9][a-z0-9_-]{0,62}$";
 }

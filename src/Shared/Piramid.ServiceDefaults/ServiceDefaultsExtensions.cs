@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Builder;
 using Microsoft.AspNetCore.Diagnostics.HealthChecks;
 using Microsoft.AspNetCore.Routing;
 using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Hosting;
 using OpenTelemetry;
@@ -12,7 +13,7 @@ using OpenTelemetry.Trace;
 namespace Piramid.ServiceDefaults;
 
 /// <summary>
-/// What every Piramid process gets: OpenTelemetry traces and metrics (exported over OTLP only when
+/// What every Piramid process gets: one <see cref="TimeProvider"/>, OpenTelemetry traces and metrics (exported over OTLP only when
 /// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), liveness and readiness endpoints, and problem+json errors.
 /// </summary>
 public static class ServiceDefaultsExtensions
@@ -20,11 +21,13 @@ public static class ServiceDefaultsExtensions
     /// <summary>Health checks carrying this tag gate <c>/health/ready</c>.</summary>
     public const string ReadyTag = "ready";
 
-    /// <summary>Registers telemetry, health checks and problem details.</summary>
+    /// <summary>Registers the clock, telemetry, health checks and problem details.</summary>
     public static TBuilder AddServiceDefaults<TBuilder>(this TBuilder builder, string serviceName, params string[] meterAndSourceNames)
         where TBuilder : IHostApplicationBuilder
     {
         ArgumentNullException.ThrowIfNull(builder);
+        // The one clock of the process; a test that registered its own before keeps it.
+        builder.Services.TryAddSingleton(TimeProvider.System);
         var otel = builder.Services.AddOpenTelemetry()
             .ConfigureResource(r => r.AddService(serviceName))
             .WithMetrics(m =>

@@ -116,6 +116,8 @@ public sealed class AdminApiTests(PostgresFixture postgres)
     [InlineData("POST", "/v1/tenants/t_missing/api-keys", """{"name":"k","role":"admin"}""", 404, "t_missing")]
     [InlineData("PUT", "/v1/plans/tiny", """{"name":"Tiny"}""", 400, "required")]
     [InlineData("PUT", "/v1/plans/BAD", """{"name":"x"}""", 400, "plan id")]
+    [InlineData("POST", "/v1/tenants", """{"name":"acme\n"}""", 400, "name")] // '$' matches before a final '\n'
+    [InlineData("PUT", "/v1/plans/tiny%0A", """{"name":"x"}""", 400, "plan id")]
     public async Task BadInput_IsAProblemNeverA5xx(string method, string path, string? body, int status, string detail)
     {
         await using var host = await ControlPlaneHost.StartAsync(postgres);

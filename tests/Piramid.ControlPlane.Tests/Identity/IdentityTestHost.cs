@@ -54,6 +54,7 @@ internal sealed class IdentityTestHost : IAsyncDisposable
             ["Identity:Issuer"] = issuer.ToString(),
             ["Identity:SigningKeyFile"] = keyFile,
         });
+        builder.Services.AddSingleton(TimeProvider.System); // The service defaults' clock, which this partial host leaves out.
         builder.AddControlPlaneDatabase();
         builder.AddControlPlaneIdentity();
 

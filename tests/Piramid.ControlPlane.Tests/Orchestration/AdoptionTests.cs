@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Piramid.ControlPlane.Data.Entities;
 using Piramid.ControlPlane.Tests.Support;
-using Piramid.Engine.Crypto;
+using Piramid.KeyWrapping;
 using Piramid.TestKit;
 using Piramid.TestKit.Processes;
 using Xunit.Abstractions;
@@ -156,8 +156,9 @@ public sealed class AdoptionTests(PostgresFixture postgres, ITestOutputHelper ou
         var uid = row.OsUserId!.Value;
         var keyFile = temp.Combine("impostor.keys");
         using (var platformKey = PlatformKey.FromBase64(Convert.ToBase64String(env.PlatformKey)))
-        using (var dataKey = DataKeyStore.Unwrap(row.WrappedDataKey, platformKey))
         {
+            var dataKey = new byte[DataKeyWrap.KeyLength];
+            DataKeyWrap.Unwrap(row.WrappedDataKey, platformKey, dataKey);
             File.WriteAllBytes(keyFile, EngineKeyFile.Format(tenantId, dataKey, RandomNumberGenerator.GetBytes(32)));
         }
 

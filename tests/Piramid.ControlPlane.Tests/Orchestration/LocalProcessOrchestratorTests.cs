@@ -2,7 +2,6 @@ using System.Diagnostics;
 using System.Security.Cryptography;
 using Piramid.ControlPlane.Data.Entities;
 using Piramid.ControlPlane.Tests.Support;
-using Piramid.Engine.Crypto;
 using Xunit.Abstractions;
 using static Piramid.ControlPlane.Tests.Orchestration.OrchestrationEnvironment;
 
@@ -140,7 +139,7 @@ public sealed class LocalProcessOrchestratorTests(PostgresFixture postgres, ITes
         }
 
         var row = (await env.EngineRowAsync(tenant.Id))!;
-        var wrappedFile = await File.ReadAllBytesAsync(Path.Combine(row.DataDirectory, DataKeyStore.FileName));
+        var wrappedFile = await File.ReadAllBytesAsync(Path.Combine(row.DataDirectory, Piramid.KeyWrapping.DataKeyWrap.FileName));
         Assert.Equal(wrappedFile, row.WrappedDataKey);
 
         // Unwrap by the documented layout (docs/design/encryption.md) with the platform key the test made.

@@ -75,6 +75,7 @@ internal sealed class OrchestrationEnvironment : IAsyncDisposable
         });
         builder.Logging.ClearProviders();
         builder.Logging.AddProvider(new TestOutputLoggerProvider(_output));
+        builder.Services.AddSingleton(TimeProvider.System); // The service defaults' clock, which this partial host leaves out.
         builder.AddControlPlaneDatabase();
         builder.AddLocalOrchestrator();
         var app = builder.Build();

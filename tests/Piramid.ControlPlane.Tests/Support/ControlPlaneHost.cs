@@ -157,5 +157,5 @@ public sealed class ControlPlaneHost : IAsyncDisposable
     }
 
     /// <summary>JSON options of the API.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    public static readonly JsonSerializerOptions Json = Piramid.Contracts.Json.WireJson.Options;
 }

@@ -10,10 +10,7 @@ namespace Piramid.DataPlane.Tests.Support;
 public static class ApiCalls
 {
     /// <summary>snake_case like the API.</summary>
-    public static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web)
-    {
-        PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower,
-    };
+    public static readonly JsonSerializerOptions Json = Piramid.Contracts.Json.WireJson.Options;
 
     /// <summary>Sends JSON text as-is (so tests can send malformed bodies).</summary>
     public static async Task<(HttpStatusCode Status, JsonNode? Body, string Raw, string? ContentType)> SendRawAsync(

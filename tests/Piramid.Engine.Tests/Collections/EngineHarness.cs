@@ -4,6 +4,7 @@ using Piramid.Contracts.Points;
 using Piramid.Engine.Collections;
 using Piramid.Engine.Crypto;
 using Piramid.Engine.Tests.Storage;
+using Piramid.KeyWrapping;
 
 namespace Piramid.Engine.Tests.Collections;
 

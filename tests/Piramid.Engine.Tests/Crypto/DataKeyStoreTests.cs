@@ -1,6 +1,7 @@
 using Piramid.Engine.Crypto;
 using Piramid.Engine.Storage;
 using Piramid.Engine.Tests.Storage;
+using Piramid.KeyWrapping;
 
 namespace Piramid.Engine.Tests.Crypto;
 

@@ -2,6 +2,7 @@ using System.Text;
 using Piramid.Engine.Audit;
 using Piramid.Engine.Crypto;
 using Piramid.Engine.Storage;
+using Piramid.KeyWrapping;
 
 namespace Piramid.Engine.Tests.Storage;
 

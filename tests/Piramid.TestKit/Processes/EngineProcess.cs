@@ -1,7 +1,7 @@
 using System.Diagnostics;
 using System.Runtime.InteropServices;
 using System.Text;
-using Piramid.Engine.Crypto;
+using Piramid.KeyWrapping;
 using Piramid.TestKit.Http;
 
 namespace Piramid.TestKit.Processes;
@@ -118,8 +118,10 @@ public sealed partial class EngineProcess : IAsyncDisposable
         }
         else
         {
+            // As the control plane does: the directory's wrapped key (created once), unwrapped into the key file.
             using var platformKey = PlatformKey.FromBase64(options.PlatformKey);
-            using var own = DataKeyStore.OpenOrCreate(options.DataDirectory, platformKey);
+            var own = new byte[DataKeyWrap.KeyLength];
+            DataKeyWrap.Unwrap(DataKeyFile.OpenOrCreate(options.DataDirectory, platformKey), platformKey, own);
             content = EngineKeyFile.Format(options.TenantId, own, Convert.FromBase64String(options.EngineSecret));
         }
 

@@ -46,7 +46,7 @@ public static class ApiKeysApi
         string id, ApiKeyCreateRequest request, ApiKeyService keys, ControlPlaneDbContext db, AuditTrail audit, TimeProvider time, CancellationToken ct)
     {
         await RequireActiveTenantAsync(db, id, ct);
-        var name = string.IsNullOrWhiteSpace(request.Name) || request.Name.Length > 128
+        var name = !Contracts.Names.NameRules.KeyName.IsValid(request.Name)
             ? throw ControlPlaneException.Invalid("'name' is required (1-128 characters).")
             : request.Name;
         var role = ApiKeyService.IsTenantRole(request.Role)
@@ -60,7 +60,7 @@ public static class ApiKeysApi
 
         foreach (var c in collections)
         {
-            if (!System.Text.RegularExpressions.Regex.IsMatch(c ?? string.Empty, Limits.CollectionNamePattern))
+            if (!Contracts.Names.NameRules.CollectionName.IsValid(c))
             {
                 throw ControlPlaneException.Invalid($"'collections' holds '{c}', which is not a valid collection name.");
             }

@@ -30,7 +30,7 @@ public static class PlansApi
     private static async Task<Ok<PlanInfo>> Put(
         string id, PlanInfo request, ControlPlaneDbContext db, AuditTrail audit, IEngineOrchestrator orchestrator, TimeProvider time, CancellationToken ct)
     {
-        if (!System.Text.RegularExpressions.Regex.IsMatch(id, "^[a-z0-9][a-z0-9_-]{0,62}$"))
+        if (!Contracts.Names.NameRules.PlanId.IsValid(id))
         {
             throw ControlPlaneException.Invalid("The plan id must be 1-63 lower-case letters, digits, '_' or '-'.");
         }
@@ -54,7 +54,7 @@ public static class PlansApi
         plan.MonthlyWriteUnits = Positive(request.MonthlyWriteUnits, "monthly_write_units") ?? (before is null ? Missing<long>("monthly_write_units") : plan.MonthlyWriteUnits);
         plan.UpdatedAt = time.GetUtcNow();
         audit.Record("plan.put", "plan", id, null, before, plan.ToInfo());
-        db.ChangeEvents.Add(new ChangeEvent { Kind = "plan", Subject = id, Time = time.GetUtcNow() });
+        db.ChangeEvents.Add(new ChangeEvent { Kind = ChangeKinds.Plan, Subject = id, Time = time.GetUtcNow() });
         await db.SaveChangesAsync(ct);
 
         // Engines enforce the storage-side limits themselves, so they restart with the new ones.

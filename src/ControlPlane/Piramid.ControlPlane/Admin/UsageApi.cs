@@ -11,7 +11,7 @@ public static class UsageApi
 {
     private const string NdJson = "application/x-ndjson";
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions Json = Piramid.Contracts.Json.WireJson.Options;
 
     /// <summary>Maps both endpoints.</summary>
     public static IEndpointRouteBuilder MapUsageApi(this IEndpointRouteBuilder app)

@@ -11,7 +11,7 @@ namespace Piramid.ControlPlane.Auditing;
 /// </summary>
 public sealed class AuditTrail(ControlPlaneDbContext db, TimeProvider time, IHttpContextAccessor http)
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions Json = Piramid.Contracts.Json.WireJson.Options;
 
     /// <summary>Adds an event to the unit of work; the caller's SaveChanges stores it.</summary>
     public void Record<T>(string action, string targetType, string targetId, string? tenantId, T? before, T? after)
@@ -33,7 +33,7 @@ public sealed class AuditTrail(ControlPlaneDbContext db, TimeProvider time, IHtt
     }
 
     /// <summary>Header by which the gateway names the tenant API key it acts for (honoured only from the gateway).</summary>
-    public const string ActorHeader = "X-Piramid-Actor";
+    public const string ActorHeader = Contracts.HeaderNames.Actor;
 
     /// <summary>
     /// The caller's identity as recorded: the token's subject (client id), else <c>system</c>; for the gateway

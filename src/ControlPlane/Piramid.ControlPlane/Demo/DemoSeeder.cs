@@ -24,7 +24,7 @@ public sealed class DemoSeeder(HttpClient gateway, string operatorClientId, stri
 
     private const int BatchSize = 500;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions Json = Piramid.Contracts.Json.WireJson.Options;
 
     /// <summary>Runs the command: <c>--gateway-url</c>, <c>--state-file</c>, <c>--wordnet</c>; operator credentials in the environment.</summary>
     public static async Task<int> RunAsync(string[] args)

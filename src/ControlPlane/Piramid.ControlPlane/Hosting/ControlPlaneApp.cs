@@ -1,4 +1,3 @@
-using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Piramid.ControlPlane.Admin;
 using Piramid.ControlPlane.Auditing;
@@ -26,8 +25,8 @@ public static class ControlPlaneApp
         builder.AddControlPlaneIdentity();
         builder.AddLocalOrchestrator();
         builder.Services.AddHttpContextAccessor();
-        builder.Services.AddSingleton(TimeProvider.System);
-        builder.Services.AddOptions<TenantOptions>().BindConfiguration(TenantOptions.Section);
+        builder.Services.AddSingleton<IValidateOptions<TenantOptions>, TenantOptionsValidator>();
+        builder.Services.AddOptions<TenantOptions>().BindConfiguration(TenantOptions.Section).ValidateOnStart();
         builder.Services.AddScoped<ApiKeyService>();
         builder.Services.AddScoped<AuditTrail>();
         builder.Services.AddScoped<TenantService>();
@@ -38,11 +37,7 @@ public static class ControlPlaneApp
         builder.AddRetention();
         // The binder throws, so RequestInputGuard can name the field and the problem instead of an empty 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
-        builder.Services.ConfigureHttpJsonOptions(o =>
-        {
-            o.SerializerOptions.PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower;
-            o.SerializerOptions.UnmappedMemberHandling = System.Text.Json.Serialization.JsonUnmappedMemberHandling.Disallow;
-        });
+        builder.Services.ConfigureHttpJsonOptions(o => Piramid.Contracts.Json.WireJson.ConfigureServer(o.SerializerOptions));
 
         var app = builder.Build();
         app.UseProblemDefaults();

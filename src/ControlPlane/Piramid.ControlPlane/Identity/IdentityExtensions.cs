@@ -39,7 +39,6 @@ public static class IdentityExtensions
         builder.Services.AddOptions<IdentityOptions>().Bind(section).ValidateOnStart();
         var keys = IdentityKeys.LoadOrCreate(options.SigningKeyFile);
         builder.Services.AddSingleton(keys);
-        builder.Services.TryAddSingleton(TimeProvider.System);
 
         var issuer = options.Issuer!;
         // Plain http is tolerated only on loopback (local development and tests), never across a network.

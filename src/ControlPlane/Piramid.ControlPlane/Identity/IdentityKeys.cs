@@ -141,6 +141,6 @@ public sealed class IdentityKeys : IDisposable
 }
 
 /// <summary>Source-generated JSON for the key file.</summary>
-[JsonSourceGenerationOptions(PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower, WriteIndented = true)]
+[JsonSourceGenerationOptions(PropertyNamingPolicy = Contracts.Json.WireJson.KnownNamingPolicy, WriteIndented = true)]
 [JsonSerializable(typeof(IdentityKeys.KeyFile))]
 internal sealed partial class KeyFileJson : JsonSerializerContext;

@@ -73,7 +73,7 @@ public static class InternalApi
             TenantId = r.TenantId,
             Endpoint = r.Endpoint.ToString().TrimEnd('/'),
             EngineSecret = Convert.ToBase64String(r.EngineSecret),
-            State = r.State.ToString().ToLowerInvariant(),
+            State = r.State.ToRouteState(),
         }).ToList();
         return TypedResults.Ok(new RouteTable { Routes = routes, Version = version });
     }

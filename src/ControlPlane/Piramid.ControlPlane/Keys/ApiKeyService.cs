@@ -133,5 +133,5 @@ public sealed class ApiKeyService(ControlPlaneDbContext db, TimeProvider time)
         return new KeyIntrospection(row.Key.Id, row.Tenant.Id, row.Key.Role, row.Key.Collections, expires, row.Tenant.Plan!, row.Tenant.Status == TenantStatus.Suspended);
     }
 
-    private ChangeEvent Change(string keyId) => new() { Kind = "key", Subject = keyId, Time = time.GetUtcNow() };
+    private ChangeEvent Change(string keyId) => new() { Kind = Contracts.Admin.ChangeKinds.Key, Subject = keyId, Time = time.GetUtcNow() };
 }

@@ -17,7 +17,6 @@ public static class LocalOrchestratorExtensions
             .Bind(builder.Configuration.GetSection(LocalOrchestratorOptions.Section))
             .ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalOrchestratorOptions>, LocalOrchestratorOptionsValidator>());
-        builder.Services.TryAddSingleton(TimeProvider.System);
         builder.Services.AddSingleton<LocalProcessOrchestrator>();
         builder.Services.AddSingleton<IEngineOrchestrator>(sp => sp.GetRequiredService<LocalProcessOrchestrator>());
         builder.Services.AddHostedService<EngineSupervisor>();

@@ -1,12 +1,11 @@
 using Microsoft.Extensions.Options;
+using Piramid.Contracts.Durability;
 
 namespace Piramid.ControlPlane.Orchestration;
 
 /// <summary>Checks the orchestrator's options at start, naming the configuration key of every problem.</summary>
 internal sealed class LocalOrchestratorOptionsValidator : IValidateOptions<LocalOrchestratorOptions>
 {
-    private static readonly string[] DurabilityPolicies = ["always", "batch", "interval", "none"];
-
     public ValidateOptionsResult Validate(string? name, LocalOrchestratorOptions options)
     {
         ArgumentNullException.ThrowIfNull(options);
@@ -60,10 +59,10 @@ internal sealed class LocalOrchestratorOptionsValidator : IValidateOptions<Local
         }
 
         ValidateEngineUsers(options, errors);
-        var policy = options.Durability.Split(':', 2)[0];
-        if (!DurabilityPolicies.Contains(policy, StringComparer.Ordinal))
+        // The engine parses the same grammar: a setting accepted here starts every engine.
+        if (!DurabilitySetting.TryParse(options.Durability, out _, out var durabilityError))
         {
-            errors.Add($"'{P}Durability' must be always, batch[:window], interval[:period] or none, not '{options.Durability}'.");
+            errors.Add($"'{P}Durability': {durabilityError}");
         }
 
         return errors.Count == 0 ? ValidateOptionsResult.Success : ValidateOptionsResult.Fail(errors);

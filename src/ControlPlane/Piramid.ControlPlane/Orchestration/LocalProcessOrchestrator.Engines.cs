@@ -3,7 +3,7 @@ using System.Globalization;
 using System.Security.Cryptography;
 using Piramid.Contracts.Identity;
 using Piramid.ControlPlane.Data.Entities;
-using Piramid.Engine.Crypto;
+using Piramid.KeyWrapping;
 
 namespace Piramid.ControlPlane.Orchestration;
 
@@ -304,9 +304,15 @@ public sealed partial class LocalProcessOrchestrator
         var directory = Path.GetDirectoryName(path)!;
         File.Delete(Path.Combine(directory, slot.TenantId + ".secret")); // The engine-secret-only file of earlier versions.
         byte[] content;
-        using (var dataKey = UnwrapDataKey(slot))
+        var dataKey = GC.AllocateArray<byte>(DataKeyWrap.KeyLength, pinned: true);
+        try
         {
+            UnwrapDataKey(slot, dataKey);
             content = EngineKeyFile.Format(slot.TenantId, dataKey, slot.Secret);
+        }
+        finally
+        {
+            CryptographicOperations.ZeroMemory(dataKey);
         }
 
         var temp = path + ".tmp";
@@ -366,10 +372,10 @@ public sealed partial class LocalProcessOrchestrator
     /// <c>datakey.wrapped</c> is the source (existing directories keep working); the database copy stands in
     /// when the file is gone.
     /// </summary>
-    private DataKey UnwrapDataKey(EngineSlot slot)
+    private void UnwrapDataKey(EngineSlot slot, Span<byte> dataKey)
     {
-        var file = Path.Combine(slot.DataDirectory, DataKeyStore.FileName);
-        var wrapped = File.Exists(file) ? File.ReadAllBytes(file) : slot.WrappedDataKey;
-        return DataKeyStore.Unwrap(wrapped, _keys.PlatformKey);
+        var file = Path.Combine(slot.DataDirectory, DataKeyWrap.FileName);
+        var (wrapped, source) = File.Exists(file) ? (File.ReadAllBytes(file), file) : (slot.WrappedDataKey, $"the database's wrapped data key of '{slot.TenantId}'");
+        DataKeyWrap.Unwrap(wrapped, _keys.PlatformKey, dataKey, source);
     }
 }

@@ -153,7 +153,7 @@ public sealed partial class LocalProcessOrchestrator
 
     private async Task AnnounceRouteAsync(ControlPlaneDbContext db, string tenantId, CancellationToken cancellationToken)
     {
-        db.ChangeEvents.Add(new ChangeEvent { Kind = "route", Subject = tenantId, Time = _time.GetUtcNow() });
+        db.ChangeEvents.Add(new ChangeEvent { Kind = Contracts.Admin.ChangeKinds.Route, Subject = tenantId, Time = _time.GetUtcNow() });
         await db.SaveChangesAsync(cancellationToken);
     }
 

@@ -1,9 +1,8 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using Microsoft.Extensions.Options;
 using Piramid.ControlPlane.Data.Entities;
-using Piramid.Engine.Crypto;
+using Piramid.KeyWrapping;
 
 namespace Piramid.ControlPlane.Orchestration;
 
@@ -230,12 +229,9 @@ public sealed partial class LocalProcessOrchestrator : IEngineOrchestrator, IAsy
 
     // Tenant ids become file names: only a safe alphabet, so no id can escape the state directory.
     private static string CheckTenantId(string tenantId) =>
-        TenantIdPattern().IsMatch(tenantId ?? string.Empty)
+        Contracts.Names.NameRules.TenantId.IsValid(tenantId)
             ? tenantId!
             : throw new ArgumentException($"Tenant id '{tenantId}' must be 1-64 letters, digits, '_' or '-'.", nameof(tenantId));
-
-    [GeneratedRegex("^[A-Za-z0-9_-]{1,64}$")]
-    private static partial Regex TenantIdPattern();
 
     private SemaphoreSlim GateOf(string tenantId) => _gates.GetOrAdd(tenantId, _ => new SemaphoreSlim(1, 1));
 
@@ -245,14 +241,10 @@ public sealed partial class LocalProcessOrchestrator : IEngineOrchestrator, IAsy
         var dataDirectory = DataDirectoryOf(tenantId);
         Directory.CreateDirectory(dataDirectory);
 
-        // The engine's own store generates the key, wraps it with the platform key and writes datakey.wrapped
-        // atomically (temp file, fsync, rename, directory fsync), so the format cannot drift from what the
-        // engine reads. A leftover from an interrupted provisioning is reused, not replaced.
-        using (DataKeyStore.OpenOrCreate(dataDirectory, _keys.PlatformKey))
-        {
-        }
-
-        var wrappedDataKey = await File.ReadAllBytesAsync(Path.Combine(dataDirectory, DataKeyStore.FileName), cancellationToken);
+        // The shared format (Piramid.KeyWrapping) generates the key, wraps it with the platform key and writes
+        // datakey.wrapped (temp file, fsync, rename); the row inserted below is its durable copy. A leftover
+        // from an interrupted provisioning is reused, not replaced.
+        var wrappedDataKey = DataKeyFile.OpenOrCreate(dataDirectory, _keys.PlatformKey);
         var secret = RandomNumberGenerator.GetBytes(PlatformKeyring.SecretLength);
         var wrappedSecret = _keys.WrapSecret(tenantId, secret);
         await InsertRecordAsync(tenantId, dataDirectory, wrappedDataKey, wrappedSecret, cancellationToken);

@@ -1,11 +1,11 @@
 using System.Security.Cryptography;
 using System.Text;
-using Piramid.Engine.Crypto;
+using Piramid.KeyWrapping;
 
 namespace Piramid.ControlPlane.Orchestration;
 
 /// <summary>
-/// The platform key as the orchestrator uses it: as the engine's <see cref="Engine.Crypto.PlatformKey"/> for
+/// The platform key as the orchestrator uses it: as the <see cref="KeyWrapping.PlatformKey"/> that wraps
 /// data keys, and through a subkey for engine secrets. Wrapped engine secret layout (61 bytes):
 /// <c>u8 version=1 | 12-byte random nonce | 32-byte AES-256-GCM ciphertext | 16-byte tag</c>,
 /// authenticated with the version byte and the tenant id, so a row copied onto another tenant fails to unwrap.
@@ -30,7 +30,7 @@ internal sealed class PlatformKeyring : IDisposable
         _secretKey = secretKey;
     }
 
-    /// <summary>The platform key that wraps data keys (DataKeyStore's format).</summary>
+    /// <summary>The platform key that wraps data keys (<see cref="DataKeyWrap"/>'s format).</summary>
     public PlatformKey PlatformKey { get; }
 
     // Secrets are wrapped under HKDF(platform key, label), not the platform key itself, so an engine-secret

@@ -13,7 +13,7 @@ public static class TenantMapping
         Name = tenant.Name,
         Plan = tenant.PlanId,
         Status = tenant.Status.ToString().ToLowerInvariant(),
-        EngineState = engine?.ToString().ToLowerInvariant(),
+        EngineState = engine is { } state ? Orchestration.EngineStateNames.ToRouteState(state) : null,
         CreatedAt = tenant.CreatedAt,
         UpdatedAt = tenant.UpdatedAt,
         PurgeAfter = tenant.PurgeAfter,

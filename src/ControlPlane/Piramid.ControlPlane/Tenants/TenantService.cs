@@ -1,5 +1,4 @@
 using System.Security.Cryptography;
-using System.Text.RegularExpressions;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Piramid.Contracts;
@@ -181,7 +180,7 @@ public sealed partial class TenantService(
     }
 
     private void Announce(string tenantId) =>
-        db.ChangeEvents.Add(new ChangeEvent { Kind = "tenant", Subject = tenantId, Time = time.GetUtcNow() });
+        db.ChangeEvents.Add(new ChangeEvent { Kind = ChangeKinds.Tenant, Subject = tenantId, Time = time.GetUtcNow() });
 
     private async Task<Tenant> FindAsync(string id, CancellationToken cancellationToken) =>
         await db.Tenants.SingleOrDefaultAsync(t => t.Id == id, cancellationToken)
@@ -203,7 +202,7 @@ public sealed partial class TenantService(
     }
 
     private static string CheckName(string? name) =>
-        name is not null && NamePattern().IsMatch(name)
+        Contracts.Names.NameRules.TenantName.IsValid(name)
             ? name
             : throw ControlPlaneException.Invalid("'name' must be 1-63 lower-case letters, digits, '_' or '-', starting with a letter or digit.");
 
@@ -219,7 +218,4 @@ public sealed partial class TenantService(
             throw ControlPlaneException.EngineUnavailable($"The tenant is saved but its engine is not ready yet: {e.Message}");
         }
     }
-
-    [GeneratedRegex(Limits.CollectionNamePattern, RegexOptions.CultureInvariant)]
-    private static partial Regex NamePattern();
 }

@@ -17,7 +17,7 @@ public sealed class AuthFailureIntake(ControlPlaneDbContext db, TimeProvider tim
     /// <summary>Most entries in one report (the gateway sends at most its configured number, 1,000 by default).</summary>
     public const int MaxEntries = 10_000;
 
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions Json = Piramid.Contracts.Json.WireJson.Options;
 
     /// <summary>Validates the whole report, then adds its events in one save: a malformed report adds nothing.</summary>
     public async Task RecordAsync(AuthFailureReport report, string reporter, CancellationToken ct)

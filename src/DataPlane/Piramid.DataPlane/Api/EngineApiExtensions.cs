@@ -8,7 +8,7 @@ public static class EngineApiExtensions
         services.ConfigureHttpJsonOptions(o =>
         {
             o.SerializerOptions.TypeInfoResolverChain.Insert(0, EngineJsonContext.Default);
-            o.SerializerOptions.PropertyNamingPolicy = System.Text.Json.JsonNamingPolicy.SnakeCaseLower;
+            Piramid.Contracts.Json.WireJson.ConfigureServer(o.SerializerOptions);
         });
 
     /// <summary>Audits every mutating call.</summary>

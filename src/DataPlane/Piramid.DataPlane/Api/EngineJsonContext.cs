@@ -9,8 +9,8 @@ namespace Piramid.DataPlane.Api;
 /// are refused so a typo such as <c>top_kk</c> is a 400 rather than a silently ignored setting.
 /// </summary>
 [JsonSourceGenerationOptions(
-    PropertyNamingPolicy = JsonKnownNamingPolicy.SnakeCaseLower,
-    UnmappedMemberHandling = JsonUnmappedMemberHandling.Disallow,
+    PropertyNamingPolicy = Piramid.Contracts.Json.WireJson.KnownNamingPolicy,
+    UnmappedMemberHandling = Piramid.Contracts.Json.WireJson.ServerUnmappedMembers,
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow,
     MaxDepth = 64)]
 [JsonSerializable(typeof(CreateCollectionRequest))]

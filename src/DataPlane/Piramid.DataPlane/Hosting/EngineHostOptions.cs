@@ -22,7 +22,7 @@ public sealed class EngineHostOptions
     /// <summary>
     /// The owner-only file the control plane writes before every start: the tenant id, the data key
     /// (already unwrapped: the engine never holds the platform key) and the engine secret.
-    /// Format: <see cref="Piramid.Engine.Crypto.EngineKeyFile"/>, docs/design/encryption.md.
+    /// Format: <see cref="Piramid.KeyWrapping.EngineKeyFile"/>, docs/design/encryption.md.
     /// </summary>
     [Required]
     public string KeyFile { get; set; } = string.Empty;

@@ -2,6 +2,7 @@ using Piramid.DataPlane.Security;
 using Piramid.Engine;
 using Piramid.Engine.Crypto;
 using Piramid.Engine.Storage;
+using Piramid.KeyWrapping;
 using Piramid.ServiceDefaults;
 
 namespace Piramid.DataPlane.Hosting;
@@ -42,6 +43,8 @@ public static class EngineHosting
             }
 
             secret = keys.EngineSecret;
+            var dataKey = DataKey.FromBytes(keys.DataKey);
+            keys.ClearDataKey(); // The engine's DataKey holds the only clear copy from here on.
             engine = VectorEngine.Open(
                 new EngineOptions
                 {
@@ -57,7 +60,7 @@ public static class EngineHosting
                         MaxStorageBytes = options.MaxStorageBytes,
                     },
                 },
-                keys.DataKey); // The engine owns the data key from here on.
+                dataKey); // The engine owns the data key from here on.
         }
         catch (EngineKeyFileException e)
         {

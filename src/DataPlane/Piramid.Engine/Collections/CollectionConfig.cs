@@ -1,5 +1,4 @@
 using System.Text.Json;
-using System.Text.RegularExpressions;
 using Piramid.Contracts;
 using Piramid.Contracts.Collections;
 using Piramid.Engine.Metadata;
@@ -30,7 +29,7 @@ public sealed partial record CollectionConfig(
     public const string Hnsw = "hnsw";
 
     /// <summary>True when <paramref name="name"/> is a valid collection name (API.md).</summary>
-    public static bool IsValidName(string? name) => name is not null && NamePattern().IsMatch(name);
+    public static bool IsValidName(string? name) => Contracts.Names.NameRules.CollectionName.IsValid(name);
 
     /// <summary>Validates a create request, naming the first bad field, and fills in defaults.</summary>
     public static CollectionConfig FromRequest(string name, CreateCollectionRequest request, int maxDimension, DateTimeOffset now)
@@ -128,7 +127,4 @@ public sealed partial record CollectionConfig(
 
     private static string Truncate(string? value) =>
         value is null ? string.Empty : value.Length <= 80 ? value : value[..80] + "...";
-
-    [GeneratedRegex(Limits.CollectionNamePattern, RegexOptions.CultureInvariant)]
-    private static partial Regex NamePattern();
 }

@@ -50,8 +50,8 @@ public sealed class DataKey : IDisposable
         }
     }
 
-    /// <summary>Wraps raw bytes (after unwrapping).</summary>
-    internal static DataKey FromBytes(ReadOnlySpan<byte> bytes)
+    /// <summary>A data key from its raw bytes (after unwrapping, or read from the engine's key file); copies them.</summary>
+    public static DataKey FromBytes(ReadOnlySpan<byte> bytes)
     {
         if (bytes.Length != Length)
         {

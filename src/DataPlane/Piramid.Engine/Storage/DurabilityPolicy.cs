@@ -1,4 +1,4 @@
-using System.Globalization;
+using Piramid.Contracts.Durability;
 
 namespace Piramid.Engine.Storage;
 
@@ -15,67 +15,20 @@ public sealed record DurabilityPolicy(DurabilityMode Mode, TimeSpan BatchWindow,
     public static DurabilityPolicy Default { get; } = new(DurabilityMode.Batch, DefaultBatchWindow, DefaultInterval);
 
     /// <summary>
-    /// Parses <c>always</c>, <c>batch</c>, <c>batch:5ms</c>, <c>interval</c>, <c>interval:200ms</c> or <c>none</c>
-    /// (durations in <c>ms</c> or <c>s</c>); <see cref="ArgumentException"/> otherwise.
+    /// Parses the shared durability grammar (<see cref="DurabilitySetting"/>: <c>always</c>, <c>batch:5ms</c>,
+    /// <c>interval:200ms</c>, <c>none</c>, ...), the one the control plane checks; <see cref="ArgumentException"/> otherwise.
     /// </summary>
     public static DurabilityPolicy Parse(string text)
     {
         ArgumentNullException.ThrowIfNull(text);
-        var trimmed = text.Trim();
-        var colon = trimmed.IndexOf(':', StringComparison.Ordinal);
-        var name = (colon < 0 ? trimmed : trimmed[..colon]).ToUpperInvariant();
-        var argument = colon < 0 ? null : trimmed[(colon + 1)..];
-        switch (name)
+        var setting = DurabilitySetting.Parse(text);
+        return setting.Kind switch
         {
-            case "ALWAYS" when argument is null:
-                return Default with { Mode = DurabilityMode.Always };
-            case "NONE" when argument is null:
-                return Default with { Mode = DurabilityMode.None };
-            case "BATCH":
-                var window = argument is null ? DefaultBatchWindow : ParseDuration(text, argument, allowZero: true);
-                if (window > TimeSpan.FromSeconds(1))
-                {
-                    throw Invalid(text, "a batch window above 1s would stall every write");
-                }
-
-                return Default with { Mode = DurabilityMode.Batch, BatchWindow = window };
-            case "INTERVAL":
-                var interval = argument is null ? DefaultInterval : ParseDuration(text, argument, allowZero: false);
-                return Default with { Mode = DurabilityMode.Interval, Interval = interval };
-            default:
-                throw Invalid(text, "unknown mode");
-        }
+            DurabilityKind.Always => Default with { Mode = DurabilityMode.Always },
+            DurabilityKind.None => Default with { Mode = DurabilityMode.None },
+            DurabilityKind.Batch => Default with { Mode = DurabilityMode.Batch, BatchWindow = setting.Period ?? DefaultBatchWindow },
+            DurabilityKind.Interval => Default with { Mode = DurabilityMode.Interval, Interval = setting.Period ?? DefaultInterval },
+            _ => throw new ArgumentOutOfRangeException(nameof(text), setting.Kind, "Unknown durability kind."),
+        };
     }
-
-    private static TimeSpan ParseDuration(string text, string argument, bool allowZero)
-    {
-        var value = argument.Trim();
-        double scale;
-        if (value.EndsWith("ms", StringComparison.OrdinalIgnoreCase))
-        {
-            scale = 1;
-            value = value[..^2];
-        }
-        else if (value.EndsWith('s') || value.EndsWith('S'))
-        {
-            scale = 1000;
-            value = value[..^1];
-        }
-        else
-        {
-            throw Invalid(text, "the duration needs a unit (ms or s)");
-        }
-
-        if (!double.TryParse(value, NumberStyles.AllowDecimalPoint, CultureInfo.InvariantCulture, out var number)
-            || double.IsInfinity(number) || (number == 0 && !allowZero) || number * scale > TimeSpan.FromHours(1).TotalMilliseconds)
-        {
-            throw Invalid(text, "the duration is not a valid positive number");
-        }
-
-        return TimeSpan.FromMilliseconds(number * scale);
-    }
-
-    private static ArgumentException Invalid(string text, string why) => new(
-        $"Durability policy '{text}' is not valid ({why}). Use one of: always, batch, batch:<n>ms, interval, " +
-        "interval:<n>ms, none.", nameof(text));
 }

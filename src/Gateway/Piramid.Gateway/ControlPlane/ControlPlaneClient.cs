@@ -14,7 +14,7 @@ namespace Piramid.Gateway.ControlPlane;
 /// </summary>
 public sealed class ControlPlaneClient(HttpClient http, IOptions<GatewayOptions> options, TimeProvider time) : IDisposable
 {
-    private static readonly JsonSerializerOptions Json = new(JsonSerializerDefaults.Web) { PropertyNamingPolicy = JsonNamingPolicy.SnakeCaseLower };
+    private static readonly JsonSerializerOptions Json = Piramid.Contracts.Json.WireJson.Options;
     private readonly SemaphoreSlim _tokenLock = new(1, 1);
     private string? _token;
     private DateTimeOffset _tokenExpires;

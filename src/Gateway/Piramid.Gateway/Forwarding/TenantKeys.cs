@@ -50,6 +50,6 @@ public static class TenantKeys
 
         headers.Remove(HeaderNames.ApiKey);
         headers.Authorization = new AuthenticationHeaderValue("Bearer", await controlPlane.AccessTokenAsync(transform.HttpContext.RequestAborted));
-        headers.Add("X-Piramid-Actor", "key:" + user.FindFirstValue(GatewayClaims.Principal));
+        headers.Add(HeaderNames.Actor, "key:" + user.FindFirstValue(GatewayClaims.Principal));
     }
 }

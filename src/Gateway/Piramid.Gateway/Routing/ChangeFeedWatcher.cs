@@ -1,3 +1,4 @@
+using Piramid.Contracts.Admin;
 using Piramid.Gateway.Authentication;
 using Piramid.Gateway.ControlPlane;
 
@@ -46,14 +47,14 @@ public sealed partial class ChangeFeedWatcher(
                 {
                     switch (change.Kind)
                     {
-                        case "key":
+                        case ChangeKinds.Key:
                             keys.EvictKey(change.Subject);
                             break;
-                        case "tenant":
+                        case ChangeKinds.Tenant:
                             keys.EvictTenant(change.Subject);
                             needReload = true;
                             break;
-                        case "plan":
+                        case ChangeKinds.Plan:
                             keys.EvictPlan(change.Subject);
                             break;
                         default:

@@ -28,7 +28,7 @@ public sealed class RoutingTable
     {
         ArgumentNullException.ThrowIfNull(table);
         _routes = table.Routes
-            .Where(r => r.State == "running")
+            .Where(r => r.State == Contracts.Admin.RouteStates.Running)
             .ToFrozenDictionary(r => r.TenantId, r => new EngineRoute(r.TenantId, new Uri(r.Endpoint), Convert.FromBase64String(r.EngineSecret)), StringComparer.Ordinal);
         Version = table.Version;
         Changed?.Invoke();

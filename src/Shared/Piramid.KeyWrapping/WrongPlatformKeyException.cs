@@ -1,4 +1,4 @@
-namespace Piramid.Engine.Crypto;
+namespace Piramid.KeyWrapping;
 
 /// <summary>The platform key differs from the one that wrapped a data directory's data key.</summary>
 public sealed class WrongPlatformKeyException : Exception

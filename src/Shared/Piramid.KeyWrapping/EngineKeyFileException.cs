@@ -1,4 +1,4 @@
-namespace Piramid.Engine.Crypto;
+namespace Piramid.KeyWrapping;
 
 /// <summary>The engine's key file is missing, unreadable or malformed; the message names the file and the line, never a key.</summary>
 public sealed class EngineKeyFileException : Exception

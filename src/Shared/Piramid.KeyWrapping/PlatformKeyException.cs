@@ -1,4 +1,4 @@
-namespace Piramid.Engine.Crypto;
+namespace Piramid.KeyWrapping;
 
 /// <summary>The platform key is missing or malformed; the message says what is wrong and how to fix it.</summary>
 public sealed class PlatformKeyException : Exception

@@ -1,6 +1,6 @@
 using System.Security.Cryptography;
 
-namespace Piramid.Engine.Crypto;
+namespace Piramid.KeyWrapping;
 
 /// <summary>
 /// The 32-byte key-encryption key that wraps tenants' data keys. It lives outside every tenant directory;

@@ -1,7 +1,7 @@
 using System.Security.Cryptography;
 using System.Text;
 
-namespace Piramid.Engine.Crypto;
+namespace Piramid.KeyWrapping;
 
 /// <summary>
 /// The keys the control plane (the key manager) hands one engine at start: its tenant id, its data key
@@ -21,13 +21,17 @@ public static class EngineKeyFile
     public const string Header = "piramid-engine-keys v1";
 
     /// <summary>Shortest engine secret accepted (the identity signer's minimum).</summary>
-    public const int MinSecretBytes = Contracts.Identity.InternalIdentitySigner.MinSecretBytes;
+    public const int MinSecretBytes = Piramid.Contracts.Identity.InternalIdentitySigner.MinSecretBytes;
 
     /// <summary>The file's content for <paramref name="tenantId"/>; the caller writes it owner-only and zeroes it after.</summary>
-    public static byte[] Format(string tenantId, DataKey dataKey, ReadOnlySpan<byte> engineSecret)
+    public static byte[] Format(string tenantId, ReadOnlySpan<byte> dataKey, ReadOnlySpan<byte> engineSecret)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(tenantId);
-        ArgumentNullException.ThrowIfNull(dataKey);
+        if (dataKey.Length != DataKeyWrap.KeyLength)
+        {
+            throw new ArgumentException($"A data key is {DataKeyWrap.KeyLength} bytes.", nameof(dataKey));
+        }
+
         if (engineSecret.Length < MinSecretBytes)
         {
             throw new ArgumentException($"An engine secret is at least {MinSecretBytes} bytes.", nameof(engineSecret));
@@ -38,7 +42,7 @@ public static class EngineKeyFile
             throw new ArgumentException("A tenant id in a key file holds no spaces or line breaks.", nameof(tenantId));
         }
 
-        var text = $"{Header}\ntenant {tenantId}\ndata-key {Convert.ToBase64String(dataKey.Bytes)}\nengine-secret {Convert.ToBase64String(engineSecret)}\n";
+        var text = $"{Header}\ntenant {tenantId}\ndata-key {Convert.ToBase64String(dataKey)}\nengine-secret {Convert.ToBase64String(engineSecret)}\n";
         return Encoding.ASCII.GetBytes(text);
     }
 
@@ -46,7 +50,7 @@ public static class EngineKeyFile
     /// Reads a key file. <see cref="EngineKeyFileException"/> (naming the file and the line, never a key)
     /// when it is missing, unreadable or malformed.
     /// </summary>
-    public static EngineKeys Read(string path)
+    public static EngineKeyFileContent Read(string path)
     {
         ArgumentNullException.ThrowIfNull(path);
         string text;
@@ -67,7 +71,7 @@ public static class EngineKeyFile
     }
 
     /// <summary>Parses the content of a key file; <paramref name="source"/> names it in errors.</summary>
-    public static EngineKeys Parse(string text, string source)
+    public static EngineKeyFileContent Parse(string text, string source)
     {
         ArgumentNullException.ThrowIfNull(text);
         var lines = text.Split('\n', StringSplitOptions.RemoveEmptyEntries);
@@ -81,9 +85,9 @@ public static class EngineKeyFile
         var secret = Base64(Field(lines[3], "engine-secret", 4, source), "engine-secret", 4, source);
         try
         {
-            if (keyBytes.Length != DataKey.Length)
+            if (keyBytes.Length != DataKeyWrap.KeyLength)
             {
-                throw new EngineKeyFileException($"The key file '{source}', line 3: data-key must decode to {DataKey.Length} bytes.");
+                throw new EngineKeyFileException($"The key file '{source}', line 3: data-key must decode to {DataKeyWrap.KeyLength} bytes.");
             }
 
             if (secret.Length < MinSecretBytes)
@@ -91,7 +95,7 @@ public static class EngineKeyFile
                 throw new EngineKeyFileException($"The key file '{source}', line 4: engine-secret must decode to at least {MinSecretBytes} bytes.");
             }
 
-            return new EngineKeys(tenant, DataKey.FromBytes(keyBytes), secret);
+            return new EngineKeyFileContent(tenant, keyBytes, secret);
         }
         finally
         {

@@ -1,11 +1,8 @@
-using Piramid.Engine.Crypto;
-using Piramid.Engine.Tests.Storage;
-
-namespace Piramid.Engine.Tests.Crypto;
+namespace Piramid.KeyWrapping.Tests;
 
 public sealed class PlatformKeyTests : IDisposable
 {
-    private readonly TempDirectory _temp = new();
+    private readonly ScratchDirectory _temp = new();
 
     public void Dispose() => _temp.Dispose();
 
@@ -13,7 +10,7 @@ public sealed class PlatformKeyTests : IDisposable
     public void FromBase64_SixteenBytes_ThrowsSayingTheLength()
     {
         var e = Assert.Throws<PlatformKeyException>(() => PlatformKey.FromBase64(Convert.ToBase64String(new byte[16])));
-        Assert.Contains("16 bytes but must be exactly 32", e.Message);
+        Assert.Contains("16 bytes but must be exactly 32", e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -25,7 +22,7 @@ public sealed class PlatformKeyTests : IDisposable
     {
         var path = _temp.Combine("absent.key");
         var e = Assert.Throws<PlatformKeyException>(() => PlatformKey.LoadFile(path));
-        Assert.Contains(path, e.Message);
+        Assert.Contains(path, e.Message, StringComparison.Ordinal);
     }
 
     [Fact]
@@ -36,9 +33,10 @@ public sealed class PlatformKeyTests : IDisposable
         File.WriteAllText(path, "  " + text + "\n");
         using var fromFile = PlatformKey.LoadFile(path);
         using var fromText = PlatformKey.FromBase64(text);
-        using var data = DataKey.Generate();
+        var data = Enumerable.Range(0, 32).Select(i => (byte)(i + 1)).ToArray();
 
-        using var unwrapped = DataKeyStore.Unwrap(DataKeyStore.Wrap(data, fromFile), fromText);
-        Assert.Equal(data.Bytes.ToArray(), unwrapped.Bytes.ToArray());
+        var unwrapped = new byte[32];
+        DataKeyWrap.Unwrap(DataKeyWrap.Wrap(data, fromFile), fromText, unwrapped);
+        Assert.Equal(data, unwrapped);
     }
 }

@@ -1,0 +1,26 @@
+namespace Piramid.Contracts.Admin;
+
+/// <summary>
+/// The states of a tenant's engine as <see cref="RouteInfo.State"/> and <see cref="TenantInfo.EngineState"/>
+/// spell them; the gateway routes only to <see cref="Running"/>.
+/// </summary>
+public static class RouteStates
+{
+    /// <summary>Data directory and keys being created.</summary>
+    public const string Provisioning = "provisioning";
+
+    /// <summary>Process started, not ready yet.</summary>
+    public const string Starting = "starting";
+
+    /// <summary>Ready and serving: the only state the gateway routes to.</summary>
+    public const string Running = "running";
+
+    /// <summary>Died; a restart is scheduled.</summary>
+    public const string Crashed = "crashed";
+
+    /// <summary>Stopped on purpose (suspend, delete, shutdown).</summary>
+    public const string Stopped = "stopped";
+
+    /// <summary>Every state.</summary>
+    public static IReadOnlyList<string> All { get; } = [Provisioning, Starting, Running, Crashed, Stopped];
+}
