@@ -36,6 +36,18 @@ public sealed class PublicRoutesTests
         }
     }
 
+    [Fact]
+    public void EveryDocumentedRoute_IsInTheTable()
+    {
+        string[] methods = ["get", "put", "post", "delete", "patch", "head", "options"];
+        var documented = OpenApiDocument.Document["paths"]!.AsObject()
+            .SelectMany(p => methods.Where(m => p.Value![m] is not null).Select(m => (Method: m.ToUpperInvariant(), Path: p.Key)))
+            .ToList();
+        Assert.True(documented.Count >= PublicRoutes.All.Count, $"only {documented.Count} documented routes");
+        Assert.All(documented, d => Assert.True(PublicRoutes.All.Any(r => r.Method == d.Method && r.Template == d.Path), $"{d.Method} {d.Path} is documented but not in the route table"));
+        Assert.All(PublicRoutes.All, r => Assert.True(OpenApiDocument.Documents(r.Method, r.Template), $"{r} is not in docs/openapi.json"));
+    }
+
     [Theory]
     [InlineData("GET", "")]
     [InlineData("GET", "/")]
