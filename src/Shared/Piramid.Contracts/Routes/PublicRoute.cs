@@ -90,6 +90,25 @@ public sealed class PublicRoute
         return Walk(path, -1, ref unused);
     }
 
+    /// <summary>How many segments the template has.</summary>
+    internal int SegmentCount => _segments.Length;
+
+    /// <summary>How many segments a path has, as <see cref="Matches"/> splits it (one trailing slash ignored); -1 when it is not absolute.</summary>
+    internal static int CountSegments(ReadOnlySpan<char> path)
+    {
+        if (path.IsEmpty || path[0] != '/')
+        {
+            return -1;
+        }
+
+        if (path.Length > 1 && path[^1] == '/')
+        {
+            path = path[..^1];
+        }
+
+        return path.Length == 1 ? 0 : path.Count('/');
+    }
+
     /// <summary>Literal segments compare before parameters: how ASP.NET routing orders two templates that both fit.</summary>
     internal int ComparePrecedence(PublicRoute other)
     {

@@ -1,3 +1,4 @@
+using System.Collections.Frozen;
 using Piramid.Contracts.Identity;
 
 namespace Piramid.Contracts.Routes;
@@ -96,20 +97,29 @@ public static class PublicRoutes
     /// <summary>Every public route.</summary>
     public static IReadOnlyList<PublicRoute> All { get; } = [.. Engine, .. ControlPlane];
 
-    // Where two templates fit one path (POST .../points/get and a parameter), the literal wins, as in routing.
-    private static readonly PublicRoute[] ByPrecedence = [.. All.Order(Comparer<PublicRoute>.Create((a, b) => a.ComparePrecedence(b)))];
+    // Per method, in precedence order: where two templates fit one path (a literal segment and a parameter), the
+    // literal wins, as in routing. Kestrel hands the method as an interned constant, so the lookup is a hash of it.
+    private static readonly FrozenDictionary<string, PublicRoute[]> ByMethod = All
+        .GroupBy(r => r.Method, StringComparer.OrdinalIgnoreCase)
+        .ToFrozenDictionary(g => g.Key, g => g.Order(Comparer<PublicRoute>.Create((a, b) => a.ComparePrecedence(b))).ToArray(), StringComparer.OrdinalIgnoreCase);
 
     /// <summary>
     /// The route <paramref name="method"/> and <paramref name="path"/> (no query string) call, or null. The path
     /// is matched segment by segment as received (an escaped <c>%2F</c> stays inside its segment); nothing is
-    /// allocated.
+    /// allocated. Only the method's routes with as many segments as the path are walked.
     /// </summary>
     public static PublicRoute? Match(string method, ReadOnlySpan<char> path)
     {
         ArgumentNullException.ThrowIfNull(method);
-        foreach (var route in ByPrecedence)
+        if (!ByMethod.TryGetValue(method, out var routes))
         {
-            if (string.Equals(route.Method, method, StringComparison.OrdinalIgnoreCase) && route.Matches(path))
+            return null;
+        }
+
+        var segments = PublicRoute.CountSegments(path);
+        foreach (var route in routes)
+        {
+            if (route.SegmentCount == segments && route.Matches(path))
             {
                 return route;
             }
