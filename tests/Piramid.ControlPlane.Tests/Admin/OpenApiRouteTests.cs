@@ -1,25 +1,50 @@
+using System.Text.RegularExpressions;
 using Microsoft.AspNetCore.Routing;
+using Piramid.Contracts.Routes;
 using Piramid.ControlPlane.Tests.Support;
 using Piramid.TestKit;
 
 namespace Piramid.ControlPlane.Tests.Admin;
 
-/// <summary>Every public control-plane route (admin API and token endpoint) is in docs/openapi.json.</summary>
+/// <summary>
+/// The control plane's public routes (admin API and token endpoint) are the route table's
+/// (<see cref="PublicRoutes.ControlPlane"/>), and every one is in docs/openapi.json.
+/// </summary>
 [Collection(PostgresCollection.Name)]
-public sealed class OpenApiRouteTests(PostgresFixture postgres)
+public sealed partial class OpenApiRouteTests(PostgresFixture postgres)
 {
     // Not public API: the gateway's internal API, health probes, and the operator's browser login flow.
     private static readonly string[] NotPublic = ["/internal/", "/health/", "/account/", "/connect/authorize"];
 
+    // A tenant's own keys: the gateway forwards /v1/api-keys/... to these routes for the key's tenant (TenantKeys).
+    private const string TenantKeysPublic = "/v1/api-keys";
+    private const string TenantKeysInternal = "/internal/v1/tenants/{id}/api-keys";
+
     [Fact]
-    public async Task EveryPublicRoute_IsDocumented()
+    public async Task PublicEndpoints_AreTheTablesControlPlaneRoutes_AndDocumented()
     {
         await using var host = await ControlPlaneHost.StartAsync(postgres);
-        var routes = host.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
-            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (Method: m, Path: "/" + e.RoutePattern.RawText!.TrimStart('/'))))
-            .Where(r => !NotPublic.Any(p => r.Path.StartsWith(p, StringComparison.Ordinal)))
-            .ToList();
-        Assert.Contains(routes, r => r.Path.StartsWith("/v1/tenants/{id}/usage", StringComparison.Ordinal));
-        Assert.All(routes, r => Assert.True(OpenApiDocument.Documents(r.Method, r.Path), $"{r.Method} {r.Path} is not in docs/openapi.json"));
+        var mapped = host.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => $"{m} {Normalize(e.RoutePattern.RawText!)}"))
+            .ToHashSet(StringComparer.Ordinal);
+        var publicMapped = mapped.Where(r => !NotPublic.Any(p => r.Split(' ')[1].StartsWith(p, StringComparison.Ordinal))).ToList();
+        Assert.Contains(publicMapped, r => r.StartsWith("GET /v1/tenants/{}/usage", StringComparison.Ordinal));
+
+        var table = PublicRoutes.ControlPlane.ToDictionary(r => $"{r.Method} {Normalize(r.Template)}", StringComparer.Ordinal);
+        Assert.All(publicMapped, r => Assert.True(table.ContainsKey(r), $"{r} is mapped but not in the route table"));
+        Assert.All(PublicRoutes.ControlPlane, r =>
+        {
+            var served = r.Template.StartsWith(TenantKeysPublic, StringComparison.Ordinal)
+                ? TenantKeysInternal + r.Template[TenantKeysPublic.Length..]
+                : r.Template;
+            Assert.True(mapped.Contains($"{r.Method} {Normalize(served)}"), $"{r} is in the route table but the control plane does not map {r.Method} {served}");
+            Assert.True(OpenApiDocument.Documents(r.Method, r.Template), $"{r} is not in docs/openapi.json");
+        });
     }
+
+    // "/v1/tenants/{id}/api-keys/{keyId}/" and "/v1/tenants/{id}/api-keys/{key_id}" are the same route.
+    private static string Normalize(string template) => Parameter().Replace("/" + template.Trim('/'), "{}");
+
+    [GeneratedRegex(@"\{[^}]+\}")]
+    private static partial Regex Parameter();
 }

@@ -54,15 +54,18 @@ internal static class ApiSupport
         return buffer.GetBuffer().AsMemory(0, (int)buffer.Length);
     }
 
-    /// <summary>Refuses with 403 unless the caller's role is one of <paramref name="roles"/> and the collection is in its scope.</summary>
-    public static void Authorize(HttpContext context, string? collection, params string[] roles)
+    /// <summary>
+    /// Refuses with 403 unless the caller's role reaches the least role of the endpoint's route in the route table
+    /// (<see cref="RouteTableEndpoints"/>) and the collection is in its scope. An endpoint outside the table admits no one.
+    /// </summary>
+    public static void Authorize(HttpContext context, string? collection)
     {
         if (context.Items[InternalAuthMiddleware.ItemKey] is not InternalIdentity identity)
         {
             throw new ForbiddenException("No identity.");
         }
 
-        if (Array.IndexOf(roles, identity.Role) < 0 && identity.Role != Roles.PlatformAdmin)
+        if (RouteTableEndpoints.Current(context) is not { } route || !route.Admits(identity.Role))
         {
             throw new ForbiddenException($"The role '{identity.Role}' may not do this.");
         }

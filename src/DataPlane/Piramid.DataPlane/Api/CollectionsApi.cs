@@ -2,26 +2,28 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Piramid.Contracts.Collections;
 using Piramid.Contracts.Identity;
 using Piramid.Engine;
+using R = Piramid.Contracts.Routes.PublicRoutes;
 
 namespace Piramid.DataPlane.Api;
 
 /// <summary>Collections: create, list, describe, delete.</summary>
 public static class CollectionsApi
 {
-    /// <summary>Maps <c>/v1/collections</c>.</summary>
+    /// <summary>Maps <c>/v1/collections</c> and <c>/v1/collections/{name}</c>.</summary>
     public static IEndpointRouteBuilder MapCollectionsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/collections").AddEndpointFilter(ApiSupport.HandleErrors);
-        group.MapGet("/", List).WithName("collections.list");
-        group.MapPut("/{name}", Create).WithName("collections.create").WithMetadata(new MutationAttribute("collections.create"));
-        group.MapGet("/{name}", Describe).WithName("collections.describe");
-        group.MapDelete("/{name}", Delete).WithName("collections.delete").WithMetadata(new MutationAttribute("collections.delete"));
+        // Method, template and role come from the route table; the group only adds the error mapping.
+        var group = app.MapGroup(string.Empty).AddEndpointFilter(ApiSupport.HandleErrors);
+        group.MapMethods(R.CollectionsList.Template, [R.CollectionsList.Method], List).For(R.CollectionsList);
+        group.MapMethods(R.CollectionsCreate.Template, [R.CollectionsCreate.Method], Create).For(R.CollectionsCreate).WithMetadata(new MutationAttribute("collections.create"));
+        group.MapMethods(R.CollectionsDescribe.Template, [R.CollectionsDescribe.Method], Describe).For(R.CollectionsDescribe);
+        group.MapMethods(R.CollectionsDelete.Template, [R.CollectionsDelete.Method], Delete).For(R.CollectionsDelete).WithMetadata(new MutationAttribute("collections.delete"));
         return app;
     }
 
     private static JsonBody<CollectionList> List(HttpContext context, VectorEngine engine)
     {
-        ApiSupport.Authorize(context, null, Roles.Admin, Roles.ReadWrite, Roles.ReadOnly);
+        ApiSupport.Authorize(context, null);
         var identity = (InternalIdentity)context.Items[Security.InternalAuthMiddleware.ItemKey]!;
         var all = engine.List();
         var visible = identity.Collections.Count == 0 ? all : [.. all.Where(c => identity.Collections.Contains(c.Name))];
@@ -30,7 +32,7 @@ public static class CollectionsApi
 
     private static async Task<IResult> Create(string name, HttpContext context, VectorEngine engine)
     {
-        ApiSupport.Authorize(context, name, Roles.Admin);
+        ApiSupport.Authorize(context, name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.CreateCollectionRequest);
         var info = engine.Create(name, request, out var created);
         return created ? JsonBody.Created($"/v1/collections/{name}", info) : JsonBody.Ok(info);
@@ -38,13 +40,13 @@ public static class CollectionsApi
 
     private static JsonBody<CollectionInfo> Describe(string name, HttpContext context, VectorEngine engine)
     {
-        ApiSupport.Authorize(context, name, Roles.Admin, Roles.ReadWrite, Roles.ReadOnly);
+        ApiSupport.Authorize(context, name);
         return JsonBody.Ok(engine.Get(name).Describe());
     }
 
     private static NoContent Delete(string name, HttpContext context, VectorEngine engine)
     {
-        ApiSupport.Authorize(context, name, Roles.Admin);
+        ApiSupport.Authorize(context, name);
         engine.Delete(name);
         return TypedResults.NoContent();
     }

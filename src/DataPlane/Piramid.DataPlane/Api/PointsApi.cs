@@ -1,39 +1,37 @@
 using Microsoft.AspNetCore.Mvc;
-using Piramid.Contracts.Identity;
 using Piramid.Contracts.Points;
 using Piramid.DataPlane.Hosting;
 using Piramid.Engine;
 using Piramid.Engine.Search;
+using R = Piramid.Contracts.Routes.PublicRoutes;
 
 namespace Piramid.DataPlane.Api;
 
 /// <summary>Points and search under <c>/v1/collections/{name}</c>.</summary>
 public static class PointsApi
 {
-    private static readonly string[] Readers = [Roles.Admin, Roles.ReadWrite, Roles.ReadOnly];
-    private static readonly string[] Writers = [Roles.Admin, Roles.ReadWrite];
-
     /// <summary>Maps the point and search routes.</summary>
     public static IEndpointRouteBuilder MapPointsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/collections/{name}").AddEndpointFilter(ApiSupport.HandleErrors);
-        group.MapPost("/points", Upsert).WithName("points.upsert").WithMetadata(new MutationAttribute("points.upsert"));
-        group.MapGet("/points/{id}", GetOne).WithName("points.get");
-        group.MapPost("/points/get", GetMany).WithName("points.get_many");
-        group.MapPatch("/points/{id}", Update).WithName("points.update").WithMetadata(new MutationAttribute("points.update"));
-        group.MapPost("/points/delete", Delete).WithName("points.delete").WithMetadata(new MutationAttribute("points.delete"));
-        group.MapPost("/search", Search).WithName("points.search");
-        group.MapPost("/search/batch", SearchBatch).WithName("points.search_batch");
-        group.MapPost("/search/groups", SearchGroups).WithName("points.search_groups");
-        group.MapPost("/recommend", Recommend).WithName("points.recommend");
-        group.MapPost("/scroll", Scroll).WithName("points.scroll");
-        group.MapPost("/count", Count).WithName("points.count");
+        // Method, template and role come from the route table; the group only adds the error mapping.
+        var group = app.MapGroup(string.Empty).AddEndpointFilter(ApiSupport.HandleErrors);
+        group.MapMethods(R.PointsUpsert.Template, [R.PointsUpsert.Method], Upsert).For(R.PointsUpsert).WithMetadata(new MutationAttribute("points.upsert"));
+        group.MapMethods(R.PointsGet.Template, [R.PointsGet.Method], GetOne).For(R.PointsGet);
+        group.MapMethods(R.PointsGetMany.Template, [R.PointsGetMany.Method], GetMany).For(R.PointsGetMany);
+        group.MapMethods(R.PointsUpdate.Template, [R.PointsUpdate.Method], Update).For(R.PointsUpdate).WithMetadata(new MutationAttribute("points.update"));
+        group.MapMethods(R.PointsDelete.Template, [R.PointsDelete.Method], Delete).For(R.PointsDelete).WithMetadata(new MutationAttribute("points.delete"));
+        group.MapMethods(R.Search.Template, [R.Search.Method], Search).For(R.Search);
+        group.MapMethods(R.SearchBatch.Template, [R.SearchBatch.Method], SearchBatch).For(R.SearchBatch);
+        group.MapMethods(R.SearchGroups.Template, [R.SearchGroups.Method], SearchGroups).For(R.SearchGroups);
+        group.MapMethods(R.Recommend.Template, [R.Recommend.Method], Recommend).For(R.Recommend);
+        group.MapMethods(R.Scroll.Template, [R.Scroll.Method], Scroll).For(R.Scroll);
+        group.MapMethods(R.Count.Template, [R.Count.Method], Count).For(R.Count);
         return app;
     }
 
     private static async Task<IResult> Upsert(string name, HttpContext context, VectorEngine engine)
     {
-        ApiSupport.Authorize(context, name, Writers);
+        ApiSupport.Authorize(context, name);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.UpsertPointsRequest);
         var result = await collection.UpsertAsync(request, context.RequestAborted);
@@ -43,14 +41,14 @@ public static class PointsApi
 
     private static JsonBody<PointOutput> GetOne(string name, [FromQuery(Name = "include_vector")] bool? includeVector, [FromQuery(Name = "include_metadata")] bool? includeMetadata, HttpContext context, VectorEngine engine)
     {
-        ApiSupport.Authorize(context, name, Readers);
+        ApiSupport.Authorize(context, name);
         var id = PointIdFromPath.Read(context);
         return JsonBody.Ok(engine.Get(name).Get(id, includeVector ?? false, includeMetadata ?? true));
     }
 
     private static async Task<IResult> GetMany(string name, HttpContext context, VectorEngine engine)
     {
-        ApiSupport.Authorize(context, name, Readers);
+        ApiSupport.Authorize(context, name);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.GetPointsRequest);
         return JsonBody.Ok(collection.GetMany(request));
@@ -58,7 +56,7 @@ public static class PointsApi
 
     private static async Task<IResult> Update(string name, HttpContext context, VectorEngine engine)
     {
-        ApiSupport.Authorize(context, name, Writers);
+        ApiSupport.Authorize(context, name);
         var id = PointIdFromPath.Read(context);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.UpdatePointRequest);
@@ -67,7 +65,7 @@ public static class PointsApi
 
     private static async Task<IResult> Delete(string name, HttpContext context, VectorEngine engine)
     {
-        ApiSupport.Authorize(context, name, Writers);
+        ApiSupport.Authorize(context, name);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.DeletePointsRequest);
         return JsonBody.Ok(await collection.DeleteAsync(request, context.RequestAborted));
@@ -75,7 +73,7 @@ public static class PointsApi
 
     private static async Task<IResult> Search(string name, HttpContext context, VectorEngine engine)
     {
-        ApiSupport.Authorize(context, name, Readers);
+        ApiSupport.Authorize(context, name);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.SearchRequest);
         var response = collection.Search(request);
@@ -85,7 +83,7 @@ public static class PointsApi
 
     private static async Task<IResult> SearchBatch(string name, HttpContext context, VectorEngine engine)
     {
-        ApiSupport.Authorize(context, name, Readers);
+        ApiSupport.Authorize(context, name);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.SearchBatchRequest);
         var response = SearchMethods.Batch(collection, request);
@@ -95,7 +93,7 @@ public static class PointsApi
 
     private static async Task<IResult> SearchGroups(string name, HttpContext context, VectorEngine engine)
     {
-        ApiSupport.Authorize(context, name, Readers);
+        ApiSupport.Authorize(context, name);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.SearchGroupsRequest);
         var response = SearchMethods.Groups(collection, request);
@@ -105,7 +103,7 @@ public static class PointsApi
 
     private static async Task<IResult> Recommend(string name, HttpContext context, VectorEngine engine)
     {
-        ApiSupport.Authorize(context, name, Readers);
+        ApiSupport.Authorize(context, name);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.RecommendRequest);
         var response = SearchMethods.Recommend(collection, request);
@@ -115,7 +113,7 @@ public static class PointsApi
 
     private static async Task<IResult> Scroll(string name, HttpContext context, VectorEngine engine)
     {
-        ApiSupport.Authorize(context, name, Readers);
+        ApiSupport.Authorize(context, name);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.ScrollRequest, optional: true);
         return JsonBody.Ok(collection.Scroll(request));
@@ -123,7 +121,7 @@ public static class PointsApi
 
     private static async Task<IResult> Count(string name, HttpContext context, VectorEngine engine)
     {
-        ApiSupport.Authorize(context, name, Readers);
+        ApiSupport.Authorize(context, name);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.CountRequest, optional: true);
         return JsonBody.Ok(new CountResult(collection.CountMatching(request.Filter)));
