@@ -18,6 +18,7 @@ public sealed partial class PiramidClient
         var bytes = body is null || bodyType is null ? null : JsonSerializer.SerializeToUtf8Bytes(body, bodyType);
         for (var attempt = 1; ; attempt++)
         {
+            cancellationToken.ThrowIfCancellationRequested();
             using var request = new HttpRequestMessage(method, new Uri(_base, path));
             request.Headers.Authorization = _authorization;
             if (idempotencyKey is not null)
