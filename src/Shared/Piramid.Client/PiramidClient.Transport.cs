@@ -1,0 +1,76 @@
+using System.Net;
+using System.Net.Http.Headers;
+using System.Text.Json;
+using System.Text.Json.Serialization.Metadata;
+using Piramid.Client.Http;
+using Piramid.Client.Json;
+
+namespace Piramid.Client;
+
+public sealed partial class PiramidClient
+{
+    private static readonly MediaTypeHeaderValue JsonMediaType = new("application/json");
+
+    /// <summary>Sends a request, retrying 429 and 503; the body is serialized once and resent as the same bytes.</summary>
+    private async Task<TAnswer?> SendAsync<TBody, TAnswer>(HttpMethod method, string path, TBody? body, JsonTypeInfo<TBody>? bodyType, JsonTypeInfo<TAnswer>? answerType, string? idempotencyKey, CancellationToken cancellationToken)
+        where TAnswer : class
+    {
+        var bytes = body is null || bodyType is null ? null : JsonSerializer.SerializeToUtf8Bytes(body, bodyType);
+        for (var attempt = 1; ; attempt++)
+        {
+            cancellationToken.ThrowIfCancellationRequested();
+            using var request = new HttpRequestMessage(method, new Uri(_base, path));
+            request.Headers.Authorization = _authorization;
+            if (idempotencyKey is not null)
+            {
+                request.Headers.TryAddWithoutValidation(HeaderNames.IdempotencyKey, idempotencyKey);
+            }
+
+            if (bytes is not null)
+            {
+                request.Content = new ByteArrayContent(bytes);
+                request.Content.Headers.ContentType = JsonMediaType;
+            }
+
+            using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+            if (response.IsSuccessStatusCode)
+            {
+                if (answerType is null || response.StatusCode == HttpStatusCode.NoContent)
+                {
+                    return null;
+                }
+
+                await using var stream = await response.Content.ReadAsStreamAsync(cancellationToken);
+                return await JsonSerializer.DeserializeAsync(stream, answerType, cancellationToken)
+                    ?? throw new JsonException($"{method} {path} answered JSON null.");
+            }
+
+            var retryAfter = RetryPolicy.RetryAfter(response, _options.TimeProvider);
+            if (attempt < _options.MaxAttempts && RetryPolicy.IsRetryable(response.StatusCode)
+                && RetryPolicy.Delay(attempt, retryAfter, _options) is { } delay)
+            {
+                await Task.Delay(delay, _options.TimeProvider, cancellationToken);
+                continue;
+            }
+
+            throw await ProblemReader.ReadAsync(response, retryAfter, cancellationToken);
+        }
+    }
+
+    private Task<TAnswer?> SendAsync<TAnswer>(HttpMethod method, string path, JsonTypeInfo<TAnswer>? answerType, CancellationToken cancellationToken)
+        where TAnswer : class =>
+        SendAsync<object, TAnswer>(method, path, null, null, answerType, idempotencyKey: null, cancellationToken);
+
+    private async Task<TAnswer> ReadAsync<TBody, TAnswer>(HttpMethod method, string path, TBody body, JsonTypeInfo<TBody> bodyType, JsonTypeInfo<TAnswer> answerType, CancellationToken cancellationToken)
+        where TAnswer : class =>
+        (await SendAsync(method, path, body, bodyType, answerType, idempotencyKey: null, cancellationToken))!;
+
+    /// <summary>A write: one key per logical write, the same on each attempt, so the server can replay instead of applying twice.</summary>
+    private async Task<TAnswer> WriteAsync<TBody, TAnswer>(HttpMethod method, string path, TBody? body, JsonTypeInfo<TBody>? bodyType, JsonTypeInfo<TAnswer>? answerType, string? idempotencyKey, CancellationToken cancellationToken)
+        where TAnswer : class =>
+        (await SendAsync(method, path, body, bodyType, answerType, idempotencyKey ?? NewIdempotencyKey(), cancellationToken))!;
+
+    private static string NewIdempotencyKey() => Guid.NewGuid().ToString("N");
+
+    private static ClientJsonContext Json => ClientJsonContext.Default;
+}
