@@ -30,7 +30,7 @@ public static class ProblemDefaults
         StatusCodes.Status401Unauthorized => "The request carries no valid credential.",
         StatusCodes.Status403Forbidden => "The caller may not do this.",
         StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
-        StatusCodes.Status415UnsupportedMediaType => "Send the body as application/json.",
+        StatusCodes.Status415UnsupportedMediaType => "Send the body as JSON with 'Content-Type: application/json'.",
         _ => "The request could not be completed. Quote the request id when you report it.",
     };
 

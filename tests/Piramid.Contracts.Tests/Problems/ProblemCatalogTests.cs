@@ -1,5 +1,6 @@
 using System.Reflection;
 using Piramid.Contracts.Problems;
+using Piramid.TestKit;
 
 namespace Piramid.Contracts.Tests.Problems;
 
@@ -53,5 +54,16 @@ public sealed class ProblemCatalogTests
         }
 
         Assert.Null(ProblemCatalog.FindByType("https://tools.ietf.org/html/rfc9110#section-15.5.5"));
+    }
+
+    [Fact]
+    public void OpenApiProblemSchema_ListsExactlyTheCataloguesTypes_AndTheShapesMembers()
+    {
+        var problem = OpenApiDocument.Document["components"]!["schemas"]!["Problem"]!;
+        var documented = problem["properties"]!["type"]!["enum"]!.AsArray().Select(t => (string)t!).Order(StringComparer.Ordinal);
+        Assert.Equal(ProblemCatalog.All.Select(k => k.Type).Order(StringComparer.Ordinal), documented);
+        Assert.Equal(
+            ["detail", "instance", "request_id", "status", "title", "trace_id", "type"],
+            problem["properties"]!.AsObject().Select(p => p.Key).Order(StringComparer.Ordinal));
     }
 }
