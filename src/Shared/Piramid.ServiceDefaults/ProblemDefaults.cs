@@ -18,6 +18,8 @@ public static class ProblemDefaults
     /// <summary>Name of the body member repeating the <c>X-Request-Id</c> header.</summary>
     public const string RequestIdMember = "request_id";
 
+    private static readonly object ClientPathKey = new();
+
     /// <summary>Maps a status code to the problem type clients switch on.</summary>
     public static string TypeFor(int status) => ProblemCatalog.ForStatus(status).Type;
 
@@ -45,8 +47,10 @@ public static class ProblemDefaults
         var status = problem.Status ?? context.Response.StatusCode;
         problem.Status = status;
         var kind = ProblemCatalog.FindByType(problem.Type);
-        if (kind is null && (string.IsNullOrEmpty(problem.Type) || problem.Type == "about:blank"
-            || problem.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal)))
+        // A catalogue type answered with another status (invalid-request as a 501) gets the type of that status:
+        // the status is what every client sees first, and one type means one status.
+        if ((kind is not null && kind.Status != status) || (kind is null && (string.IsNullOrEmpty(problem.Type)
+            || problem.Type == "about:blank" || problem.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))))
         {
             kind = ProblemCatalog.ForStatus(status);
             problem.Type = kind.Type;
@@ -64,11 +68,24 @@ public static class ProblemDefaults
         }
 
         problem.Detail ??= DefaultDetail(status);
-        problem.Instance = context.Request.PathBase.Add(context.Request.Path).Value;
+        problem.Instance = context.Items[ClientPathKey] as string ?? context.Request.PathBase.Add(context.Request.Path).Value;
         problem.Extensions.Remove("traceId"); // the framework's camelCase spelling; one name everywhere
         problem.Extensions[TraceIdMember] = Activity.Current?.Id ?? context.TraceIdentifier;
         var requestId = context.Response.Headers[HeaderNames.RequestId].ToString();
         problem.Extensions[RequestIdMember] = string.IsNullOrEmpty(requestId) ? context.TraceIdentifier : requestId;
+    }
+
+    /// <summary>
+    /// Names <paramref name="path"/> as the request's <c>instance</c>: the path the client called when a trusted proxy
+    /// forwarded the request to another one. Ignored unless it is an absolute path of at most 2048 visible characters.
+    /// </summary>
+    public static void SetClientPath(HttpContext context, string? path)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (path is { Length: > 0 and <= 2048 } && path[0] == '/' && path.All(c => c is > ' ' and < (char)0x7f))
+        {
+            context.Items[ClientPathKey] = path;
+        }
     }
 
     internal static void Customize(ProblemDetailsContext context) =>

@@ -53,6 +53,11 @@ public sealed class ServiceDefaultsProblemTests
             Assert.Contains("GET", method.Content.Headers.Allow);
         }
 
+        using (var mismatched = await http.GetAsync(new Uri("/mismatched", UriKind.Relative)))
+        {
+            Assert.Equal("Use another method.", (string?)(await ProblemAssert.MatchesAsync(mismatched, ProblemCatalog.NotImplemented))["detail"]);
+        }
+
         using (var fault = await http.GetAsync(new Uri("/fault", UriKind.Relative)))
         {
             var detail = (string?)(await ProblemAssert.MatchesAsync(fault, ProblemCatalog.Internal))["detail"];
@@ -105,6 +110,7 @@ public sealed class ServiceDefaultsProblemTests
             ProblemCatalog.Conflict, "It conflicts.", new Dictionary<string, object?> { ["quota"] = "max_points" }));
         app.MapGet("/bind", (int limit) => limit);
         app.MapGet("/written", (HttpContext context) => ProblemResults.WriteAsync(context, ProblemCatalog.RateLimited, "Slow down."));
+        app.MapGet("/mismatched", () => TypedResults.Problem(statusCode: 501, type: ProblemTypes.InvalidRequest, title: "Method not implemented", detail: "Use another method."));
         app.MapGet("/fault", IResult () => throw new InvalidOperationException("Cannot open /var/lib/piramid/secret."));
         await app.StartAsync();
         return app;
