@@ -25,6 +25,7 @@ public sealed class ErrorShapeTests(PostgresFixture postgres)
         ("GET", "/v1/no-such-route", null, "application/json", ProblemCatalog.NotFound, ["route"]),
         ("PUT", "/v1/tenants", """{"name":"x"}""", "application/json", ProblemCatalog.MethodNotAllowed, ["method"]),
         ("DELETE", "/v1/plans", null, "application/json", ProblemCatalog.MethodNotAllowed, ["method"]),
+        ("POST", "/account/login", "client_id=x&client_secret=y", "application/x-www-form-urlencoded", ProblemCatalog.InvalidRequest, ["antiforgery"]),
     ];
 
     [Fact]
