@@ -9,6 +9,12 @@ public static class HeaderNames
     /// <summary>Correlates one request across processes and the audit log.</summary>
     public const string RequestId = "X-Request-Id";
 
+    /// <summary>
+    /// The path the client called, sent by the gateway when it forwards to another path (a tenant's
+    /// <c>/v1/api-keys</c> to the control plane's internal routes), so that a problem's <c>instance</c> names it.
+    /// </summary>
+    public const string ClientPath = "X-Piramid-Client-Path";
+
     /// <summary>Client API key header (alternative to <c>Authorization: Bearer</c>).</summary>
     public const string ApiKey = "Api-Key";
 

@@ -52,6 +52,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDefaults.Customize);
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         // Kestrel's own refusals (bad request line, 414, 431, 505, ...) get problem bodies too.
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k =>
             k.ConfigureEndpointDefaults(listen => listen.Use(KestrelProblemBodies.Wrap)));
@@ -68,11 +69,15 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Turns unhandled exceptions into a 500 problem without internal detail, and bare status codes
-    /// (404 for an unknown route, 405, ...) into problem+json bodies.
+    /// Turns <see cref="ProblemException"/> and the binder's refusals into their problems, any other exception
+    /// into a 500 problem without internal detail, and bare status codes (404 for an unknown route, 405, ...) into
+    /// problem+json bodies; and answers <c>X-Request-Id</c> on every request (see <see cref="RequestIds"/>).
     /// </summary>
-    public static IApplicationBuilder UseProblemDefaults(this IApplicationBuilder app)
+    /// <param name="app">The application.</param>
+    /// <param name="trustIncomingRequestId">Adopt the caller's <c>X-Request-Id</c>: only behind the gateway, which sets its own.</param>
+    public static IApplicationBuilder UseProblemDefaults(this IApplicationBuilder app, bool trustIncomingRequestId = false)
     {
+        app.UseRequestIds(trustIncomingRequestId);
         app.UseExceptionHandler();
         app.UseStatusCodePages();
         return app;

@@ -2,12 +2,14 @@ using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Piramid.Contracts;
 using Piramid.Contracts.Admin;
+using Piramid.Contracts.Problems;
 using Piramid.ControlPlane.Auditing;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Data.Entities;
 using Piramid.ControlPlane.Identity;
 using Piramid.ControlPlane.Keys;
 using Piramid.ControlPlane.Tenants;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.ControlPlane.Admin;
 
@@ -35,7 +37,6 @@ public static class ApiKeysApi
 
     private static void MapRoutes(RouteGroupBuilder group)
     {
-        group.AddEndpointFilter(AdminErrors.Handle);
         group.MapPost("/", Create).AddEndpointFilter(IdempotencyFilter.Handle);
         group.MapGet("/", List);
         group.MapDelete("/{keyId}", Revoke).AddEndpointFilter(IdempotencyFilter.Handle);
@@ -47,28 +48,28 @@ public static class ApiKeysApi
     {
         await RequireActiveTenantAsync(db, id, ct);
         var name = !Contracts.Names.NameRules.KeyName.IsValid(request.Name)
-            ? throw ControlPlaneException.Invalid("'name' is required (1-128 characters).")
+            ? throw new ProblemException(ProblemCatalog.InvalidRequest, "'name' is required (1-128 characters).")
             : request.Name;
         var role = ApiKeyService.IsTenantRole(request.Role)
             ? request.Role!
-            : throw ControlPlaneException.Invalid("'role' must be 'admin', 'read_write' or 'read_only'.");
+            : throw new ProblemException(ProblemCatalog.InvalidRequest, "'role' must be 'admin', 'read_write' or 'read_only'.");
         var collections = request.Collections ?? [];
         if (collections.Count > MaxCollections)
         {
-            throw ControlPlaneException.Invalid($"'collections' holds {collections.Count} names; a key may be scoped to at most {MaxCollections} (leave it empty for all collections).");
+            throw new ProblemException(ProblemCatalog.InvalidRequest, $"'collections' holds {collections.Count} names; a key may be scoped to at most {MaxCollections} (leave it empty for all collections).");
         }
 
         foreach (var c in collections)
         {
             if (!Contracts.Names.NameRules.CollectionName.IsValid(c))
             {
-                throw ControlPlaneException.Invalid($"'collections' holds '{c}', which is not a valid collection name.");
+                throw new ProblemException(ProblemCatalog.InvalidRequest, $"'collections' holds '{c}', which is not a valid collection name.");
             }
         }
 
         if (request.ExpiresAt is DateTimeOffset expires && expires <= time.GetUtcNow())
         {
-            throw ControlPlaneException.Invalid("'expires_at' must be in the future.");
+            throw new ProblemException(ProblemCatalog.InvalidRequest, "'expires_at' must be in the future.");
         }
 
         var created = await keys.CreateAsync(id, name, role, collections, request.ExpiresAt, ct);
@@ -81,7 +82,7 @@ public static class ApiKeysApi
     {
         if (!await db.Tenants.AnyAsync(t => t.Id == id, ct))
         {
-            throw ControlPlaneException.NotFound($"Tenant '{id}' does not exist.");
+            throw new ProblemException(ProblemCatalog.NotFound, $"Tenant '{id}' does not exist.");
         }
 
         var keys = await db.ApiKeys.Where(k => k.TenantId == id).OrderByDescending(k => k.CreatedAt).ToListAsync(ct);
@@ -92,7 +93,7 @@ public static class ApiKeysApi
     {
         if (!await keys.RevokeAsync(id, keyId, ct))
         {
-            throw ControlPlaneException.NotFound($"API key '{keyId}' does not exist for tenant '{id}'.");
+            throw new ProblemException(ProblemCatalog.NotFound, $"API key '{keyId}' does not exist for tenant '{id}'.");
         }
 
         audit.Record<ApiKeyInfo>("api_key.revoke", "api_key", keyId, id, null, null);
@@ -107,11 +108,11 @@ public static class ApiKeysApi
         var grace = request?.GracePeriodSeconds ?? 0;
         if (grace < 0 || grace > MaxGraceSeconds)
         {
-            throw ControlPlaneException.Invalid($"'grace_period_seconds' must be between 0 and {MaxGraceSeconds}.");
+            throw new ProblemException(ProblemCatalog.InvalidRequest, $"'grace_period_seconds' must be between 0 and {MaxGraceSeconds}.");
         }
 
         var rotated = await keys.RotateAsync(id, keyId, TimeSpan.FromSeconds(grace), ct)
-            ?? throw ControlPlaneException.NotFound($"API key '{keyId}' does not exist (or is revoked) for tenant '{id}'.");
+            ?? throw new ProblemException(ProblemCatalog.NotFound, $"API key '{keyId}' does not exist (or is revoked) for tenant '{id}'.");
         audit.Record<ApiKeyInfo>("api_key.rotate", "api_key", keyId, id, null, rotated.Key.ToInfo());
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(rotated.Key.ToInfo(rotated.Secret));
@@ -120,10 +121,10 @@ public static class ApiKeysApi
     private static async Task RequireActiveTenantAsync(ControlPlaneDbContext db, string id, CancellationToken ct)
     {
         var status = await db.Tenants.Where(t => t.Id == id).Select(t => (TenantStatus?)t.Status).SingleOrDefaultAsync(ct)
-            ?? throw ControlPlaneException.NotFound($"Tenant '{id}' does not exist.");
+            ?? throw new ProblemException(ProblemCatalog.NotFound, $"Tenant '{id}' does not exist.");
         if (status == TenantStatus.Deleted)
         {
-            throw ControlPlaneException.Conflict($"Tenant '{id}' is deleted; its keys cannot change.");
+            throw new ProblemException(ProblemCatalog.Conflict, $"Tenant '{id}' is deleted; its keys cannot change.");
         }
     }
 }

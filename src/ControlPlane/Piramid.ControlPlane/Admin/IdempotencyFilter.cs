@@ -7,6 +7,7 @@ using Piramid.Contracts.Problems;
 using Piramid.ControlPlane.Auditing;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Data.Entities;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.ControlPlane.Admin;
 
@@ -32,7 +33,7 @@ internal static class IdempotencyFilter
 
         if (key.Length > 255)
         {
-            return TypedResults.Problem(statusCode: 400, type: ProblemTypes.InvalidRequest, title: "Invalid request", detail: $"'{Header}' is longer than 255 characters.");
+            return ProblemResults.For(ProblemCatalog.InvalidRequest, $"The header '{Header}' is longer than 255 characters.");
         }
 
         var db = http.RequestServices.GetRequiredService<ControlPlaneDbContext>();
@@ -52,8 +53,8 @@ internal static class IdempotencyFilter
         {
             if (!CryptographicOperations.FixedTimeEquals(stored.RequestHash, hash))
             {
-                return TypedResults.Problem(statusCode: 422, type: ProblemTypes.Conflict, title: "Idempotency key reused",
-                    detail: $"This '{Header}' was used for a different request; use a new key for a new request.");
+                return ProblemResults.For(ProblemCatalog.IdempotencyKeyReused,
+                    $"This '{Header}' was used for a different request; use a new key for a new request.");
             }
 
             http.Response.Headers["Idempotent-Replayed"] = "true";

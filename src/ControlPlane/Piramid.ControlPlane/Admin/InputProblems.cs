@@ -1,5 +1,4 @@
 using System.Text.Json;
-using Microsoft.AspNetCore.WebUtilities;
 using Piramid.Contracts.Problems;
 using Piramid.ServiceDefaults;
 
@@ -24,8 +23,6 @@ internal static class InputProblems
             return;
         }
 
-        var type = status == StatusCodes.Status400BadRequest ? ProblemTypes.InvalidRequest : ProblemDefaults.TypeFor(status);
-        var title = status == StatusCodes.Status400BadRequest ? "Invalid request" : ReasonPhrases.GetReasonPhrase(status);
-        await TypedResults.Problem(statusCode: status, type: type, title: title, detail: detail).ExecuteAsync(context);
+        await ProblemResults.WriteAsync(context, ProblemCatalog.ForStatus(status), detail);
     }
 }

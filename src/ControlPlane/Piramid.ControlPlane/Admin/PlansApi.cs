@@ -1,12 +1,14 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Piramid.Contracts.Admin;
+using Piramid.Contracts.Problems;
 using Piramid.ControlPlane.Auditing;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Data.Entities;
 using Piramid.ControlPlane.Identity;
 using Piramid.ControlPlane.Orchestration;
 using Piramid.ControlPlane.Tenants;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.ControlPlane.Admin;
 
@@ -17,8 +19,7 @@ public static class PlansApi
     public static IEndpointRouteBuilder MapPlansApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/plans")
-            .RequireAuthorization(IdentityPolicies.PlatformAdmin)
-            .AddEndpointFilter(AdminErrors.Handle);
+            .RequireAuthorization(IdentityPolicies.PlatformAdmin);
         group.MapGet("/", List);
         group.MapPut("/{id}", Put).AddEndpointFilter(IdempotencyFilter.Handle);
         return app;
@@ -32,19 +33,19 @@ public static class PlansApi
     {
         if (!Contracts.Names.NameRules.PlanId.IsValid(id))
         {
-            throw ControlPlaneException.Invalid("The plan id must be 1-63 lower-case letters, digits, '_' or '-'.");
+            throw new ProblemException(ProblemCatalog.InvalidRequest, "The plan id must be 1-63 lower-case letters, digits, '_' or '-'.");
         }
 
         var plan = await db.Plans.SingleOrDefaultAsync(p => p.Id == id, ct);
         var before = plan?.ToInfo();
         plan ??= db.Plans.Add(new Plan { Id = id, Name = id }).Entity;
         plan.Name = string.IsNullOrWhiteSpace(request.Name) ? plan.Name
-            : request.Name.Length <= 128 ? request.Name : throw ControlPlaneException.Invalid("'name' must be at most 128 characters.");
+            : request.Name.Length <= 128 ? request.Name : throw new ProblemException(ProblemCatalog.InvalidRequest, "'name' must be at most 128 characters.");
         plan.MaxCollections = Positive(request.MaxCollections, "max_collections") ?? (before is null ? Missing<int>("max_collections") : plan.MaxCollections);
         plan.MaxPoints = Positive(request.MaxPoints, "max_points") ?? (before is null ? Missing<long>("max_points") : plan.MaxPoints);
         plan.MaxStorageBytes = Positive(request.MaxStorageBytes, "max_storage_bytes") ?? (before is null ? Missing<long>("max_storage_bytes") : plan.MaxStorageBytes);
         plan.MaxDimension = Positive(request.MaxDimension, "max_dimension") is int d
-            ? (d <= Contracts.Limits.MaxDimension ? d : throw ControlPlaneException.Invalid($"'max_dimension' must be at most {Contracts.Limits.MaxDimension}."))
+            ? (d <= Contracts.Limits.MaxDimension ? d : throw new ProblemException(ProblemCatalog.InvalidRequest, $"'max_dimension' must be at most {Contracts.Limits.MaxDimension}."))
             : (before is null ? Missing<int>("max_dimension") : plan.MaxDimension);
         plan.ReadRatePerSecond = Positive(request.ReadRatePerSecond, "read_rate_per_second") ?? (before is null ? Missing<int>("read_rate_per_second") : plan.ReadRatePerSecond);
         plan.ReadBurst = Positive(request.ReadBurst, "read_burst") ?? (before is null ? Missing<int>("read_burst") : plan.ReadBurst);
@@ -69,7 +70,7 @@ public static class PlansApi
 
     private static T? Positive<T>(T? value, string field)
         where T : struct, System.Numerics.INumber<T> =>
-        value is T v && v <= T.Zero ? throw ControlPlaneException.Invalid($"'{field}' must be positive.") : value;
+        value is T v && v <= T.Zero ? throw new ProblemException(ProblemCatalog.InvalidRequest, $"'{field}' must be positive.") : value;
 
-    private static T Missing<T>(string field) => throw ControlPlaneException.Invalid($"'{field}' is required for a new plan.");
+    private static T Missing<T>(string field) => throw new ProblemException(ProblemCatalog.InvalidRequest, $"'{field}' is required for a new plan.");
 }

@@ -12,8 +12,7 @@ public static class TenantsApi
     public static IEndpointRouteBuilder MapTenantsApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/tenants")
-            .RequireAuthorization(IdentityPolicies.PlatformAdmin)
-            .AddEndpointFilter(AdminErrors.Handle);
+            .RequireAuthorization(IdentityPolicies.PlatformAdmin);
         group.MapPost("/", Create).AddEndpointFilter(IdempotencyFilter.Handle);
         group.MapGet("/", List);
         group.MapGet("/{id}", Get);

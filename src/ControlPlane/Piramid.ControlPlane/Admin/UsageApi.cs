@@ -17,8 +17,7 @@ public static class UsageApi
     public static IEndpointRouteBuilder MapUsageApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/tenants/{id}")
-            .RequireAuthorization(IdentityPolicies.PlatformAdmin)
-            .AddEndpointFilter(AdminErrors.Handle);
+            .RequireAuthorization(IdentityPolicies.PlatformAdmin);
         group.MapGet("/usage", GetUsage);
         group.MapGet("/audit", GetAudit);
         return app;

@@ -44,6 +44,7 @@ public static class ControlPlaneApp
         app.UseMiddleware<RequestInputGuard>();
         app.UseAuthentication();
         app.UseAuthorization();
+        app.Use(ClientPaths.ApplyAsync);
         app.MapDefaultEndpoints();
         app.MapControlPlaneIdentity();
         app.MapTenantsApi();

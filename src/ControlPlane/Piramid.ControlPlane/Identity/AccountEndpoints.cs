@@ -4,6 +4,8 @@ using Microsoft.AspNetCore.Antiforgery;
 using Microsoft.AspNetCore.Authentication;
 using OpenIddict.Abstractions;
 using Piramid.Contracts.Identity;
+using Piramid.Contracts.Problems;
+using Piramid.ServiceDefaults;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Piramid.ControlPlane.Identity;
@@ -32,7 +34,8 @@ internal static class AccountEndpoints
         }
         catch (AntiforgeryValidationException)
         {
-            return Results.BadRequest();
+            return ProblemResults.For(ProblemCatalog.InvalidRequest,
+                "The form's antiforgery token is missing or invalid: sign in from the page GET /account/login serves.");
         }
 
         var form = await context.Request.ReadFormAsync(context.RequestAborted);

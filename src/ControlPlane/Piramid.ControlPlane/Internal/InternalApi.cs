@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
 using Piramid.Contracts.Admin;
+using Piramid.Contracts.Problems;
 using Piramid.ControlPlane.Admin;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Identity;
@@ -8,6 +9,7 @@ using Piramid.ControlPlane.Keys;
 using Piramid.ControlPlane.Orchestration;
 using Piramid.ControlPlane.Tenants;
 using Piramid.ControlPlane.Usage;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.ControlPlane.Internal;
 
@@ -23,8 +25,7 @@ public static class InternalApi
     public static IEndpointRouteBuilder MapInternalApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/internal/v1")
-            .RequireAuthorization(IdentityPolicies.Gateway)
-            .AddEndpointFilter(AdminErrors.Handle);
+            .RequireAuthorization(IdentityPolicies.Gateway);
         group.MapPost("/keys/introspect", Introspect);
         group.MapGet("/routes", Routes);
         group.MapGet("/changes", Changes);
@@ -42,16 +43,16 @@ public static class InternalApi
         }
         catch (FormatException)
         {
-            throw ControlPlaneException.Invalid("'secret_sha256' must be base64.");
+            throw new ProblemException(ProblemCatalog.InvalidRequest, "'secret_sha256' must be base64.");
         }
 
         if (string.IsNullOrEmpty(request.KeyId) || hash.Length != 32)
         {
-            throw ControlPlaneException.Invalid("Give 'key_id' and the base64 SHA-256 'secret_sha256'.");
+            throw new ProblemException(ProblemCatalog.InvalidRequest, "Give 'key_id' and the base64 SHA-256 'secret_sha256'.");
         }
 
         var result = await keys.IntrospectAsync(request.KeyId, hash, ct)
-            ?? throw ControlPlaneException.NotFound("No valid key matches.");
+            ?? throw new ProblemException(ProblemCatalog.NotFound, "No valid key matches.");
         return TypedResults.Ok(new KeyIntrospectionResponse
         {
             KeyId = result.KeyId,

@@ -3,11 +3,13 @@ using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Piramid.Contracts;
 using Piramid.Contracts.Admin;
+using Piramid.Contracts.Problems;
 using Piramid.ControlPlane.Auditing;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Data.Entities;
 using Piramid.ControlPlane.Keys;
 using Piramid.ControlPlane.Orchestration;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.ControlPlane.Tenants;
 
@@ -27,7 +29,7 @@ public sealed partial class TenantService(
         var plan = await FindPlanAsync(request.Plan ?? options.Value.DefaultPlan, cancellationToken);
         if (await db.Tenants.AnyAsync(t => t.Name == name, cancellationToken))
         {
-            throw ControlPlaneException.Conflict($"A tenant named '{name}' already exists.");
+            throw new ProblemException(ProblemCatalog.Conflict, $"A tenant named '{name}' already exists.");
         }
 
         var now = time.GetUtcNow();
@@ -76,7 +78,7 @@ public sealed partial class TenantService(
             var name = CheckName(request.Name);
             if (name != tenant.Name && await db.Tenants.AnyAsync(t => t.Name == name, cancellationToken))
             {
-                throw ControlPlaneException.Conflict($"A tenant named '{name}' already exists.");
+                throw new ProblemException(ProblemCatalog.Conflict, $"A tenant named '{name}' already exists.");
             }
 
             tenant.Name = name;
@@ -184,11 +186,11 @@ public sealed partial class TenantService(
 
     private async Task<Tenant> FindAsync(string id, CancellationToken cancellationToken) =>
         await db.Tenants.SingleOrDefaultAsync(t => t.Id == id, cancellationToken)
-        ?? throw ControlPlaneException.NotFound($"Tenant '{id}' does not exist.");
+        ?? throw new ProblemException(ProblemCatalog.NotFound, $"Tenant '{id}' does not exist.");
 
     private async Task<Plan> FindPlanAsync(string id, CancellationToken cancellationToken) =>
         await db.Plans.SingleOrDefaultAsync(p => p.Id == id, cancellationToken)
-        ?? throw ControlPlaneException.Invalid($"Plan '{id}' does not exist; GET /v1/plans lists them.");
+        ?? throw new ProblemException(ProblemCatalog.InvalidRequest, $"Plan '{id}' does not exist; GET /v1/plans lists them.");
 
     private async Task<EngineState?> EngineStateAsync(string id, CancellationToken cancellationToken) =>
         await db.Engines.Where(e => e.TenantId == id).Select(e => (EngineState?)e.State).SingleOrDefaultAsync(cancellationToken);
@@ -197,14 +199,14 @@ public sealed partial class TenantService(
     {
         if (tenant.Status == TenantStatus.Deleted)
         {
-            throw ControlPlaneException.Conflict($"Tenant '{tenant.Id}' is deleted.");
+            throw new ProblemException(ProblemCatalog.Conflict, $"Tenant '{tenant.Id}' is deleted.");
         }
     }
 
     private static string CheckName(string? name) =>
         Contracts.Names.NameRules.TenantName.IsValid(name)
             ? name
-            : throw ControlPlaneException.Invalid("'name' must be 1-63 lower-case letters, digits, '_' or '-', starting with a letter or digit.");
+            : throw new ProblemException(ProblemCatalog.InvalidRequest, "'name' must be 1-63 lower-case letters, digits, '_' or '-', starting with a letter or digit.");
 
     private static async Task<T> ConvergeAsync<T>(Func<Task<T>> action)
     {
@@ -215,7 +217,7 @@ public sealed partial class TenantService(
         catch (Exception e) when (e is IOException or InvalidOperationException or TimeoutException or HttpRequestException)
         {
             // The tenant is recorded; the supervisor keeps converging. The caller learns it is not serving yet.
-            throw ControlPlaneException.EngineUnavailable($"The tenant is saved but its engine is not ready yet: {e.Message}");
+            throw new ProblemException(ProblemCatalog.EngineUnavailable, $"The tenant is saved but its engine is not ready yet: {e.Message}");
         }
     }
 }

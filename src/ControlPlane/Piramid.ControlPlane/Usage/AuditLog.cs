@@ -2,9 +2,11 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Piramid.Contracts.Admin;
+using Piramid.Contracts.Problems;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Data.Entities;
 using Piramid.ControlPlane.Tenants;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.ControlPlane.Usage;
 
@@ -20,7 +22,7 @@ public sealed class AuditLog(ControlPlaneDbContext db)
         var size = limit ?? MaxPage;
         if (size is < 1 or > MaxPage)
         {
-            throw ControlPlaneException.Invalid($"'limit' must be between 1 and {MaxPage}.");
+            throw new ProblemException(ProblemCatalog.InvalidRequest, $"'limit' must be between 1 and {MaxPage}.");
         }
 
         var events = await (await QueryAsync(tenantId, from, to, after, ct)).Take(size + 1).ToListAsync(ct);
@@ -42,12 +44,12 @@ public sealed class AuditLog(ControlPlaneDbContext db)
     {
         if (from > to)
         {
-            throw ControlPlaneException.Invalid("'from' must not be after 'to'.");
+            throw new ProblemException(ProblemCatalog.InvalidRequest, "'from' must not be after 'to'.");
         }
 
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
         {
-            throw ControlPlaneException.NotFound($"Tenant '{tenantId}' does not exist.");
+            throw new ProblemException(ProblemCatalog.NotFound, $"Tenant '{tenantId}' does not exist.");
         }
 
         var query = db.AuditEvents.AsNoTracking().Where(e => e.TenantId == tenantId);

@@ -1,9 +1,11 @@
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Piramid.Contracts.Admin;
+using Piramid.Contracts.Problems;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Data.Entities;
 using Piramid.ControlPlane.Tenants;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.ControlPlane.Usage;
 
@@ -61,12 +63,12 @@ public sealed class AuthFailureIntake(ControlPlaneDbContext db, TimeProvider tim
     {
         if (report.Entries is null || report.Entries.Count > MaxEntries)
         {
-            throw ControlPlaneException.Invalid($"'entries' must hold at most {MaxEntries} entries.");
+            throw new ProblemException(ProblemCatalog.InvalidRequest, $"'entries' must hold at most {MaxEntries} entries.");
         }
 
         if (report.Others < 0)
         {
-            throw ControlPlaneException.Invalid("'others' must not be negative.");
+            throw new ProblemException(ProblemCatalog.InvalidRequest, "'others' must not be negative.");
         }
 
         for (var i = 0; i < report.Entries.Count; i++)
@@ -84,7 +86,7 @@ public sealed class AuthFailureIntake(ControlPlaneDbContext db, TimeProvider tim
             };
             if (problem is not null)
             {
-                throw ControlPlaneException.Invalid($"entries[{i}] {problem}.");
+                throw new ProblemException(ProblemCatalog.InvalidRequest, $"entries[{i}] {problem}.");
             }
         }
     }

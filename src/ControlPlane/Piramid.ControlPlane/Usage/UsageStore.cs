@@ -1,8 +1,10 @@
 using Microsoft.EntityFrameworkCore;
 using Piramid.Contracts.Admin;
+using Piramid.Contracts.Problems;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Data.Entities;
 using Piramid.ControlPlane.Tenants;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.ControlPlane.Usage;
 
@@ -61,16 +63,16 @@ public sealed class UsageStore(ControlPlaneDbContext db, TimeProvider time)
         var last = to ?? today;
         if (first > last)
         {
-            throw ControlPlaneException.Invalid("'from' must not be after 'to'.");
+            throw new ProblemException(ProblemCatalog.InvalidRequest, "'from' must not be after 'to'.");
         }
 
         if (last.DayNumber - first.DayNumber > 366)
         {
-            throw ControlPlaneException.Invalid("Ask for at most 366 days at once.");
+            throw new ProblemException(ProblemCatalog.InvalidRequest, "Ask for at most 366 days at once.");
         }
 
         var plan = await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.Plan).SingleOrDefaultAsync(ct)
-            ?? throw ControlPlaneException.NotFound($"Tenant '{tenantId}' does not exist.");
+            ?? throw new ProblemException(ProblemCatalog.NotFound, $"Tenant '{tenantId}' does not exist.");
         var days = await db.UsageRecords.AsNoTracking()
             .Where(u => u.TenantId == tenantId && u.Day >= first && u.Day <= last)
             .OrderBy(u => u.Day)
@@ -119,12 +121,12 @@ public sealed class UsageStore(ControlPlaneDbContext db, TimeProvider time)
     {
         if (report.Usage.Count > MaxReportEntries)
         {
-            throw ControlPlaneException.Invalid($"A report holds at most {MaxReportEntries} entries.");
+            throw new ProblemException(ProblemCatalog.InvalidRequest, $"A report holds at most {MaxReportEntries} entries.");
         }
 
         if (report.Id is { } id && (id.Length is 0 or > 64 || !id.All(c => char.IsAsciiLetterOrDigit(c) || c is '-' or '_')))
         {
-            throw ControlPlaneException.Invalid("'id' must be 1 to 64 letters, digits, '-' or '_'.");
+            throw new ProblemException(ProblemCatalog.InvalidRequest, "'id' must be 1 to 64 letters, digits, '-' or '_'.");
         }
 
         var today = Today();
@@ -132,13 +134,13 @@ public sealed class UsageStore(ControlPlaneDbContext db, TimeProvider time)
         {
             if (string.IsNullOrEmpty(delta.TenantId) || delta.ReadUnits < 0 || delta.WriteUnits < 0)
             {
-                throw ControlPlaneException.Invalid("Each usage entry needs a 'tenant_id' and non-negative units.");
+                throw new ProblemException(ProblemCatalog.InvalidRequest, "Each usage entry needs a 'tenant_id' and non-negative units.");
             }
 
             // A gateway reports within seconds; a day far off is a bug or a forgery, not usage.
             if (Math.Abs(delta.Day.DayNumber - today.DayNumber) > 2)
             {
-                throw ControlPlaneException.Invalid($"Usage for {delta.Day:yyyy-MM-dd} is too far from today.");
+                throw new ProblemException(ProblemCatalog.InvalidRequest, $"Usage for {delta.Day:yyyy-MM-dd} is too far from today.");
             }
         }
     }
