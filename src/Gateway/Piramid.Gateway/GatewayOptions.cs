@@ -59,7 +59,7 @@ public sealed class GatewayOptions
     /// <summary>Browser origins allowed by CORS (the portal's); empty allows none.</summary>
     public IReadOnlyList<string> CorsOrigins { get; set; } = [];
 
-    /// <summary>Most requests of one tenant in flight at once (plans carry no such number); beyond it, 429.</summary>
+    /// <summary>Most requests of one tenant in flight at once when its plan sets no <c>max_requests_in_flight</c>; beyond it, 429.</summary>
     [Range(1, 100_000)]
     public int MaxConcurrentRequestsPerTenant { get; set; } = 64;
 

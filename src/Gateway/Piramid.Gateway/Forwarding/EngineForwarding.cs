@@ -108,7 +108,7 @@ public static class EngineForwarding
         }
 
         var inFlight = context.RequestServices.GetRequiredService<InFlightLimits>();
-        if (!inFlight.TryEnter(tenant))
+        if (!inFlight.TryEnter(tenant, (context.Items[ApiKeyAuthenticationHandler.IdentityItem] as KeyIntrospectionResponse)?.Plan.MaxRequestsInFlight))
         {
             context.Response.Headers.RetryAfter = "1";
             await Results.Problem(statusCode: 429, type: ProblemTypes.RateLimited, title: "Too many requests in flight",

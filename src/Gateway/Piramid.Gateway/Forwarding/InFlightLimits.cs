@@ -4,7 +4,8 @@ using Microsoft.Extensions.Options;
 namespace Piramid.Gateway.Forwarding;
 
 /// <summary>
-/// Requests in flight per tenant, bounded by <see cref="GatewayOptions.MaxConcurrentRequestsPerTenant"/>: a rate limit
+/// Requests in flight per tenant, bounded by the tenant's plan (<c>max_requests_in_flight</c>), or by
+/// <see cref="GatewayOptions.MaxConcurrentRequestsPerTenant"/> when the plan does not say: a rate limit
 /// counts arrivals, not what is still running, so slow searches or slow readers of a tenant could otherwise hold
 /// every connection and buffer its engine has. A request counts from admission until its answer is sent whole.
 /// </summary>
@@ -20,11 +21,15 @@ public sealed class InFlightLimits(IOptions<GatewayOptions> options)
     /// <summary>Requests of the tenant admitted since the start (tests tell a request that ended from one not begun).</summary>
     public long Admitted(string tenantId) => _inFlight.TryGetValue(tenantId, out var count) ? Interlocked.Read(ref count.Total) : 0;
 
-    /// <summary>Counts one more request unless the tenant is at its limit.</summary>
-    public bool TryEnter(string tenantId)
+    /// <summary>
+    /// Counts one more request unless the tenant is at its limit: <paramref name="planLimit"/> (the plan's
+    /// <c>max_requests_in_flight</c>), or the option when the plan does not carry one.
+    /// </summary>
+    public bool TryEnter(string tenantId, int? planLimit = null)
     {
+        var limit = planLimit ?? options.Value.MaxConcurrentRequestsPerTenant;
         var count = _inFlight.GetOrAdd(tenantId, static _ => new Counter());
-        if (Interlocked.Increment(ref count.Value) <= options.Value.MaxConcurrentRequestsPerTenant)
+        if (Interlocked.Increment(ref count.Value) <= limit)
         {
             Interlocked.Increment(ref count.Total);
             return true;
