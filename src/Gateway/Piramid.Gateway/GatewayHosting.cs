@@ -98,6 +98,7 @@ public static class GatewayHosting
             k.Limits.MinResponseDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(gateway.MinResponseBytesPerSecond, gateway.SlowResponseGrace);
             k.Limits.MaxRequestBodySize = Contracts.Limits.MaxRequestBodyBytes;
             k.Limits.MaxRequestHeadersTotalSize = RequestLimits.KestrelHeaderBytes;
+            ContentLengthSpelling.Apply(k);
         });
         return builder;
     }
