@@ -184,6 +184,65 @@ public sealed class AdmissionTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task ARequestPastTheInFlightLimit_WaitsForASlot_AndIsServedWhenOneFrees_WhileOneMoreThanTheLimitWaitingIs429()
+    {
+        // A long wait, so that only a freed slot or the queue's bound can end it in this test.
+        await using var platform = await PlatformHost.StartAsync(postgres, new Dictionary<string, string?> { ["Gateway:InFlightQueueWait"] = "00:00:30" });
+        await PutPlanAsync(platform, "two-queued", maxRequestsInFlight: 2);
+        var (tenant, key) = await platform.TenantWithKeyAsync("queued", plan: "two-queued");
+        using var http = platform.Client(key);
+        await WaitRoutedAsync(http);
+        (await http.PutAsJsonAsync("/v1/collections/docs", new { dimension = 2 })).EnsureSuccessStatusCode();
+        var limits = platform.Gateway.Services.GetRequiredService<InFlightLimits>();
+        const string search = "{\"vector\":[1,2],\"top_k\":1}";
+        var held = new List<TcpClient>();
+        try
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                held.Add(await HoldSearchAsync(platform, key, search));
+            }
+
+            // Two wait (as many as the limit); a third beyond them is refused at once.
+            var waiting = Enumerable.Range(0, 2).Select(_ => http.PostAsync(new Uri("/v1/collections/docs/search", UriKind.Relative), new StringContent(search, Encoding.UTF8, "application/json"))).ToList();
+            for (var deadline = DateTime.UtcNow.AddSeconds(20); limits.Waiting(tenant) < 2; await Task.Delay(10))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"{limits.Waiting(tenant)} waiting");
+            }
+
+            using (var refused = await http.PostAsync(new Uri("/v1/collections/docs/search", UriKind.Relative), new StringContent(search, Encoding.UTF8, "application/json")))
+            {
+                Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            }
+
+            Assert.All(waiting, w => Assert.False(w.IsCompleted));
+            Assert.Equal(2, limits.InFlight(tenant));
+
+            // One held search ends: one waiting request gets its slot and is answered; the other still waits.
+            await held[0].GetStream().WriteAsync(Encoding.ASCII.GetBytes(search));
+            Assert.StartsWith("HTTP/1.1 200", await ReadLineAsync(held[0].GetStream()), StringComparison.Ordinal);
+            var first = await Task.WhenAny(waiting);
+            using (var served = await first)
+            {
+                Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+            }
+
+            var second = waiting.Single(w => w != first);
+            await held[1].GetStream().WriteAsync(Encoding.ASCII.GetBytes(search));
+            using (var served = await second)
+            {
+                Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+            }
+        }
+        finally
+        {
+            held.ForEach(c => c.Dispose());
+        }
+
+        Assert.Equal(0, limits.Waiting(tenant));
+    }
+
+    [Fact]
     public async Task ASlowReaderOfALargeAnswer_IsDisconnected_AndItsRequestEnds()
     {
         await using var platform = await PlatformHost.StartAsync(postgres, new Dictionary<string, string?>
