@@ -59,8 +59,9 @@ public sealed class AdmissionTests(PostgresFixture postgres)
     [Fact]
     public async Task RequestsInFlight_AreLimitedPerTenant_With429AndRetryAfter_AndOtherTenantsAreUnaffected()
     {
-        await using var platform = await PlatformHost.StartAsync(postgres, new Dictionary<string, string?> { ["Gateway:MaxConcurrentRequestsPerTenant"] = "2" });
-        var (tenant, key) = await platform.TenantWithKeyAsync("busy");
+        await using var platform = await PlatformHost.StartAsync(postgres);
+        await PutPlanAsync(platform, "two-in-flight", maxRequestsInFlight: 2);
+        var (tenant, key) = await platform.TenantWithKeyAsync("busy", plan: "two-in-flight");
         var (_, otherKey) = await platform.TenantWithKeyAsync("neighbour");
         using var http = platform.Client(key);
         using var other = platform.Client(otherKey);
@@ -68,22 +69,14 @@ public sealed class AdmissionTests(PostgresFixture postgres)
         await WaitRoutedAsync(other);
         (await http.PutAsJsonAsync("/v1/collections/docs", new { dimension = 2 })).EnsureSuccessStatusCode();
 
-        // Two searches admitted and held: their bodies are only half sent. "100 Continue" comes when the gateway
-        // starts reading a body, which it does only after admission.
+        // Two searches admitted and held: their bodies are not sent yet.
         const string search = "{\"vector\":[1,2],\"top_k\":1}";
         var held = new List<TcpClient>();
         try
         {
             for (var i = 0; i < 2; i++)
             {
-                var client = new TcpClient();
-                held.Add(client);
-                await client.ConnectAsync(platform.GatewayAddress.Host, platform.GatewayAddress.Port);
-                await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes(
-                    $"POST /v1/collections/docs/search HTTP/1.1\r\nHost: {platform.GatewayAddress.Authority}\r\nAuthorization: Bearer {key}\r\n" +
-                    $"Content-Type: application/json\r\nContent-Length: {search.Length}\r\nExpect: 100-continue\r\n\r\n"));
-                Assert.StartsWith("HTTP/1.1 100", await ReadLineAsync(client.GetStream()), StringComparison.Ordinal);
-                await ReadLineAsync(client.GetStream()); // the blank line after the interim answer
+                held.Add(await HoldSearchAsync(platform, key, search));
             }
 
             Assert.Equal(2, platform.Gateway.Services.GetRequiredService<InFlightLimits>().InFlight(tenant));
@@ -114,6 +107,139 @@ public sealed class AdmissionTests(PostgresFixture postgres)
 
         using var after = await http.PostAsync(new Uri("/v1/collections/docs/search", UriKind.Relative), new StringContent(search, Encoding.UTF8, "application/json"));
         Assert.Equal(HttpStatusCode.OK, after.StatusCode);
+    }
+
+    [Fact]
+    public async Task RequestsInFlight_FollowTheTenantsPlan_429AtThePlansLimit_WhileATenantOnTheDefaultPlanGoesPast()
+    {
+        await using var platform = await PlatformHost.StartAsync(postgres);
+        await PutPlanAsync(platform, "narrow", maxRequestsInFlight: 3);
+        var (narrowTenant, narrowKey) = await platform.TenantWithKeyAsync("narrow-tenant", plan: "narrow");
+        var (wideTenant, wideKey) = await platform.TenantWithKeyAsync("wide-tenant");
+        var limits = platform.Gateway.Services.GetRequiredService<InFlightLimits>();
+        const string search = "{\"vector\":[1,2],\"top_k\":1}";
+        foreach (var (tenant, key, held, refused) in new[] { (narrowTenant, narrowKey, 3, true), (wideTenant, wideKey, 4, false) })
+        {
+            using var http = platform.Client(key);
+            await WaitRoutedAsync(http);
+            (await http.PutAsJsonAsync("/v1/collections/docs", new { dimension = 2 })).EnsureSuccessStatusCode();
+            var clients = new List<TcpClient>();
+            try
+            {
+                for (var i = 0; i < held; i++)
+                {
+                    clients.Add(await HoldSearchAsync(platform, key, search));
+                }
+
+                Assert.Equal(held, limits.InFlight(tenant));
+                using var next = await http.PostAsync(new Uri("/v1/collections/docs/search", UriKind.Relative), new StringContent(search, Encoding.UTF8, "application/json"));
+                var body = await next.Content.ReadAsStringAsync();
+                Assert.True(refused ? next.StatusCode == HttpStatusCode.TooManyRequests : next.StatusCode == HttpStatusCode.OK, $"{tenant}: {(int)next.StatusCode} {body}");
+                if (refused)
+                {
+                    Assert.Equal(ProblemTypes.RateLimited, JsonNode.Parse(body)!["type"]!.GetValue<string>());
+                }
+            }
+            finally
+            {
+                clients.ForEach(c => c.Dispose());
+            }
+        }
+    }
+
+    // A plan whose rates never refuse: only its requests-in-flight limit can.
+    private static async Task PutPlanAsync(PlatformHost platform, string id, int maxRequestsInFlight)
+    {
+        using var admin = await platform.ControlPlane.ClientAsync(platform.ControlPlane.Operator);
+        using var put = await admin.PutAsJsonAsync($"/v1/plans/{id}", new
+        {
+            max_collections = 5,
+            max_points = 1000,
+            max_storage_bytes = 10_000_000,
+            max_dimension = 16,
+            read_rate_per_second = 1000,
+            read_burst = 1000,
+            write_rate_per_second = 1000,
+            write_burst = 1000,
+            monthly_read_units = 1_000_000,
+            monthly_write_units = 1_000_000,
+            max_requests_in_flight = maxRequestsInFlight,
+        });
+        Assert.True(put.IsSuccessStatusCode, await put.Content.ReadAsStringAsync());
+        Assert.Equal(maxRequestsInFlight, (await put.Content.ReadFromJsonAsync<JsonObject>())!["max_requests_in_flight"]!.GetValue<int>());
+    }
+
+    // A search admitted and held in flight: its body is not sent. "100 Continue" comes when the gateway starts
+    // reading a body, which it does only after admission.
+    private static async Task<TcpClient> HoldSearchAsync(PlatformHost platform, string key, string search)
+    {
+        var client = new TcpClient();
+        await client.ConnectAsync(platform.GatewayAddress.Host, platform.GatewayAddress.Port);
+        await client.GetStream().WriteAsync(Encoding.ASCII.GetBytes(
+            $"POST /v1/collections/docs/search HTTP/1.1\r\nHost: {platform.GatewayAddress.Authority}\r\nAuthorization: Bearer {key}\r\n" +
+            $"Content-Type: application/json\r\nContent-Length: {search.Length}\r\nExpect: 100-continue\r\n\r\n"));
+        Assert.StartsWith("HTTP/1.1 100", await ReadLineAsync(client.GetStream()), StringComparison.Ordinal);
+        await ReadLineAsync(client.GetStream()); // the blank line after the interim answer
+        return client;
+    }
+
+    [Fact]
+    public async Task ARequestPastTheInFlightLimit_WaitsForASlot_AndIsServedWhenOneFrees_WhileOneMoreThanTheLimitWaitingIs429()
+    {
+        // A long wait, so that only a freed slot or the queue's bound can end it in this test.
+        await using var platform = await PlatformHost.StartAsync(postgres, new Dictionary<string, string?> { ["Gateway:InFlightQueueWait"] = "00:00:30" });
+        await PutPlanAsync(platform, "two-queued", maxRequestsInFlight: 2);
+        var (tenant, key) = await platform.TenantWithKeyAsync("queued", plan: "two-queued");
+        using var http = platform.Client(key);
+        await WaitRoutedAsync(http);
+        (await http.PutAsJsonAsync("/v1/collections/docs", new { dimension = 2 })).EnsureSuccessStatusCode();
+        var limits = platform.Gateway.Services.GetRequiredService<InFlightLimits>();
+        const string search = "{\"vector\":[1,2],\"top_k\":1}";
+        var held = new List<TcpClient>();
+        try
+        {
+            for (var i = 0; i < 2; i++)
+            {
+                held.Add(await HoldSearchAsync(platform, key, search));
+            }
+
+            // Two wait (as many as the limit); a third beyond them is refused at once.
+            var waiting = Enumerable.Range(0, 2).Select(_ => http.PostAsync(new Uri("/v1/collections/docs/search", UriKind.Relative), new StringContent(search, Encoding.UTF8, "application/json"))).ToList();
+            for (var deadline = DateTime.UtcNow.AddSeconds(20); limits.Waiting(tenant) < 2; await Task.Delay(10))
+            {
+                Assert.True(DateTime.UtcNow < deadline, $"{limits.Waiting(tenant)} waiting");
+            }
+
+            using (var refused = await http.PostAsync(new Uri("/v1/collections/docs/search", UriKind.Relative), new StringContent(search, Encoding.UTF8, "application/json")))
+            {
+                Assert.Equal(HttpStatusCode.TooManyRequests, refused.StatusCode);
+            }
+
+            Assert.All(waiting, w => Assert.False(w.IsCompleted));
+            Assert.Equal(2, limits.InFlight(tenant));
+
+            // One held search ends: one waiting request gets its slot and is answered; the other still waits.
+            await held[0].GetStream().WriteAsync(Encoding.ASCII.GetBytes(search));
+            Assert.StartsWith("HTTP/1.1 200", await ReadLineAsync(held[0].GetStream()), StringComparison.Ordinal);
+            var first = await Task.WhenAny(waiting);
+            using (var served = await first)
+            {
+                Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+            }
+
+            var second = waiting.Single(w => w != first);
+            await held[1].GetStream().WriteAsync(Encoding.ASCII.GetBytes(search));
+            using (var served = await second)
+            {
+                Assert.Equal(HttpStatusCode.OK, served.StatusCode);
+            }
+        }
+        finally
+        {
+            held.ForEach(c => c.Dispose());
+        }
+
+        Assert.Equal(0, limits.Waiting(tenant));
     }
 
     [Fact]

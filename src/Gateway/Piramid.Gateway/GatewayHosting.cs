@@ -28,6 +28,7 @@ public static class GatewayHosting
         builder.Services.AddOptions<GatewayOptions>().BindConfiguration(GatewayOptions.Section).ValidateDataAnnotations()
             .Validate(o => o.JwtClockSkew >= TimeSpan.Zero && o.JwtClockSkew <= GatewayOptions.MaxClockSkew, "Gateway:JwtClockSkew must be between 0 and 30 seconds.")
             .Validate(o => o.ControlPlaneOutageGrace >= TimeSpan.Zero, "Gateway:ControlPlaneOutageGrace must not be negative.")
+            .Validate(o => o.InFlightQueueWait >= TimeSpan.Zero && o.InFlightQueueWait <= TimeSpan.FromSeconds(30), "Gateway:InFlightQueueWait must be between 0 and 30 seconds.")
             .Validate(o => o.EngineStartWait >= TimeSpan.Zero && o.EngineStartWait <= TimeSpan.FromMinutes(1), "Gateway:EngineStartWait must be between 0 and 1 minute.")
             .Validate(o => o.SlowResponseGrace > TimeSpan.FromSeconds(1), "Gateway:SlowResponseGrace must be longer than 1 second (Kestrel's minimum).")
             .Validate(o => o.IntrospectionTimeout > TimeSpan.Zero && o.IntrospectionTimeout <= TimeSpan.FromSeconds(30), "Gateway:IntrospectionTimeout must be between 0 and 30 seconds.")
@@ -97,6 +98,7 @@ public static class GatewayHosting
             k.Limits.MinResponseDataRate = new Microsoft.AspNetCore.Server.Kestrel.Core.MinDataRate(gateway.MinResponseBytesPerSecond, gateway.SlowResponseGrace);
             k.Limits.MaxRequestBodySize = Contracts.Limits.MaxRequestBodyBytes;
             k.Limits.MaxRequestHeadersTotalSize = RequestLimits.KestrelHeaderBytes;
+            ContentLengthSpelling.Apply(k);
         });
         return builder;
     }

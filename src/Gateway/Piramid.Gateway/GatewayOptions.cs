@@ -59,9 +59,15 @@ public sealed class GatewayOptions
     /// <summary>Browser origins allowed by CORS (the portal's); empty allows none.</summary>
     public IReadOnlyList<string> CorsOrigins { get; set; } = [];
 
-    /// <summary>Most requests of one tenant in flight at once (plans carry no such number); beyond it, 429.</summary>
+    /// <summary>Most requests of one tenant in flight at once when its plan sets no <c>max_requests_in_flight</c>; beyond it, 429.</summary>
     [Range(1, 100_000)]
     public int MaxConcurrentRequestsPerTenant { get; set; } = 64;
+
+    /// <summary>
+    /// How long a request past its tenant's in-flight limit waits for a slot before a 429 (at most as many wait
+    /// as the limit); zero refuses at once.
+    /// </summary>
+    public TimeSpan InFlightQueueWait { get; set; } = TimeSpan.FromSeconds(1);
 
     /// <summary>How long a request of a tenant whose engine is starting waits for its route before a 503.</summary>
     public TimeSpan EngineStartWait { get; set; } = TimeSpan.FromSeconds(10);

@@ -118,6 +118,9 @@ public sealed class AdminApiTests(PostgresFixture postgres)
     [InlineData("PUT", "/v1/plans/BAD", """{"name":"x"}""", 400, "plan id")]
     [InlineData("POST", "/v1/tenants", """{"name":"acme\n"}""", 400, "name")] // '$' matches before a final '\n'
     [InlineData("PUT", "/v1/plans/tiny%0A", """{"name":"x"}""", 400, "plan id")]
+    [InlineData("PUT", "/v1/plans/free", """{"max_requests_in_flight":0}""", 400, "max_requests_in_flight")]
+    [InlineData("PUT", "/v1/plans/free", """{"engine_memory_bytes":1048576}""", 400, "engine_memory_bytes")]
+    [InlineData("PUT", "/v1/plans/free", """{"audit_retention_days":36501}""", 400, "audit_retention_days")]
     public async Task BadInput_IsAProblemNeverA5xx(string method, string path, string? body, int status, string detail)
     {
         await using var host = await ControlPlaneHost.StartAsync(postgres);
@@ -150,6 +153,41 @@ public sealed class AdminApiTests(PostgresFixture postgres)
         using var reuse = new HttpRequestMessage(HttpMethod.Post, "/v1/tenants") { Content = JsonContent.Create(new { name = "other" }) };
         using var refused = await admin.SendAsync(reuse);
         Assert.Equal(422, (int)refused.StatusCode);
+    }
+
+    [Fact]
+    public async Task PlanFields_OfRequestsInFlightMemoryAndAuditRetention_DefaultForANewPlan_AndAreSetAndListed()
+    {
+        await using var host = await ControlPlaneHost.StartAsync(postgres);
+        using var admin = await host.ClientAsync(host.Operator);
+        var required = new
+        {
+            max_collections = 1,
+            max_points = 10,
+            max_storage_bytes = 1L << 30,
+            max_dimension = 8,
+            read_rate_per_second = 10,
+            read_burst = 10,
+            write_rate_per_second = 10,
+            write_burst = 10,
+            monthly_read_units = 1000,
+            monthly_write_units = 1000,
+        };
+        var created = await SendAsync(admin, HttpMethod.Put, "/v1/plans/plain", required, HttpStatusCode.OK);
+        Assert.Equal(64, created["max_requests_in_flight"]!.GetValue<int>());
+        Assert.Equal(2L << 30, created["engine_memory_bytes"]!.GetValue<long>());
+        Assert.Equal(365, created["audit_retention_days"]!.GetValue<int>());
+
+        var changed = await SendAsync(admin, HttpMethod.Put, "/v1/plans/plain",
+            new { max_requests_in_flight = 5, engine_memory_bytes = 64L << 20, audit_retention_days = 30 }, HttpStatusCode.OK);
+        Assert.Equal((5, 64L << 20, 30), (changed["max_requests_in_flight"]!.GetValue<int>(), changed["engine_memory_bytes"]!.GetValue<long>(), changed["audit_retention_days"]!.GetValue<int>()));
+        Assert.Equal(10, changed["max_points"]!.GetValue<long>()); // the rest kept
+
+        var listed = (await SendAsync(admin, HttpMethod.Get, "/v1/plans", null, HttpStatusCode.OK))["plans"]!.AsArray();
+        var plain = listed.Single(p => p!["id"]!.GetValue<string>() == "plain")!;
+        Assert.Equal(5, plain["max_requests_in_flight"]!.GetValue<int>());
+        var free = listed.Single(p => p!["id"]!.GetValue<string>() == "free")!; // a plan from before the fields: the migration's defaults
+        Assert.Equal((64, 2L << 30, 365), (free["max_requests_in_flight"]!.GetValue<int>(), free["engine_memory_bytes"]!.GetValue<long>(), free["audit_retention_days"]!.GetValue<int>()));
     }
 
     [Fact]

@@ -37,6 +37,34 @@ public sealed class RetentionTests(PostgresFixture postgres)
     }
 
     [Fact]
+    public async Task AuditEvents_OfATenant_FollowItsPlansRetention_OthersTheOption()
+    {
+        await using var host = await ControlPlaneHost.StartAsync(postgres);
+        await using var scope = host.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
+        db.Plans.Add(new Plan { Id = "short-audit", Name = "Short audit", AuditRetentionDays = 30 });
+        db.Tenants.AddRange(
+            new Tenant { Id = "t_short", Name = "short", PlanId = "short-audit", Status = TenantStatus.Active, CreatedAt = Now, UpdatedAt = Now },
+            new Tenant { Id = "t_default", Name = "default", PlanId = "free", Status = TenantStatus.Active, CreatedAt = Now, UpdatedAt = Now });
+        db.AuditEvents.AddRange(
+            Event("short.old", "t_short", Now - TimeSpan.FromDays(30) - TimeSpan.FromMinutes(1)),
+            Event("short.new", "t_short", Now - TimeSpan.FromDays(30) + TimeSpan.FromMinutes(1)),
+            Event("default.old", "t_default", Now - TimeSpan.FromDays(PlanDefaults.AuditRetentionDays) - TimeSpan.FromMinutes(1)),
+            Event("default.new", "t_default", Now - TimeSpan.FromDays(31)),
+            Event("none.old", null, Now - TimeSpan.FromDays(8)),
+            Event("none.new", null, Now - TimeSpan.FromDays(6)),
+            Event("purged.old", "t_purged", Now - TimeSpan.FromDays(8))); // no tenant row any more: the option applies
+        await db.SaveChangesAsync();
+
+        var result = await Sweep(scope, new ManualClock(Now), new RetentionOptions { AuditRetention = TimeSpan.FromDays(7) }).RunAsync(CancellationToken.None);
+
+        var left = await db.AuditEvents.AsNoTracking().Where(e => e.TenantId == "t_short" || e.TenantId == "t_default" || e.TenantId == "t_purged" || e.TenantId == null)
+            .Where(e => e.Action.EndsWith(".old") || e.Action.EndsWith(".new")).Select(e => e.Action).OrderBy(a => a).ToListAsync();
+        Assert.Equal(["default.new", "none.new", "short.new"], left);
+        Assert.Equal(4, result.AuditEvents);
+    }
+
+    [Fact]
     public async Task AuthFailures_BeyondTheCapPerTenantAndPeriod_FoldIntoOneCount()
     {
         await using var host = await ControlPlaneHost.StartAsync(postgres);

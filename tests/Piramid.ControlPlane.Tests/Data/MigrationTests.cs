@@ -1,4 +1,6 @@
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Infrastructure;
+using Microsoft.EntityFrameworkCore.Migrations;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Data.Entities;
 using Piramid.ControlPlane.Tests.Support;
@@ -26,5 +28,28 @@ public sealed class MigrationTests(PostgresFixture postgres)
         Assert.Equal(["docs"], key.Collections);
         Assert.Equal(TenantStatus.Active, (await again.Tenants.SingleAsync()).Status);
         Assert.Contains("api_keys", await postgres.Server.DumpAsync((await again.Database.SqlQueryRaw<string>("select current_database() as \"Value\"").SingleAsync())), StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public async Task PlanLimits_GiveExistingPlans_OperatorsOwnToo_TheValuesOfTheOptionsTheyReplace()
+    {
+        var name = "mig_" + Guid.NewGuid().ToString("N")[..12];
+        var connectionString = await postgres.Server.CreateDatabaseAsync(name);
+        await using var db = new ControlPlaneDbContext(ControlPlaneDatabase.Configure(new DbContextOptionsBuilder<ControlPlaneDbContext>(), connectionString).Options);
+        await db.GetService<IMigrator>().MigrateAsync("20261205230828_EngineIsolation");
+        await db.Database.ExecuteSqlRawAsync("""
+            INSERT INTO plans (id, name, max_collections, max_points, max_storage_bytes, max_dimension, read_rate_per_second,
+                               read_burst, write_rate_per_second, write_burst, monthly_read_units, monthly_write_units, updated_at)
+            VALUES ('custom', 'Custom', 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, now())
+            """);
+
+        await ControlPlaneDatabase.MigrateAsync(connectionString);
+
+        var plans = await db.Plans.AsNoTracking().OrderBy(p => p.Id).ToListAsync();
+        Assert.Equal(["custom", "free", "standard"], plans.Select(p => p.Id));
+        Assert.All(plans, p => Assert.Equal(
+            (PlanDefaults.MaxRequestsInFlight, PlanDefaults.EngineMemoryBytes, PlanDefaults.AuditRetentionDays),
+            (p.MaxRequestsInFlight, p.EngineMemoryBytes, p.AuditRetentionDays)));
+        Assert.Equal((64, 2L << 30, 365), (PlanDefaults.MaxRequestsInFlight, PlanDefaults.EngineMemoryBytes, PlanDefaults.AuditRetentionDays));
     }
 }

@@ -53,6 +53,10 @@ public static class PlansApi
         plan.WriteBurst = Positive(request.WriteBurst, "write_burst") ?? (before is null ? Missing<int>("write_burst") : plan.WriteBurst);
         plan.MonthlyReadUnits = Positive(request.MonthlyReadUnits, "monthly_read_units") ?? (before is null ? Missing<long>("monthly_read_units") : plan.MonthlyReadUnits);
         plan.MonthlyWriteUnits = Positive(request.MonthlyWriteUnits, "monthly_write_units") ?? (before is null ? Missing<long>("monthly_write_units") : plan.MonthlyWriteUnits);
+        // Added after the first plans: optional, a new plan gets the defaults (PlanDefaults).
+        plan.MaxRequestsInFlight = InRange(request.MaxRequestsInFlight, 1, PlanDefaults.MaxMaxRequestsInFlight, "max_requests_in_flight") ?? plan.MaxRequestsInFlight;
+        plan.EngineMemoryBytes = InRange(request.EngineMemoryBytes, PlanDefaults.MinEngineMemoryBytes, long.MaxValue, "engine_memory_bytes") ?? plan.EngineMemoryBytes;
+        plan.AuditRetentionDays = InRange(request.AuditRetentionDays, 1, PlanDefaults.MaxAuditRetentionDays, "audit_retention_days") ?? plan.AuditRetentionDays;
         plan.UpdatedAt = time.GetUtcNow();
         audit.Record("plan.put", "plan", id, null, before, plan.ToInfo());
         db.ChangeEvents.Add(new ChangeEvent { Kind = ChangeKinds.Plan, Subject = id, Time = time.GetUtcNow() });
@@ -71,6 +75,10 @@ public static class PlansApi
     private static T? Positive<T>(T? value, string field)
         where T : struct, System.Numerics.INumber<T> =>
         value is T v && v <= T.Zero ? throw new ProblemException(ProblemCatalog.InvalidRequest, $"'{field}' must be positive.") : value;
+
+    private static T? InRange<T>(T? value, T min, T max, string field)
+        where T : struct, System.Numerics.INumber<T> =>
+        value is T v && (v < min || v > max) ? throw new ProblemException(ProblemCatalog.InvalidRequest, $"'{field}' must be between {min} and {max}.") : value;
 
     private static T Missing<T>(string field) => throw new ProblemException(ProblemCatalog.InvalidRequest, $"'{field}' is required for a new plan.");
 }

@@ -18,7 +18,10 @@ public sealed class RetentionOptions
     /// </summary>
     public TimeSpan IdempotencyTtl { get; set; } = TimeSpan.FromHours(24);
 
-    /// <summary>How long audit events are kept.</summary>
+    /// <summary>
+    /// How long audit events of no tenant are kept (operators' changes of plans, platform events, failures that
+    /// named no tenant, events of a purged tenant). A tenant's events follow its plan's <c>audit_retention_days</c>.
+    /// </summary>
     public TimeSpan AuditRetention { get; set; } = TimeSpan.FromDays(365);
 
     /// <summary>

@@ -14,7 +14,8 @@ namespace Piramid.ControlPlane.Auditing;
 public sealed record RetentionResult(int IdempotencyRecords, int AuditEvents, int AuthFailuresAggregated, long Tokens, long Authorizations);
 
 /// <summary>
-/// One pass over the tables that only grow: expired idempotency replies, audit events past their retention,
+/// One pass over the tables that only grow: expired idempotency replies, audit events past their retention (the
+/// tenant's plan's, or <see cref="RetentionOptions.AuditRetention"/> for events of no tenant),
 /// auth failures beyond the per-tenant cap, and OpenIddict's dead tokens and authorizations (OpenIddict's own
 /// <c>PruneAsync</c>, without Quartz). Each step is idempotent, so a failed sweep is simply run again.
 /// </summary>
@@ -31,7 +32,7 @@ public sealed partial class RetentionSweep(
         var now = time.GetUtcNow();
         var settings = options.Value;
         var idempotency = await db.IdempotencyRecords.Where(r => r.CreatedAt < now - settings.IdempotencyTtl).ExecuteDeleteAsync(cancellationToken);
-        var audit = await db.AuditEvents.Where(e => e.Time < now - settings.AuditRetention).ExecuteDeleteAsync(cancellationToken);
+        var audit = await DeleteExpiredAuditEventsAsync(now, settings, cancellationToken);
         var aggregated = await AggregateAuthFailuresAsync(now - settings.AuditRetention, settings, cancellationToken);
         var prunedTokens = await tokens.PruneAsync(now - settings.TokenRetention, cancellationToken);
         var prunedAuthorizations = await authorizations.PruneAsync(now - settings.TokenRetention, cancellationToken);

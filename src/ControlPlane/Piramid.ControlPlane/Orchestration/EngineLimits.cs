@@ -3,12 +3,16 @@ using Piramid.ControlPlane.Data.Entities;
 
 namespace Piramid.ControlPlane.Orchestration;
 
-/// <summary>A plan's limits as the engine enforces them; a value of 0 or less means the plan sets no limit.</summary>
-internal sealed record EngineLimits(int MaxCollections, long MaxPoints, int MaxDimension, long MaxStorageBytes)
+/// <summary>
+/// A plan's limits as the engine enforces them, and the heap its runtime gets; a value of 0 or less means the
+/// plan sets no limit.
+/// </summary>
+internal sealed record EngineLimits(int MaxCollections, long MaxPoints, int MaxDimension, long MaxStorageBytes, long MemoryBytes)
 {
-    public static EngineLimits Unlimited { get; } = new(0, 0, 0, 0);
+    public static EngineLimits Unlimited { get; } = new(0, 0, 0, 0, 0);
 
-    public static EngineLimits From(Plan plan) => new(plan.MaxCollections, plan.MaxPoints, plan.MaxDimension, plan.MaxStorageBytes);
+    public static EngineLimits From(Plan plan) =>
+        new(plan.MaxCollections, plan.MaxPoints, plan.MaxDimension, plan.MaxStorageBytes, plan.EngineMemoryBytes);
 
     /// <summary>Adds the engine's <c>Engine__Max*</c> variables for the limits that are set.</summary>
     public void AddTo(Dictionary<string, string> environment)
@@ -17,6 +21,12 @@ internal sealed record EngineLimits(int MaxCollections, long MaxPoints, int MaxD
         Add(environment, "Engine__MaxPoints", MaxPoints);
         Add(environment, "Engine__MaxDimension", MaxDimension);
         Add(environment, "Engine__MaxStorageBytes", MaxStorageBytes);
+        if (MemoryBytes > 0)
+        {
+            // Hex digits without "0x": the Native AOT runtime ignores the variable with the prefix (measured).
+            // Allocations past the limit fail, so one tenant cannot take the host's memory.
+            environment["DOTNET_GCHeapHardLimit"] = MemoryBytes.ToString("X", CultureInfo.InvariantCulture);
+        }
     }
 
     private static void Add(Dictionary<string, string> environment, string name, long value)

@@ -51,9 +51,6 @@ public sealed class LocalOrchestratorOptions
     /// <summary>Number of uids in the range: at most this many tenants with an engine.</summary>
     public int EngineUidCount { get; set; } = 1_000_000;
 
-    /// <summary>GC heap hard limit of every engine in bytes (<c>DOTNET_GCHeapHardLimit</c>); 0 = none. Default 2 GiB.</summary>
-    public long EngineMemoryLimitBytes { get; set; } = 2L * 1024 * 1024 * 1024;
-
     /// <summary>True when engines run under per-tenant uids with these options in this process.</summary>
     public bool UsesEngineUsers => EngineUsers == EngineUserMode.On || (EngineUsers == EngineUserMode.Auto && EngineAccounts.RunningAsRoot);
 

@@ -49,15 +49,6 @@ internal sealed class LocalOrchestratorOptionsValidator : IValidateOptions<Local
             errors.Add($"'{P}HealthFailureThreshold' must be at least 1.");
         }
 
-        if (options.EngineMemoryLimitBytes is > 0 and < 32L * 1024 * 1024)
-        {
-            errors.Add($"'{P}EngineMemoryLimitBytes' must be 0 (no limit) or at least 33554432 (32 MiB): an engine needs that much to start.");
-        }
-        else if (options.EngineMemoryLimitBytes < 0)
-        {
-            errors.Add($"'{P}EngineMemoryLimitBytes' must be 0 (no limit) or a number of bytes.");
-        }
-
         ValidateEngineUsers(options, errors);
         // The engine parses the same grammar: a setting accepted here starts every engine.
         if (!DurabilitySetting.TryParse(options.Durability, out _, out var durabilityError))

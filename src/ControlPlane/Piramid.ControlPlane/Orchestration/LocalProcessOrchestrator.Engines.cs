@@ -49,13 +49,7 @@ public sealed partial class LocalProcessOrchestrator
             ["Engine__KeyFile"] = KeyFileOf(slot.TenantId),
             ["Engine__Durability"] = _options.Durability,
         };
-        slot.Limits.AddTo(environment);
-        if (_options.EngineMemoryLimitBytes > 0)
-        {
-            // Hex digits without "0x": the Native AOT runtime ignores the variable with the prefix (measured).
-            // Allocations past the limit fail, so one tenant cannot take the host's memory.
-            environment["DOTNET_GCHeapHardLimit"] = _options.EngineMemoryLimitBytes.ToString("X", CultureInfo.InvariantCulture);
-        }
+        slot.Limits.AddTo(environment); // The plan's limits, its engine heap among them.
 
         if (uid is not null)
         {

@@ -50,5 +50,8 @@ public static class TenantMapping
         WriteBurst = plan.WriteBurst,
         MonthlyReadUnits = plan.MonthlyReadUnits,
         MonthlyWriteUnits = plan.MonthlyWriteUnits,
+        MaxRequestsInFlight = plan.MaxRequestsInFlight,
+        EngineMemoryBytes = plan.EngineMemoryBytes,
+        AuditRetentionDays = plan.AuditRetentionDays,
     };
 }

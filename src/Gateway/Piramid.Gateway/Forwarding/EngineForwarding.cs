@@ -108,7 +108,8 @@ public static class EngineForwarding
         }
 
         var inFlight = context.RequestServices.GetRequiredService<InFlightLimits>();
-        if (!inFlight.TryEnter(tenant))
+        var inFlightLimit = (context.Items[ApiKeyAuthenticationHandler.IdentityItem] as KeyIntrospectionResponse)?.Plan.MaxRequestsInFlight;
+        if (!await inFlight.TryEnter(tenant, inFlightLimit, context.RequestAborted))
         {
             context.Response.Headers.RetryAfter = "1";
             await Results.Problem(statusCode: 429, type: ProblemTypes.RateLimited, title: "Too many requests in flight",
@@ -125,7 +126,7 @@ public static class EngineForwarding
         finally
         {
             // The forward returns once the answer is sent whole (or the client is cut off): a slow reader counts.
-            inFlight.Exit(tenant);
+            inFlight.Exit(tenant, inFlightLimit);
         }
     }
 

@@ -38,4 +38,13 @@ public sealed class PlanInfo
 
     /// <summary>Write units per month.</summary>
     public long? MonthlyWriteUnits { get; set; }
+
+    /// <summary>Requests of the tenant in flight at once at the gateway; beyond it 429 (default 64).</summary>
+    public int? MaxRequestsInFlight { get; set; }
+
+    /// <summary>GC heap limit of the tenant's engine in bytes (default 2 GiB, at least 32 MiB).</summary>
+    public long? EngineMemoryBytes { get; set; }
+
+    /// <summary>Days the tenant's audit events are kept (default 365).</summary>
+    public int? AuditRetentionDays { get; set; }
 }

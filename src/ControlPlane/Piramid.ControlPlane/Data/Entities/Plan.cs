@@ -39,6 +39,15 @@ public sealed class Plan
     /// <summary>Write units per calendar month.</summary>
     public long MonthlyWriteUnits { get; set; }
 
+    /// <summary>Most requests of one tenant in flight at once at the gateway; beyond it 429.</summary>
+    public int MaxRequestsInFlight { get; set; } = PlanDefaults.MaxRequestsInFlight;
+
+    /// <summary>GC heap hard limit of the tenant's engine in bytes (<c>DOTNET_GCHeapHardLimit</c>).</summary>
+    public long EngineMemoryBytes { get; set; } = PlanDefaults.EngineMemoryBytes;
+
+    /// <summary>Days the tenant's audit events are kept.</summary>
+    public int AuditRetentionDays { get; set; } = PlanDefaults.AuditRetentionDays;
+
     /// <summary>Last change.</summary>
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -592,6 +592,14 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("id");
 
+                    b.Property<int>("AuditRetentionDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("audit_retention_days");
+
+                    b.Property<long>("EngineMemoryBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("engine_memory_bytes");
+
                     b.Property<int>("MaxCollections")
                         .HasColumnType("integer")
                         .HasColumnName("max_collections");
@@ -603,6 +611,10 @@ namespace Piramid.ControlPlane.Data.Migrations
                     b.Property<long>("MaxPoints")
                         .HasColumnType("bigint")
                         .HasColumnName("max_points");
+
+                    b.Property<int>("MaxRequestsInFlight")
+                        .HasColumnType("integer")
+                        .HasColumnName("max_requests_in_flight");
 
                     b.Property<long>("MaxStorageBytes")
                         .HasColumnType("bigint")
@@ -651,9 +663,12 @@ namespace Piramid.ControlPlane.Data.Migrations
                         new
                         {
                             Id = "free",
+                            AuditRetentionDays = 365,
+                            EngineMemoryBytes = 2147483648L,
                             MaxCollections = 5,
                             MaxDimension = 4096,
                             MaxPoints = 100000L,
+                            MaxRequestsInFlight = 64,
                             MaxStorageBytes = 1073741824L,
                             MonthlyReadUnits = 1000000L,
                             MonthlyWriteUnits = 1000000L,
@@ -667,9 +682,12 @@ namespace Piramid.ControlPlane.Data.Migrations
                         new
                         {
                             Id = "standard",
+                            AuditRetentionDays = 365,
+                            EngineMemoryBytes = 2147483648L,
                             MaxCollections = 50,
                             MaxDimension = 20000,
                             MaxPoints = 10000000L,
+                            MaxRequestsInFlight = 64,
                             MaxStorageBytes = 53687091200L,
                             MonthlyReadUnits = 100000000L,
                             MonthlyWriteUnits = 50000000L,

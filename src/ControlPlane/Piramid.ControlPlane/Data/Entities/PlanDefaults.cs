@@ -1,0 +1,26 @@
+namespace Piramid.ControlPlane.Data.Entities;
+
+/// <summary>
+/// Values of the plan fields added after the first plans: what a plan gets when it does not set them, and what
+/// existing plans got in the migration that added them (the options they replace had these defaults).
+/// </summary>
+public static class PlanDefaults
+{
+    /// <summary>Requests in flight per tenant (was <c>Gateway:MaxConcurrentRequestsPerTenant</c>).</summary>
+    public const int MaxRequestsInFlight = 64;
+
+    /// <summary>Engine GC heap, 2 GiB (was <c>Orchestrator:EngineMemoryLimitBytes</c>).</summary>
+    public const long EngineMemoryBytes = 2L * 1024 * 1024 * 1024;
+
+    /// <summary>Audit retention in days (was <c>Retention:AuditRetention</c>).</summary>
+    public const int AuditRetentionDays = 365;
+
+    /// <summary>Smallest engine heap: an engine needs about this much to start.</summary>
+    public const long MinEngineMemoryBytes = 32L * 1024 * 1024;
+
+    /// <summary>Largest in-flight limit: each request in flight holds a connection and buffers at the gateway.</summary>
+    public const int MaxMaxRequestsInFlight = 10_000;
+
+    /// <summary>Longest audit retention, 100 years.</summary>
+    public const int MaxAuditRetentionDays = 36_500;
+}
