@@ -2,6 +2,7 @@ using System.IO.Pipelines;
 using System.Text;
 using Microsoft.AspNetCore.Connections;
 using Microsoft.AspNetCore.Http;
+using Piramid.Contracts.Problems;
 
 namespace Piramid.ServiceDefaults;
 
@@ -60,18 +61,22 @@ public static class KestrelProblemBodies
 
     private static string Body(int status)
     {
-        var (title, detail) = status switch
+        var detail = status switch
         {
-            StatusCodes.Status400BadRequest => ("Bad request", "The request line or headers are malformed (method, target, version, header syntax, Content-Length)."),
-            StatusCodes.Status408RequestTimeout => ("Request timeout", "The request headers or body arrived too slowly."),
-            StatusCodes.Status413PayloadTooLarge => ("Payload too large", "The request body is too large."),
-            StatusCodes.Status414UriTooLong => ("URI too long", "The request target is longer than the server accepts."),
-            StatusCodes.Status431RequestHeaderFieldsTooLarge => ("Request headers too large", "The request has too many headers or they are too large."),
-            StatusCodes.Status501NotImplemented => ("Not implemented", "The request uses a method or framing the server does not implement."),
-            StatusCodes.Status505HttpVersionNotsupported => ("HTTP version not supported", "Use HTTP/1.1 (or HTTP/2 over TLS)."),
-            _ => ("Request refused", ProblemDefaults.DefaultDetail(status)),
+            StatusCodes.Status400BadRequest => "The request line or headers are malformed (method, target, version, header syntax, Content-Length).",
+            StatusCodes.Status408RequestTimeout => "The request headers or body arrived too slowly.",
+            StatusCodes.Status411LengthRequired => "A request with a body must carry Content-Length or chunked Transfer-Encoding.",
+            StatusCodes.Status413PayloadTooLarge => "The request body is too large.",
+            StatusCodes.Status414UriTooLong => "The request target is longer than the server accepts.",
+            StatusCodes.Status431RequestHeaderFieldsTooLarge => "The request has too many headers or they are too large.",
+            StatusCodes.Status501NotImplemented => "The request uses a method or framing the server does not implement.",
+            StatusCodes.Status505HttpVersionNotsupported => "Use HTTP/1.1 (or HTTP/2 over TLS).",
+            _ => ProblemDefaults.DefaultDetail(status),
         };
-        return $"{{\"type\":\"{ProblemDefaults.TypeFor(status is 414 or 505 or 501 or 408 ? 400 : status)}\",\"title\":\"{title}\",\"status\":{status},\"detail\":\"{detail}\"}}";
+
+        // Kestrel refuses before a request exists: there is no path for 'instance' and no trace yet.
+        var kind = ProblemCatalog.ForStatus(status);
+        return $"{{\"type\":\"{kind.Type}\",\"title\":\"{kind.Title}\",\"status\":{status},\"detail\":\"{detail}\"}}";
     }
 
     private sealed class Duplex(PipeReader input, PipeWriter output) : IDuplexPipe

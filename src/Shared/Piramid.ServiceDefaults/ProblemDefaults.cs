@@ -1,35 +1,31 @@
+using System.Diagnostics;
 using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Mvc;
 using Piramid.Contracts;
 using Piramid.Contracts.Problems;
 
 namespace Piramid.ServiceDefaults;
 
-/// <summary>Fills in the stable problem <c>type</c> and the request id on every problem+json body.</summary>
+/// <summary>
+/// Gives every problem+json body the same shape: a catalogue type and its title, <c>instance</c> = the path the
+/// client called, <c>trace_id</c> and <c>request_id</c>, in every process.
+/// </summary>
 public static class ProblemDefaults
 {
+    /// <summary>Name of the body member carrying the W3C trace id of the call.</summary>
+    public const string TraceIdMember = "trace_id";
+
+    /// <summary>Name of the body member repeating the <c>X-Request-Id</c> header.</summary>
+    public const string RequestIdMember = "request_id";
+
     /// <summary>Maps a status code to the problem type clients switch on.</summary>
-    public static string TypeFor(int status) => status switch
-    {
-        StatusCodes.Status400BadRequest => ProblemTypes.InvalidRequest,
-        StatusCodes.Status401Unauthorized => ProblemTypes.Unauthorized,
-        StatusCodes.Status403Forbidden => ProblemTypes.Forbidden,
-        StatusCodes.Status404NotFound => ProblemTypes.NotFound,
-        StatusCodes.Status405MethodNotAllowed => ProblemTypes.InvalidRequest,
-        StatusCodes.Status409Conflict => ProblemTypes.Conflict,
-        StatusCodes.Status413PayloadTooLarge => ProblemTypes.PayloadTooLarge,
-        StatusCodes.Status415UnsupportedMediaType => ProblemTypes.UnsupportedMediaType,
-        StatusCodes.Status431RequestHeaderFieldsTooLarge => ProblemTypes.HeadersTooLarge,
-        StatusCodes.Status429TooManyRequests => ProblemTypes.RateLimited,
-        StatusCodes.Status503ServiceUnavailable => ProblemTypes.EngineUnavailable,
-        StatusCodes.Status507InsufficientStorage => ProblemTypes.InsufficientStorage,
-        _ => ProblemTypes.Internal,
-    };
+    public static string TypeFor(int status) => ProblemCatalog.ForStatus(status).Type;
 
     /// <summary>A detail for bodies produced by the framework (an unknown route, a wrong method).</summary>
     public static string DefaultDetail(int status) => status switch
     {
         StatusCodes.Status404NotFound => "No such resource or route; check the method and path against the API reference.",
-        StatusCodes.Status405MethodNotAllowed => "This path does not accept this HTTP method.",
+        StatusCodes.Status405MethodNotAllowed => "This path does not accept this HTTP method; 'Allow' lists those it does.",
         StatusCodes.Status400BadRequest => "The request is malformed.",
         StatusCodes.Status401Unauthorized => "The request carries no valid credential.",
         StatusCodes.Status403Forbidden => "The caller may not do this.",
@@ -38,29 +34,43 @@ public static class ProblemDefaults
         _ => "The request could not be completed. Quote the request id when you report it.",
     };
 
-    internal static void Customize(Microsoft.AspNetCore.Http.ProblemDetailsContext context)
+    /// <summary>
+    /// Completes <paramref name="problem"/>: a type from the catalogue when it has none (or the framework's RFC
+    /// link), the catalogue's title for a catalogue type, the called path, and the ids of the call.
+    /// </summary>
+    public static void Fill(HttpContext context, ProblemDetails problem, Exception? exception)
     {
-        var problem = context.ProblemDetails;
-        var status = problem.Status ?? context.HttpContext.Response.StatusCode;
-        if (string.IsNullOrEmpty(problem.Type) || problem.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal))
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(problem);
+        var status = problem.Status ?? context.Response.StatusCode;
+        problem.Status = status;
+        var kind = ProblemCatalog.FindByType(problem.Type);
+        if (kind is null && (string.IsNullOrEmpty(problem.Type) || problem.Type == "about:blank"
+            || problem.Type.StartsWith("https://tools.ietf.org/", StringComparison.Ordinal)))
         {
-            problem.Type = TypeFor(status);
+            kind = ProblemCatalog.ForStatus(status);
+            problem.Type = kind.Type;
         }
 
-        if (status >= 500 && context.Exception is not null)
+        if (kind is not null)
+        {
+            problem.Title = kind.Title;
+        }
+
+        if (status >= 500 && exception is not null and not ProblemException)
         {
             // Never leak an exception message, path or stack to a client.
             problem.Detail = "An unexpected error occurred. Quote the request id when you report it.";
         }
 
         problem.Detail ??= DefaultDetail(status);
-        problem.Instance ??= context.HttpContext.Request.Path;
-        var requestId = context.HttpContext.Response.Headers[HeaderNames.RequestId].ToString();
-        if (string.IsNullOrEmpty(requestId))
-        {
-            requestId = context.HttpContext.TraceIdentifier;
-        }
-
-        problem.Extensions["request_id"] = requestId;
+        problem.Instance = context.Request.PathBase.Add(context.Request.Path).Value;
+        problem.Extensions.Remove("traceId"); // the framework's camelCase spelling; one name everywhere
+        problem.Extensions[TraceIdMember] = Activity.Current?.Id ?? context.TraceIdentifier;
+        var requestId = context.Response.Headers[HeaderNames.RequestId].ToString();
+        problem.Extensions[RequestIdMember] = string.IsNullOrEmpty(requestId) ? context.TraceIdentifier : requestId;
     }
+
+    internal static void Customize(ProblemDetailsContext context) =>
+        Fill(context.HttpContext, context.ProblemDetails, context.Exception);
 }

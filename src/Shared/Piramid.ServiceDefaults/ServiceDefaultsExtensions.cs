@@ -49,6 +49,7 @@ public static class ServiceDefaultsExtensions
         builder.Services.AddHealthChecks()
             .AddCheck("self", () => HealthCheckResult.Healthy(), ["live"]);
         builder.Services.AddProblemDetails(o => o.CustomizeProblemDetails = ProblemDefaults.Customize);
+        builder.Services.AddExceptionHandler<ProblemExceptionHandler>();
         // Kestrel's own refusals (bad request line, 414, 431, 505, ...) get problem bodies too.
         builder.Services.Configure<Microsoft.AspNetCore.Server.Kestrel.Core.KestrelServerOptions>(k =>
             k.ConfigureEndpointDefaults(listen => listen.Use(KestrelProblemBodies.Wrap)));
@@ -65,7 +66,8 @@ public static class ServiceDefaultsExtensions
     }
 
     /// <summary>
-    /// Turns unhandled exceptions into a 500 problem without internal detail, and bare status codes
+    /// Turns <see cref="ProblemException"/> and the binder's refusals into their problems, any other exception
+    /// into a 500 problem without internal detail, and bare status codes
     /// (404 for an unknown route, 405, ...) into problem+json bodies.
     /// </summary>
     public static IApplicationBuilder UseProblemDefaults(this IApplicationBuilder app)

@@ -1,5 +1,6 @@
 using Piramid.Contracts.Problems;
 using Piramid.ControlPlane.Tenants;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.ControlPlane.Admin;
 

@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Primitives;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.ControlPlane.Admin;
 

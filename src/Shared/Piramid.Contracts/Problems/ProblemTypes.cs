@@ -2,7 +2,7 @@ namespace Piramid.Contracts.Problems;
 
 /// <summary>
 /// Stable problem+json <c>type</c> URIs (RFC 9457). Clients switch on these, so they never change;
-/// add new ones instead.
+/// add new ones instead. Each one's title and status live in <see cref="ProblemCatalog"/>.
 /// </summary>
 public static class ProblemTypes
 {
@@ -20,6 +20,27 @@ public static class ProblemTypes
 
     /// <summary>A valid principal that may not do this (403).</summary>
     public const string Forbidden = Base + "forbidden";
+
+    /// <summary>The path exists but does not serve this HTTP method (405).</summary>
+    public const string MethodNotAllowed = Base + "method-not-allowed";
+
+    /// <summary>The request headers or body arrived too slowly (408).</summary>
+    public const string RequestTimeout = Base + "request-timeout";
+
+    /// <summary>A body without a length where one is required (411).</summary>
+    public const string LengthRequired = Base + "length-required";
+
+    /// <summary>The request target is longer than the server accepts (414).</summary>
+    public const string UriTooLong = Base + "uri-too-long";
+
+    /// <summary>An <c>Idempotency-Key</c> reused with a different request (422).</summary>
+    public const string IdempotencyKeyReused = Base + "idempotency-key-reused";
+
+    /// <summary>A method or framing the server implements nowhere (501).</summary>
+    public const string NotImplemented = Base + "not-implemented";
+
+    /// <summary>An HTTP version the server does not speak (505).</summary>
+    public const string HttpVersionNotSupported = Base + "http-version-not-supported";
 
     /// <summary>A plan quota is reached (403).</summary>
     public const string QuotaExceeded = Base + "quota-exceeded";

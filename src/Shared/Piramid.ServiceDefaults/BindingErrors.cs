@@ -1,15 +1,17 @@
 using System.Text.Json;
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
 
-namespace Piramid.ControlPlane.Admin;
+namespace Piramid.ServiceDefaults;
 
 /// <summary>
-/// Words for the binder's refusals. Minimal APIs throw <see cref="BadHttpRequestException"/> (the control plane
-/// sets <c>ThrowOnBadRequest</c>) with a message about .NET parameters and types; the caller needs the field
+/// Words for the binder's refusals. Minimal APIs throw <see cref="BadHttpRequestException"/> (when
+/// <c>ThrowOnBadRequest</c> is set) with a message about .NET parameters and types; the caller needs the field
 /// name as sent and what a valid value looks like.
 /// </summary>
-internal static partial class BindingErrors
+public static partial class BindingErrors
 {
+    /// <summary>The detail for a refusal: the field or parameter as the caller wrote it, and what was expected.</summary>
     public static string Describe(BadHttpRequestException exception)
     {
         ArgumentNullException.ThrowIfNull(exception);
