@@ -13,7 +13,7 @@ namespace Piramid.Engine.Collections;
 /// searches planned by <see cref="SearchPlanner"/>; this type holds the lock, the log and the lifecycle, split by
 /// concern: <c>.Writes</c>, <c>.Reads</c>, <c>.Search</c>, <c>.Recovery</c>, <c>.Checkpoint</c>, <c>.Compaction</c>.
 /// </summary>
-public sealed partial class Collection : IDisposable
+public sealed partial class Collection : IDisposable, IAsyncDisposable
 {
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
     private readonly PointStore _store;
@@ -98,30 +98,52 @@ public sealed partial class Collection : IDisposable
     /// <summary>Flushes the log and closes the collection; later calls fail as if it did not exist.</summary>
     public void Dispose()
     {
+        // Deleting a collection (a synchronous API call) closes it here; shutdown uses DisposeAsync.
+        if (Close() is { } wal)
+        {
+            FlushAndClose(wal.DisposeAsync().AsTask()).GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Flushes the log and closes the collection without blocking a thread on the final fsync.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Close() is { } wal)
+        {
+            await FlushAndClose(wal.DisposeAsync().AsTask());
+        }
+    }
+
+    // Marks the collection closed under the write lock: from then on no write appends to the log and no link or
+    // checkpoint starts, so the log can be flushed and closed outside the lock. Null when already closed.
+    private WriteAheadLog? Close()
+    {
         _lock.EnterWriteLock();
         try
         {
             if (_closed)
             {
-                return;
+                return null;
             }
 
             _closed = true;
-            if (_wal is not null)
-            {
-                try
-                {
-                    _wal.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                }
-                catch (StorageFailedException)
-                {
-                    // Nothing more can be made durable; unacknowledged writes were never promised.
-                }
-            }
+            return _wal;
         }
         finally
         {
             _lock.ExitWriteLock();
+        }
+    }
+
+    private static async Task FlushAndClose(Task disposing)
+    {
+        try
+        {
+            await disposing;
+        }
+        catch (StorageFailedException)
+        {
+            // Nothing more can be made durable; unacknowledged writes were never promised.
         }
     }
 
