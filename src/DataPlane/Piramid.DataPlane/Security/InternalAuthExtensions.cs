@@ -3,11 +3,10 @@ namespace Piramid.DataPlane.Security;
 /// <summary>Wires internal authentication into the engine host.</summary>
 public static class InternalAuthExtensions
 {
-    /// <summary>Registers the replay cache and the clock.</summary>
+    /// <summary>Registers the replay cache (the clock is the process's one <see cref="TimeProvider"/>, registered with the engine).</summary>
     public static WebApplicationBuilder AddInternalAuth(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        builder.Services.AddSingleton(TimeProvider.System);
         builder.Services.AddSingleton(sp => new ReplayCache(
             sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<InternalAuthSettings>().MaxAge));
         return builder;
