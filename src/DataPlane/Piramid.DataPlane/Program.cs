@@ -16,16 +16,11 @@ var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
 // A search is a few hundred microseconds; six framework log lines per request cost more than that.
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.AddServiceDefaults("piramid-engine", EngineTelemetry.Name);
-if (!builder.AddEngine())
-{
-    return 2;
-}
-
+builder.AddEngine();
 builder.AddInternalAuth();
 builder.Services.AddEngineApi();
 
 var app = builder.Build();
-app.UseEngineShutdown();
 app.UseProblemDefaults();
 app.MapDefaultEndpoints();
 app.MapAdoptionChallenge();
@@ -33,5 +28,14 @@ app.UseInternalAuth();
 app.UseAudit();
 app.MapCollectionsApi();
 app.MapPointsApi();
-app.Run();
+try
+{
+    await app.RunAsync();
+}
+catch (Exception e) when (EngineHosting.DescribeStartFailure(e) is { } reason)
+{
+    await Console.Error.WriteLineAsync($"piramid-engine: cannot start: {reason}");
+    return 2;
+}
+
 return 0;

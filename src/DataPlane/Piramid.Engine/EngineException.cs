@@ -1,59 +1,46 @@
-using Piramid.Contracts.Problems;
-
 namespace Piramid.Engine;
 
 /// <summary>
-/// A failure the engine reports to its caller as problem+json: the status, the stable problem type of
-/// <see cref="ProblemTypes"/> and a detail that tells the caller what to change. The host maps it 1:1.
+/// A failure the engine reports to its caller: a <see cref="EngineErrorKind"/> and a message that tells the
+/// caller what to change. No transport in it: the host maps the kind (the HTTP host to problem+json).
 /// </summary>
 public sealed class EngineException : Exception
 {
-    private EngineException(int status, string problemType, string title, string detail, Exception? inner = null)
-        : base(detail, inner)
+    private EngineException(EngineErrorKind kind, string message, Exception? inner = null)
+        : base(message, inner)
     {
-        Status = status;
-        ProblemType = problemType;
-        Title = title;
+        Kind = kind;
     }
 
-    /// <summary>HTTP status code.</summary>
-    public int Status { get; }
+    /// <summary>What kind of failure this is.</summary>
+    public EngineErrorKind Kind { get; }
 
-    /// <summary>Problem type URI.</summary>
-    public string ProblemType { get; }
+    /// <summary>The request is malformed or out of limits.</summary>
+    public static EngineException Invalid(string detail) => new(EngineErrorKind.InvalidArgument, detail);
 
-    /// <summary>Short human title.</summary>
-    public string Title { get; }
+    /// <summary>The filter is malformed.</summary>
+    public static EngineException InvalidFilter(string detail, Exception inner) => new(EngineErrorKind.InvalidFilter, detail, inner);
 
-    /// <summary>400: the request is malformed or out of limits.</summary>
-    public static EngineException Invalid(string detail) =>
-        new(400, ProblemTypes.InvalidRequest, "Invalid request", detail);
+    /// <summary>No such resource.</summary>
+    public static EngineException NotFound(string detail) => new(EngineErrorKind.NotFound, detail);
 
-    /// <summary>400: the filter is malformed.</summary>
-    public static EngineException InvalidFilter(string detail, Exception inner) =>
-        new(400, ProblemTypes.InvalidFilter, "Invalid filter", detail, inner);
+    /// <summary>Conflicts with the current state.</summary>
+    public static EngineException Conflict(string detail) => new(EngineErrorKind.Conflict, detail);
 
-    /// <summary>404: no such resource (or one the caller may not see).</summary>
-    public static EngineException NotFound(string detail) =>
-        new(404, ProblemTypes.NotFound, "Not found", detail);
+    /// <summary>A plan limit is reached.</summary>
+    public static EngineException QuotaExceeded(string detail) => new(EngineErrorKind.QuotaExceeded, detail);
 
-    /// <summary>409: conflicts with the current state.</summary>
-    public static EngineException Conflict(string detail) =>
-        new(409, ProblemTypes.Conflict, "Conflict", detail);
+    /// <summary>The collection's storage is damaged; it stays closed rather than lose data.</summary>
+    public static EngineException CollectionUnavailable(string detail) => new(EngineErrorKind.Unavailable, detail);
 
-    /// <summary>403: a plan limit is reached.</summary>
-    public static EngineException QuotaExceeded(string detail) =>
-        new(403, ProblemTypes.QuotaExceeded, "Quota exceeded", detail);
-
-    /// <summary>503: the collection's storage is damaged; it stays closed rather than lose data.</summary>
-    public static EngineException CollectionUnavailable(string detail) =>
-        new(503, ProblemTypes.CollectionUnavailable, "Collection unavailable", detail);
-
-    /// <summary>507: a write could not be made durable; the engine is read-only until it can write again.</summary>
+    /// <summary>A write could not be made durable; the engine is read-only until it can write again.</summary>
     public static EngineException InsufficientStorage(string detail, Exception? inner = null) =>
-        new(507, ProblemTypes.InsufficientStorage, "Insufficient storage", detail, inner);
+        new(EngineErrorKind.InsufficientStorage, detail, inner);
 
-    /// <summary>507: the write would take the engine past its memory limit; nothing was stored.</summary>
+    /// <summary>The write would take the engine past its memory limit; nothing was stored.</summary>
     public static EngineException InsufficientMemory(string detail, Exception? inner = null) =>
-        new(507, ProblemTypes.InsufficientMemory, "Memory limit", detail, inner);
+        new(EngineErrorKind.InsufficientMemory, detail, inner);
+
+    /// <summary>True for the kinds that blame the request itself (a client must change it before retrying).</summary>
+    public bool IsInvalidInput => Kind is EngineErrorKind.InvalidArgument or EngineErrorKind.InvalidFilter;
 }

@@ -25,6 +25,7 @@ public sealed partial class VectorEngine : IAsyncDisposable
     private readonly DataKey _key;
     private readonly EngineOptions _options;
     private readonly List<string> _unreadable = [];
+    private int _disposed;
 
     private VectorEngine(EngineOptions options, DataDirectoryLock directoryLock, DataKey key, AuditLog audit)
     {
@@ -194,14 +195,22 @@ public sealed partial class VectorEngine : IAsyncDisposable
         }
     }
 
-    /// <summary>Stops background work, checkpoints every collection, flushes the audit log, releases the directory.</summary>
+    /// <summary>
+    /// Stops background work, checkpoints every collection, flushes the audit log, releases the directory. Later calls
+    /// do nothing (a host may close the engine when it stops and its container dispose it again).
+    /// </summary>
     public async ValueTask DisposeAsync()
     {
+        if (Interlocked.Exchange(ref _disposed, 1) != 0)
+        {
+            return;
+        }
+
         await StopMaintenanceAsync();
         foreach (var collection in _collections.Values)
         {
             collection.Checkpoint();
-            collection.Dispose();
+            await collection.DisposeAsync();
         }
 
         _collections.Clear();

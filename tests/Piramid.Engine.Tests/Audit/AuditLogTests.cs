@@ -142,6 +142,45 @@ public sealed class AuditLogTests : IDisposable
         Assert.Contains("does not decrypt with this data key", result.Problem);
     }
 
+    [Theory]
+    [InlineData(10)] // inside the file header: created, never written
+    [InlineData(-7)] // inside the last entry: an append cut short
+    public void Verify_AndOpen_AgreeOnATornNewestSegment(int keep)
+    {
+        WriteEntries(3);
+        var newest = WriteEntries(2);
+        var length = new FileInfo(newest).Length;
+        using (var handle = File.OpenHandle(newest, FileMode.Open, FileAccess.Write))
+        {
+            RandomAccess.SetLength(handle, keep > 0 ? keep : length + keep);
+        }
+
+        var expected = keep > 0 ? 3 : 4;
+        Assert.Equal(new AuditVerification(true, expected, null, null), AuditVerifier.Verify(_temp.Path, _key));
+        using (var log = AuditLog.Open(_temp.Path, _key, _time))
+        {
+            Assert.Equal(expected + 1, log.Append("u", "op", null, "ok", null).Sequence);
+        }
+
+        Assert.Equal(new AuditVerification(true, expected + 1, null, null), AuditVerifier.Verify(_temp.Path, _key));
+    }
+
+    [Fact]
+    public void Verify_TornSegmentBeforeTheNewest_IsDamage()
+    {
+        WriteEntries(3);
+        var middle = WriteEntries(2);
+        WriteEntries(2);
+        using (var handle = File.OpenHandle(middle, FileMode.Open, FileAccess.Write))
+        {
+            RandomAccess.SetLength(handle, new FileInfo(middle).Length - 7);
+        }
+
+        var result = AuditVerifier.Verify(_temp.Path, _key);
+        Assert.Equal(5, result.FirstBadSequence);
+        Assert.Contains("incomplete record", result.Problem);
+    }
+
     // Appends count entries in a fresh open; returns that open's segment file.
     private string WriteEntries(int count)
     {

@@ -76,10 +76,6 @@ internal static class ApiSupport
         }
     }
 
-    /// <summary>The problem+json result for an engine failure; no server path reaches the caller.</summary>
-    public static IResult Problem(EngineException e) =>
-        TypedResults.Problem(statusCode: e.Status, type: e.ProblemType, title: e.Title, detail: ServerPaths.Redact(e.Message));
-
     /// <summary>Maps the exceptions a handler may raise for a caller's mistake to problem+json.</summary>
     public static async ValueTask<object?> HandleErrors(EndpointFilterInvocationContext context, EndpointFilterDelegate next)
     {
@@ -89,12 +85,12 @@ internal static class ApiSupport
         }
         catch (EngineException e)
         {
-            return Problem(e);
+            return EngineProblems.For(e);
         }
         catch (OutOfMemoryException e)
         {
             // Past MemoryGuard (an allocation it could not foresee): the tenant's limit, not a server fault.
-            return Problem(EngineException.InsufficientMemory(
+            return EngineProblems.For(EngineException.InsufficientMemory(
                 "The engine ran out of its memory limit serving this request. Retry smaller batches, delete data, or ask for a larger limit.", e));
         }
         catch (ForbiddenException e)

@@ -15,9 +15,10 @@ public static class AdoptionChallengeEndpoint
     public static WebApplication MapAdoptionChallenge(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
-        var settings = app.Services.GetRequiredService<InternalAuthSettings>();
         app.MapGet(AdoptionChallenge.Path, context =>
         {
+            // Resolved per request: the settings come from the key file, read when the host starts.
+            var settings = context.RequestServices.GetRequiredService<InternalAuthSettings>();
             var nonce = context.Request.Query[AdoptionChallenge.NonceParameter].ToString();
             var result = AdoptionChallenge.IsValidNonce(nonce)
                 ? Results.Text(AdoptionChallenge.Answer(settings.Secret, settings.TenantId, nonce))

@@ -3,7 +3,7 @@ namespace Piramid.DataPlane.Security;
 /// <summary>Wires internal authentication into the engine host.</summary>
 public static class InternalAuthExtensions
 {
-    /// <summary>Registers the replay cache (the clock comes from the service defaults).</summary>
+    /// <summary>Registers the replay cache (the clock is the process's one <see cref="TimeProvider"/>, registered with the engine).</summary>
     public static WebApplicationBuilder AddInternalAuth(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);

@@ -126,7 +126,7 @@ public sealed class AuditLog : IDisposable
         var result = new List<AuditEntry>();
         foreach (var (path, data) in files)
         {
-            foreach (var record in RecordFileReader.ReadStrict(path, data, _key, FileKind.Audit))
+            foreach (var record in RecordScanner.ReadAll(path, data, _key, FileKind.Audit))
             {
                 var entry = AuditEntryCodec.TryDecode(record.Payload)?.Entry
                     ?? throw new StorageCorruptedException($"{path}: malformed audit entry at offset {record.Frame.Offset}.");
@@ -155,48 +155,19 @@ public sealed class AuditLog : IDisposable
         }
     }
 
-    // The last entry of a segment; repairs a torn tail of the newest segment, refuses damage elsewhere.
+    // The last entry of a segment; cuts a torn tail of the newest segment (deleting it when it holds no
+    // entry: created but never written), refuses damage elsewhere.
     private static AuditPayload? ReadTail(string path, DataKey key, bool newest)
     {
-        var data = AuditSegments.ReadAllShared(path);
-        if (RecordFormat.CheckFileHeader(data, FileKind.Audit, out var salt) is { } problem)
-        {
-            if (newest && !RecordFormat.ValidRecordFollows(data, 0))
-            {
-                File.Delete(path); // created but never written: holds no entry
-                return null;
-            }
-
-            throw new StorageCorruptedException($"{path}: {problem} at offset 0.");
-        }
-
-        using var cipher = key.CreateFileCipher(FileKind.Audit, salt);
-        var offset = RecordFormat.FileHeaderLength;
-        ulong counter = 0;
         byte[]? last = null;
-        while (offset < data.Length)
+        var scan = RecordScanner.Scan(path, AuditSegments.ReadAllShared(path), key, FileKind.Audit, newest ? TornTail.Stop : TornTail.Fail, record =>
         {
-            var status = RecordFormat.TryFrame(data, offset, out var frame);
-            if (status != RecordStatus.Ok)
-            {
-                if (!newest || RecordFormat.ValidRecordFollows(data, offset + 1))
-                {
-                    throw new StorageCorruptedException(RecordFileReader.Describe(path, offset, status));
-                }
-
-                using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite);
-                RandomAccess.SetLength(handle, offset);
-                RandomAccess.FlushToDisk(handle);
-                break;
-            }
-
-            last = new byte[frame.PayloadLength];
-            if (!RecordFormat.TryDecrypt(cipher, counter++, data, frame, last))
-            {
-                throw new StorageCorruptedException(RecordFileReader.DescribeWrongKey(path, offset));
-            }
-
-            offset = frame.End;
+            last = record.Payload;
+            return true;
+        }).ThrowIfDamaged();
+        if (scan.Outcome == ScanOutcome.TornTail)
+        {
+            RecordScanner.CutTornTail(path, scan);
         }
 
         if (last is null)

@@ -49,7 +49,7 @@ internal static class AuditSegments
 
     /// <summary>Every payload of a segment, strictly (tests tamper with these).</summary>
     public static List<byte[]> ReadPayloads(string path, DataKey key) =>
-        RecordFileReader.ReadStrict(path, ReadAllShared(path), key, FileKind.Audit).Select(r => r.Payload).ToList();
+        RecordScanner.ReadAll(path, ReadAllShared(path), key, FileKind.Audit).Select(r => r.Payload).ToList();
 
     /// <summary>Rewrites a segment with the given payloads under a fresh salt (the record LSN is each entry's sequence).</summary>
     public static void Rewrite(string path, DataKey key, IReadOnlyList<byte[]> payloads)

@@ -23,73 +23,67 @@ public static class AuditVerifier
         for (var s = 0; s < segments.Count; s++)
         {
             var (path, firstSequence) = segments[s];
-            var data = AuditSegments.ReadAllShared(path);
             var name = Path.GetFileName(path);
-            if (RecordFormat.CheckFileHeader(data, FileKind.Audit, out var salt) is { } headerProblem)
+            string? problem = null;
+
+            // A torn tail of the newest segment is a crash's leftover, which the log cuts when next opened.
+            var tail = s == segments.Count - 1 ? TornTail.Stop : TornTail.Fail;
+            var scan = RecordScanner.Scan(name, AuditSegments.ReadAllShared(path), key, FileKind.Audit, tail, record =>
             {
-                return Bad(expected, $"{name}: {headerProblem}.");
+                problem = Check(record, name, firstSequence, expected, previous);
+                if (problem is not null)
+                {
+                    return false;
+                }
+
+                previous = AuditEntryCodec.TryDecode(record.Payload)!.Hash;
+                expected++;
+                return true;
+            });
+            if (problem is not null)
+            {
+                return Bad(expected, problem);
             }
 
-            using var cipher = key.CreateFileCipher(FileKind.Audit, salt);
-            var offset = RecordFormat.FileHeaderLength;
-            ulong counter = 0;
-            while (offset < data.Length)
+            if (scan.Outcome is ScanOutcome.Damaged or ScanOutcome.WrongKey)
             {
-                var status = RecordFormat.TryFrame(data, offset, out var frame);
-                if (status != RecordStatus.Ok)
-                {
-                    if (s == segments.Count - 1 && !RecordFormat.ValidRecordFollows(data, offset + 1))
-                    {
-                        break; // a torn tail from a crash; the log truncates it when next opened
-                    }
-
-                    return Bad(expected, RecordFileReader.Describe(name, offset, status));
-                }
-
-                var payload = new byte[frame.PayloadLength];
-                if (!RecordFormat.TryDecrypt(cipher, counter, data, frame, payload))
-                {
-                    return Bad(expected, RecordFileReader.DescribeWrongKey(name, offset));
-                }
-
-                if (AuditEntryCodec.TryDecode(payload) is not { } entry || frame.Type != AuditSegments.EntryType)
-                {
-                    return Bad(expected, $"{name}: entry at offset {offset} is malformed.");
-                }
-
-                var sequence = entry.Entry.Sequence;
-                if (sequence != expected || frame.Lsn != sequence)
-                {
-                    return Bad(expected, sequence > expected
-                        ? $"{name}: entry {expected} is missing (found entry {sequence} at offset {offset}); entries were removed."
-                        : $"{name}: found entry {sequence} at offset {offset} where {expected} belongs; an entry was inserted or reordered.");
-                }
-
-                if (counter == 0 && firstSequence != sequence)
-                {
-                    return Bad(expected, $"{name}: the segment is named for entry {firstSequence} but starts with entry {sequence}.");
-                }
-
-                if (!CryptographicOperations.FixedTimeEquals(entry.PreviousHash, previous))
-                {
-                    return Bad(expected, $"{name}: entry {expected} at offset {offset} does not link to the previous entry's hash; " +
-                        "an entry before it was replaced or inserted.");
-                }
-
-                if (!entry.HashMatches())
-                {
-                    return Bad(expected, $"{name}: entry {expected} at offset {offset} does not match its hash; it was edited.");
-                }
-
-                previous = entry.Hash;
-                expected++;
-                counter++;
-                offset = frame.End;
+                return Bad(expected, scan.Problem!);
             }
         }
 
         return new AuditVerification(true, expected - 1, null, null);
 
         AuditVerification Bad(long sequence, string problem) => new(false, expected - 1, sequence, problem);
+    }
+
+    // The chain rules for one decrypted record; null when it holds.
+    private static string? Check(ScannedRecord record, string name, long firstSequence, long expected, byte[] previous)
+    {
+        var offset = record.Frame.Offset;
+        if (AuditEntryCodec.TryDecode(record.Payload) is not { } entry || record.Frame.Type != AuditSegments.EntryType)
+        {
+            return $"{name}: entry at offset {offset} is malformed.";
+        }
+
+        var sequence = entry.Entry.Sequence;
+        if (sequence != expected || record.Frame.Lsn != sequence)
+        {
+            return sequence > expected
+                ? $"{name}: entry {expected} is missing (found entry {sequence} at offset {offset}); entries were removed."
+                : $"{name}: found entry {sequence} at offset {offset} where {expected} belongs; an entry was inserted or reordered.";
+        }
+
+        if (record.Index == 0 && firstSequence != sequence)
+        {
+            return $"{name}: the segment is named for entry {firstSequence} but starts with entry {sequence}.";
+        }
+
+        if (!CryptographicOperations.FixedTimeEquals(entry.PreviousHash, previous))
+        {
+            return $"{name}: entry {expected} at offset {offset} does not link to the previous entry's hash; " +
+                "an entry before it was replaced or inserted.";
+        }
+
+        return entry.HashMatches() ? null : $"{name}: entry {expected} at offset {offset} does not match its hash; it was edited.";
     }
 }

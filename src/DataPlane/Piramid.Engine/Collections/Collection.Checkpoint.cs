@@ -1,5 +1,3 @@
-using System.Buffers.Binary;
-using System.Runtime.InteropServices;
 using Piramid.Engine.Storage;
 
 namespace Piramid.Engine.Collections;
@@ -10,19 +8,6 @@ namespace Piramid.Engine.Collections;
 /// </summary>
 public sealed partial class Collection
 {
-    private const byte CheckpointVersion = 2;
-    private const byte CheckpointVersion1 = 1;
-    private const int CheckpointHeaderSize = 18; // u8 version, i64 point count, i32 dimension, i32 slot count, u8 has graph
-    private const int CheckpointVersion1HeaderSize = 13; // u8 version, i64 point count, i32 dimension
-    private const int PointsPerChunk = 512;
-
-    // The first byte of every chunk after the header in version 2.
-    private const byte PointsChunk = 1;
-    private const byte RetiredChunk = 2;
-    private const byte GraphHeaderChunk = 3;
-    private const byte GraphNodesChunk = 4;
-    private const byte QuantizerChunk = 5;
-
     private long _checkpointLsn;
     private long _previousCheckpointLsn;
     private long _walBytesAtCheckpoint;
@@ -60,7 +45,7 @@ public sealed partial class Collection
 
             var lsn = wal.LastLsn;
             wal.Rotate();
-            CheckpointStore.Write(CheckpointDirectory, _key, lsn, CheckpointChunks());
+            CheckpointStore.Write(CheckpointDirectory, _key, lsn, CheckpointCodec.Encode(_store));
             _previousCheckpointLsn = _checkpointLsn;
             _checkpointLsn = lsn;
             _lastCheckpointAt = _options.Time.GetUtcNow();
@@ -112,109 +97,5 @@ public sealed partial class Collection
         }
 
         return Checkpoint(force: true);
-    }
-
-    // Version 2 (docs/design/data-directory.md): points keep their slots, so the saved graph stays valid.
-    private IEnumerable<ReadOnlyMemory<byte>> CheckpointChunks()
-    {
-        var slotCount = _vectors.HighWater;
-        var header = new byte[CheckpointHeaderSize];
-        header[0] = CheckpointVersion;
-        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(1), _points.Count);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(9), Config.Dimension);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(13), slotCount);
-        header[17] = _index is null ? (byte)0 : (byte)1;
-        yield return header;
-
-        var batch = new List<PreparedPoint>(PointsPerChunk);
-        var slots = new List<int>(PointsPerChunk);
-        foreach (var entry in _points.Values)
-        {
-            var metadata = entry.HasMetadata ? JsonMarshal.GetRawUtf8Value(entry.Metadata).ToArray() : null;
-            batch.Add(new PreparedPoint(entry.Id, _vectors.Get(entry.Slot).ToArray(), metadata));
-            slots.Add(entry.Slot);
-            if (batch.Count == PointsPerChunk)
-            {
-                yield return EncodePointsChunk(slots, batch);
-                batch.Clear();
-                slots.Clear();
-            }
-        }
-
-        if (batch.Count > 0)
-        {
-            yield return EncodePointsChunk(slots, batch);
-        }
-
-        if (_index is null)
-        {
-            yield break;
-        }
-
-        // Deleted graph nodes keep their vectors (stepping stones) until a compaction frees them.
-        for (var first = 0; first < slotCount; first += PointsPerChunk)
-        {
-            var retired = Enumerable.Range(first, Math.Min(PointsPerChunk, slotCount - first)).Where(_vectors.IsRetired).ToList();
-            if (retired.Count > 0)
-            {
-                yield return EncodeRetiredChunk(retired);
-            }
-        }
-
-        // The codes are not saved: they are re-encoded from the floats with the same quantizer on load.
-        if (_index.Quantizer is { } quantizer)
-        {
-            var chunk = new byte[1 + quantizer.SerializedSize];
-            chunk[0] = QuantizerChunk;
-            quantizer.WriteTo(chunk.AsSpan(1));
-            yield return chunk;
-        }
-
-        var graphKind = GraphHeaderChunk;
-        foreach (var chunk in _index.Save(slotCount))
-        {
-            yield return Prefixed(graphKind, chunk);
-            graphKind = GraphNodesChunk;
-        }
-    }
-
-    private static byte[] EncodePointsChunk(List<int> slots, List<PreparedPoint> points)
-    {
-        var payload = PointRecordCodec.EncodeUpsert(points);
-        var chunk = new byte[5 + (4 * slots.Count) + payload.Length];
-        chunk[0] = PointsChunk;
-        BinaryPrimitives.WriteInt32LittleEndian(chunk.AsSpan(1), slots.Count);
-        for (var i = 0; i < slots.Count; i++)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(chunk.AsSpan(5 + (4 * i)), slots[i]);
-        }
-
-        payload.CopyTo(chunk.AsSpan(5 + (4 * slots.Count)));
-        return chunk;
-    }
-
-    private byte[] EncodeRetiredChunk(List<int> slots)
-    {
-        var vectorBytes = Config.Dimension * sizeof(float);
-        var chunk = new byte[5 + (slots.Count * (4 + vectorBytes))];
-        chunk[0] = RetiredChunk;
-        BinaryPrimitives.WriteInt32LittleEndian(chunk.AsSpan(1), slots.Count);
-        var offset = 5;
-        foreach (var slot in slots)
-        {
-            BinaryPrimitives.WriteInt32LittleEndian(chunk.AsSpan(offset), slot);
-            MemoryMarshal.AsBytes(_vectors.Vector(slot)).CopyTo(chunk.AsSpan(offset + 4));
-            offset += 4 + vectorBytes;
-        }
-
-        return chunk;
-    }
-
-    private static byte[] Prefixed(byte kind, byte[] chunk)
-    {
-        var prefixed = new byte[chunk.Length + 1];
-        prefixed[0] = kind;
-        chunk.CopyTo(prefixed.AsSpan(1));
-        return prefixed;
     }
 }

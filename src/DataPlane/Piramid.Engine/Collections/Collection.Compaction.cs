@@ -11,20 +11,20 @@ public sealed partial class Collection
     private const int CompactionMinimumDeleted = 64;
 
     /// <summary>Graph nodes linked since the collection was opened (tests: a loaded graph is not rebuilt).</summary>
-    internal long IndexLinksMade => _index?.LinksMade ?? 0;
+    internal long IndexLinksMade => _store.Index?.LinksMade ?? 0;
 
     /// <summary>Bytes of int8 codes (0 until the quantizer is trained, and for float collections).</summary>
-    internal long IndexCodeBytes => _index?.CodeBytes ?? 0;
+    internal long IndexCodeBytes => _store.Index?.CodeBytes ?? 0;
 
     /// <summary>Graph nodes deleted and not yet freed.</summary>
-    internal int IndexDeletedNodes => _index?.DeletedCount ?? 0;
+    internal int IndexDeletedNodes => _store.Index?.DeletedCount ?? 0;
 
     /// <summary>True when the graph holds enough deleted nodes to be worth a repair.</summary>
     internal bool NeedsCompaction
     {
         get
         {
-            var index = _index;
+            var index = _store.Index;
             if (index is null || _closed || FailureReason is not null)
             {
                 return false;
@@ -41,7 +41,7 @@ public sealed partial class Collection
     /// </summary>
     internal int Compact()
     {
-        if (_index is null)
+        if (_store.Index is not { } index)
         {
             return 0;
         }
@@ -55,7 +55,7 @@ public sealed partial class Collection
                 return 0;
             }
 
-            repaired = _index.Repair();
+            repaired = index.Repair();
         }
         finally
         {
@@ -70,18 +70,7 @@ public sealed partial class Collection
         _lock.EnterWriteLock();
         try
         {
-            var freed = 0;
-            foreach (var slot in repaired)
-            {
-                if (_vectors.IsRetired(slot))
-                {
-                    _index.Release(slot);
-                    _vectors.Release(slot);
-                    freed++;
-                }
-            }
-
-            return freed;
+            return _store.ReleaseRepaired(repaired);
         }
         finally
         {

@@ -10,6 +10,8 @@ namespace Piramid.Engine.Collections;
 /// <summary>Reads: all under the read lock, so they see whole batches and never wait on the disk.</summary>
 public sealed partial class Collection
 {
+    private static readonly JsonElement JsonNull = JsonDocument.Parse("null").RootElement.Clone();
+
     private const int DefaultTopK = 10;
     private const int DefaultScrollLimit = 100;
 
@@ -22,7 +24,7 @@ public sealed partial class Collection
         try
         {
             ThrowIfUnavailable();
-            return _points.TryGetValue(id, out var entry)
+            return _store.TryGet(id, out var entry)
                 ? ToOutput(entry, includeVector, includeMetadata)
                 : throw EngineException.NotFound($"Point '{id}' does not exist in collection '{Config.Name}'.");
         }
@@ -52,7 +54,7 @@ public sealed partial class Collection
             var points = new List<PointOutput>(ids.Count);
             foreach (var id in ids)
             {
-                if (_points.TryGetValue(id, out var entry))
+                if (_store.TryGet(id, out var entry))
                 {
                     points.Add(ToOutput(entry, includeVector, includeMetadata));
                 }
@@ -92,9 +94,9 @@ public sealed partial class Collection
             var vectors = new Dictionary<string, float[]>(StringComparer.Ordinal);
             foreach (var id in ids)
             {
-                if (_points.TryGetValue(id, out var entry))
+                if (_store.TryGet(id, out var entry))
                 {
-                    vectors[id] = _vectors.Get(entry.Slot).ToArray();
+                    vectors[id] = _store.VectorOf(entry);
                 }
             }
 
@@ -117,11 +119,11 @@ public sealed partial class Collection
             ThrowIfUnavailable();
             if (compiled.MatchesAll)
             {
-                return _points.Count;
+                return _store.Count;
             }
 
             long count = 0;
-            foreach (var entry in _points.Values)
+            foreach (var entry in _store.Entries)
             {
                 count += compiled.Matches(entry.Metadata) ? 1 : 0;
             }
@@ -158,11 +160,11 @@ public sealed partial class Collection
         try
         {
             ThrowIfUnavailable();
-            var points = new List<PointOutput>(Math.Min(limit, _points.Count));
+            var points = new List<PointOutput>(Math.Min(limit, _store.Count));
             string? next = null;
-            foreach (var id in IdsAfter(after))
+            foreach (var id in _store.IdsAfter(after))
             {
-                var entry = _points[id];
+                var entry = _store.Entry(id);
                 if (!filter.MatchesAll && !filter.Matches(entry.Metadata))
                 {
                     continue;
@@ -185,26 +187,10 @@ public sealed partial class Collection
         }
     }
 
-    private IEnumerable<string> IdsAfter(string? after)
-    {
-        if (after is null || _orderedIds.Count == 0)
-        {
-            return _orderedIds;
-        }
-
-        var max = _orderedIds.Max!;
-        if (string.CompareOrdinal(after, max) >= 0)
-        {
-            return [];
-        }
-
-        return _orderedIds.GetViewBetween(after, max).Where(id => !string.Equals(id, after, StringComparison.Ordinal));
-    }
-
     private PointOutput ToOutput(PointEntry entry, bool includeVector, bool includeMetadata) => new()
     {
         Id = entry.Id,
-        Vector = includeVector ? _vectors.Get(entry.Slot).ToArray() : null,
+        Vector = includeVector ? _store.VectorOf(entry) : null,
         Metadata = includeMetadata ? MetadataOrNull(entry) : null,
     };
 

@@ -1,9 +1,7 @@
-using System.Runtime.InteropServices;
 using System.Text.Json;
 using Piramid.Contracts.Points;
 using Piramid.Engine.Filtering;
 using Piramid.Engine.Metadata;
-using Piramid.Engine.Search.Hnsw;
 using Piramid.Engine.Storage;
 
 namespace Piramid.Engine.Collections;
@@ -27,7 +25,7 @@ public sealed partial class Collection
             long added = 0;
             foreach (var p in points)
             {
-                added += _points.ContainsKey(p.Id) ? 0 : 1;
+                added += _store.Contains(p.Id) ? 0 : 1;
             }
 
             _quotas.CheckWrite(added);
@@ -36,7 +34,7 @@ public sealed partial class Collection
             lsn = AppendLocked(PointRecordCodec.UpsertType, payload);
             foreach (var p in points)
             {
-                if (ApplyUpsert(p) is int slot and >= 0)
+                if (_store.Upsert(p) is int slot and >= 0)
                 {
                     (toLink ??= new List<int>(points.Count)).Add(slot);
                 }
@@ -77,21 +75,21 @@ public sealed partial class Collection
         {
             ThrowIfUnavailable();
             _health.ThrowIfReadOnly();
-            if (!_points.TryGetValue(id, out var entry))
+            if (!_store.TryGet(id, out var entry))
             {
                 throw EngineException.NotFound($"Point '{id}' does not exist in collection '{Config.Name}'.");
             }
 
-            var metadata = entry.HasMetadata ? JsonMarshal.GetRawUtf8Value(entry.Metadata).ToArray() : null;
+            var metadata = PointStore.MetadataBytesOf(entry);
             if (hasPatch)
             {
                 metadata = MergeMetadata(metadata, request.Metadata);
             }
 
-            var point = new PreparedPoint(id, vector ?? _vectors.Get(entry.Slot).ToArray(), metadata);
+            var point = new PreparedPoint(id, vector ?? _store.VectorOf(entry), metadata);
             _quotas.CheckWrite(0);
             lsn = AppendLocked(PointRecordCodec.UpsertType, PointRecordCodec.EncodeUpsert([point]));
-            toLink = ApplyUpsert(point);
+            toLink = _store.Upsert(point);
         }
         finally
         {
@@ -124,8 +122,8 @@ public sealed partial class Collection
             ThrowIfUnavailable();
             _health.ThrowIfReadOnly();
             doomed = ids is not null
-                ? ids.Where(_points.ContainsKey).Distinct(StringComparer.Ordinal).ToList()
-                : _points.Values.Where(p => filter!.Matches(p.Metadata)).Select(p => p.Id).ToList();
+                ? ids.Where(_store.Contains).Distinct(StringComparer.Ordinal).ToList()
+                : _store.Entries.Where(p => filter!.Matches(p.Metadata)).Select(p => p.Id).ToList();
             if (doomed.Count == 0)
             {
                 // Nothing to log; the reply's LSN still orders this call after every earlier write.
@@ -136,7 +134,7 @@ public sealed partial class Collection
                 lsn = AppendLocked(PointRecordCodec.DeleteType, PointRecordCodec.EncodeDelete(doomed));
                 foreach (var id in doomed)
                 {
-                    ApplyDelete(id);
+                    _store.Delete(id);
                 }
             }
         }
@@ -207,54 +205,13 @@ public sealed partial class Collection
         }
     }
 
-    // Applies one point under the write lock. Returns the slot the graph index still has to link, or -1.
-    private int ApplyUpsert(PreparedPoint point)
-    {
-        var metadata = ParseMetadata(point.Metadata);
-        if (_points.TryGetValue(point.Id, out var existing))
-        {
-            _metadataIndexes.Remove(existing.Slot, existing.Metadata);
-            existing.Metadata = metadata;
-            var toLink = -1;
-            if (_index is null)
-            {
-                _vectors.Set(existing.Slot, point.Vector);
-            }
-            else if (!_vectors.Get(existing.Slot).SequenceEqual(point.Vector))
-            {
-                // A graph node's links were chosen for its old vector: the point moves to a new node and the
-                // old one becomes a deleted stepping stone until a repair routes around it.
-                RetireSlot(existing.Slot);
-                existing.Slot = AddSlot(point.Vector, existing);
-                toLink = ReserveNode(existing);
-            }
-
-            _metadataIndexes.Add(existing.Slot, metadata);
-            return toLink;
-        }
-
-        var entry = new PointEntry(point.Id, -1, metadata);
-        entry.Slot = AddSlot(point.Vector, entry);
-        _metadataIndexes.Add(entry.Slot, metadata);
-        _points.Add(point.Id, entry);
-        _orderedIds.Add(point.Id);
-        Interlocked.Increment(ref _count);
-        return _index is null ? -1 : ReserveNode(entry);
-    }
-
     // The big allocations of an upsert (vector slab, slot table, graph arrays) happen before its record is logged: out of
     // memory here refuses the write whole (507) rather than leaving a logged record half applied in memory.
     private void ReserveLocked(long added)
     {
         try
         {
-            _vectors.Reserve(added);
-            if (_bySlot.Length < _vectors.Capacity)
-            {
-                Array.Resize(ref _bySlot, _vectors.Capacity);
-            }
-
-            _index?.EnsureCapacity(_vectors.Capacity);
+            _store.Reserve(added);
         }
         catch (OutOfMemoryException e)
         {
@@ -264,44 +221,11 @@ public sealed partial class Collection
         }
     }
 
-    private int AddSlot(float[] vector, PointEntry entry)
-    {
-        var slot = _vectors.Add(vector);
-        if (slot >= _bySlot.Length)
-        {
-            Array.Resize(ref _bySlot, Math.Max(slot + 1, _bySlot.Length * 2));
-        }
-
-        _bySlot[slot] = entry;
-        return slot;
-    }
-
-    private int ReserveNode(PointEntry entry)
-    {
-        var index = _index!;
-        index.Reserve(entry.Slot, HnswLevels.LevelFor(HnswLevels.HashId(entry.Id), index.M));
-        return entry.Slot;
-    }
-
-    // The graph keeps a deleted node's vector until a repair; a flat collection frees the slot at once.
-    private void RetireSlot(int slot)
-    {
-        _bySlot[slot] = null;
-        if (_index is null)
-        {
-            _vectors.Remove(slot);
-            return;
-        }
-
-        _vectors.Retire(slot);
-        _index.MarkDeleted(slot);
-    }
-
     // Links new graph nodes under the read lock, one at a time, so searches go on meanwhile and a writer that
     // queues for the write lock waits for one node's links at most, not a whole batch.
     private void LinkOutsideWriteLock(List<int>? slots)
     {
-        if (slots is null || _index is null)
+        if (slots is null || _store.Index is null)
         {
             return;
         }
@@ -316,25 +240,12 @@ public sealed partial class Collection
                     return;
                 }
 
-                _index.Link(slot);
+                _store.Link(slot);
             }
             finally
             {
                 _lock.ExitReadLock();
             }
         }
-    }
-
-    private void ApplyDelete(string id)
-    {
-        if (!_points.Remove(id, out var entry))
-        {
-            return;
-        }
-
-        _metadataIndexes.Remove(entry.Slot, entry.Metadata);
-        RetireSlot(entry.Slot);
-        _orderedIds.Remove(id);
-        Interlocked.Decrement(ref _count);
     }
 }

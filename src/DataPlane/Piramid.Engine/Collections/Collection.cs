@@ -1,9 +1,6 @@
 using System.Text.Json;
 using Piramid.Contracts.Collections;
 using Piramid.Engine.Crypto;
-using Piramid.Engine.Filtering.Indexes;
-using Piramid.Engine.Search;
-using Piramid.Engine.Search.Hnsw;
 using Piramid.Engine.Storage;
 
 namespace Piramid.Engine.Collections;
@@ -12,23 +9,18 @@ namespace Piramid.Engine.Collections;
 /// One collection: its points in memory (vectors in a flat slab, metadata parsed once), its own
 /// write-ahead log and checkpoints. Writers are serialised by a reader/writer lock and only wait for
 /// durability outside it, so concurrent writers share one fsync (group commit) and readers never wait
-/// on the disk. Split by concern: <c>.Writes</c>, <c>.Reads</c>, <c>.Recovery</c>, <c>.Checkpoint</c>.
+/// on the disk. The points live in a <see cref="PointStore"/>, checkpoints are encoded by <see cref="CheckpointCodec"/>,
+/// searches planned by <see cref="SearchPlanner"/>; this type holds the lock, the log and the lifecycle, split by
+/// concern: <c>.Writes</c>, <c>.Reads</c>, <c>.Search</c>, <c>.Recovery</c>, <c>.Checkpoint</c>, <c>.Compaction</c>.
 /// </summary>
-public sealed partial class Collection : IDisposable
+public sealed partial class Collection : IDisposable, IAsyncDisposable
 {
-    private static readonly JsonElement JsonNull = JsonDocument.Parse("null").RootElement.Clone();
-
     private readonly ReaderWriterLockSlim _lock = new(LockRecursionPolicy.NoRecursion);
-    private readonly Dictionary<string, PointEntry> _points = new(StringComparer.Ordinal);
-    private readonly SortedSet<string> _orderedIds = new(StringComparer.Ordinal);
-    private readonly VectorSlab _vectors;
-    private readonly HnswIndex? _index;
-    private readonly MetadataIndexes _metadataIndexes;
+    private readonly PointStore _store;
     private readonly DataKey _key;
     private readonly EngineOptions _options;
     private readonly StorageHealth _health;
     private readonly QuotaGuard _quotas;
-    private PointEntry?[] _bySlot = new PointEntry?[1024];
     private WriteAheadLog? _wal;
     private bool _closed;
 
@@ -40,11 +32,7 @@ public sealed partial class Collection : IDisposable
         _options = options;
         _health = health;
         _quotas = quotas;
-        _vectors = new VectorSlab(config.Dimension);
-        _metadataIndexes = new MetadataIndexes(config.Schema);
-        _index = config.IndexType == CollectionConfig.Hnsw
-            ? HnswIndex.Create(_vectors, config.Metric, config.M, config.EfConstruction, int8: config.Quantization == "int8")
-            : null;
+        _store = new PointStore(config);
     }
 
     /// <summary>The collection's settings.</summary>
@@ -57,9 +45,7 @@ public sealed partial class Collection : IDisposable
     public string? FailureReason { get; private set; }
 
     /// <summary>Live points (read without the lock; exact at quiescence).</summary>
-    public long Count => Volatile.Read(ref _count);
-
-    private long _count;
+    public long Count => _store.LiveCount;
 
     private string WalDirectory => Path.Combine(Directory, "wal");
 
@@ -112,30 +98,52 @@ public sealed partial class Collection : IDisposable
     /// <summary>Flushes the log and closes the collection; later calls fail as if it did not exist.</summary>
     public void Dispose()
     {
+        // Deleting a collection (a synchronous API call) closes it here; shutdown uses DisposeAsync.
+        if (Close() is { } wal)
+        {
+            FlushAndClose(wal.DisposeAsync().AsTask()).GetAwaiter().GetResult();
+        }
+    }
+
+    /// <summary>Flushes the log and closes the collection without blocking a thread on the final fsync.</summary>
+    public async ValueTask DisposeAsync()
+    {
+        if (Close() is { } wal)
+        {
+            await FlushAndClose(wal.DisposeAsync().AsTask());
+        }
+    }
+
+    // Marks the collection closed under the write lock: from then on no write appends to the log and no link or
+    // checkpoint starts, so the log can be flushed and closed outside the lock. Null when already closed.
+    private WriteAheadLog? Close()
+    {
         _lock.EnterWriteLock();
         try
         {
             if (_closed)
             {
-                return;
+                return null;
             }
 
             _closed = true;
-            if (_wal is not null)
-            {
-                try
-                {
-                    _wal.DisposeAsync().AsTask().GetAwaiter().GetResult();
-                }
-                catch (StorageFailedException)
-                {
-                    // Nothing more can be made durable; unacknowledged writes were never promised.
-                }
-            }
+            return _wal;
         }
         finally
         {
             _lock.ExitWriteLock();
+        }
+    }
+
+    private static async Task FlushAndClose(Task disposing)
+    {
+        try
+        {
+            await disposing;
+        }
+        catch (StorageFailedException)
+        {
+            // Nothing more can be made durable; unacknowledged writes were never promised.
         }
     }
 
@@ -152,16 +160,5 @@ public sealed partial class Collection : IDisposable
                 $"Collection '{Config.Name}' is closed because its storage is damaged: {ServerPaths.Redact(FailureReason)} " +
                 "No data was dropped; an operator must restore it from a backup or repair the log.");
         }
-    }
-
-    private static JsonElement ParseMetadata(byte[]? bytes)
-    {
-        if (bytes is null)
-        {
-            return default;
-        }
-
-        var reader = new Utf8JsonReader(bytes);
-        return JsonElement.ParseValue(ref reader);
     }
 }

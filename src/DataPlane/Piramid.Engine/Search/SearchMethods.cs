@@ -63,7 +63,7 @@ public static class SearchMethods
         {
             if (errors[i] is { } error)
             {
-                throw error.Status == 400 ? EngineException.Invalid($"searches[{i}]: {error.Message}") : error;
+                throw error.IsInvalidInput ? EngineException.Invalid($"searches[{i}]: {error.Message}") : error;
             }
         }
 

@@ -131,7 +131,7 @@ public static class CheckpointStore
         {
             var chunks = new List<byte[]>();
             var ended = false;
-            foreach (var record in RecordFileReader.ReadStrict(path, File.ReadAllBytes(path), key, FileKind.Checkpoint))
+            foreach (var record in RecordScanner.ReadAll(path, File.ReadAllBytes(path), key, FileKind.Checkpoint))
             {
                 if (ended || record.Frame.Lsn != lsn)
                 {

@@ -47,7 +47,7 @@ public static class EncryptedFile
         }
 
         byte[]? content = null;
-        foreach (var record in RecordFileReader.ReadStrict(path, data, key, kind))
+        foreach (var record in RecordScanner.ReadAll(path, data, key, kind))
         {
             if (content is not null)
             {

@@ -29,18 +29,24 @@ internal static class WalRecovery
         {
             var (path, firstLsn) = files[i];
             var data = File.ReadAllBytes(path);
-            var (records, damageAt, damage) = Scan(path, data, key, firstLsn, afterLsn, ref lastSeen, ref nextKept, replay);
-            if (damageAt >= 0)
+            var scan = Scan(path, data, key, firstLsn, afterLsn, ref lastSeen, ref nextKept, replay);
+            var records = scan.Records;
+            if (scan.Outcome == ScanOutcome.WrongKey)
             {
-                if (RecordFormat.ValidRecordFollows(data, damageAt + 1) || AnyValidRecord(files, i + 1))
-                {
-                    throw new StorageCorruptedException(
-                        $"{damage} Valid records follow, so this is corruption inside the log, not a torn tail; " +
-                        "the collection stays closed. Restore it from a backup or snapshot.");
-                }
+                throw new StorageCorruptedException(scan.Problem!);
+            }
 
+            if (scan.Outcome is ScanOutcome.Damaged || (scan.Outcome is ScanOutcome.TornTail && AnyValidRecord(files, i + 1)))
+            {
+                throw new StorageCorruptedException(
+                    $"{scan.Problem} Valid records follow, so this is corruption inside the log, not a torn tail; " +
+                    "the collection stays closed. Restore it from a backup or snapshot.");
+            }
+
+            if (scan.Outcome is ScanOutcome.TornTail)
+            {
                 // A torn or zero-filled tail: nothing after it was ever acknowledged as durable in one piece.
-                Truncate(path, damageAt, records);
+                RecordScanner.CutTornTail(path, scan);
                 for (var j = i + 1; j < files.Count; j++)
                 {
                     File.Delete(files[j].Path);
@@ -49,7 +55,7 @@ internal static class WalRecovery
                 changed = true;
                 if (records > 0)
                 {
-                    kept.Add(new ClosedSegment(path, firstLsn, damageAt));
+                    kept.Add(new ClosedSegment(path, firstLsn, scan.IntactEnd));
                 }
 
                 break;
@@ -74,59 +80,42 @@ internal static class WalRecovery
         return (kept, Math.Max(afterLsn, lastSeen));
     }
 
-    // Returns the number of valid records and, on damage, its offset and a message (-1 when clean).
-    private static (int Records, int DamageAt, string? Damage) Scan(
+    // Scans one segment with the WAL's tail rule, replaying the records after the checkpoint; LSNs that are
+    // missing or out of order are corruption whatever the tail policy says.
+    private static RecordScan Scan(
         string path, byte[] data, DataKey key, long firstLsn, long afterLsn, ref long lastSeen, ref long nextKept, Action<WalRecord> replay)
     {
-        var problem = RecordFormat.CheckFileHeader(data, FileKind.Wal, out var salt);
-        if (problem is not null)
+        var seen = lastSeen;
+        var next = nextKept;
+        var scan = RecordScanner.Scan(path, data, key, FileKind.Wal, TornTail.Stop, record =>
         {
-            return (0, 0, $"{path}: {problem} at offset 0.");
-        }
-
-        using var cipher = key.CreateFileCipher(FileKind.Wal, salt);
-        var offset = RecordFormat.FileHeaderLength;
-        var count = 0;
-        while (offset < data.Length)
-        {
-            var status = RecordFormat.TryFrame(data, offset, out var frame);
-            if (status != RecordStatus.Ok)
-            {
-                return (count, offset, RecordFileReader.Describe(path, offset, status));
-            }
-
-            var payload = frame.PayloadLength == 0 ? [] : new byte[frame.PayloadLength];
-            if (!RecordFormat.TryDecrypt(cipher, (ulong)count, data, frame, payload))
-            {
-                throw new StorageCorruptedException(RecordFileReader.DescribeWrongKey(path, offset));
-            }
-
-            var expected = count == 0 ? firstLsn : lastSeen + 1;
-            if (frame.Lsn != expected || frame.Lsn <= lastSeen)
+            var frame = record.Frame;
+            var expected = record.Index == 0 ? firstLsn : seen + 1;
+            if (frame.Lsn != expected || frame.Lsn <= seen)
             {
                 throw new StorageCorruptedException(
-                    $"{path}: record at offset {offset} has LSN {frame.Lsn}, expected {expected}; records are missing or out of order.");
+                    $"{path}: record at offset {frame.Offset} has LSN {frame.Lsn}, expected {expected}; records are missing or out of order.");
             }
 
             if (frame.Lsn > afterLsn)
             {
-                if (frame.Lsn != nextKept)
+                if (frame.Lsn != next)
                 {
                     throw new StorageCorruptedException(
-                        $"{path}: LSN gap at offset {offset}: found {frame.Lsn} but the next record to replay is {nextKept} " +
+                        $"{path}: LSN gap at offset {frame.Offset}: found {frame.Lsn} but the next record to replay is {next} " +
                         "(the checkpoint and the log do not meet); records are missing.");
                 }
 
-                replay(new WalRecord(frame.Lsn, frame.Type, payload));
-                nextKept++;
+                replay(new WalRecord(frame.Lsn, frame.Type, record.Payload));
+                next++;
             }
 
-            lastSeen = frame.Lsn;
-            count++;
-            offset = frame.End;
-        }
-
-        return (count, -1, null);
+            seen = frame.Lsn;
+            return true;
+        });
+        lastSeen = seen;
+        nextKept = next;
+        return scan;
     }
 
     private static bool AnyValidRecord(List<(string Path, long FirstLsn)> files, int from)
@@ -140,18 +129,5 @@ internal static class WalRecovery
         }
 
         return false;
-    }
-
-    private static void Truncate(string path, int length, int records)
-    {
-        if (records == 0)
-        {
-            File.Delete(path);
-            return;
-        }
-
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.ReadWrite, FileShare.None);
-        RandomAccess.SetLength(handle, length);
-        RandomAccess.FlushToDisk(handle);
     }
 }

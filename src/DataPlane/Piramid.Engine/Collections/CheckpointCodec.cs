@@ -1,0 +1,335 @@
+using System.Buffers.Binary;
+using System.Runtime.InteropServices;
+using Piramid.Engine.Search.Quantization;
+using Piramid.Engine.Storage;
+
+namespace Piramid.Engine.Collections;
+
+/// <summary>
+/// The content of a collection checkpoint, both ways in one place: <see cref="Encode"/> turns a
+/// <see cref="PointStore"/> into the chunks <see cref="CheckpointStore"/> encrypts and writes, <see cref="Decode"/>
+/// fills an empty store from them. Layout (versions 1 and 2) in docs/design/checkpoint.md.
+/// </summary>
+internal static class CheckpointCodec
+{
+    /// <summary>The version <see cref="Encode"/> writes: points keep their slots, so the saved graph stays valid.</summary>
+    public const byte Version = 2;
+
+    /// <summary>The first version: no slots and no graph; still read.</summary>
+    public const byte Version1 = 1;
+
+    /// <summary>Points (or retired slots) per chunk.</summary>
+    public const int PointsPerChunk = 512;
+
+    private const int HeaderSize = 18; // u8 version, i64 point count, i32 dimension, i32 slot count, u8 has graph
+    private const int Version1HeaderSize = 13; // u8 version, i64 point count, i32 dimension
+
+    // The first byte of every chunk after the header in version 2.
+    private const byte PointsChunk = 1;
+    private const byte RetiredChunk = 2;
+    private const byte GraphHeaderChunk = 3;
+    private const byte GraphNodesChunk = 4;
+    private const byte QuantizerChunk = 5;
+
+    /// <summary>
+    /// The chunks of a version 2 checkpoint of <paramref name="store"/>, produced lazily: the caller holds the
+    /// collection's read lock while it enumerates them, so the state is not copied.
+    /// </summary>
+    public static IEnumerable<ReadOnlyMemory<byte>> Encode(PointStore store)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        return EncodeChunks(store);
+    }
+
+    /// <summary>
+    /// Fills the empty <paramref name="store"/> from <paramref name="checkpoint"/>. Anything that does not fit the
+    /// collection (another dimension, a bad chunk, a graph that disagrees with the points) throws
+    /// <see cref="StorageCorruptedException"/>; the store is then unusable and the collection stays closed.
+    /// </summary>
+    public static void Decode(CheckpointData checkpoint, PointStore store)
+    {
+        ArgumentNullException.ThrowIfNull(checkpoint);
+        ArgumentNullException.ThrowIfNull(store);
+        if (checkpoint.Chunks.Count == 0)
+        {
+            throw new StorageCorruptedException($"{checkpoint.Path}: checkpoint has no header chunk.");
+        }
+
+        var header = checkpoint.Chunks[0];
+        var version = header.Length > 0 ? header[0] : (byte)0;
+        var valid = version switch
+        {
+            Version1 => header.Length == Version1HeaderSize,
+            Version => header.Length == HeaderSize,
+            _ => false,
+        };
+        if (!valid || BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(9)) != store.Dimension)
+        {
+            throw new StorageCorruptedException($"{checkpoint.Path}: checkpoint header does not match this collection.");
+        }
+
+        var expected = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(1));
+        try
+        {
+            if (version == Version1)
+            {
+                // Version 1 kept no slots and no graph: the points are added again and linked one by one.
+                for (var i = 1; i < checkpoint.Chunks.Count; i++)
+                {
+                    foreach (var point in PointRecordCodec.DecodeUpsert(checkpoint.Chunks[i]))
+                    {
+                        store.Link(store.Upsert(point));
+                    }
+                }
+            }
+            else
+            {
+                DecodeSlotted(checkpoint, store, BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(13)), header[17] == 1);
+            }
+        }
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        {
+            throw new StorageCorruptedException($"{checkpoint.Path}: {e.Message}");
+        }
+
+        if (store.Count != expected)
+        {
+            throw new StorageCorruptedException($"{checkpoint.Path}: checkpoint holds {store.Count} points, its header says {expected}.");
+        }
+    }
+
+    private static IEnumerable<ReadOnlyMemory<byte>> EncodeChunks(PointStore store)
+    {
+        var vectors = store.Vectors;
+        var index = store.Index;
+        var slotCount = vectors.HighWater;
+        var header = new byte[HeaderSize];
+        header[0] = Version;
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(1), store.Count);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(9), store.Dimension);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(13), slotCount);
+        header[17] = index is null ? (byte)0 : (byte)1;
+        yield return header;
+
+        var batch = new List<PreparedPoint>(PointsPerChunk);
+        var slots = new List<int>(PointsPerChunk);
+        foreach (var entry in store.Entries)
+        {
+            batch.Add(new PreparedPoint(entry.Id, store.VectorOf(entry), PointStore.MetadataBytesOf(entry)));
+            slots.Add(entry.Slot);
+            if (batch.Count == PointsPerChunk)
+            {
+                yield return EncodePointsChunk(slots, batch);
+                batch.Clear();
+                slots.Clear();
+            }
+        }
+
+        if (batch.Count > 0)
+        {
+            yield return EncodePointsChunk(slots, batch);
+        }
+
+        if (index is null)
+        {
+            yield break;
+        }
+
+        // Deleted graph nodes keep their vectors (stepping stones) until a compaction frees them.
+        for (var first = 0; first < slotCount; first += PointsPerChunk)
+        {
+            var retired = Enumerable.Range(first, Math.Min(PointsPerChunk, slotCount - first)).Where(vectors.IsRetired).ToList();
+            if (retired.Count > 0)
+            {
+                yield return EncodeRetiredChunk(store, retired);
+            }
+        }
+
+        // The codes are not saved: they are re-encoded from the floats with the same quantizer on load.
+        if (index.Quantizer is { } quantizer)
+        {
+            var chunk = new byte[1 + quantizer.SerializedSize];
+            chunk[0] = QuantizerChunk;
+            quantizer.WriteTo(chunk.AsSpan(1));
+            yield return chunk;
+        }
+
+        var graphKind = GraphHeaderChunk;
+        foreach (var chunk in index.Save(slotCount))
+        {
+            yield return Prefixed(graphKind, chunk);
+            graphKind = GraphNodesChunk;
+        }
+    }
+
+    private static byte[] EncodePointsChunk(List<int> slots, List<PreparedPoint> points)
+    {
+        var payload = PointRecordCodec.EncodeUpsert(points);
+        var chunk = new byte[5 + (4 * slots.Count) + payload.Length];
+        chunk[0] = PointsChunk;
+        BinaryPrimitives.WriteInt32LittleEndian(chunk.AsSpan(1), slots.Count);
+        for (var i = 0; i < slots.Count; i++)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(chunk.AsSpan(5 + (4 * i)), slots[i]);
+        }
+
+        payload.CopyTo(chunk.AsSpan(5 + (4 * slots.Count)));
+        return chunk;
+    }
+
+    private static byte[] EncodeRetiredChunk(PointStore store, List<int> slots)
+    {
+        var vectorBytes = store.Dimension * sizeof(float);
+        var chunk = new byte[5 + (slots.Count * (4 + vectorBytes))];
+        chunk[0] = RetiredChunk;
+        BinaryPrimitives.WriteInt32LittleEndian(chunk.AsSpan(1), slots.Count);
+        var offset = 5;
+        foreach (var slot in slots)
+        {
+            BinaryPrimitives.WriteInt32LittleEndian(chunk.AsSpan(offset), slot);
+            MemoryMarshal.AsBytes(store.Vectors.Vector(slot)).CopyTo(chunk.AsSpan(offset + 4));
+            offset += 4 + vectorBytes;
+        }
+
+        return chunk;
+    }
+
+    private static byte[] Prefixed(byte kind, byte[] chunk)
+    {
+        var prefixed = new byte[chunk.Length + 1];
+        prefixed[0] = kind;
+        chunk.CopyTo(prefixed.AsSpan(1));
+        return prefixed;
+    }
+
+    private static void DecodeSlotted(CheckpointData checkpoint, PointStore store, int slotCount, bool hasGraph)
+    {
+        var index = store.Index;
+        var graphSlots = -1;
+        ScalarQuantizer? quantizer = null;
+        for (var i = 1; i < checkpoint.Chunks.Count; i++)
+        {
+            var chunk = checkpoint.Chunks[i];
+            if (chunk.Length == 0)
+            {
+                throw new StorageCorruptedException($"{checkpoint.Path}: empty chunk {i}.");
+            }
+
+            var body = chunk.AsSpan(1);
+            switch (chunk[0])
+            {
+                case PointsChunk:
+                    DecodePoints(store, body, slotCount);
+                    break;
+                case RetiredChunk:
+                    DecodeRetired(store, body, slotCount);
+                    break;
+                case QuantizerChunk when index is not null:
+                    quantizer = DecodeQuantizer(body, store.Dimension);
+                    break;
+                case GraphHeaderChunk when index is not null:
+                    graphSlots = index.LoadHeader(body);
+                    break;
+                case GraphNodesChunk when index is not null && graphSlots >= 0:
+                    index.LoadNodes(body, graphSlots);
+                    break;
+                default:
+                    throw new StorageCorruptedException($"{checkpoint.Path}: chunk {i} has an unexpected kind {chunk[0]}.");
+            }
+        }
+
+        store.Vectors.CompleteRestore();
+        if (index is null)
+        {
+            return;
+        }
+
+        if (!hasGraph || graphSlots != slotCount)
+        {
+            throw new StorageCorruptedException($"{checkpoint.Path}: the graph is missing or covers {graphSlots} slots instead of {slotCount}.");
+        }
+
+        for (var slot = 0; slot < slotCount; slot++)
+        {
+            if (store.Vectors.IsLive(slot) != index.IsLiveNode(slot) || store.Vectors.IsRetired(slot) != index.IsDeletedNode(slot))
+            {
+                throw new StorageCorruptedException($"{checkpoint.Path}: slot {slot} disagrees between the points and the graph.");
+            }
+        }
+
+        if (quantizer is not null)
+        {
+            index.UseQuantizer(quantizer);
+        }
+
+        foreach (var slot in index.ReservedSlots().ToList())
+        {
+            index.Reserve(slot, index.LevelOf(slot));
+            index.Link(slot);
+        }
+    }
+
+    private static ScalarQuantizer DecodeQuantizer(ReadOnlySpan<byte> body, int dimension)
+    {
+        try
+        {
+            var quantizer = ScalarQuantizer.ReadFrom(body);
+            return quantizer.Dimension == dimension
+                ? quantizer
+                : throw new StorageCorruptedException($"the saved quantizer has {quantizer.Dimension} dimensions, the collection {dimension}.");
+        }
+        catch (InvalidDataException e)
+        {
+            throw new StorageCorruptedException($"the saved quantizer does not decode: {e.Message}");
+        }
+    }
+
+    private static void DecodePoints(PointStore store, ReadOnlySpan<byte> body, int slotCount)
+    {
+        var count = BinaryPrimitives.ReadInt32LittleEndian(body);
+        if (count < 0 || body.Length < 4 + (4L * count))
+        {
+            throw new StorageCorruptedException("a points chunk is truncated.");
+        }
+
+        var points = PointRecordCodec.DecodeUpsert(body[(4 + (4 * count))..]);
+        if (points.Count != count)
+        {
+            throw new StorageCorruptedException($"a points chunk lists {count} slots for {points.Count} points.");
+        }
+
+        for (var i = 0; i < count; i++)
+        {
+            var slot = BinaryPrimitives.ReadInt32LittleEndian(body[(4 + (4 * i))..]);
+            var point = points[i];
+            if (!store.TryRestore(slot, slotCount, point))
+            {
+                throw new StorageCorruptedException($"point '{point.Id}' has slot {slot} or appears twice.");
+            }
+        }
+    }
+
+    private static void DecodeRetired(PointStore store, ReadOnlySpan<byte> body, int slotCount)
+    {
+        var count = BinaryPrimitives.ReadInt32LittleEndian(body);
+        var vectorBytes = store.Dimension * sizeof(float);
+        if (count < 0 || body.Length != 4 + ((long)count * (4 + vectorBytes)))
+        {
+            throw new StorageCorruptedException("a retired-slots chunk has the wrong size.");
+        }
+
+        var vector = new float[store.Dimension];
+        for (var i = 0; i < count; i++)
+        {
+            var offset = 4 + (i * (4 + vectorBytes));
+            var slot = BinaryPrimitives.ReadInt32LittleEndian(body[offset..]);
+            if ((uint)slot >= (uint)slotCount)
+            {
+                throw new StorageCorruptedException($"retired slot {slot} is outside the slab.");
+            }
+
+            MemoryMarshal.Cast<byte, float>(body.Slice(offset + 4, vectorBytes)).CopyTo(vector);
+            store.Vectors.Restore(slot, vector, live: false);
+        }
+    }
+}
