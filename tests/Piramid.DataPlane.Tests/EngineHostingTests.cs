@@ -8,6 +8,7 @@ using Piramid.DataPlane.Hosting;
 using Piramid.DataPlane.Security;
 using Piramid.Engine;
 using Piramid.Engine.Crypto;
+using Piramid.KeyWrapping;
 using Piramid.TestKit;
 
 namespace Piramid.DataPlane.Tests;
@@ -40,8 +41,7 @@ public sealed class EngineHostingTests : IDisposable
     [Fact]
     public async Task Start_OpensTheEngine_Stop_ClosesItAndReleasesTheDirectory()
     {
-        using var dataKey = DataKey.Generate();
-        var keyFile = WriteKeyFile(dataKey);
+        var keyFile = WriteKeyFile(RandomNumberGenerator.GetBytes(32));
         var builder = Builder(keyFile);
         builder.AddEngine();
         builder.AddInternalAuth();
@@ -53,11 +53,11 @@ public sealed class EngineHostingTests : IDisposable
         await app.StartAsync();
         var engine = app.Services.GetRequiredService<VectorEngine>();
         Assert.True(Directory.Exists(DataDirectory));
-        Assert.Throws<DataDirectoryLockedException>(() => VectorEngine.Open(new EngineOptions { DataDirectory = DataDirectory }, EngineKeyFile.Read(keyFile).DataKey));
+        Assert.Throws<DataDirectoryLockedException>(() => VectorEngine.Open(new EngineOptions { DataDirectory = DataDirectory }, DataKey.FromBytes(EngineKeyFile.Read(keyFile).DataKey)));
 
         await app.StopAsync();
         await app.DisposeAsync();
-        await using var reopened = VectorEngine.Open(new EngineOptions { DataDirectory = DataDirectory }, EngineKeyFile.Read(keyFile).DataKey);
+        await using var reopened = VectorEngine.Open(new EngineOptions { DataDirectory = DataDirectory }, DataKey.FromBytes(EngineKeyFile.Read(keyFile).DataKey));
         Assert.Empty(reopened.List());
         Assert.NotNull(engine);
     }
@@ -95,7 +95,7 @@ public sealed class EngineHostingTests : IDisposable
         return builder;
     }
 
-    private string WriteKeyFile(DataKey dataKey)
+    private string WriteKeyFile(byte[] dataKey)
     {
         var path = Path.Combine(_temp.Path, "engine.keys");
         var options = new FileStreamOptions { Mode = FileMode.CreateNew, Access = FileAccess.Write };
