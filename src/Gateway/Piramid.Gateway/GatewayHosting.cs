@@ -39,6 +39,7 @@ public static class GatewayHosting
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ControlPlaneClient)),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>(),
             sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<IKeyIntrospector>(sp => sp.GetRequiredService<ControlPlaneClient>());
         builder.Services.AddSingleton<KeyCache>();
         builder.Services.AddSingleton<Limits.RateLimits>();
         builder.Services.AddSingleton<Limits.AddressLimits>();
