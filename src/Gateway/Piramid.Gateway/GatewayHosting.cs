@@ -72,7 +72,6 @@ public static class GatewayHosting
                 .AddAuthenticationSchemes(AdminJwt.SchemeName)
                 .RequireAuthenticatedUser()
                 .RequireClaim(AdminJwt.RoleClaim, Contracts.Identity.Roles.PlatformAdmin));
-        builder.Services.AddRateLimiter(o => o.AddPolicy<string, Limits.PlanRateLimiterPolicy>(Limits.PlanRateLimiterPolicy.Name));
         builder.Services.AddSingleton<IForwarderHttpClientFactory, BufferedForwarding>();
         builder.Services.AddReverseProxy().AddTransforms(context =>
             EngineForwarding.AddTransforms(
@@ -119,19 +118,17 @@ public static class GatewayHosting
         app.MapDefaultEndpoints();
         app.UseAuthentication();
         app.UseAuthorization();
-        // The data routes' limits, in this order: a request over its quota takes no token.
-        app.Use(EngineRequest.DescribeAsync);
-        app.Use(QuotaCheck.CheckAsync);
-        app.UseRateLimiter();
         app.MapReverseProxy(pipeline =>
         {
             // One destination per request (the caller's tenant, or the control plane): no affinity,
             // balancing or passive health steps to pay for; the forwarder takes the only destination.
-            // Who may call a route and how often are the routes' named policies (Authorization/, PlanRateLimiterPolicy);
-            // what follows are the other limits of a data request, each its own step, then its metering.
+            // Who may call a route is the routes' authorization policy (Authorization/); what follows are the
+            // limits of a data request, each its own step, then its metering.
             pipeline.Use(ProxyErrors.MapAsync);
             pipeline.Use(JsonBodies.CheckAsync);
-            pipeline.Use(Limits.PlanRateLimit.WriteHeadersAsync);
+            pipeline.Use(EngineRequest.DescribeAsync);
+            pipeline.Use(QuotaCheck.CheckAsync);
+            pipeline.Use(Limits.PlanRateLimit.AdmitAsync);
             pipeline.Use(TenantDestination.SelectAsync);
             pipeline.Use(InFlightAdmission.AdmitAsync);
             pipeline.Use(RequestBilling.MeterAsync);

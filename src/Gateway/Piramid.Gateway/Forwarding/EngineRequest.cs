@@ -8,7 +8,7 @@ using Yarp.ReverseProxy.Model;
 namespace Piramid.Gateway.Forwarding;
 
 /// <summary>
-/// What the steps of a data request share, worked out once by <see cref="DescribeAsync"/>: the tenant, its
+/// What the proxy steps of a data request share, worked out once by <see cref="DescribeAsync"/>: the tenant, its
 /// key's introspection (with the plan) and whether the call writes. Absent on routes to the control plane.
 /// </summary>
 public sealed class EngineRequest
@@ -35,12 +35,12 @@ public sealed class EngineRequest
     /// <summary>The data request being proxied, or null on other routes.</summary>
     public static EngineRequest? Of(HttpContext context) => context?.Features.Get<EngineRequest>();
 
-    /// <summary>Middleware after authorization: describes requests to the engines cluster for the steps after it.</summary>
+    /// <summary>Proxy step: describes requests to the engines cluster for the steps after it.</summary>
     public static Task DescribeAsync(HttpContext context, Func<Task> next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        if (context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Cluster?.ClusterId != GatewayProxyConfig.EnginesCluster)
+        if (context.GetReverseProxyFeature().Route.Cluster?.ClusterId != GatewayProxyConfig.EnginesCluster)
         {
             return next();
         }

@@ -38,7 +38,9 @@ public sealed class RateLimits(TimeProvider time)
     /// <summary>Takes a token for this tenant and key, for a read or a write.</summary>
     public Decision Admit(string tenantId, string keyId, bool write, PlanInfo plan)
     {
-        var (rate, burst) = Numbers(plan, write);
+        ArgumentNullException.ThrowIfNull(plan);
+        var rate = Math.Max(1, write ? plan.WriteRatePerSecond ?? 1 : plan.ReadRatePerSecond ?? 1);
+        var burst = Math.Max(1, write ? plan.WriteBurst ?? rate : plan.ReadBurst ?? rate);
         var kind = write ? "w" : "r";
         if (Interlocked.Increment(ref _admissions) % SweepEvery == 0)
         {
@@ -63,28 +65,6 @@ public sealed class RateLimits(TimeProvider time)
         }
 
         return new Decision(true, burst, Math.Min(tenantRemaining, keyRemaining), 0);
-    }
-
-    /// <summary>
-    /// The state of the tighter of the two buckets without taking from them: what the headers of a request admitted
-    /// a moment ago report (the rate limiter keeps its decision to itself on success).
-    /// </summary>
-    public Decision Peek(string tenantId, string keyId, bool write, PlanInfo plan)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        var (rate, burst) = Numbers(plan, write);
-        var kind = write ? "w" : "r";
-        var tenant = _buckets.TryGetValue($"t:{tenantId}:{kind}:{rate}:{burst}", out var t) ? t.Bucket.Available : burst;
-        var key = _buckets.TryGetValue($"k:{keyId}:{kind}:{rate}:{burst}", out var k) ? k.Bucket.Available : burst;
-        return new Decision(true, burst, Math.Min(tenant, key), 0);
-    }
-
-    /// <summary>The plan's rate (per second) and burst for reads or writes; a plan without numbers allows one per second.</summary>
-    public static (int Rate, int Burst) Numbers(PlanInfo plan, bool write)
-    {
-        ArgumentNullException.ThrowIfNull(plan);
-        var rate = Math.Max(1, write ? plan.WriteRatePerSecond ?? 1 : plan.ReadRatePerSecond ?? 1);
-        return (rate, Math.Max(1, write ? plan.WriteBurst ?? rate : plan.ReadBurst ?? rate));
     }
 
     /// <summary>Writes <c>RateLimit-*</c> headers (and <c>Retry-After</c> when refused).</summary>

@@ -3,7 +3,7 @@ using Piramid.Gateway.Forwarding;
 
 namespace Piramid.Gateway.Usage;
 
-/// <summary>Middleware before the rate limiter (a refused request takes no token): refuses a data request with 403 <c>quota-exceeded</c> once its plan's monthly units of that kind are used up.</summary>
+/// <summary>Proxy step: refuses a data request with 403 <c>quota-exceeded</c> once its plan's monthly units of that kind are used up.</summary>
 public static class QuotaCheck
 {
     /// <summary>The step.</summary>
