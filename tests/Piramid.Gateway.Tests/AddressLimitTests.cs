@@ -4,9 +4,9 @@ using System.Net.Http.Json;
 using Microsoft.Extensions.DependencyInjection;
 using Piramid.Contracts.Identity;
 using Piramid.Contracts.Problems;
-using Piramid.ControlPlane.Tests.Support;
 using Piramid.Gateway.Authentication;
 using Piramid.Gateway.Tests.Support;
+using Piramid.TestKit.Platform;
 using static Piramid.Gateway.Tests.Support.Probe;
 
 namespace Piramid.Gateway.Tests;

@@ -5,8 +5,8 @@ using System.Text;
 using System.Text.Json.Nodes;
 using Microsoft.IdentityModel.Tokens;
 using Piramid.ControlPlane.Identity;
-using Piramid.ControlPlane.Tests.Support;
 using Piramid.Gateway.Tests.Support;
+using Piramid.TestKit.Platform;
 
 namespace Piramid.Gateway.Tests;
 

@@ -4,9 +4,9 @@ using System.Net.Sockets;
 using System.Text;
 using System.Text.Json.Nodes;
 using Piramid.Contracts.Problems;
-using Piramid.ControlPlane.Tests.Support;
 using Piramid.Gateway.Forwarding;
 using Piramid.Gateway.Tests.Support;
+using Piramid.TestKit.Platform;
 using static Piramid.Gateway.Tests.Support.Probe;
 
 namespace Piramid.Gateway.Tests;

@@ -1,7 +1,7 @@
 using System.Globalization;
 using Piramid.Contracts.Problems;
-using Piramid.ControlPlane.Tests.Support;
 using Piramid.Gateway.Tests.Support;
+using Piramid.TestKit.Platform;
 
 namespace Piramid.Gateway.Tests;
 

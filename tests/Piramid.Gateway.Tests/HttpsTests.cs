@@ -1,9 +1,9 @@
 using System.Net;
 using System.Security.Cryptography;
 using System.Security.Cryptography.X509Certificates;
-using Piramid.ControlPlane.Tests.Support;
 using Piramid.Gateway.Tests.Support;
 using Piramid.TestKit;
+using Piramid.TestKit.Platform;
 
 namespace Piramid.Gateway.Tests;
 

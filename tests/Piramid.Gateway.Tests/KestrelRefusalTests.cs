@@ -1,5 +1,5 @@
-using Piramid.ControlPlane.Tests.Support;
 using Piramid.Gateway.Tests.Support;
+using Piramid.TestKit.Platform;
 
 namespace Piramid.Gateway.Tests;
 

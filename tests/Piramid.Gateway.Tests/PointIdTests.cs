@@ -1,9 +1,9 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Piramid.ControlPlane.Tests.Support;
 using Piramid.Gateway.Tests.Support;
 using Piramid.TestKit;
+using Piramid.TestKit.Platform;
 using static Piramid.Gateway.Tests.Support.Probe;
 
 namespace Piramid.Gateway.Tests;

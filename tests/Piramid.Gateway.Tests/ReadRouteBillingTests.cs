@@ -2,9 +2,9 @@ using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Piramid.Contracts.Identity;
 using Piramid.Contracts.Routes;
-using Piramid.ControlPlane.Tests.Support;
 using Piramid.Gateway.Tests.Support;
 using Piramid.Gateway.Usage;
+using Piramid.TestKit.Platform;
 using static Piramid.Gateway.Tests.Support.Probe;
 
 namespace Piramid.Gateway.Tests;

@@ -1,8 +1,8 @@
 using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
-using Piramid.ControlPlane.Tests.Support;
 using Piramid.Gateway.Tests.Support;
+using Piramid.TestKit.Platform;
 using static Piramid.Gateway.Tests.Support.Probe;
 
 namespace Piramid.Gateway.Tests;

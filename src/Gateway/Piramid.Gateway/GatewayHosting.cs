@@ -4,6 +4,7 @@ using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
 using Piramid.Contracts;
 using Piramid.Gateway.Authentication;
+using Piramid.Gateway.Authorization;
 using Piramid.Gateway.ControlPlane;
 using Piramid.Gateway.Edge;
 using Piramid.Gateway.Forwarding;
@@ -39,6 +40,7 @@ public static class GatewayHosting
             sp.GetRequiredService<IHttpClientFactory>().CreateClient(nameof(ControlPlaneClient)),
             sp.GetRequiredService<Microsoft.Extensions.Options.IOptions<GatewayOptions>>(),
             sp.GetRequiredService<TimeProvider>()));
+        builder.Services.AddSingleton<IKeyIntrospector>(sp => sp.GetRequiredService<ControlPlaneClient>());
         builder.Services.AddSingleton<KeyCache>();
         builder.Services.AddSingleton<Limits.RateLimits>();
         builder.Services.AddSingleton<Limits.AddressLimits>();
@@ -64,7 +66,8 @@ public static class GatewayHosting
             // every data request.
             .AddPolicy(GatewayProxyConfig.TenantPolicy, p => p
                 .RequireAuthenticatedUser()
-                .RequireClaim(GatewayClaims.Tenant))
+                .RequireClaim(GatewayClaims.Tenant)
+                .AddRequirements(new TenantNotSuspended(), new TenantRouteAccess()))
             .AddPolicy(GatewayProxyConfig.AdminPolicy, p => p
                 .AddAuthenticationSchemes(AdminJwt.SchemeName)
                 .RequireAuthenticatedUser()
@@ -120,9 +123,16 @@ public static class GatewayHosting
         {
             // One destination per request (the caller's tenant, or the control plane): no affinity,
             // balancing or passive health steps to pay for; the forwarder takes the only destination.
+            // Who may call a route is the routes' authorization policy (Authorization/); what follows are the
+            // limits of a data request, each its own step, then its metering.
             pipeline.Use(ProxyErrors.MapAsync);
             pipeline.Use(JsonBodies.CheckAsync);
-            pipeline.Use(EngineForwarding.SelectTenantAsync);
+            pipeline.Use(EngineRequest.DescribeAsync);
+            pipeline.Use(QuotaCheck.CheckAsync);
+            pipeline.Use(Limits.PlanRateLimit.AdmitAsync);
+            pipeline.Use(TenantDestination.SelectAsync);
+            pipeline.Use(InFlightAdmission.AdmitAsync);
+            pipeline.Use(RequestBilling.MeterAsync);
         });
         return app;
     }

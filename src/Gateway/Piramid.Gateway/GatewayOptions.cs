@@ -23,6 +23,13 @@ public sealed class GatewayOptions
     /// <summary>How long a valid key's introspection is reused (the change feed evicts it sooner on revocation).</summary>
     public TimeSpan KeyCacheLifetime { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// Most valid keys remembered at once; beyond it the entries that could not even serve an outage go first, then
+    /// arbitrary ones (an evicted key costs one more introspection, never a wrong answer).
+    /// </summary>
+    [Range(100, 10_000_000)]
+    public int KeyCacheSize { get; set; } = 100_000;
+
     /// <summary>How long an unknown key stays refused without asking the control plane again.</summary>
     public TimeSpan NegativeCacheLifetime { get; set; } = TimeSpan.FromSeconds(10);
 

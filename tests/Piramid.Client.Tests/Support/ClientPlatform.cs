@@ -1,7 +1,7 @@
 using System.Net.Http.Json;
 using Piramid.Client;
-using Piramid.ControlPlane.Tests.Support;
 using Piramid.Gateway.Tests.Support;
+using Piramid.TestKit.Platform;
 
 namespace Piramid.Client.Tests.Support;
 

@@ -1,4 +1,4 @@
-using Piramid.ControlPlane.Tests.Support;
+using Piramid.TestKit.Platform;
 
 namespace Piramid.Gateway.Tests.Support;
 

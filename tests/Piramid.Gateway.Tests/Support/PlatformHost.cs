@@ -3,9 +3,9 @@ using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Diagnostics.HealthChecks;
 using Microsoft.Extensions.Logging;
-using Piramid.ControlPlane.Tests.Support;
 using Piramid.ServiceDefaults;
 using Piramid.TestKit;
+using Piramid.TestKit.Platform;
 
 namespace Piramid.Gateway.Tests.Support;
 

@@ -3,7 +3,6 @@ using System.Security.Cryptography;
 using System.Text.Json;
 using Microsoft.Extensions.Options;
 using Piramid.Contracts.Admin;
-using Piramid.Gateway.ControlPlane;
 
 namespace Piramid.Gateway.Authentication;
 
@@ -11,25 +10,42 @@ namespace Piramid.Gateway.Authentication;
 /// Remembers introspection answers so the control plane is asked once per key and lifetime, not once per
 /// request. A positive entry holds the secret's hash and is compared in constant time; a negative entry
 /// (bounded in number) makes a flood of invalid keys cost nothing upstream. The change feed evicts keys
-/// and tenants the moment they change.
+/// and tenants the moment they change. Both caches are bounded (<see cref="GatewayOptions.KeyCacheSize"/>,
+/// <see cref="GatewayOptions.NegativeCacheSize"/>).
 /// </summary>
 /// <remarks>
+/// <para>
+/// Single flight: requests that miss on the same key and secret while its introspection is out wait for that one
+/// answer instead of asking again, so a burst of a new key's first requests (or of every key once a lifetime
+/// ends) costs the control plane one call per key, not one per request.
+/// </para>
+/// <para>
 /// Evictions and introspections race: an answer the control plane gave before a revocation can arrive after
-/// the change feed evicted the key. Every eviction bumps a generation under <see cref="_gate"/>, and an answer
-/// is only stored if no eviction happened since its question was sent, so it serves the request that asked
-/// but is never cached. While the control plane cannot be reached, an expired positive entry keeps serving for
+/// the change feed evicted the key. Every eviction bumps a generation under <see cref="_gate"/> and drops the
+/// questions in flight, and an answer is only stored if no eviction happened since its question was sent, so it
+/// serves the requests that were waiting for it but is never cached nor handed to a request that came after.
+/// While the control plane cannot be reached, an expired positive entry keeps serving for
 /// <see cref="GatewayOptions.ControlPlaneOutageGrace"/> after it went stale (never past the key's own expiry).
+/// </para>
+/// <para>
+/// Not <c>HybridCache</c>: it cannot refuse to store an answer that lost the race with a revocation, nor serve a
+/// stale entry while the control plane is away, and it would copy every identity on every hit.
+/// </para>
 /// </remarks>
-public sealed partial class KeyCache(ControlPlaneClient controlPlane, IOptions<GatewayOptions> options, TimeProvider time, ILogger<KeyCache> logger)
+public sealed partial class KeyCache(IKeyIntrospector controlPlane, IOptions<GatewayOptions> options, TimeProvider time, ILogger<KeyCache> logger)
 {
     private readonly ConcurrentDictionary<string, Positive> _valid = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, DateTimeOffset> _invalid = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, Task<KeyIntrospectionResponse?>> _flights = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private long _generation;
     private long _lookups;
 
     /// <summary>Introspections that reached the control plane (tests check the caches work).</summary>
     public long Lookups => Interlocked.Read(ref _lookups);
+
+    /// <summary>Valid keys remembered now.</summary>
+    public int Count => _valid.Count;
 
     /// <summary>The key's identity, or why there is none.</summary>
     public async Task<KeyResolution> ResolveAsync(string keyId, byte[] secretHash, CancellationToken cancellationToken)
@@ -41,18 +57,16 @@ public sealed partial class KeyCache(ControlPlaneClient controlPlane, IOptions<G
             return KeyResolution.Valid(known.Identity);
         }
 
-        var negativeKey = keyId + ":" + Convert.ToBase64String(secretHash);
-        if (_invalid.TryGetValue(negativeKey, out var refusedUntil) && refusedUntil > now)
+        var question = keyId + ":" + Convert.ToBase64String(secretHash);
+        if (_invalid.TryGetValue(question, out var refusedUntil) && refusedUntil > now)
         {
             return KeyResolution.Invalid;
         }
 
-        var generation = Volatile.Read(ref _generation);
-        Interlocked.Increment(ref _lookups);
         KeyIntrospectionResponse? identity;
         try
         {
-            identity = await controlPlane.IntrospectAsync(keyId, secretHash, cancellationToken);
+            identity = await Ask(question, keyId, secretHash).WaitAsync(cancellationToken);
         }
         catch (Exception e) when (IsOutage(e) && !cancellationToken.IsCancellationRequested)
         {
@@ -61,29 +75,7 @@ public sealed partial class KeyCache(ControlPlaneClient controlPlane, IOptions<G
             return serves ? KeyResolution.Valid(known!.Identity) : KeyResolution.ControlPlaneAway;
         }
 
-        now = time.GetUtcNow();
-        if (identity is null)
-        {
-            RememberInvalid(negativeKey, now);
-            return KeyResolution.Invalid;
-        }
-
-        var fresh = now + options.Value.KeyCacheLifetime;
-        if (identity.ExpiresAt is DateTimeOffset expires && expires < fresh)
-        {
-            fresh = expires;
-        }
-
-        lock (_gate)
-        {
-            if (generation == _generation)
-            {
-                _valid[keyId] = new Positive(secretHash, identity, fresh);
-                _invalid.TryRemove(negativeKey, out _);
-            }
-        }
-
-        return KeyResolution.Valid(identity);
+        return identity is null ? KeyResolution.Invalid : KeyResolution.Valid(identity);
     }
 
     /// <summary>
@@ -101,17 +93,16 @@ public sealed partial class KeyCache(ControlPlaneClient controlPlane, IOptions<G
     /// <summary>Forgets one key (revoked, rotated).</summary>
     public void EvictKey(string keyId)
     {
+        var prefix = keyId + ":";
         lock (_gate)
         {
             _generation++;
             _valid.TryRemove(keyId, out _);
+            RemoveWhere(_flights, prefix);
         }
 
         // A rotated key's new secret may sit in the negative cache from an early attempt.
-        foreach (var entry in _invalid.Keys.Where(k => k.StartsWith(keyId + ":", StringComparison.Ordinal)))
-        {
-            _invalid.TryRemove(entry, out _);
-        }
+        RemoveWhere(_invalid, prefix);
     }
 
     /// <summary>Forgets every key of a tenant (suspended, deleted, plan changed).</summary>
@@ -132,10 +123,106 @@ public sealed partial class KeyCache(ControlPlaneClient controlPlane, IOptions<G
                     _valid.TryRemove(keyId, out _);
                 }
             }
+
+            // Whose tenant a question in flight is about is only known from its answer: a later request asks anew.
+            _flights.Clear();
         }
     }
 
-    private void RememberInvalid(string negativeKey, DateTimeOffset now)
+    // The question in flight for this key and secret, or a new one. It carries no caller's cancellation: it serves
+    // every request waiting on it, and the introspection timeout bounds it.
+    private Task<KeyIntrospectionResponse?> Ask(string question, string keyId, byte[] secretHash)
+    {
+        if (_flights.TryGetValue(question, out var pending))
+        {
+            return pending;
+        }
+
+        var answer = new TaskCompletionSource<KeyIntrospectionResponse?>(TaskCreationOptions.RunContinuationsAsynchronously);
+        var flight = _flights.GetOrAdd(question, answer.Task);
+        if (flight == answer.Task)
+        {
+            _ = FlyAsync(question, keyId, secretHash, answer);
+        }
+
+        return flight;
+    }
+
+    private async Task FlyAsync(string question, string keyId, byte[] secretHash, TaskCompletionSource<KeyIntrospectionResponse?> answer)
+    {
+        var generation = Volatile.Read(ref _generation);
+        Interlocked.Increment(ref _lookups);
+        try
+        {
+            var identity = await controlPlane.IntrospectAsync(keyId, secretHash, CancellationToken.None);
+            Remember(question, keyId, secretHash, identity, generation);
+            answer.SetResult(identity);
+        }
+        catch (Exception e)
+        {
+            answer.SetException(e);
+            // Observed here: when every waiting request was cancelled, nobody else reads it.
+            _ = answer.Task.Exception;
+        }
+        finally
+        {
+            _flights.TryRemove(new KeyValuePair<string, Task<KeyIntrospectionResponse?>>(question, answer.Task));
+        }
+    }
+
+    private void Remember(string question, string keyId, byte[] secretHash, KeyIntrospectionResponse? identity, long generation)
+    {
+        var now = time.GetUtcNow();
+        if (identity is null)
+        {
+            RememberInvalid(question, now);
+            return;
+        }
+
+        var fresh = now + options.Value.KeyCacheLifetime;
+        if (identity.ExpiresAt is DateTimeOffset expires && expires < fresh)
+        {
+            fresh = expires;
+        }
+
+        lock (_gate)
+        {
+            if (generation == _generation)
+            {
+                if (!_valid.ContainsKey(keyId) && _valid.Count >= options.Value.KeyCacheSize)
+                {
+                    MakeRoom(now);
+                }
+
+                _valid[keyId] = new Positive(secretHash, identity, fresh);
+                _invalid.TryRemove(question, out _);
+            }
+        }
+    }
+
+    // Called under the gate when the positive cache is full: first what could not serve even an outage, then, if
+    // every entry still could, a tenth of them taken arbitrarily (so the next inserts do not each walk the table).
+    private void MakeRoom(DateTimeOffset now)
+    {
+        var size = options.Value.KeyCacheSize;
+        foreach (var (keyId, entry) in _valid)
+        {
+            if (!entry.ServesDuringOutage(now, options.Value.ControlPlaneOutageGrace))
+            {
+                _valid.TryRemove(keyId, out _);
+            }
+        }
+
+        if (_valid.Count >= size)
+        {
+            foreach (var keyId in _valid.Keys.Take(Math.Max(1, size / 10)))
+            {
+                _valid.TryRemove(keyId, out _);
+            }
+        }
+    }
+
+    private void RememberInvalid(string question, DateTimeOffset now)
     {
         if (_invalid.Count >= options.Value.NegativeCacheSize)
         {
@@ -150,7 +237,18 @@ public sealed partial class KeyCache(ControlPlaneClient controlPlane, IOptions<G
 
         if (_invalid.Count < options.Value.NegativeCacheSize)
         {
-            _invalid[negativeKey] = now + options.Value.NegativeCacheLifetime;
+            _invalid[question] = now + options.Value.NegativeCacheLifetime;
+        }
+    }
+
+    private static void RemoveWhere<TValue>(ConcurrentDictionary<string, TValue> entries, string prefix)
+    {
+        foreach (var key in entries.Keys)
+        {
+            if (key.StartsWith(prefix, StringComparison.Ordinal))
+            {
+                entries.TryRemove(key, out _);
+            }
         }
     }
 

@@ -1,6 +1,7 @@
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
 using Piramid.Contracts.Problems;
+using Piramid.Gateway.Authorization;
 using Piramid.Gateway.Limits;
 using Piramid.Gateway.Usage;
 
@@ -27,8 +28,10 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
 
         if (authorizeResult.Forbidden)
         {
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, type: ProblemTypes.Forbidden, title: "Forbidden",
-                detail: "The credential is valid but may not do this.").ExecuteAsync(context);
+            // The requirement that refused names the problem; several refusing answer with the first by rank.
+            var refusal = authorizeResult.AuthorizationFailure?.FailureReasons.OfType<TenantRefusal>().MinBy(r => r.Rank);
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, type: refusal?.Type ?? ProblemTypes.Forbidden, title: refusal?.Title ?? "Forbidden",
+                detail: refusal?.Message ?? "The credential is valid but may not do this.").ExecuteAsync(context);
         }
 
         return _default.HandleAsync(next, context, policy, authorizeResult);

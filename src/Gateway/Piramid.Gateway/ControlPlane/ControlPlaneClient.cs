@@ -5,6 +5,7 @@ using System.Text.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.Options;
 using Piramid.Contracts.Admin;
+using Piramid.Gateway.Authentication;
 
 namespace Piramid.Gateway.ControlPlane;
 
@@ -12,7 +13,7 @@ namespace Piramid.Gateway.ControlPlane;
 /// The control plane's internal API, called with the gateway's own client-credentials token (cached until
 /// shortly before it expires). Secrets of API keys never leave the gateway: only their SHA-256 does.
 /// </summary>
-public sealed class ControlPlaneClient(HttpClient http, IOptions<GatewayOptions> options, TimeProvider time) : IDisposable
+public sealed class ControlPlaneClient(HttpClient http, IOptions<GatewayOptions> options, TimeProvider time) : IKeyIntrospector, IDisposable
 {
     private static readonly JsonSerializerOptions Json = Piramid.Contracts.Json.WireJson.Options;
     private readonly SemaphoreSlim _tokenLock = new(1, 1);

@@ -1,6 +1,5 @@
 using System.Collections.Concurrent;
 using System.Globalization;
-using System.Threading.RateLimiting;
 using Piramid.Contracts.Admin;
 
 namespace Piramid.Gateway.Limits;
@@ -12,13 +11,13 @@ namespace Piramid.Gateway.Limits;
 /// 1 s / rate), which keeps admission smooth instead of letting a whole second's worth in at once.
 /// </summary>
 /// <remarks>
-/// The buckets refill lazily: each admission first replenishes by the time elapsed since the last one. An
-/// auto-replenishing bucket runs a timer every period (down to 1 ms), a wake-up per period for every key and
-/// tenant that has sent a request, busy or not.
+/// The buckets (<see cref="TokenBucket"/>) refill lazily: each admission first replenishes by the time elapsed since
+/// the last one, on the injected clock. An auto-replenishing bucket runs a timer every period (down to 1 ms), a
+/// wake-up per period for every key and tenant that has sent a request, busy or not.
 /// Buckets of keys and tenants that stopped sending are dropped (<see cref="SweepEvery"/>): a bucket idle for
 /// longer than it takes to refill completely is full, exactly like a new one, so forgetting it changes no answer.
 /// </remarks>
-public sealed class RateLimits(TimeProvider time) : IDisposable
+public sealed class RateLimits(TimeProvider time)
 {
     /// <summary>Admissions between two sweeps of idle buckets (a sweep walks every bucket once).</summary>
     public const int SweepEvery = 4096;
@@ -51,31 +50,21 @@ public sealed class RateLimits(TimeProvider time) : IDisposable
         var tenant = Bucket($"t:{tenantId}:{kind}:{rate}:{burst}", rate, burst);
         var key = Bucket($"k:{keyId}:{kind}:{rate}:{burst}", rate, burst);
 
-        key.TryReplenish();
-        tenant.TryReplenish();
-        using var keyLease = key.AttemptAcquire(1);
-        if (!keyLease.IsAcquired)
+        // The key's token is taken first and not given back when the tenant has none: a key hammering a tenant that
+        // is out of tokens drains its own bucket too.
+        var (keyTaken, keyRemaining) = key.TryTake();
+        if (!keyTaken)
         {
-            return Refused(key, burst, rate);
+            return Refused(keyRemaining, burst, rate);
         }
 
-        using var tenantLease = tenant.AttemptAcquire(1);
-        if (!tenantLease.IsAcquired)
+        var (tenantTaken, tenantRemaining) = tenant.TryTake();
+        if (!tenantTaken)
         {
-            return Refused(tenant, burst, rate);
+            return Refused(tenantRemaining, burst, rate);
         }
 
-        var remaining = Math.Min(tenant.GetStatistics()?.CurrentAvailablePermits ?? 0, key.GetStatistics()?.CurrentAvailablePermits ?? 0);
-        return new Decision(true, burst, remaining, 0);
-    }
-
-    /// <summary>Disposes every bucket.</summary>
-    public void Dispose()
-    {
-        foreach (var entry in _buckets.Values)
-        {
-            entry.Bucket.Dispose();
-        }
+        return new Decision(true, burst, Math.Min(tenantRemaining, keyRemaining), 0);
     }
 
     /// <summary>Writes <c>RateLimit-*</c> headers (and <c>Retry-After</c> when refused).</summary>
@@ -91,29 +80,21 @@ public sealed class RateLimits(TimeProvider time) : IDisposable
         }
     }
 
-    private static Decision Refused(TokenBucketRateLimiter bucket, int burst, int rate) =>
-        new(false, burst, bucket.GetStatistics()?.CurrentAvailablePermits ?? 0, (int)Math.Ceiling(1.0 / rate));
+    private static Decision Refused(long remaining, int burst, int rate) =>
+        new(false, burst, remaining, (int)Math.Ceiling(1.0 / rate));
 
-    private TokenBucketRateLimiter Bucket(string partition, int rate, int burst)
+    private TokenBucket Bucket(string partition, int rate, int burst)
     {
         var now = time.GetUtcNow().UtcTicks;
         var entry = _buckets.GetOrAdd(partition, static (_, state) => new Entry(
-            new TokenBucketRateLimiter(new TokenBucketRateLimiterOptions
-            {
-                TokenLimit = state.burst,
-                TokensPerPeriod = 1,
-                ReplenishmentPeriod = TimeSpan.FromTicks(Math.Max(1, TimeSpan.TicksPerSecond / state.rate)),
-                AutoReplenishment = false,
-                QueueLimit = 0,
-            }),
+            new TokenBucket(state.rate, state.burst, state.time),
             // Refilled from empty after burst / rate seconds; twice that, and at least a second, is idle.
-            TimeSpan.FromSeconds(Math.Max(1, 2.0 * state.burst / state.rate))), (rate, burst));
+            TimeSpan.FromSeconds(Math.Max(1, 2.0 * state.burst / state.rate))), (rate, burst, time));
         entry.LastUsed = now;
         return entry.Bucket;
     }
 
-    // Not disposed when dropped: a request may still hold the reference, and a bucket without auto-replenishment
-    // owns no timer. A request racing the sweep at worst refills one bucket early, once.
+    // A request racing the sweep may still hold a dropped bucket: at worst it refills one bucket early, once.
     private void SweepIdle()
     {
         var now = time.GetUtcNow().UtcTicks;
@@ -126,9 +107,9 @@ public sealed class RateLimits(TimeProvider time) : IDisposable
         }
     }
 
-    private sealed class Entry(TokenBucketRateLimiter bucket, TimeSpan idleAfter)
+    private sealed class Entry(TokenBucket bucket, TimeSpan idleAfter)
     {
-        public TokenBucketRateLimiter Bucket { get; } = bucket;
+        public TokenBucket Bucket { get; } = bucket;
 
         public TimeSpan IdleAfter { get; } = idleAfter;
 

@@ -38,6 +38,19 @@ public sealed class RequestBilling
         }
     }
 
+    /// <summary>Proxy step, the last before the forwarder: meters every data request that got this far.</summary>
+    public static Task MeterAsync(HttpContext context, Func<Task> next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        if (Forwarding.EngineRequest.Of(context) is { } request)
+        {
+            Attach(context, context.RequestServices.GetRequiredService<UsageMeter>(), request.TenantId, request.Write);
+        }
+
+        return next();
+    }
+
     /// <summary>Meters this request for <paramref name="tenant"/>: call before it is forwarded.</summary>
     public static void Attach(HttpContext context, UsageMeter meter, string tenant, bool write)
     {

@@ -1,7 +1,8 @@
 using Piramid.ControlPlane.Data;
 using Piramid.TestKit.Postgres;
+using Xunit;
 
-namespace Piramid.ControlPlane.Tests.Support;
+namespace Piramid.TestKit.Platform;
 
 /// <summary>One private PostgreSQL cluster per test collection; each test makes its own migrated database.</summary>
 public sealed class PostgresFixture : IAsyncLifetime
@@ -23,12 +24,4 @@ public sealed class PostgresFixture : IAsyncLifetime
     public async Task InitializeAsync() => Server = await PostgresServer.StartAsync();
 
     public async Task DisposeAsync() => await Server.DisposeAsync();
-}
-
-/// <summary>Tests sharing one cluster.</summary>
-[CollectionDefinition(Name)]
-public sealed class PostgresCollection : ICollectionFixture<PostgresFixture>
-{
-    /// <summary>Collection name.</summary>
-    public const string Name = "postgres";
 }

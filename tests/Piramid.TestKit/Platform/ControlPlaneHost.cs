@@ -3,12 +3,17 @@ using System.Net.Http.Json;
 using System.Security.Cryptography;
 using System.Text.Json;
 using System.Text.Json.Nodes;
+using Microsoft.AspNetCore.Builder;
+using Microsoft.AspNetCore.Hosting;
+using Microsoft.Extensions.Configuration;
+using Microsoft.Extensions.DependencyInjection;
+using Microsoft.Extensions.Logging;
 using Piramid.ControlPlane.Hosting;
 using Piramid.ControlPlane.Identity;
 using Piramid.TestKit;
 using Piramid.TestKit.Processes;
 
-namespace Piramid.ControlPlane.Tests.Support;
+namespace Piramid.TestKit.Platform;
 
 /// <summary>
 /// The whole control plane as Program.cs composes it, on real Kestrel (127.0.0.1, random port), a fresh

@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
+using Microsoft.Extensions.Logging;
 
-namespace Piramid.ControlPlane.Tests.Support;
+namespace Piramid.TestKit.Platform;
 
 /// <summary>Keeps every formatted log line (and exception text) so a test can look for leaked secrets.</summary>
 public sealed class CapturingLoggerProvider : ILoggerProvider

@@ -1,0 +1,41 @@
+using Microsoft.AspNetCore.Authorization;
+using Piramid.Contracts.Problems;
+using Piramid.Gateway.Forwarding;
+using Piramid.Gateway.Routing;
+using Yarp.ReverseProxy.Model;
+
+namespace Piramid.Gateway.Authorization;
+
+/// <summary>
+/// Requirement of the tenant routes: the key's role suffices for the route and its collection scope covers the
+/// collection (data routes, <see cref="TenantAccess"/>); only an unscoped admin key manages keys
+/// (<see cref="TenantKeys"/>). A refusal is a 403 <c>forbidden</c> naming what the key may not do.
+/// </summary>
+public sealed class TenantRouteAccess : AuthorizationHandler<TenantRouteAccess>, IAuthorizationRequirement
+{
+    /// <inheritdoc />
+    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, TenantRouteAccess requirement)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        if (context.Resource is not HttpContext http || http.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is not { } route)
+        {
+            // Not a proxied route: nothing this requirement knows how to judge.
+            context.Fail(new TenantRefusal(this, 1, ProblemTypes.Forbidden, "Forbidden", "The credential is valid but may not do this."));
+            return Task.CompletedTask;
+        }
+
+        var refused = TenantKeys.IsRoute(route.Config.RouteId) ? TenantKeys.Check(context.User)
+            : route.Cluster?.ClusterId == GatewayProxyConfig.EnginesCluster ? TenantAccess.Check(context.User, http.Request.Method, http.Request.Path.Value ?? "/")
+            : null;
+        if (refused is null)
+        {
+            context.Succeed(requirement);
+        }
+        else
+        {
+            context.Fail(new TenantRefusal(this, 1, ProblemTypes.Forbidden, "Forbidden", refused));
+        }
+
+        return Task.CompletedTask;
+    }
+}

@@ -1,0 +1,59 @@
+using System.Security.Claims;
+using Piramid.Contracts.Admin;
+using Piramid.Contracts.Problems;
+using Piramid.Gateway.Authentication;
+using Piramid.Gateway.Routing;
+using Yarp.ReverseProxy.Model;
+
+namespace Piramid.Gateway.Forwarding;
+
+/// <summary>
+/// What the proxy steps of a data request share, worked out once by <see cref="DescribeAsync"/>: the tenant, its
+/// key's introspection (with the plan) and whether the call writes. Absent on routes to the control plane.
+/// </summary>
+public sealed class EngineRequest
+{
+    private EngineRequest(string tenantId, KeyIntrospectionResponse? key, bool write)
+    {
+        TenantId = tenantId;
+        Key = key;
+        Write = write;
+    }
+
+    /// <summary>The caller's tenant (from the key, never from the request).</summary>
+    public string TenantId { get; }
+
+    /// <summary>The key's introspection, with its plan.</summary>
+    public KeyIntrospectionResponse? Key { get; }
+
+    /// <summary>True when the call writes: the write bucket, quota and units apply.</summary>
+    public bool Write { get; }
+
+    /// <summary>The engine the request goes to, set by <see cref="TenantDestination"/>.</summary>
+    public EngineRoute? Route { get; internal set; }
+
+    /// <summary>The data request being proxied, or null on other routes.</summary>
+    public static EngineRequest? Of(HttpContext context) => context?.Features.Get<EngineRequest>();
+
+    /// <summary>Proxy step: describes requests to the engines cluster for the steps after it.</summary>
+    public static Task DescribeAsync(HttpContext context, Func<Task> next)
+    {
+        ArgumentNullException.ThrowIfNull(context);
+        ArgumentNullException.ThrowIfNull(next);
+        if (context.GetReverseProxyFeature().Route.Cluster?.ClusterId != GatewayProxyConfig.EnginesCluster)
+        {
+            return next();
+        }
+
+        // The routes' policy requires the claim; without it no engine is chosen, rather than the cluster's first.
+        if (context.User.FindFirstValue(GatewayClaims.Tenant) is not { } tenant)
+        {
+            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, type: ProblemTypes.Forbidden, title: "Forbidden",
+                detail: "The credential names no tenant.").ExecuteAsync(context);
+        }
+
+        var key = context.Items[ApiKeyAuthenticationHandler.IdentityItem] as KeyIntrospectionResponse;
+        context.Features.Set(new EngineRequest(tenant, key, TenantAccess.IsWrite(context.Request.Method, context.Request.Path.Value ?? "/")));
+        return next();
+    }
+}
