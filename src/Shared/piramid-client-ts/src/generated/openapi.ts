@@ -3437,6 +3437,24 @@ export interface components {
             monthly_read_units?: number;
             /** Format: int64 */
             monthly_write_units?: number;
+            /**
+             * Format: int32
+             * @description Requests of the tenant in flight at once at the gateway; beyond it 429 rate-limited.
+             * @default 64
+             */
+            max_requests_in_flight: number;
+            /**
+             * Format: int64
+             * @description GC heap limit of the tenant's engine in bytes; a write past 85% of it gets 507 insufficient-memory.
+             * @default 2147483648
+             */
+            engine_memory_bytes: number;
+            /**
+             * Format: int32
+             * @description Days the tenant's audit events are kept.
+             * @default 365
+             */
+            audit_retention_days: number;
         };
         /** @description Body of `GET /v1/plans`. */
         PlanList: {
@@ -3464,13 +3482,20 @@ export interface components {
             points?: components["schemas"]["PointOutput"][];
             next_cursor?: string;
         };
-        /** @description RFC 9457 problem details; `type` is stable, `request_id` identifies the call. */
+        /** @description RFC 9457 problem details, one shape from every process. `type` is stable and has one `title` (the catalogue in docs/API.md); `instance` is the path the client called; `request_id` equals the `X-Request-Id` header. */
         Problem: {
-            type?: string;
-            title?: string;
-            status?: number;
-            detail?: string;
+            /**
+             * Format: uri
+             * @enum {string}
+             */
+            type: "https://piramid.dev/problems/invalid-request" | "https://piramid.dev/problems/invalid-filter" | "https://piramid.dev/problems/unauthorized" | "https://piramid.dev/problems/forbidden" | "https://piramid.dev/problems/quota-exceeded" | "https://piramid.dev/problems/tenant-suspended" | "https://piramid.dev/problems/not-found" | "https://piramid.dev/problems/method-not-allowed" | "https://piramid.dev/problems/request-timeout" | "https://piramid.dev/problems/conflict" | "https://piramid.dev/problems/length-required" | "https://piramid.dev/problems/payload-too-large" | "https://piramid.dev/problems/uri-too-long" | "https://piramid.dev/problems/unsupported-media-type" | "https://piramid.dev/problems/idempotency-key-reused" | "https://piramid.dev/problems/rate-limited" | "https://piramid.dev/problems/headers-too-large" | "https://piramid.dev/problems/internal" | "https://piramid.dev/problems/not-implemented" | "https://piramid.dev/problems/service-unavailable" | "https://piramid.dev/problems/engine-unavailable" | "https://piramid.dev/problems/collection-unavailable" | "https://piramid.dev/problems/http-version-not-supported" | "https://piramid.dev/problems/insufficient-storage" | "https://piramid.dev/problems/insufficient-memory";
+            title: string;
+            status: number;
+            detail: string;
             instance?: string;
+            /** @description W3C trace of the call. */
+            trace_id?: string;
+            /** @description The X-Request-Id of the answer. */
             request_id?: string;
         };
         /** @description Body of `POST /v1/collections/{name}/recommend`: find points like the positive examples and unlike the negative ones. Each example is a point id (a string) or a vector (an array of numbers). */
