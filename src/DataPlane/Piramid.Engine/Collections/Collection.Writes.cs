@@ -178,11 +178,12 @@ public sealed partial class Collection
         }
     }
 
-    internal static CompiledFilter CompileFilter(JsonElement filter)
+    /// <summary>Compiles a filter against this collection's schema, so a wrongly typed operand is refused.</summary>
+    internal CompiledFilter CompileFilter(JsonElement filter)
     {
         try
         {
-            return CompiledFilter.Compile(filter);
+            return CompiledFilter.Compile(filter, Config.Schema);
         }
         catch (FilterException e)
         {
