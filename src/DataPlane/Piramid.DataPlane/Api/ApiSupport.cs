@@ -4,6 +4,7 @@ using Piramid.Contracts.Identity;
 using Piramid.Contracts.Problems;
 using Piramid.DataPlane.Security;
 using Piramid.Engine;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.DataPlane.Api;
 
@@ -95,21 +96,22 @@ internal static class ApiSupport
         }
         catch (ForbiddenException e)
         {
-            return TypedResults.Problem(statusCode: 403, type: ProblemTypes.Forbidden, title: "Forbidden", detail: e.Message);
+            return ProblemResults.For(ProblemCatalog.Forbidden, e.Message);
         }
         catch (UnsupportedBodyException e)
         {
-            return TypedResults.Problem(statusCode: 415, type: ProblemTypes.UnsupportedMediaType, title: "Unsupported media type", detail: e.Message);
+            return ProblemResults.For(ProblemCatalog.UnsupportedMediaType, e.Message);
         }
         catch (BadHttpRequestException e) when (e.StatusCode == StatusCodes.Status413PayloadTooLarge)
         {
-            return TypedResults.Problem(statusCode: 413, type: ProblemTypes.PayloadTooLarge, title: "Payload too large",
-                detail: $"The body is larger than {Contracts.Limits.MaxRequestBodyBytes} bytes; split the batch.");
+            return ProblemResults.For(ProblemCatalog.PayloadTooLarge,
+                $"The body is larger than {Contracts.Limits.MaxRequestBodyBytes} bytes; split the batch.");
         }
         catch (BadHttpRequestException e)
         {
-            return TypedResults.Problem(statusCode: e.StatusCode, type: ProblemTypes.InvalidRequest, title: "Bad request",
-                detail: "The request could not be read; check the body and its Content-Length.");
+            // Kestrel's other refusals (a short body, a slow one): the catalogue entry of its status.
+            return ProblemResults.For(ProblemCatalog.ForStatus(e.StatusCode),
+                "The request could not be read; check the body and its Content-Length.");
         }
     }
 

@@ -107,13 +107,25 @@ public sealed partial class Collection
         ArgumentNullException.ThrowIfNull(request);
         ThrowIfUnavailable();
         var hasFilter = request.Filter.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null);
-        if ((request.Ids is null) == !hasFilter)
+        if (request.All && (request.Ids is not null || hasFilter))
         {
-            throw EngineException.Invalid("Give exactly one of 'ids' or 'filter'.");
+            throw EngineException.Invalid("'all': true deletes every point; send it alone, without 'ids' or 'filter'.");
+        }
+
+        if (!request.All && (request.Ids is null) == !hasFilter)
+        {
+            throw EngineException.Invalid("Give exactly one of 'ids', 'filter' or 'all': true.");
         }
 
         var ids = request.Ids is null ? null : PointValidator.CheckIds(request.Ids, "ids");
-        var filter = hasFilter ? CompileFilter(request.Filter) : null;
+        var filter = request.All ? CompileFilter(default) : hasFilter ? CompileFilter(request.Filter) : null;
+        if (!request.All && filter is { MatchesAll: true })
+        {
+            // {} (or one that folds to it, like {"$and":[{}]}) would empty the collection: make the client say so.
+            throw EngineException.Invalid(
+                "'filter' matches every point; to delete every point send {\"all\": true} instead of a filter.");
+        }
+
         long lsn;
         List<string> doomed;
         _lock.EnterWriteLock();
@@ -166,11 +178,12 @@ public sealed partial class Collection
         }
     }
 
-    internal static CompiledFilter CompileFilter(JsonElement filter)
+    /// <summary>Compiles a filter against this collection's schema, so a wrongly typed operand is refused.</summary>
+    internal CompiledFilter CompileFilter(JsonElement filter)
     {
         try
         {
-            return CompiledFilter.Compile(filter);
+            return CompiledFilter.Compile(filter, Config.Schema);
         }
         catch (FilterException e)
         {

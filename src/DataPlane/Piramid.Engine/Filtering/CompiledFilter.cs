@@ -1,5 +1,6 @@
 using System.Text.Json;
 using Piramid.Contracts;
+using Piramid.Engine.Metadata;
 
 namespace Piramid.Engine.Filtering;
 
@@ -31,6 +32,17 @@ public sealed class CompiledFilter
     public static CompiledFilter Compile(
         JsonElement filter,
         int maxDepth = Limits.MaxFilterDepth,
+        int maxConditions = Limits.MaxFilterConditions) => Compile(filter, schema: null, maxDepth, maxConditions);
+
+    /// <summary>
+    /// Compiles <paramref name="filter"/> and checks each operand on a field the <paramref name="schema"/> types
+    /// against that type: a string for an integer field could never match, so it is the client's mistake.
+    /// </summary>
+    /// <exception cref="FilterException">Malformed, over a limit, or an operand of the wrong type for its schema field.</exception>
+    public static CompiledFilter Compile(
+        JsonElement filter,
+        MetadataSchema? schema,
+        int maxDepth = Limits.MaxFilterDepth,
         int maxConditions = Limits.MaxFilterConditions)
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(maxDepth, 1);
@@ -40,7 +52,7 @@ public sealed class CompiledFilter
             return All;
         }
 
-        var root = new FilterCompiler(maxDepth, maxConditions).CompileRoot(filter);
+        var root = new FilterCompiler(maxDepth, maxConditions, schema).CompileRoot(filter);
         return ReferenceEquals(root, ConstantNode.True) ? All : new CompiledFilter(root);
     }
 

@@ -1,5 +1,6 @@
 using System.Globalization;
 using System.Text.Json;
+using Piramid.Engine.Metadata;
 
 namespace Piramid.Engine.Filtering;
 
@@ -7,12 +8,15 @@ namespace Piramid.Engine.Filtering;
 /// Turns filter JSON into a node tree, checking every rule up front so evaluation never meets bad input.
 /// Error messages start with the JSON path of the offending part ("filter.$and[1].year").
 /// </summary>
-internal sealed class FilterCompiler(int maxDepth, int maxConditions)
+internal sealed class FilterCompiler(int maxDepth, int maxConditions, MetadataSchema? schema = null)
 {
     private const string FieldOperators = "$eq, $ne, $gt, $gte, $lt, $lte, $in, $nin, $exists";
     private const string LogicalOperators = "$and, $or, $not";
 
     private int _conditions;
+
+    // The schema type of the field whose operators are being compiled, or null for an untyped field.
+    private (string Name, MetadataFieldType Type)? _typedField;
 
     public FilterNode CompileRoot(JsonElement filter)
     {
@@ -97,6 +101,7 @@ internal sealed class FilterCompiler(int maxDepth, int maxConditions)
     {
         var fieldPath = FieldPath.TryParse(name)
             ?? throw Error(path, $"field path '{name}' has an empty segment");
+        _typedField = schema is not null && schema.Fields.TryGetValue(name, out var type) ? (name, type) : null;
 
         if (value.ValueKind != JsonValueKind.Object)
         {
@@ -181,6 +186,11 @@ internal sealed class FilterCompiler(int maxDepth, int maxConditions)
 
     private RangeCondition Range(string op, JsonElement operand, string path, RangeOperator range)
     {
+        if (_typedField is ({ } field, MetadataFieldType.Boolean))
+        {
+            throw Error(path, $"field '{field}' is boolean in the schema; expected $eq, $ne, $in, $nin or $exists, not {op}");
+        }
+
         if (operand.ValueKind is not (JsonValueKind.Number or JsonValueKind.String))
         {
             throw Error(path, $"{op} needs a number or string, got {DescribeOperand(operand)}");
@@ -190,16 +200,53 @@ internal sealed class FilterCompiler(int maxDepth, int maxConditions)
         return new RangeCondition(Scalar(op, operand, path), range);
     }
 
-    private static FilterOperand Scalar(string op, JsonElement operand, string path)
+    private FilterOperand Scalar(string op, JsonElement operand, string path)
     {
         if (FilterOperand.TryCreate(operand, out var value))
         {
+            CheckType(operand, path);
             return value;
         }
 
         var got = operand.ValueKind == JsonValueKind.Number ? "a number outside the double range" : DescribeOperand(operand);
         throw Error(path, $"{op} needs a number, string, boolean or null, got {got}");
     }
+
+    // null matches an absent or null field of any type, so it is always allowed.
+    private void CheckType(JsonElement operand, string path)
+    {
+        if (_typedField is not ({ } field, var type) || operand.ValueKind == JsonValueKind.Null)
+        {
+            return;
+        }
+
+        var fits = type switch
+        {
+            MetadataFieldType.Keyword or MetadataFieldType.Text => operand.ValueKind == JsonValueKind.String,
+            MetadataFieldType.Integer or MetadataFieldType.Float => operand.ValueKind == JsonValueKind.Number,
+            _ => operand.ValueKind is JsonValueKind.True or JsonValueKind.False,
+        };
+        if (!fits)
+        {
+            throw Error(path, $"field '{field}' is {TypeName(type)} in the schema; expected {Expected(type)}, got {Describe(operand.ValueKind)}");
+        }
+    }
+
+    private static string TypeName(MetadataFieldType type) => type switch
+    {
+        MetadataFieldType.Keyword => "keyword",
+        MetadataFieldType.Text => "text",
+        MetadataFieldType.Integer => "integer",
+        MetadataFieldType.Float => "float",
+        _ => "boolean",
+    };
+
+    private static string Expected(MetadataFieldType type) => type switch
+    {
+        MetadataFieldType.Keyword or MetadataFieldType.Text => "a string",
+        MetadataFieldType.Integer or MetadataFieldType.Float => "a number",
+        _ => "true or false",
+    };
 
     private void Count(string path, int conditions)
     {

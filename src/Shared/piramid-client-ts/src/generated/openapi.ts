@@ -3392,10 +3392,12 @@ export interface components {
             quantization?: string;
             schema?: unknown;
         };
-        /** @description Body of `POST /v1/collections/{name}/points/delete`: ids or a filter, not both. */
+        /** @description Body of `POST /v1/collections/{name}/points/delete`: exactly one of ids, a filter, or `all: true`. A filter that matches every point (`{}`) is refused without `all`. */
         DeletePointsRequest: {
             ids?: string[];
             filter?: unknown;
+            /** @description True to delete every point (default false); only alone, never with ids or a filter. */
+            all?: boolean;
         };
         /** @description Body of `POST /v1/collections/{name}/points/get`. */
         GetPointsRequest: {
