@@ -81,6 +81,9 @@ public sealed class DataApiTests(ClientPlatform platform)
         Assert.Equal(["a"], (await client.GetPointsAsync("docs", ["a", "b/2", "c"])).Select(p => p.Id));
         var missing = await Assert.ThrowsAsync<PiramidApiException>(() => client.GetPointAsync("docs", "c"));
         Assert.Equal((HttpStatusCode.NotFound, "not-found"), (missing.Status, missing.Code));
+
+        Assert.Equal(1, (await client.DeleteAllPointsAsync("docs")).Count);
+        Assert.Equal(0, await client.CountAsync("docs"));
     }
 
     [Fact]

@@ -53,7 +53,14 @@ public sealed partial class PiramidClient
         return WriteAsync(HttpMethod.Post, CollectionPath(collection, "points/delete"), new DeletePointsBody(ids, null), Json.DeletePointsBody, Json.WriteResult, idempotencyKey, cancellationToken);
     }
 
-    /// <summary>Deletes every point matching <paramref name="filter"/>.</summary>
+    /// <summary>
+    /// Deletes every point of the collection (the collection and its settings stay). The API refuses a filter that
+    /// matches everything, so emptying a collection is always this explicit call.
+    /// </summary>
+    public Task<WriteResult> DeleteAllPointsAsync(string collection, string? idempotencyKey = null, CancellationToken cancellationToken = default) =>
+        WriteAsync(HttpMethod.Post, CollectionPath(collection, "points/delete"), new DeletePointsBody(null, null, true), Json.DeletePointsBody, Json.WriteResult, idempotencyKey, cancellationToken);
+
+    /// <summary>Deletes every point matching <paramref name="filter"/> (a filter matching everything is refused: see <see cref="DeleteAllPointsAsync"/>).</summary>
     public Task<WriteResult> DeletePointsAsync(string collection, Filter filter, string? idempotencyKey = null, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(filter);

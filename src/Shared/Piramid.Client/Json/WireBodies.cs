@@ -12,7 +12,7 @@ internal sealed record GetPointsBody(IReadOnlyList<string> Ids, bool? IncludeVec
 
 internal sealed record UpdatePointBody(float[]? Vector, System.Text.Json.Nodes.JsonObject? Metadata);
 
-internal sealed record DeletePointsBody(IReadOnlyList<string>? Ids, Filter? Filter);
+internal sealed record DeletePointsBody(IReadOnlyList<string>? Ids, Filter? Filter, bool? All = null);
 
 internal sealed record ScrollBody(Filter? Filter, int? Limit, string? Cursor, bool? IncludeVector, bool? IncludeMetadata);
 

@@ -100,8 +100,8 @@ export class PiramidClient {
     return this.write("PATCH", collectionPath(collection, `points/${segment(id)}`), update, options) as Promise<WriteResult>;
   }
 
-  /** Deletes points by ids or by a filter. */
-  deletePoints(collection: string, selector: { ids: string[] } | { filter: Filter }, options?: WriteOptions): Promise<WriteResult> {
+  /** Deletes points by ids or by a filter, or every point with `{ all: true }` (a filter matching everything is refused). */
+  deletePoints(collection: string, selector: { ids: string[] } | { filter: Filter } | { all: true }, options?: WriteOptions): Promise<WriteResult> {
     return this.write("POST", collectionPath(collection, "points/delete"), selector, options) as Promise<WriteResult>;
   }
 

@@ -55,6 +55,9 @@ test("points: upsert, get, update, delete, count", async () => {
   assert.equal((await c.deletePoints("ts-docs", { ids: ["c", "not-there"] })).count, 1);
   assert.equal((await c.deletePoints("ts-docs", { filter: { genre: "comedy" } })).count, 1);
   await assert.rejects(c.getPoint("ts-docs", "c"), (e: unknown) => e instanceof PiramidApiError && e.status === 404);
+  await assert.rejects(c.deletePoints("ts-docs", { filter: {} }), (e: unknown) => e instanceof PiramidApiError && e.status === 400);
+  assert.equal((await c.deletePoints("ts-docs", { all: true })).count, 1);
+  assert.equal(await c.count("ts-docs"), 0);
 });
 
 test("search with a filter, batch, recommend, groups, and a 400 naming the field", async () => {
