@@ -4,6 +4,7 @@ using Piramid.Contracts.Problems;
 using Piramid.Gateway.Authorization;
 using Piramid.Gateway.Limits;
 using Piramid.Gateway.Usage;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.Gateway.Authentication;
 
@@ -30,8 +31,7 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
         {
             // The requirement that refused names the problem; several refusing answer with the first by rank.
             var refusal = authorizeResult.AuthorizationFailure?.FailureReasons.OfType<TenantRefusal>().MinBy(r => r.Rank);
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, type: refusal?.Type ?? ProblemTypes.Forbidden, title: refusal?.Title ?? "Forbidden",
-                detail: refusal?.Message ?? "The credential is valid but may not do this.").ExecuteAsync(context);
+            return ProblemResults.WriteAsync(context, refusal?.Kind ?? ProblemCatalog.Forbidden, refusal?.Message ?? "The credential is valid but may not do this.");
         }
 
         return _default.HandleAsync(next, context, policy, authorizeResult);
@@ -49,8 +49,7 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
         if (context.Items.ContainsKey(ApiKeyAuthenticationHandler.UnavailableItem))
         {
             context.Response.Headers.RetryAfter = "5";
-            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.ServiceUnavailable, title: "Service unavailable",
-                detail: "The credential cannot be checked right now; retry shortly.").ExecuteAsync(context);
+            return ProblemResults.WriteAsync(context, ProblemCatalog.ServiceUnavailable, "The credential cannot be checked right now; retry shortly.");
         }
 
         var refusal = context.Items[ApiKeyAuthenticationHandler.RefusalItem] as Refusal
@@ -70,7 +69,6 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
         }
 
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, type: ProblemTypes.Unauthorized, title: "Unauthorized",
-            detail: "The request carries no valid credential.").ExecuteAsync(context);
+        return ProblemResults.WriteAsync(context, ProblemCatalog.Unauthorized, "The request carries no valid credential.");
     }
 }
