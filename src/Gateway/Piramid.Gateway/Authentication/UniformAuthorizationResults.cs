@@ -1,5 +1,7 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Piramid.Contracts.Admin;
 using Piramid.Contracts.Problems;
 using Piramid.Gateway.Authorization;
 using Piramid.Gateway.Limits;
@@ -24,7 +26,7 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
         ArgumentNullException.ThrowIfNull(authorizeResult);
         if (authorizeResult.Challenged)
         {
-            return WriteUnauthorizedAsync(context);
+            return ChallengedAsync(context);
         }
 
         if (authorizeResult.Forbidden)
@@ -35,6 +37,32 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
         }
 
         return _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+
+    /// <summary>
+    /// A valid credential of the wrong kind for the route is a 403, not a 401: the caller holds a good credential
+    /// and retrying it cannot help. A tenant API key on the admin API (the policy authenticated only the operator
+    /// token scheme), or an operator token on a tenant route (the API key scheme found no key). Anything else is
+    /// the uniform 401.
+    /// </summary>
+    private static async Task ChallengedAsync(HttpContext context)
+    {
+        if (context.Items[ApiKeyAuthenticationHandler.IdentityItem] is KeyIntrospectionResponse)
+        {
+            await ProblemResults.WriteAsync(context, ProblemCatalog.Forbidden,
+                "A tenant API key cannot call the platform admin API; use an operator access token.");
+            return;
+        }
+
+        if (context.Request.Headers.Authorization.Count > 0 && ApiKeyParser.Find(context.Request) is null
+            && (await context.AuthenticateAsync(AdminJwt.SchemeName)).Succeeded)
+        {
+            await ProblemResults.WriteAsync(context, ProblemCatalog.Forbidden,
+                "An operator access token cannot call the tenant API; use a tenant API key.");
+            return;
+        }
+
+        await WriteUnauthorizedAsync(context);
     }
 
     /// <summary>
