@@ -79,4 +79,23 @@ public sealed class TenantKeysTests(PostgresFixture postgres)
         var audit = await operatorClient.GetFromJsonAsync<JsonObject>($"/v1/tenants/{tenantA}/audit");
         Assert.DoesNotContain(audit!["events"]!.AsArray(), e => e!["actor"]!.GetValue<string>() == "operator");
     }
+
+    [Fact]
+    public async Task ControlPlaneProblems_OnApiKeys_NameThePublicPath_NeverTheInternalRoute()
+    {
+        await using var platform = await PlatformHost.StartAsync(postgres);
+        var (_, adminKey) = await platform.TenantWithKeyAsync("keys-instance");
+        using var admin = platform.Client(adminKey);
+        await WaitRoutedAsync(admin);
+
+        // A key that is not there (404) and a body the control plane refuses (400), both answered behind the gateway.
+        using var missing = await admin.DeleteAsync(new Uri("/v1/api-keys/nosuchkey", UriKind.Relative));
+        Assert.DoesNotContain("/internal", (string?)(await TestKit.Http.ProblemAssert.MatchesAsync(missing, Contracts.Problems.ProblemCatalog.NotFound))["instance"], StringComparison.Ordinal);
+
+        // A client-sent client path is not believed either.
+        using var spoofed = new HttpRequestMessage(HttpMethod.Post, new Uri("/v1/api-keys", UriKind.Relative)) { Content = JsonContent.Create(new { name = "", role = "nobody" }) };
+        spoofed.Headers.Add("X-Piramid-Client-Path", "/elsewhere");
+        using var invalid = await admin.SendAsync(spoofed);
+        await TestKit.Http.ProblemAssert.MatchesAsync(invalid, Contracts.Problems.ProblemCatalog.InvalidRequest, "/v1/api-keys");
+    }
 }

@@ -15,8 +15,15 @@ public static class ApiKeyParser
             return header.Trim();
         }
 
+        // The scheme name is case-insensitive (RFC 9110 section 11.1): "bearer pk_..." is the same credential.
         var authorization = request.Headers.Authorization.ToString();
-        return authorization.StartsWith("Bearer " + ApiKeyFormat.Prefix, StringComparison.Ordinal) ? authorization[7..].Trim() : null;
+        if (!authorization.StartsWith("Bearer ", StringComparison.OrdinalIgnoreCase))
+        {
+            return null;
+        }
+
+        var token = authorization[7..].Trim();
+        return token.StartsWith(ApiKeyFormat.Prefix, StringComparison.Ordinal) ? token : null;
     }
 
     /// <summary>The key id and the SHA-256 of its secret (all the control plane ever sees); false when malformed.</summary>

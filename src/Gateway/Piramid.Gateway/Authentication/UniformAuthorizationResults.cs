@@ -1,9 +1,12 @@
+using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Authorization.Policy;
+using Piramid.Contracts.Admin;
 using Piramid.Contracts.Problems;
 using Piramid.Gateway.Authorization;
 using Piramid.Gateway.Limits;
 using Piramid.Gateway.Usage;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.Gateway.Authentication;
 
@@ -23,18 +26,43 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
         ArgumentNullException.ThrowIfNull(authorizeResult);
         if (authorizeResult.Challenged)
         {
-            return WriteUnauthorizedAsync(context);
+            return ChallengedAsync(context);
         }
 
         if (authorizeResult.Forbidden)
         {
             // The requirement that refused names the problem; several refusing answer with the first by rank.
             var refusal = authorizeResult.AuthorizationFailure?.FailureReasons.OfType<TenantRefusal>().MinBy(r => r.Rank);
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, type: refusal?.Type ?? ProblemTypes.Forbidden, title: refusal?.Title ?? "Forbidden",
-                detail: refusal?.Message ?? "The credential is valid but may not do this.").ExecuteAsync(context);
+            return ProblemResults.WriteAsync(context, refusal?.Kind ?? ProblemCatalog.Forbidden, refusal?.Message ?? "The credential is valid but may not do this.");
         }
 
         return _default.HandleAsync(next, context, policy, authorizeResult);
+    }
+
+    /// <summary>
+    /// A valid credential of the wrong kind for the route is a 403, not a 401: the caller holds a good credential
+    /// and retrying it cannot help. A tenant API key on the admin API (the policy authenticated only the operator
+    /// token scheme), or an operator token on a tenant route (the API key scheme found no key). Anything else is
+    /// the uniform 401.
+    /// </summary>
+    private static async Task ChallengedAsync(HttpContext context)
+    {
+        if (context.Items[ApiKeyAuthenticationHandler.IdentityItem] is KeyIntrospectionResponse)
+        {
+            await ProblemResults.WriteAsync(context, ProblemCatalog.Forbidden,
+                "A tenant API key cannot call the platform admin API; use an operator access token.");
+            return;
+        }
+
+        if (context.Request.Headers.Authorization.Count > 0 && ApiKeyParser.Find(context.Request) is null
+            && (await context.AuthenticateAsync(AdminJwt.SchemeName)).Succeeded)
+        {
+            await ProblemResults.WriteAsync(context, ProblemCatalog.Forbidden,
+                "An operator access token cannot call the tenant API; use a tenant API key.");
+            return;
+        }
+
+        await WriteUnauthorizedAsync(context);
     }
 
     /// <summary>
@@ -49,8 +77,7 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
         if (context.Items.ContainsKey(ApiKeyAuthenticationHandler.UnavailableItem))
         {
             context.Response.Headers.RetryAfter = "5";
-            return Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable, type: ProblemTypes.ServiceUnavailable, title: "Service unavailable",
-                detail: "The credential cannot be checked right now; retry shortly.").ExecuteAsync(context);
+            return ProblemResults.WriteAsync(context, ProblemCatalog.ServiceUnavailable, "The credential cannot be checked right now; retry shortly.");
         }
 
         var refusal = context.Items[ApiKeyAuthenticationHandler.RefusalItem] as Refusal
@@ -70,7 +97,6 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
         }
 
         context.Response.Headers.WWWAuthenticate = "Bearer";
-        return Results.Problem(statusCode: StatusCodes.Status401Unauthorized, type: ProblemTypes.Unauthorized, title: "Unauthorized",
-            detail: "The request carries no valid credential.").ExecuteAsync(context);
+        return ProblemResults.WriteAsync(context, ProblemCatalog.Unauthorized, "The request carries no valid credential.");
     }
 }

@@ -14,7 +14,7 @@ public sealed class TenantNotSuspended : AuthorizationHandler<TenantNotSuspended
         ArgumentNullException.ThrowIfNull(context);
         if (context.Resource is HttpContext http && http.Items[ApiKeyAuthenticationHandler.IdentityItem] is KeyIntrospectionResponse { TenantSuspended: true })
         {
-            context.Fail(new TenantRefusal(this, 0, ProblemTypes.TenantSuspended, "Tenant suspended",
+            context.Fail(new TenantRefusal(this, 0, ProblemCatalog.TenantSuspended,
                 "This tenant is suspended; its data is kept. Ask the platform operator to resume it."));
         }
         else

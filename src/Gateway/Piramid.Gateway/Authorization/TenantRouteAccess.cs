@@ -20,7 +20,7 @@ public sealed class TenantRouteAccess : AuthorizationHandler<TenantRouteAccess>,
         if (context.Resource is not HttpContext http || http.GetEndpoint()?.Metadata.GetMetadata<RouteModel>() is not { } route)
         {
             // Not a proxied route: nothing this requirement knows how to judge.
-            context.Fail(new TenantRefusal(this, 1, ProblemTypes.Forbidden, "Forbidden", "The credential is valid but may not do this."));
+            context.Fail(new TenantRefusal(this, 1, ProblemCatalog.Forbidden, "The credential is valid but may not do this."));
             return Task.CompletedTask;
         }
 
@@ -33,7 +33,7 @@ public sealed class TenantRouteAccess : AuthorizationHandler<TenantRouteAccess>,
         }
         else
         {
-            context.Fail(new TenantRefusal(this, 1, ProblemTypes.Forbidden, "Forbidden", refused));
+            context.Fail(new TenantRefusal(this, 1, ProblemCatalog.Forbidden, refused));
         }
 
         return Task.CompletedTask;

@@ -1,5 +1,6 @@
 using Microsoft.Net.Http.Headers;
 using Piramid.Contracts.Problems;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.Gateway.Edge;
 
@@ -31,8 +32,7 @@ public static class JsonBodies
         }
 
         var ndjson = accepted == JsonOrNdjson ? " (or application/x-ndjson for an import)" : string.Empty;
-        return Results.Problem(statusCode: StatusCodes.Status415UnsupportedMediaType, type: ProblemTypes.UnsupportedMediaType, title: "Unsupported media type",
-            detail: $"Send the body with 'Content-Type: application/json'{ndjson}.").ExecuteAsync(context);
+        return ProblemResults.WriteAsync(context, ProblemCatalog.UnsupportedMediaType, $"Send the body with 'Content-Type: application/json'{ndjson}.");
     }
 
     private static bool HasBody(HttpRequest request) =>

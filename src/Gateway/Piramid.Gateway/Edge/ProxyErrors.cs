@@ -1,5 +1,6 @@
 using Piramid.Contracts.Problems;
 using Piramid.Gateway.Routing;
+using Piramid.ServiceDefaults;
 using Yarp.ReverseProxy.Forwarder;
 
 namespace Piramid.Gateway.Edge;
@@ -33,17 +34,13 @@ public static class ProxyErrors
         {
             case ForwarderError.RequestBodyClient or ForwarderError.RequestCanceled or ForwarderError.RequestBodyCanceled:
                 // The client went away or sent a broken body; if it is still listening, say so.
-                await Results.Problem(statusCode: StatusCodes.Status400BadRequest, type: ProblemTypes.InvalidRequest, title: "Bad request",
-                    detail: "The request body could not be read.").ExecuteAsync(context);
+                await ProblemResults.WriteAsync(context, ProblemCatalog.InvalidRequest, "The request body could not be read.");
                 break;
             default:
                 var engine = context.GetReverseProxyFeature().Route.Cluster?.ClusterId == GatewayProxyConfig.EnginesCluster;
                 context.Response.Headers.RetryAfter = "2";
-                await Results.Problem(statusCode: StatusCodes.Status503ServiceUnavailable,
-                    type: engine ? ProblemTypes.EngineUnavailable : ProblemTypes.ServiceUnavailable,
-                    title: engine ? "Engine unavailable" : "Service unavailable",
-                    detail: engine ? "The tenant's engine is starting or restarting; retry shortly." : "The control plane is not reachable; retry shortly.")
-                    .ExecuteAsync(context);
+                await ProblemResults.WriteAsync(context, engine ? ProblemCatalog.EngineUnavailable : ProblemCatalog.ServiceUnavailable,
+                    engine ? "The tenant's engine is starting or restarting; retry shortly." : "The control plane is not reachable; retry shortly.");
                 break;
         }
     }

@@ -1,4 +1,5 @@
 using Piramid.Contracts.Problems;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.Gateway.Edge;
 
@@ -35,8 +36,7 @@ public static class RequestLimits
 
         if (headerBytes > options.MaxRequestHeaderBytes)
         {
-            await Results.Problem(statusCode: StatusCodes.Status431RequestHeaderFieldsTooLarge, type: ProblemTypes.HeadersTooLarge,
-                title: "Request headers too large", detail: $"The request headers exceed {options.MaxRequestHeaderBytes} bytes.").ExecuteAsync(context);
+            await ProblemResults.WriteAsync(context, ProblemCatalog.HeadersTooLarge, $"The request headers exceed {options.MaxRequestHeaderBytes} bytes.");
             return;
         }
 
@@ -45,6 +45,5 @@ public static class RequestLimits
 
     /// <summary>The 413 body, also used when a chunked body turns out too large while it is forwarded.</summary>
     public static Task TooLargeAsync(HttpContext context) =>
-        Results.Problem(statusCode: StatusCodes.Status413PayloadTooLarge, type: ProblemTypes.PayloadTooLarge, title: "Payload too large",
-            detail: $"The request body exceeds {Contracts.Limits.MaxRequestBodyBytes} bytes.").ExecuteAsync(context);
+        ProblemResults.WriteAsync(context, ProblemCatalog.PayloadTooLarge, $"The request body exceeds {Contracts.Limits.MaxRequestBodyBytes} bytes.");
 }

@@ -1,5 +1,6 @@
 using System.Collections.Frozen;
 using Piramid.Contracts.Problems;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.Gateway.Edge;
 
@@ -23,8 +24,8 @@ public static class RequestShape
         if (!ImplementedMethods.Contains(context.Request.Method))
         {
             context.Response.Headers.Allow = "GET, HEAD, POST, PUT, PATCH, DELETE, OPTIONS";
-            return Results.Problem(statusCode: StatusCodes.Status501NotImplemented, type: ProblemTypes.InvalidRequest, title: "Method not implemented",
-                detail: $"The method '{Printable(context.Request.Method)}' is not served here; use one of GET, POST, PUT, PATCH, DELETE.").ExecuteAsync(context);
+            return ProblemResults.WriteAsync(context, ProblemCatalog.NotImplemented,
+                $"The method '{Printable(context.Request.Method)}' is not served here; use one of GET, POST, PUT, PATCH, DELETE.");
         }
 
         return next();

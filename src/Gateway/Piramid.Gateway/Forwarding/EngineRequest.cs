@@ -3,6 +3,7 @@ using Piramid.Contracts.Admin;
 using Piramid.Contracts.Problems;
 using Piramid.Gateway.Authentication;
 using Piramid.Gateway.Routing;
+using Piramid.ServiceDefaults;
 using Yarp.ReverseProxy.Model;
 
 namespace Piramid.Gateway.Forwarding;
@@ -48,8 +49,7 @@ public sealed class EngineRequest
         // The routes' policy requires the claim; without it no engine is chosen, rather than the cluster's first.
         if (context.User.FindFirstValue(GatewayClaims.Tenant) is not { } tenant)
         {
-            return Results.Problem(statusCode: StatusCodes.Status403Forbidden, type: ProblemTypes.Forbidden, title: "Forbidden",
-                detail: "The credential names no tenant.").ExecuteAsync(context);
+            return ProblemResults.WriteAsync(context, ProblemCatalog.Forbidden, "The credential names no tenant.");
         }
 
         var key = context.Items[ApiKeyAuthenticationHandler.IdentityItem] as KeyIntrospectionResponse;

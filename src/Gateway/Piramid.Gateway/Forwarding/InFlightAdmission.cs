@@ -1,4 +1,5 @@
 using Piramid.Contracts.Problems;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.Gateway.Forwarding;
 
@@ -25,8 +26,8 @@ public static class InFlightAdmission
         if (!await inFlight.TryEnter(request.TenantId, limit, context.RequestAborted))
         {
             context.Response.Headers.RetryAfter = "1";
-            await Results.Problem(statusCode: 429, type: ProblemTypes.RateLimited, title: "Too many requests",
-                detail: "This tenant has as many requests in flight as its plan allows, and none finished in time; retry when one has finished.").ExecuteAsync(context);
+            await ProblemResults.WriteAsync(context, ProblemCatalog.RateLimited,
+                "This tenant has as many requests in flight as its plan allows, and none finished in time; retry when one has finished.");
             return;
         }
 

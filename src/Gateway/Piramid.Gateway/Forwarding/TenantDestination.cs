@@ -1,5 +1,6 @@
 using Piramid.Contracts.Problems;
 using Piramid.Gateway.Routing;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.Gateway.Forwarding;
 
@@ -26,8 +27,7 @@ public static class TenantDestination
         if (route is null)
         {
             context.Response.Headers.RetryAfter = "2";
-            await Results.Problem(statusCode: 503, type: ProblemTypes.EngineUnavailable, title: "Engine unavailable",
-                detail: "The tenant's engine is starting or restarting; retry shortly.").ExecuteAsync(context);
+            await ProblemResults.WriteAsync(context, ProblemCatalog.EngineUnavailable, "The tenant's engine is starting or restarting; retry shortly.");
             return;
         }
 

@@ -51,5 +51,10 @@ public static class TenantKeys
         headers.Remove(HeaderNames.ApiKey);
         headers.Authorization = new AuthenticationHeaderValue("Bearer", await controlPlane.AccessTokenAsync(transform.HttpContext.RequestAborted));
         headers.Add(HeaderNames.Actor, "key:" + user.FindFirstValue(GatewayClaims.Principal));
+
+        // After the strip above, so only the gateway names it: the control plane's problems then carry the public
+        // path as their instance, never the /internal route.
+        var request = transform.HttpContext.Request;
+        headers.Add(HeaderNames.ClientPath, request.PathBase.Add(request.Path).Value);
     }
 }

@@ -2,6 +2,7 @@ using System.Globalization;
 using Microsoft.Extensions.Options;
 using Piramid.Contracts.Problems;
 using Piramid.Gateway.Usage;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.Gateway.Limits;
 
@@ -56,8 +57,7 @@ public sealed class AddressLimits(IOptions<GatewayOptions> options, TimeProvider
     {
         ArgumentNullException.ThrowIfNull(context);
         context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
-        return Results.Problem(statusCode: StatusCodes.Status429TooManyRequests, type: ProblemTypes.RateLimited, title: "Too many requests",
-            detail: detail).ExecuteAsync(context);
+        return ProblemResults.WriteAsync(context, ProblemCatalog.RateLimited, detail);
     }
 
     private static bool IsSignIn(PathString path)

@@ -1,5 +1,6 @@
 using Piramid.Contracts.Problems;
 using Piramid.Gateway.Forwarding;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.Gateway.Limits;
 
@@ -20,8 +21,7 @@ public static class PlanRateLimit
             RateLimits.WriteHeaders(context.Response, decision);
             if (!decision.Admitted)
             {
-                await Results.Problem(statusCode: 429, type: ProblemTypes.RateLimited, title: "Too many requests",
-                    detail: "The plan's request rate is exceeded; retry after the number of seconds in Retry-After.").ExecuteAsync(context);
+                await ProblemResults.WriteAsync(context, ProblemCatalog.RateLimited, "The plan's request rate is exceeded; retry after the number of seconds in Retry-After.");
                 return;
             }
         }

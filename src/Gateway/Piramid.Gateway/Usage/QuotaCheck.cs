@@ -1,5 +1,6 @@
 using Piramid.Contracts.Problems;
 using Piramid.Gateway.Forwarding;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.Gateway.Usage;
 
@@ -14,9 +15,8 @@ public static class QuotaCheck
         if (EngineRequest.Of(context) is { Key: { } key } request
             && context.RequestServices.GetRequiredService<UsageMeter>().ExhaustedQuota(key.TenantId, request.Write, key.Plan) is { } quota)
         {
-            await Results.Problem(statusCode: 403, type: ProblemTypes.QuotaExceeded, title: "Quota exceeded",
-                detail: $"The plan's '{quota}' for this calendar month (UTC) is used up.",
-                extensions: new Dictionary<string, object?> { ["quota"] = quota }).ExecuteAsync(context);
+            await ProblemResults.WriteAsync(context, ProblemCatalog.QuotaExceeded, $"The plan's '{quota}' for this calendar month (UTC) is used up.",
+                new Dictionary<string, object?> { ["quota"] = quota });
             return;
         }
 
