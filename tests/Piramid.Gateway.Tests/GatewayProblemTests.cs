@@ -23,7 +23,7 @@ public sealed class GatewayProblemTests(PostgresFixture postgres)
         await using var platform = await PlatformHost.StartAsync(postgres, new Dictionary<string, string?>
         {
             ["Gateway:UnauthenticatedRatePerSecond"] = "1",
-            ["Gateway:UnauthenticatedBurst"] = "3",
+            ["Gateway:UnauthenticatedBurst"] = "10",
         });
         var (tenantId, adminKey) = await platform.TenantWithKeyAsync("problems");
         var reader = await platform.KeyAsync(tenantId, "read_only");
@@ -58,7 +58,7 @@ public sealed class GatewayProblemTests(PostgresFixture postgres)
 
         for (var attempt = 0; ; attempt++)
         {
-            Assert.True(attempt < 20, "the unauthenticated budget never ran out");
+            Assert.True(attempt < 40, "the unauthenticated budget never ran out");
             using var response = await anonymous.GetAsync(new Uri("/v1/collections", UriKind.Relative));
             if ((int)response.StatusCode == 429)
             {
