@@ -1,8 +1,7 @@
 using System.Security.Cryptography;
 using System.Text.Json;
-using Piramid.Contracts.Collections;
-using Piramid.Contracts.Points;
 using Piramid.Engine;
+using Piramid.Engine.Commands;
 using Piramid.Engine.Crypto;
 using Piramid.Engine.Storage;
 using Piramid.KeyWrapping;
@@ -26,24 +25,23 @@ internal static class EngineBench
 
     public static PlatformKey NewPlatformKey() => PlatformKey.FromBase64(Convert.ToBase64String(RandomNumberGenerator.GetBytes(32)));
 
-    public static CreateCollectionRequest Collection(int dimension) =>
-        new() { Dimension = dimension, Metric = "cosine", Index = new IndexSettings { Type = "flat" } };
+    public static CreateCollection Collection(int dimension) => new(dimension, "cosine", new IndexSpec("flat"));
 
     /// <summary>Upsert requests of <paramref name="batchSize"/> points with a small metadata object each.</summary>
-    public static List<UpsertPointsRequest> Batches(float[][] vectors, string[] ids, int batchSize)
+    public static List<UpsertPoints> Batches(float[][] vectors, string[] ids, int batchSize)
     {
-        var batches = new List<UpsertPointsRequest>();
+        var batches = new List<UpsertPoints>();
         for (var start = 0; start < vectors.Length; start += batchSize)
         {
-            var points = new List<PointInput>();
+            var points = new List<NewPoint?>();
             for (var i = start; i < Math.Min(start + batchSize, vectors.Length); i++)
             {
                 var pos = ids[i].Split(':')[0];
                 var metadata = JsonDocument.Parse($$"""{"pos":"{{pos}}","row":{{i}}}""").RootElement.Clone();
-                points.Add(new PointInput { Id = ids[i], Vector = vectors[i], Metadata = metadata });
+                points.Add(new NewPoint(ids[i], vectors[i], metadata));
             }
 
-            batches.Add(new UpsertPointsRequest { Points = points });
+            batches.Add(new UpsertPoints(points));
         }
 
         return batches;

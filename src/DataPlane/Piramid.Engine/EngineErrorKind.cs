@@ -29,4 +29,7 @@ public enum EngineErrorKind
 
     /// <summary>The write would take the engine past its memory limit; nothing was stored.</summary>
     InsufficientMemory,
+
+    /// <summary>An idempotency key was used before for a different request; nothing was written.</summary>
+    IdempotencyKeyReused,
 }

@@ -41,6 +41,9 @@ public sealed class EngineException : Exception
     public static EngineException InsufficientMemory(string detail, Exception? inner = null) =>
         new(EngineErrorKind.InsufficientMemory, detail, inner);
 
+    /// <summary>The idempotency key was used before for a different request.</summary>
+    public static EngineException IdempotencyKeyReused(string detail) => new(EngineErrorKind.IdempotencyKeyReused, detail);
+
     /// <summary>True for the kinds that blame the request itself (a client must change it before retrying).</summary>
     public bool IsInvalidInput => Kind is EngineErrorKind.InvalidArgument or EngineErrorKind.InvalidFilter;
 }

@@ -33,6 +33,12 @@ public sealed class EngineOptions
     /// <summary>Plan limits pushed by the control plane; unlimited when null.</summary>
     public EngineQuotas Quotas { get; init; } = new();
 
+    /// <summary>How long an idempotent write's result is replayed for a retry with its key (docs/API.md, "Limits").</summary>
+    public TimeSpan IdempotencyRetention { get; init; } = TimeSpan.FromHours(24);
+
+    /// <summary>Most idempotency keys remembered by the engine, across its collections; the oldest are dropped first.</summary>
+    public int IdempotencyMaxKeys { get; init; } = 100_000;
+
     /// <summary>Clock for the audit log and checkpoint scheduling.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -1,9 +1,10 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
-using Piramid.Contracts.Collections;
 using Piramid.Engine.Audit;
 using Piramid.Engine.Collections;
+using Piramid.Engine.Commands;
 using Piramid.Engine.Crypto;
+using Piramid.Engine.Idempotency;
 using Piramid.Engine.Storage;
 using Piramid.KeyWrapping;
 
@@ -24,6 +25,7 @@ public sealed partial class VectorEngine : IAsyncDisposable
     private readonly DataDirectoryLock _directoryLock;
     private readonly DataKey _key;
     private readonly EngineOptions _options;
+    private readonly IdempotencyLedger _idempotency;
     private readonly List<string> _unreadable = [];
     private int _disposed;
 
@@ -34,6 +36,7 @@ public sealed partial class VectorEngine : IAsyncDisposable
         _key = key;
         Audit = audit;
         Quotas = new QuotaGuard(options.Quotas, () => _collections.Values);
+        _idempotency = new IdempotencyLedger(options.IdempotencyRetention, options.IdempotencyMaxKeys, options.Time);
     }
 
     /// <summary>The tenant's audit log.</summary>
@@ -101,6 +104,17 @@ public sealed partial class VectorEngine : IAsyncDisposable
     {
         try
         {
+            CheckOptions(options);
+        }
+        catch
+        {
+            key.Dispose();
+            directoryLock.Dispose();
+            throw;
+        }
+
+        try
+        {
             var audit = AuditLog.Open(Path.Combine(options.DataDirectory, "audit"), key, options.Time);
             var engine = new VectorEngine(options, directoryLock, key, audit);
             engine.LoadCollections();
@@ -116,7 +130,7 @@ public sealed partial class VectorEngine : IAsyncDisposable
     }
 
     /// <summary>Every collection, by name.</summary>
-    public IReadOnlyList<CollectionInfo> List() =>
+    public IReadOnlyList<CollectionDescription> List() =>
         [.. _collections.Values.Select(c => c.Describe()).OrderBy(c => c.Name, StringComparer.Ordinal)];
 
     /// <summary>The named collection; 404 when absent.</summary>
@@ -129,15 +143,16 @@ public sealed partial class VectorEngine : IAsyncDisposable
     /// Creates a collection. Repeating a create with the same settings returns the existing one
     /// (<paramref name="created"/> false); different settings are a 409.
     /// </summary>
-    public CollectionInfo Create(string name, CreateCollectionRequest request, out bool created)
+    public CollectionDescription Create(string name, CreateCollection request, out bool created)
     {
+        ArgumentNullException.ThrowIfNull(request);
         var maxDimension = Math.Min(_options.Quotas.MaxDimension ?? Contracts.Limits.MaxDimension, Contracts.Limits.MaxDimension);
-        if (request?.Dimension is int d && d > maxDimension && d <= Contracts.Limits.MaxDimension)
+        if (request.Dimension is int d && d > maxDimension && d <= Contracts.Limits.MaxDimension)
         {
             throw EngineException.QuotaExceeded($"The plan allows vectors of at most {maxDimension} dimensions; got {d}.");
         }
 
-        var config = CollectionConfig.FromRequest(name, request!, Contracts.Limits.MaxDimension, _options.Time.GetUtcNow());
+        var config = CollectionConfig.FromCommand(name, request, Contracts.Limits.MaxDimension, _options.Time.GetUtcNow());
         lock (_catalogLock)
         {
             if (_collections.TryGetValue(name, out var existing))
@@ -158,10 +173,10 @@ public sealed partial class VectorEngine : IAsyncDisposable
             try
             {
                 Directory.CreateDirectory(temp);
-                Collection.Create(temp, config, _key, _options, Health, Quotas).Dispose();
+                Collection.Create(temp, config, _key, _options, Health, Quotas, _idempotency).Dispose();
                 Directory.Move(temp, final);
                 FileSync.SyncDirectory(CollectionsDirectory);
-                collection = Collection.Open(final, _key, _options, Health, Quotas);
+                collection = Collection.Open(final, _key, _options, Health, Quotas, _idempotency);
             }
             catch (IOException e)
             {
@@ -187,6 +202,7 @@ public sealed partial class VectorEngine : IAsyncDisposable
             }
 
             collection.Dispose();
+            _idempotency.Forget(collection.IdempotencyOwner);
             // Renamed first so a crash mid-delete never leaves a half-deleted collection that reopens.
             var doomed = Path.Combine(CollectionsDirectory, DeletedPrefix + Path.GetFileName(collection.Directory));
             Directory.Move(collection.Directory, doomed);
@@ -220,6 +236,20 @@ public sealed partial class VectorEngine : IAsyncDisposable
         _directoryLock.Dispose();
     }
 
+    // Options the host validated at start are checked again here, so an in-process host cannot open a bad engine.
+    private static void CheckOptions(EngineOptions options)
+    {
+        if (options.IdempotencyRetention <= TimeSpan.Zero)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.IdempotencyRetention, "IdempotencyRetention must be positive.");
+        }
+
+        if (options.IdempotencyMaxKeys < 1)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), options.IdempotencyMaxKeys, "IdempotencyMaxKeys must be at least 1.");
+        }
+    }
+
     private void LoadCollections()
     {
         Directory.CreateDirectory(CollectionsDirectory);
@@ -235,7 +265,7 @@ public sealed partial class VectorEngine : IAsyncDisposable
 
             try
             {
-                var collection = Collection.Open(dir, _key, _options, Health, Quotas);
+                var collection = Collection.Open(dir, _key, _options, Health, Quotas, _idempotency);
                 _collections[collection.Config.Name] = collection;
             }
             catch (StorageCorruptedException e)

@@ -15,6 +15,12 @@ public static class HeaderNames
     /// </summary>
     public const string ClientPath = "X-Piramid-Client-Path";
 
+    /// <summary>
+    /// Makes a write idempotent: a retry with the same key and the same request replays the first answer; the same key
+    /// with another request is a 422 <c>idempotency-key-reused</c>. 1 to 255 printable ASCII characters.
+    /// </summary>
+    public const string IdempotencyKey = "Idempotency-Key";
+
     /// <summary>Client API key header (alternative to <c>Authorization: Bearer</c>).</summary>
     public const string ApiKey = "Api-Key";
 

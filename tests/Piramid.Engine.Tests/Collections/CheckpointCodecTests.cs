@@ -35,7 +35,7 @@ public sealed class CheckpointCodecTests
         }
 
         var restored = new PointStore(StoreTestData.Config(index, """{"tag":"keyword"}""", quantization));
-        CheckpointCodec.Decode(Checkpoint(CheckpointCodec.Encode(source)), restored);
+        CheckpointCodec.Decode(Checkpoint(CheckpointCodec.Encode(source, [])), restored);
 
         Assert.Equal(source.Count, restored.Count);
         Assert.Equal(source.IdsAfter(null), restored.IdsAfter(null));
@@ -91,7 +91,7 @@ public sealed class CheckpointCodecTests
         var random = new Random(13);
         var source = new PointStore(StoreTestData.Config());
         StoreTestData.Put(source, StoreTestData.Point("a", StoreTestData.Vector(random), null));
-        var chunks = Checkpoint(CheckpointCodec.Encode(source));
+        var chunks = Checkpoint(CheckpointCodec.Encode(source, []));
         BinaryPrimitives.WriteInt32LittleEndian(chunks.Chunks[0].AsSpan(9), StoreTestData.Dimension + 1);
 
         var e = Assert.Throws<StorageCorruptedException>(() => CheckpointCodec.Decode(chunks, new PointStore(StoreTestData.Config())));
@@ -115,7 +115,7 @@ public sealed class CheckpointCodecTests
             source.Delete($"p{i}");
         }
 
-        var whole = Checkpoint(CheckpointCodec.Encode(source));
+        var whole = Checkpoint(CheckpointCodec.Encode(source, []));
         for (var c = 0; c < whole.Chunks.Count; c++)
         {
             var dropped = whole.Chunks.Where((_, i) => i != c).ToList();

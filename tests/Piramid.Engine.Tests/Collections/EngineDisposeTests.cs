@@ -1,6 +1,5 @@
-using Piramid.Contracts.Collections;
-using Piramid.Contracts.Points;
 using Piramid.Engine.Collections;
+using Piramid.Engine.Commands;
 using Piramid.Engine.Crypto;
 using Piramid.Engine.Tests.Storage;
 
@@ -18,8 +17,8 @@ public sealed class EngineDisposeTests
         using var directory = new TempDirectory();
         using var dataKey = DataKey.Generate();
         var engine = VectorEngine.Open(new EngineOptions { DataDirectory = directory.Path }, DataKey.FromBytes(dataKey.Bytes));
-        engine.Create("docs", new CreateCollectionRequest { Dimension = 2, Index = new IndexSettings { Type = CollectionConfig.Flat } }, out _);
-        await engine.Get("docs").UpsertAsync(new UpsertPointsRequest { Points = [new PointInput { Id = "a", Vector = [1, 2] }, new PointInput { Id = "b", Vector = [3, 4] }] });
+        engine.Create("docs", new CreateCollection(2, Index: new IndexSpec(CollectionConfig.Flat)), out _);
+        await engine.Get("docs").UpsertAsync(new UpsertPoints([new NewPoint("a", [1, 2]), new NewPoint("b", [3, 4])]));
 
         await engine.DisposeAsync();
         await engine.DisposeAsync();

@@ -1,7 +1,7 @@
 using System.Text.Json;
-using Piramid.Contracts.Collections;
 using Piramid.Contracts.Points;
 using Piramid.Engine.Collections;
+using Piramid.Engine.Commands;
 using Piramid.Engine.Crypto;
 using Piramid.Engine.Tests.Storage;
 using Piramid.KeyWrapping;
@@ -41,14 +41,12 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public Collection CreateHnsw(string name, int dimension, string metric, int efConstruction = 100, object? schema = null, string quantization = "none")
     {
-        Engine.Create(name, new CreateCollectionRequest
-        {
-            Dimension = dimension,
-            Metric = metric,
-            Index = new IndexSettings { Type = "hnsw", M = 16, EfConstruction = efConstruction },
-            Quantization = quantization,
-            Schema = schema is null ? default : JsonSerializer.SerializeToElement(schema),
-        }, out _);
+        Engine.Create(name, new CreateCollection(
+            dimension,
+            metric,
+            new IndexSpec("hnsw", 16, efConstruction),
+            quantization,
+            schema is null ? default : JsonSerializer.SerializeToElement(schema)), out _);
         return Engine.Get(name);
     }
 
@@ -56,18 +54,16 @@ internal sealed class EngineHarness : IAsyncDisposable
     {
         for (var start = 0; start < vectors.Count; start += batch)
         {
-            var points = new List<PointInput>();
+            var points = new List<NewPoint?>();
             for (var i = start; i < Math.Min(vectors.Count, start + batch); i++)
             {
-                points.Add(new PointInput
-                {
-                    Id = $"p{first + i}",
-                    Vector = vectors[i],
-                    Metadata = metadata?.Invoke(first + i) is { } m ? JsonSerializer.SerializeToElement(m) : default,
-                });
+                points.Add(new NewPoint(
+                    $"p{first + i}",
+                    vectors[i],
+                    metadata?.Invoke(first + i) is { } m ? JsonSerializer.SerializeToElement(m) : default));
             }
 
-            await collection.UpsertAsync(new UpsertPointsRequest { Points = points });
+            await collection.UpsertAsync(new UpsertPoints(points));
         }
     }
 

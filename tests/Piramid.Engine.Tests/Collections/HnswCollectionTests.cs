@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Text.Json;
 using Piramid.Contracts.Points;
+using Piramid.Engine.Commands;
 using Piramid.Engine.Search;
 using Piramid.TestKit.Datasets;
 
@@ -36,12 +37,12 @@ public sealed class HnswCollectionTests
         var collection = harness.CreateHnsw("fashion", FashionMnist.Dimension, "euclidean");
         var (vectors, queries) = Data();
         await EngineHarness.UpsertAsync(collection, vectors[..4000], 0);
-        await collection.DeleteAsync(new DeletePointsRequest { Ids = [.. Enumerable.Range(0, 400).Select(i => $"p{i * 10}")] });
+        await collection.DeleteAsync(new DeletePoints([.. Enumerable.Range(0, 400).Select(i => $"p{i * 10}")]));
         Assert.True(collection.Checkpoint(force: true));
 
         // After the checkpoint: more points and deletes that live only in the log.
         await EngineHarness.UpsertAsync(collection, vectors[4000..], 4000);
-        await collection.DeleteAsync(new DeletePointsRequest { Ids = ["p4001", "p4002"] });
+        await collection.DeleteAsync(new DeletePoints(["p4001", "p4002"]));
         var before = queries.Select(q => EngineHarness.Search(collection, q, K)).ToArray();
 
         await harness.ReopenAsync();
@@ -94,7 +95,7 @@ public sealed class HnswCollectionTests
             for (var round = 0; round < 40; round++)
             {
                 var ids = Enumerable.Range(0, 25).Select(_ => $"p{random.Next(3000)}").ToList();
-                await collection.DeleteAsync(new DeletePointsRequest { Ids = ids });
+                await collection.DeleteAsync(new DeletePoints(ids));
                 foreach (var id in ids)
                 {
                     deleted[id] = true;

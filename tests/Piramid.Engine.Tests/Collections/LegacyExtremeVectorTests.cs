@@ -1,6 +1,6 @@
-using Piramid.Contracts.Collections;
 using Piramid.Contracts.Points;
 using Piramid.Engine.Collections;
+using Piramid.Engine.Commands;
 using Piramid.Engine.Crypto;
 using Piramid.Engine.Tests.Storage;
 using Piramid.KeyWrapping;
@@ -40,16 +40,8 @@ public sealed class LegacyExtremeVectorTests
             var unbounded = VectorEngine.Open(Options(directory, float.MaxValue), key);
             await using (unbounded)
             {
-                unbounded.Create("legacy", new CreateCollectionRequest
-                {
-                    Dimension = 4,
-                    Metric = metric,
-                    Index = new IndexSettings { Type = index },
-                }, out _);
-                await unbounded.Get("legacy").UpsertAsync(new UpsertPointsRequest
-                {
-                    Points = [.. vectors.Select((v, i) => new PointInput { Id = $"p{i}", Vector = v })],
-                });
+                unbounded.Create("legacy", new CreateCollection(4, metric, new IndexSpec(index)), out _);
+                await unbounded.Get("legacy").UpsertAsync(new UpsertPoints([.. vectors.Select((v, i) => new NewPoint($"p{i}", v))]));
             }
         }
 

@@ -16,6 +16,11 @@ internal static class ApiSupport
     /// 400 naming where it went wrong. The body is read whole (Kestrel bounds it) and checked before it is bound.
     /// </summary>
     public static async Task<T> ReadJsonAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo, bool optional = false)
+        where T : new() =>
+        (await ReadJsonAndBodyAsync(context, typeInfo, optional)).Value;
+
+    /// <summary>Like <see cref="ReadJsonAsync"/>, and also returns the body's bytes (for the idempotency hash of a write).</summary>
+    public static async Task<(T Value, ReadOnlyMemory<byte> Body)> ReadJsonAndBodyAsync<T>(HttpContext context, JsonTypeInfo<T> typeInfo, bool optional = false)
         where T : new()
     {
         var contentType = context.Request.ContentType;
@@ -26,20 +31,20 @@ internal static class ApiSupport
 
         if (optional && context.Request.ContentLength == 0)
         {
-            return new T();
+            return (new T(), ReadOnlyMemory<byte>.Empty);
         }
 
         var body = await ReadBodyAsync(context);
         if (optional && body.Length == 0)
         {
-            return new T();
+            return (new T(), body);
         }
 
         JsonRules.Check(body.Span);
         try
         {
             var value = JsonSerializer.Deserialize(body.Span, typeInfo);
-            return value ?? throw EngineException.Invalid("The body must be a JSON object, not null.");
+            return (value ?? throw EngineException.Invalid("The body must be a JSON object, not null."), body);
         }
         catch (JsonException e)
         {

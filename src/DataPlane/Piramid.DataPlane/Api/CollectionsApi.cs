@@ -25,7 +25,7 @@ public static class CollectionsApi
     {
         ApiSupport.Authorize(context, null);
         var identity = (InternalIdentity)context.Items[Security.InternalAuthMiddleware.ItemKey]!;
-        var all = engine.List();
+        var all = engine.List().Select(CollectionMapping.ToWire).ToList();
         var visible = identity.Collections.Count == 0 ? all : [.. all.Where(c => identity.Collections.Contains(c.Name))];
         return JsonBody.Ok(new CollectionList { Collections = visible });
     }
@@ -34,14 +34,14 @@ public static class CollectionsApi
     {
         ApiSupport.Authorize(context, name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.CreateCollectionRequest);
-        var info = engine.Create(name, request, out var created);
+        var info = CollectionMapping.ToWire(engine.Create(name, CollectionMapping.ToCommand(request), out var created));
         return created ? JsonBody.Created($"/v1/collections/{name}", info) : JsonBody.Ok(info);
     }
 
     private static JsonBody<CollectionInfo> Describe(string name, HttpContext context, VectorEngine engine)
     {
         ApiSupport.Authorize(context, name);
-        return JsonBody.Ok(engine.Get(name).Describe());
+        return JsonBody.Ok(CollectionMapping.ToWire(engine.Get(name).Describe()));
     }
 
     private static NoContent Delete(string name, HttpContext context, VectorEngine engine)

@@ -21,6 +21,7 @@ internal static class EngineProblems
         EngineErrorKind.Unavailable => ProblemCatalog.CollectionUnavailable,
         EngineErrorKind.InsufficientStorage => ProblemCatalog.InsufficientStorage,
         EngineErrorKind.InsufficientMemory => ProblemCatalog.InsufficientMemory,
+        EngineErrorKind.IdempotencyKeyReused => ProblemCatalog.IdempotencyKeyReused,
         _ => throw new ArgumentOutOfRangeException(nameof(kind), kind, "An engine error kind without a problem."),
     };
 

@@ -32,11 +32,13 @@ public static class PointsApi
     private static async Task<IResult> Upsert(string name, HttpContext context, VectorEngine engine)
     {
         ApiSupport.Authorize(context, name);
+        var key = IdempotencyHeader.ReadKey(context);
         var collection = engine.Get(name);
-        var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.UpsertPointsRequest);
-        var result = await collection.UpsertAsync(request, context.RequestAborted);
+        var (request, body) = await ApiSupport.ReadJsonAndBodyAsync(context, EngineJsonContext.Default.UpsertPointsRequest);
+        var command = PointWriteMapping.ToCommand(request, IdempotencyHeader.For(context, key, body.Span));
+        var result = await collection.UpsertAsync(command, context.RequestAborted);
         EngineTelemetry.PointsWritten.Add(result.Count);
-        return JsonBody.Ok(result);
+        return JsonBody.Ok(PointWriteMapping.ToWire(result));
     }
 
     private static JsonBody<PointOutput> GetOne(string name, [FromQuery(Name = "include_vector")] bool? includeVector, [FromQuery(Name = "include_metadata")] bool? includeMetadata, HttpContext context, VectorEngine engine)
@@ -57,18 +59,22 @@ public static class PointsApi
     private static async Task<IResult> Update(string name, HttpContext context, VectorEngine engine)
     {
         ApiSupport.Authorize(context, name);
+        var key = IdempotencyHeader.ReadKey(context);
         var id = PointIdFromPath.Read(context);
         var collection = engine.Get(name);
-        var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.UpdatePointRequest);
-        return JsonBody.Ok(await collection.UpdateAsync(id, request, context.RequestAborted));
+        var (request, body) = await ApiSupport.ReadJsonAndBodyAsync(context, EngineJsonContext.Default.UpdatePointRequest);
+        var command = PointWriteMapping.ToCommand(id, request, IdempotencyHeader.For(context, key, body.Span));
+        return JsonBody.Ok(PointWriteMapping.ToWire(await collection.UpdateAsync(command, context.RequestAborted)));
     }
 
     private static async Task<IResult> Delete(string name, HttpContext context, VectorEngine engine)
     {
         ApiSupport.Authorize(context, name);
+        var key = IdempotencyHeader.ReadKey(context);
         var collection = engine.Get(name);
-        var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.DeletePointsRequest);
-        return JsonBody.Ok(await collection.DeleteAsync(request, context.RequestAborted));
+        var (request, body) = await ApiSupport.ReadJsonAndBodyAsync(context, EngineJsonContext.Default.DeletePointsRequest);
+        var command = PointWriteMapping.ToCommand(request, IdempotencyHeader.For(context, key, body.Span));
+        return JsonBody.Ok(PointWriteMapping.ToWire(await collection.DeleteAsync(command, context.RequestAborted)));
     }
 
     private static async Task<IResult> Search(string name, HttpContext context, VectorEngine engine)

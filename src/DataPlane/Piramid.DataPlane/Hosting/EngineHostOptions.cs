@@ -42,6 +42,14 @@ public sealed class EngineHostOptions
     [Range(1, 300)]
     public int MaxIdentityAgeSeconds { get; set; } = 30;
 
+    /// <summary>Hours an idempotent write's answer is replayed for a retry with its <c>Idempotency-Key</c> (docs/API.md, "Limits").</summary>
+    [Range(0.001, 24 * 30)]
+    public double IdempotencyRetentionHours { get; set; } = 24;
+
+    /// <summary>Most <c>Idempotency-Key</c>s the engine remembers across its collections; the oldest are dropped first.</summary>
+    [Range(1, 10_000_000)]
+    public int IdempotencyMaxKeys { get; set; } = 100_000;
+
     /// <summary>Plan limit: collections.</summary>
     public int? MaxCollections { get; set; }
 

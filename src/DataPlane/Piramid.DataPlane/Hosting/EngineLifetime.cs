@@ -56,6 +56,8 @@ internal sealed class EngineLifetime(IOptions<EngineHostOptions> options, TimePr
                     Durability = DurabilityPolicy.Parse(settings.Durability), // validated at start (EngineDurabilityValidator)
                     WalSegmentBytes = settings.WalSegmentBytes,
                     MaintenanceInterval = TimeSpan.FromSeconds(settings.MaintenanceIntervalSeconds),
+                    IdempotencyRetention = TimeSpan.FromHours(settings.IdempotencyRetentionHours),
+                    IdempotencyMaxKeys = settings.IdempotencyMaxKeys,
                     Time = time,
                     Quotas = new EngineQuotas
                     {

@@ -1,5 +1,6 @@
 using System.Buffers.Binary;
 using System.Runtime.InteropServices;
+using Piramid.Engine.Idempotency;
 using Piramid.Engine.Search.Quantization;
 using Piramid.Engine.Storage;
 
@@ -8,12 +9,16 @@ namespace Piramid.Engine.Collections;
 /// <summary>
 /// The content of a collection checkpoint, both ways in one place: <see cref="Encode"/> turns a
 /// <see cref="PointStore"/> into the chunks <see cref="CheckpointStore"/> encrypts and writes, <see cref="Decode"/>
-/// fills an empty store from them. Layout (versions 1 and 2) in docs/design/checkpoint.md.
+/// fills an empty store from them, and both carry the collection's idempotency records. Layout (versions 1 to 3) in
+/// docs/design/checkpoint.md.
 /// </summary>
 internal static class CheckpointCodec
 {
-    /// <summary>The version <see cref="Encode"/> writes: points keep their slots, so the saved graph stays valid.</summary>
-    public const byte Version = 2;
+    /// <summary>The version <see cref="Encode"/> writes: version 2 plus the idempotency records of the log it covers.</summary>
+    public const byte Version = 3;
+
+    /// <summary>Points keep their slots, so the saved graph stays valid; no idempotency records. Still read.</summary>
+    public const byte Version2 = 2;
 
     /// <summary>The first version: no slots and no graph; still read.</summary>
     public const byte Version1 = 1;
@@ -30,23 +35,27 @@ internal static class CheckpointCodec
     private const byte GraphHeaderChunk = 3;
     private const byte GraphNodesChunk = 4;
     private const byte QuantizerChunk = 5;
+    private const byte IdempotencyChunk = 6;
 
     /// <summary>
-    /// The chunks of a version 2 checkpoint of <paramref name="store"/>, produced lazily: the caller holds the
-    /// collection's read lock while it enumerates them, so the state is not copied.
+    /// The chunks of a version 3 checkpoint of <paramref name="store"/> and the unexpired idempotency records of the
+    /// log it covers, produced lazily: the caller holds the collection's read lock while it enumerates them, so the
+    /// state is not copied.
     /// </summary>
-    public static IEnumerable<ReadOnlyMemory<byte>> Encode(PointStore store)
+    public static IEnumerable<ReadOnlyMemory<byte>> Encode(PointStore store, IReadOnlyList<IdempotencyRecord> idempotency)
     {
         ArgumentNullException.ThrowIfNull(store);
-        return EncodeChunks(store);
+        ArgumentNullException.ThrowIfNull(idempotency);
+        return EncodeChunks(store, idempotency);
     }
 
     /// <summary>
     /// Fills the empty <paramref name="store"/> from <paramref name="checkpoint"/>. Anything that does not fit the
     /// collection (another dimension, a bad chunk, a graph that disagrees with the points) throws
     /// <see cref="StorageCorruptedException"/>; the store is then unusable and the collection stays closed.
+    /// Returns the idempotency records the checkpoint holds (none before version 3).
     /// </summary>
-    public static void Decode(CheckpointData checkpoint, PointStore store)
+    public static List<IdempotencyRecord> Decode(CheckpointData checkpoint, PointStore store)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(store);
@@ -60,7 +69,7 @@ internal static class CheckpointCodec
         var valid = version switch
         {
             Version1 => header.Length == Version1HeaderSize,
-            Version => header.Length == HeaderSize,
+            Version2 or Version => header.Length == HeaderSize,
             _ => false,
         };
         if (!valid || BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(9)) != store.Dimension)
@@ -69,6 +78,7 @@ internal static class CheckpointCodec
         }
 
         var expected = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(1));
+        var idempotency = new List<IdempotencyRecord>();
         try
         {
             if (version == Version1)
@@ -84,10 +94,10 @@ internal static class CheckpointCodec
             }
             else
             {
-                DecodeSlotted(checkpoint, store, BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(13)), header[17] == 1);
+                DecodeSlotted(checkpoint, store, BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(13)), header[17] == 1, idempotency);
             }
         }
-        catch (Exception e) when (e is ArgumentException or InvalidOperationException)
+        catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException)
         {
             throw new StorageCorruptedException($"{checkpoint.Path}: {e.Message}");
         }
@@ -96,9 +106,11 @@ internal static class CheckpointCodec
         {
             throw new StorageCorruptedException($"{checkpoint.Path}: checkpoint holds {store.Count} points, its header says {expected}.");
         }
+
+        return idempotency;
     }
 
-    private static IEnumerable<ReadOnlyMemory<byte>> EncodeChunks(PointStore store)
+    private static IEnumerable<ReadOnlyMemory<byte>> EncodeChunks(PointStore store, IReadOnlyList<IdempotencyRecord> idempotency)
     {
         var vectors = store.Vectors;
         var index = store.Index;
@@ -128,6 +140,11 @@ internal static class CheckpointCodec
         if (batch.Count > 0)
         {
             yield return EncodePointsChunk(slots, batch);
+        }
+
+        for (var first = 0; first < idempotency.Count; first += PointsPerChunk)
+        {
+            yield return IdempotencyCodec.EncodeChunk(IdempotencyChunk, [.. idempotency.Skip(first).Take(PointsPerChunk)]);
         }
 
         if (index is null)
@@ -202,7 +219,7 @@ internal static class CheckpointCodec
         return prefixed;
     }
 
-    private static void DecodeSlotted(CheckpointData checkpoint, PointStore store, int slotCount, bool hasGraph)
+    private static void DecodeSlotted(CheckpointData checkpoint, PointStore store, int slotCount, bool hasGraph, List<IdempotencyRecord> idempotency)
     {
         var index = store.Index;
         var graphSlots = -1;
@@ -223,6 +240,9 @@ internal static class CheckpointCodec
                     break;
                 case RetiredChunk:
                     DecodeRetired(store, body, slotCount);
+                    break;
+                case IdempotencyChunk:
+                    idempotency.AddRange(IdempotencyCodec.DecodeChunk(body));
                     break;
                 case QuantizerChunk when index is not null:
                     quantizer = DecodeQuantizer(body, store.Dimension);

@@ -45,7 +45,7 @@ public sealed partial class Collection
 
             var lsn = wal.LastLsn;
             wal.Rotate();
-            CheckpointStore.Write(CheckpointDirectory, _key, lsn, CheckpointCodec.Encode(_store));
+            CheckpointStore.Write(CheckpointDirectory, _key, lsn, CheckpointCodec.Encode(_store, _idempotency.Snapshot(IdempotencyOwner)));
             _previousCheckpointLsn = _checkpointLsn;
             _checkpointLsn = lsn;
             _lastCheckpointAt = _options.Time.GetUtcNow();

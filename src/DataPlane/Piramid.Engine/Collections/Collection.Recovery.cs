@@ -1,4 +1,5 @@
 using Piramid.Engine.Crypto;
+using Piramid.Engine.Idempotency;
 using Piramid.Engine.Storage;
 
 namespace Piramid.Engine.Collections;
@@ -7,12 +8,12 @@ namespace Piramid.Engine.Collections;
 public sealed partial class Collection
 {
     /// <summary>Creates the files of a new, empty collection in <paramref name="directory"/> and opens it.</summary>
-    internal static Collection Create(string directory, CollectionConfig config, DataKey key, EngineOptions options, StorageHealth health, QuotaGuard quotas)
+    internal static Collection Create(string directory, CollectionConfig config, DataKey key, EngineOptions options, StorageHealth health, QuotaGuard quotas, IdempotencyLedger idempotency)
     {
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "wal"));
         System.IO.Directory.CreateDirectory(Path.Combine(directory, "checkpoints"));
         CollectionManifest.Write(directory, key, config);
-        var collection = new Collection(directory, config, key, options, health, quotas);
+        var collection = new Collection(directory, config, key, options, health, quotas, idempotency);
         collection.Recover();
         return collection;
     }
@@ -21,10 +22,10 @@ public sealed partial class Collection
     /// Opens an existing collection. A damaged manifest throws <see cref="StorageCorruptedException"/>; a damaged
     /// checkpoint or log yields a collection that reports <see cref="FailureReason"/> and refuses every call with 503.
     /// </summary>
-    internal static Collection Open(string directory, DataKey key, EngineOptions options, StorageHealth health, QuotaGuard quotas)
+    internal static Collection Open(string directory, DataKey key, EngineOptions options, StorageHealth health, QuotaGuard quotas, IdempotencyLedger idempotency)
     {
         var config = CollectionManifest.Read(directory, key);
-        var collection = new Collection(directory, config, key, options, health, quotas);
+        var collection = new Collection(directory, config, key, options, health, quotas, idempotency);
         try
         {
             collection.Recover();
@@ -47,7 +48,11 @@ public sealed partial class Collection
         var checkpoint = CheckpointStore.LoadNewest(CheckpointDirectory, _key);
         if (checkpoint is not null)
         {
-            CheckpointCodec.Decode(checkpoint, _store);
+            foreach (var record in CheckpointCodec.Decode(checkpoint, _store))
+            {
+                _idempotency.Restore(IdempotencyOwner, record);
+            }
+
             afterLsn = checkpoint.Lsn;
         }
 
@@ -60,17 +65,24 @@ public sealed partial class Collection
 
     private void Replay(WalRecord record)
     {
+        // An idempotent write's record carries its key (version 2); a version 1 record is the plain payload.
+        var payload = IdempotencyCodec.Unwrap(record.Payload.Span, record.Lsn, out var idempotent);
+        if (idempotent is not null)
+        {
+            _idempotency.Restore(IdempotencyOwner, idempotent);
+        }
+
         switch (record.Type)
         {
             case PointRecordCodec.UpsertType:
-                foreach (var point in PointRecordCodec.DecodeUpsert(record.Payload.Span))
+                foreach (var point in PointRecordCodec.DecodeUpsert(payload))
                 {
                     _store.Link(_store.Upsert(point));
                 }
 
                 break;
             case PointRecordCodec.DeleteType:
-                foreach (var id in PointRecordCodec.DecodeDelete(record.Payload.Span))
+                foreach (var id in PointRecordCodec.DecodeDelete(payload))
                 {
                     _store.Delete(id);
                 }

@@ -1,19 +1,30 @@
 using System.Text.Json;
-using Piramid.Contracts.Points;
+using Piramid.Engine.Commands;
 using Piramid.Engine.Filtering;
+using Piramid.Engine.Idempotency;
 using Piramid.Engine.Metadata;
 using Piramid.Engine.Storage;
 
 namespace Piramid.Engine.Collections;
 
-/// <summary>Writes: validate outside the lock, log and apply under it, wait for durability after it.</summary>
+/// <summary>
+/// Writes: validate outside the lock, log and apply under it, wait for durability after it. A write with an
+/// idempotency key claims the key after validation (a repeat replays the first result) and records it in the same
+/// log record as the write, so a crash never separates them.
+/// </summary>
 public sealed partial class Collection
 {
     /// <summary>Upserts a batch, all or nothing; returns once it is durable under the policy.</summary>
-    public async Task<WriteResult> UpsertAsync(UpsertPointsRequest request, CancellationToken cancellationToken = default)
+    public Task<WriteResult> UpsertAsync(UpsertPoints command, CancellationToken cancellationToken = default)
     {
+        ArgumentNullException.ThrowIfNull(command);
         ThrowIfUnavailable();
-        var points = PointValidator.PrepareUpsert(request, Config, _options.MaxMetadataBytes, _options.MaxVectorValue);
+        var points = PointValidator.PrepareUpsert(command.Points, Config, _options.MaxMetadataBytes, _options.MaxVectorValue);
+        return IdempotentAsync(command.Idempotency, idempotency => UpsertAsync(points, idempotency, cancellationToken), cancellationToken);
+    }
+
+    private async Task<WriteResult> UpsertAsync(List<PreparedPoint> points, WriteIdempotency? idempotency, CancellationToken cancellationToken)
+    {
         var payload = PointRecordCodec.EncodeUpsert(points);
         long lsn;
         List<int>? toLink = null;
@@ -31,7 +42,7 @@ public sealed partial class Collection
             _quotas.CheckWrite(added);
             MemoryGuard.CheckWrite(payload.Length);
             ReserveLocked(added);
-            lsn = AppendLocked(PointRecordCodec.UpsertType, payload);
+            lsn = AppendLocked(PointRecordCodec.UpsertType, payload, idempotency, points.Count);
             foreach (var p in points)
             {
                 if (_store.Upsert(p) is int slot and >= 0)
@@ -51,23 +62,28 @@ public sealed partial class Collection
     }
 
     /// <summary>Merges a metadata patch and/or replaces the vector of one point.</summary>
-    public async Task<WriteResult> UpdateAsync(string id, UpdatePointRequest request, CancellationToken cancellationToken = default)
+    public Task<WriteResult> UpdateAsync(UpdatePoint command, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(command);
         ThrowIfUnavailable();
-        PointValidator.CheckId(id, "id");
-        var hasPatch = request.Metadata.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null);
-        if (request.Vector is null && !hasPatch)
+        var id = PointValidator.CheckId(command.Id, "id");
+        var hasPatch = command.Metadata.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null);
+        if (command.Vector is null && !hasPatch)
         {
             throw EngineException.Invalid("Give 'vector', 'metadata' or both.");
         }
 
-        if (hasPatch && request.Metadata.ValueKind != JsonValueKind.Object)
+        if (hasPatch && command.Metadata.ValueKind != JsonValueKind.Object)
         {
             throw EngineException.Invalid("'metadata' must be a JSON object (a merge patch).");
         }
 
-        var vector = request.Vector is null ? null : CheckVector(request.Vector, "vector");
+        var vector = command.Vector is null ? null : CheckVector(command.Vector, "vector");
+        return IdempotentAsync(command.Idempotency, idempotency => UpdateAsync(id, vector, hasPatch ? command.Metadata : null, idempotency, cancellationToken), cancellationToken);
+    }
+
+    private async Task<WriteResult> UpdateAsync(string id, float[]? vector, JsonElement? patch, WriteIdempotency? idempotency, CancellationToken cancellationToken)
+    {
         long lsn;
         var toLink = -1;
         _lock.EnterWriteLock();
@@ -81,14 +97,14 @@ public sealed partial class Collection
             }
 
             var metadata = PointStore.MetadataBytesOf(entry);
-            if (hasPatch)
+            if (patch is { } p)
             {
-                metadata = MergeMetadata(metadata, request.Metadata);
+                metadata = MergeMetadata(metadata, p);
             }
 
             var point = new PreparedPoint(id, vector ?? _store.VectorOf(entry), metadata);
             _quotas.CheckWrite(0);
-            lsn = AppendLocked(PointRecordCodec.UpsertType, PointRecordCodec.EncodeUpsert([point]));
+            lsn = AppendLocked(PointRecordCodec.UpsertType, PointRecordCodec.EncodeUpsert([point]), idempotency, 1);
             toLink = _store.Upsert(point);
         }
         finally
@@ -102,30 +118,35 @@ public sealed partial class Collection
     }
 
     /// <summary>Deletes by ids or by filter (exactly one of them); missing ids are ignored.</summary>
-    public async Task<WriteResult> DeleteAsync(DeletePointsRequest request, CancellationToken cancellationToken = default)
+    public Task<WriteResult> DeleteAsync(DeletePoints command, CancellationToken cancellationToken = default)
     {
-        ArgumentNullException.ThrowIfNull(request);
+        ArgumentNullException.ThrowIfNull(command);
         ThrowIfUnavailable();
-        var hasFilter = request.Filter.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null);
-        if (request.All && (request.Ids is not null || hasFilter))
+        var hasFilter = command.Filter.ValueKind is not (JsonValueKind.Undefined or JsonValueKind.Null);
+        if (command.All && (command.Ids is not null || hasFilter))
         {
             throw EngineException.Invalid("'all': true deletes every point; send it alone, without 'ids' or 'filter'.");
         }
 
-        if (!request.All && (request.Ids is null) == !hasFilter)
+        if (!command.All && (command.Ids is null) == !hasFilter)
         {
             throw EngineException.Invalid("Give exactly one of 'ids', 'filter' or 'all': true.");
         }
 
-        var ids = request.Ids is null ? null : PointValidator.CheckIds(request.Ids, "ids");
-        var filter = request.All ? CompileFilter(default) : hasFilter ? CompileFilter(request.Filter) : null;
-        if (!request.All && filter is { MatchesAll: true })
+        var ids = command.Ids is null ? null : PointValidator.CheckIds(command.Ids, "ids");
+        var filter = command.All ? CompileFilter(default) : hasFilter ? CompileFilter(command.Filter) : null;
+        if (!command.All && filter is { MatchesAll: true })
         {
             // {} (or one that folds to it, like {"$and":[{}]}) would empty the collection: make the client say so.
             throw EngineException.Invalid(
                 "'filter' matches every point; to delete every point send {\"all\": true} instead of a filter.");
         }
 
+        return IdempotentAsync(command.Idempotency, idempotency => DeleteAsync(ids, filter, idempotency, cancellationToken), cancellationToken);
+    }
+
+    private async Task<WriteResult> DeleteAsync(IReadOnlyList<string>? ids, CompiledFilter? filter, WriteIdempotency? idempotency, CancellationToken cancellationToken)
+    {
         long lsn;
         List<string> doomed;
         _lock.EnterWriteLock();
@@ -136,14 +157,15 @@ public sealed partial class Collection
             doomed = ids is not null
                 ? ids.Where(_store.Contains).Distinct(StringComparer.Ordinal).ToList()
                 : _store.Entries.Where(p => filter!.Matches(p.Metadata)).Select(p => p.Id).ToList();
-            if (doomed.Count == 0)
+            if (doomed.Count == 0 && idempotency is null)
             {
                 // Nothing to log; the reply's LSN still orders this call after every earlier write.
                 lsn = _wal!.LastLsn;
             }
             else
             {
-                lsn = AppendLocked(PointRecordCodec.DeleteType, PointRecordCodec.EncodeDelete(doomed));
+                // With a key an empty delete is logged too: the key and its answer must survive a crash.
+                lsn = AppendLocked(PointRecordCodec.DeleteType, PointRecordCodec.EncodeDelete(doomed), idempotency, doomed.Count);
                 foreach (var id in doomed)
                 {
                     _store.Delete(id);
@@ -189,6 +211,50 @@ public sealed partial class Collection
         {
             throw EngineException.InvalidFilter(e.Message, e);
         }
+    }
+
+    // Runs a write, or replays the remembered result of the same idempotent request (after it is durable too).
+    private async Task<WriteResult> IdempotentAsync(
+        WriteIdempotency? idempotency, Func<WriteIdempotency?, Task<WriteResult>> execute, CancellationToken cancellationToken)
+    {
+        if (idempotency is null)
+        {
+            return await execute(null);
+        }
+
+        idempotency.Validate();
+        if (await _idempotency.ClaimAsync(IdempotencyOwner, idempotency, cancellationToken) is { } replay)
+        {
+            ThrowIfUnavailable();
+            await WaitDurableAsync(replay.Lsn, cancellationToken);
+            return replay;
+        }
+
+        try
+        {
+            return await execute(idempotency);
+        }
+        catch
+        {
+            // Refused before it was logged (quota, storage, a missing point): the key stays free for a retry.
+            // After the log append the record is complete and this does nothing.
+            _idempotency.Abandon(IdempotencyOwner, idempotency);
+            throw;
+        }
+    }
+
+    // Appends under the write lock; an idempotent write's key is logged in the same record and remembered at once.
+    private long AppendLocked(byte type, byte[] payload, WriteIdempotency? idempotency, long count)
+    {
+        if (idempotency is null)
+        {
+            return AppendLocked(type, payload);
+        }
+
+        var executedAt = _options.Time.GetUtcNow();
+        var lsn = AppendLocked(type, IdempotencyCodec.Wrap(idempotency, count, executedAt, payload));
+        _idempotency.Complete(IdempotencyOwner, idempotency, count, lsn, executedAt);
+        return lsn;
     }
 
     private long AppendLocked(byte type, byte[] payload)

@@ -1,6 +1,7 @@
 using System.Text.Json;
-using Piramid.Contracts.Collections;
+using Piramid.Engine.Commands;
 using Piramid.Engine.Crypto;
+using Piramid.Engine.Idempotency;
 using Piramid.Engine.Storage;
 
 namespace Piramid.Engine.Collections;
@@ -21,11 +22,13 @@ public sealed partial class Collection : IDisposable, IAsyncDisposable
     private readonly EngineOptions _options;
     private readonly StorageHealth _health;
     private readonly QuotaGuard _quotas;
+    private readonly IdempotencyLedger _idempotency;
     private WriteAheadLog? _wal;
     private bool _closed;
 
-    private Collection(string directory, CollectionConfig config, DataKey key, EngineOptions options, StorageHealth health, QuotaGuard quotas)
+    private Collection(string directory, CollectionConfig config, DataKey key, EngineOptions options, StorageHealth health, QuotaGuard quotas, IdempotencyLedger idempotency)
     {
+        _idempotency = idempotency;
         Directory = directory;
         Config = config;
         _key = key;
@@ -47,12 +50,15 @@ public sealed partial class Collection : IDisposable, IAsyncDisposable
     /// <summary>Live points (read without the lock; exact at quiescence).</summary>
     public long Count => _store.LiveCount;
 
+    /// <summary>Whose records these are in the engine's idempotency ledger: the directory's random id, unique per collection.</summary>
+    internal string IdempotencyOwner => Path.GetFileName(Directory);
+
     private string WalDirectory => Path.Combine(Directory, "wal");
 
     private string CheckpointDirectory => Path.Combine(Directory, "checkpoints");
 
-    /// <summary>Describes the collection for the API.</summary>
-    public CollectionInfo Describe()
+    /// <summary>Describes the collection's settings and state.</summary>
+    public CollectionDescription Describe()
     {
         JsonElement? schema = null;
         if (Config.SchemaJson() is { } schemaJson)
@@ -60,20 +66,17 @@ public sealed partial class Collection : IDisposable, IAsyncDisposable
             schema = JsonDocument.Parse(schemaJson).RootElement.Clone();
         }
 
-        return new CollectionInfo
-        {
-            Name = Config.Name,
-            Dimension = Config.Dimension,
-            Metric = Config.MetricName,
-            Index = new IndexSettings { Type = Config.IndexType, M = Config.M, EfConstruction = Config.EfConstruction, Ef = Config.Ef },
-            Quantization = Config.Quantization,
-            Schema = schema,
-            Status = FailureReason is null ? "ready" : "failed",
-            Error = FailureReason is null ? null : ServerPaths.Redact(FailureReason),
-            Count = Count,
-            BytesOnDisk = BytesOnDisk(),
-            CreatedAt = Config.CreatedAt,
-        };
+        return new CollectionDescription(
+            Config.Name,
+            Config.Dimension,
+            Config.MetricName,
+            new IndexSpec(Config.IndexType, Config.M, Config.EfConstruction, Config.Ef),
+            Config.Quantization,
+            schema,
+            FailureReason is null ? null : ServerPaths.Redact(FailureReason),
+            Count,
+            BytesOnDisk(),
+            Config.CreatedAt);
     }
 
     /// <summary>Bytes of every file of the collection.</summary>

@@ -1,6 +1,6 @@
 using System.Text.Json;
 using Piramid.Contracts;
-using Piramid.Contracts.Collections;
+using Piramid.Engine.Commands;
 using Piramid.Engine.Metadata;
 using Piramid.Engine.Search;
 
@@ -31,8 +31,8 @@ public sealed partial record CollectionConfig(
     /// <summary>True when <paramref name="name"/> is a valid collection name (API.md).</summary>
     public static bool IsValidName(string? name) => Contracts.Names.NameRules.CollectionName.IsValid(name);
 
-    /// <summary>Validates a create request, naming the first bad field, and fills in defaults.</summary>
-    public static CollectionConfig FromRequest(string name, CreateCollectionRequest request, int maxDimension, DateTimeOffset now)
+    /// <summary>Validates a create command, naming the first bad field, and fills in defaults.</summary>
+    public static CollectionConfig FromCommand(string name, CreateCollection request, int maxDimension, DateTimeOffset now)
     {
         ArgumentNullException.ThrowIfNull(request);
         if (!IsValidName(name))
@@ -59,7 +59,7 @@ public sealed partial record CollectionConfig(
             var other => throw EngineException.Invalid($"'metric' must be 'cosine', 'dot' or 'euclidean'; got '{Truncate(other)}'."),
         };
 
-        var index = request.Index ?? new IndexSettings();
+        var index = request.Index ?? new IndexSpec();
         var type = index.Type ?? Hnsw;
         if (type is not (Hnsw or Flat))
         {

@@ -2,7 +2,7 @@ using System.Globalization;
 using System.Text;
 using System.Text.Json;
 using Piramid.Contracts;
-using Piramid.Contracts.Points;
+using Piramid.Engine.Commands;
 using Piramid.Engine.Metadata;
 
 namespace Piramid.Engine.Collections;
@@ -14,11 +14,9 @@ namespace Piramid.Engine.Collections;
 public static class PointValidator
 {
     /// <summary>Validates an upsert batch against the collection's settings.</summary>
-    public static List<PreparedPoint> PrepareUpsert(UpsertPointsRequest request, CollectionConfig config, int maxMetadataBytes, float maxVectorValue)
+    public static List<PreparedPoint> PrepareUpsert(IReadOnlyList<NewPoint?>? points, CollectionConfig config, int maxMetadataBytes, float maxVectorValue)
     {
-        ArgumentNullException.ThrowIfNull(request);
         ArgumentNullException.ThrowIfNull(config);
-        var points = request.Points;
         if (points is null || points.Count == 0)
         {
             throw EngineException.Invalid("'points' must hold at least one point.");
