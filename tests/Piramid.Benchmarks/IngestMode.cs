@@ -1,5 +1,6 @@
 using System.Diagnostics;
 using Piramid.Contracts.Points;
+using Piramid.Engine.Queries;
 
 namespace Piramid.Benchmarks;
 
@@ -63,7 +64,7 @@ internal sealed class IngestMode : IBenchmarkMode
                     var search = Stopwatch.StartNew();
                     for (var q = 0; q < queryCount; q++)
                     {
-                        collection.Search(new SearchRequest { Vector = vectors[(q * 7919) % vectors.Length], TopK = 10 });
+                        collection.Search(new SearchQuery { Vector = vectors[(q * 7919) % vectors.Length], TopK = 10 });
                     }
 
                     qps = queryCount / search.Elapsed.TotalSeconds;

@@ -31,6 +31,9 @@ public static class Limits
     /// <summary>Largest <c>top_k</c>.</summary>
     public const int MaxTopK = 10_000;
 
+    /// <summary>Largest search <c>offset</c>; <c>offset + top_k</c> is at most <see cref="MaxTopK"/> too.</summary>
+    public const int MaxSearchOffset = 10_000;
+
     /// <summary>Deepest filter nesting.</summary>
     public const int MaxFilterDepth = 16;
 

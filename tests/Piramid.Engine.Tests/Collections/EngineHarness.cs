@@ -3,6 +3,7 @@ using Piramid.Contracts.Points;
 using Piramid.Engine.Collections;
 using Piramid.Engine.Commands;
 using Piramid.Engine.Crypto;
+using Piramid.Engine.Queries;
 using Piramid.Engine.Tests.Storage;
 using Piramid.KeyWrapping;
 
@@ -68,7 +69,7 @@ internal sealed class EngineHarness : IAsyncDisposable
     }
 
     public static string[] Search(Collection collection, float[] query, int k, JsonElement filter = default, int? ef = null) =>
-        [.. collection.Search(new SearchRequest { Vector = query, TopK = k, Filter = filter, Ef = ef, IncludeMetadata = false }).Results.Select(r => r.Id)];
+        [.. collection.Search(new SearchQuery { Vector = query, TopK = k, Filter = filter, Ef = ef, IncludeMetadata = false }).Select(r => r.Id)];
 
     public async ValueTask DisposeAsync()
     {

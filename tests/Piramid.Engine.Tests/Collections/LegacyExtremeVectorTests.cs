@@ -2,6 +2,7 @@ using Piramid.Contracts.Points;
 using Piramid.Engine.Collections;
 using Piramid.Engine.Commands;
 using Piramid.Engine.Crypto;
+using Piramid.Engine.Queries;
 using Piramid.Engine.Tests.Storage;
 using Piramid.KeyWrapping;
 
@@ -51,7 +52,7 @@ public sealed class LegacyExtremeVectorTests
         float[][] queries = [[1e15f, 1e15f, 1e15f, 1e15f], [-1e15f, 1e15f, -1e15f, 1e15f], [1f, 0f, 0f, 0f], [0f, 0f, 0f, 0f]];
         foreach (var query in queries)
         {
-            var results = collection.Search(new SearchRequest { Vector = query, TopK = vectors.Length }).Results;
+            var results = collection.Search(new SearchQuery { Vector = query, TopK = vectors.Length });
             Assert.NotEmpty(results);
             var previous = float.PositiveInfinity;
             foreach (var result in results)

@@ -45,7 +45,7 @@ public static class PointsApi
     {
         ApiSupport.Authorize(context, name);
         var id = PointIdFromPath.Read(context);
-        return JsonBody.Ok(engine.Get(name).Get(id, includeVector ?? false, includeMetadata ?? true));
+        return JsonBody.Ok(engine.Get(name).Get(id, includeVector ?? false, includeMetadata ?? true).ToOutput());
     }
 
     private static async Task<IResult> GetMany(string name, HttpContext context, VectorEngine engine)
@@ -53,7 +53,7 @@ public static class PointsApi
         ApiSupport.Authorize(context, name);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.GetPointsRequest);
-        return JsonBody.Ok(collection.GetMany(request));
+        return JsonBody.Ok(collection.GetMany(request.Ids, request.IncludeVector ?? false, request.IncludeMetadata ?? true).ToPage());
     }
 
     private static async Task<IResult> Update(string name, HttpContext context, VectorEngine engine)
@@ -82,7 +82,7 @@ public static class PointsApi
         ApiSupport.Authorize(context, name);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.SearchRequest);
-        var response = collection.Search(request);
+        var response = collection.Search(request.ToQuery()).ToResponse();
         EngineTelemetry.Searches.Add(1);
         return JsonBody.Ok(response);
     }
@@ -92,7 +92,7 @@ public static class PointsApi
         ApiSupport.Authorize(context, name);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.SearchBatchRequest);
-        var response = SearchMethods.Batch(collection, request);
+        var response = SearchMethods.Batch(collection, request.ToQueries()).ToResponse();
         EngineTelemetry.Searches.Add(response.Batches.Count);
         return JsonBody.Ok(response);
     }
@@ -102,7 +102,7 @@ public static class PointsApi
         ApiSupport.Authorize(context, name);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.SearchGroupsRequest);
-        var response = SearchMethods.Groups(collection, request);
+        var response = SearchMethods.Groups(collection, request.ToQuery()).ToResponse();
         EngineTelemetry.Searches.Add(1);
         return JsonBody.Ok(response);
     }
@@ -112,7 +112,7 @@ public static class PointsApi
         ApiSupport.Authorize(context, name);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.RecommendRequest);
-        var response = SearchMethods.Recommend(collection, request);
+        var response = SearchMethods.Recommend(collection, request.ToQuery()).ToResponse();
         EngineTelemetry.Searches.Add(1);
         return JsonBody.Ok(response);
     }
@@ -122,7 +122,7 @@ public static class PointsApi
         ApiSupport.Authorize(context, name);
         var collection = engine.Get(name);
         var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.ScrollRequest, optional: true);
-        return JsonBody.Ok(collection.Scroll(request));
+        return JsonBody.Ok(collection.Scroll(request.ToQuery()).ToPage());
     }
 
     private static async Task<IResult> Count(string name, HttpContext context, VectorEngine engine)

@@ -2,7 +2,7 @@ using System.Buffers.Text;
 using System.Text;
 using System.Text.Json;
 using Piramid.Contracts;
-using Piramid.Contracts.Points;
+using Piramid.Engine.Queries;
 using Piramid.Engine.Search;
 
 namespace Piramid.Engine.Collections;
@@ -16,7 +16,7 @@ public sealed partial class Collection
     private const int DefaultScrollLimit = 100;
 
     /// <summary>Fetches one point; 404 when it does not exist.</summary>
-    public PointOutput Get(string id, bool includeVector, bool includeMetadata)
+    public StoredPoint Get(string id, bool includeVector, bool includeMetadata)
     {
         ThrowIfUnavailable();
         PointValidator.CheckId(id, "id");
@@ -35,23 +35,20 @@ public sealed partial class Collection
     }
 
     /// <summary>Fetches many points in request order; missing ids are left out.</summary>
-    public PointsPage GetMany(GetPointsRequest request)
+    public IReadOnlyList<StoredPoint> GetMany(IReadOnlyList<string>? pointIds, bool includeVector, bool includeMetadata)
     {
-        ArgumentNullException.ThrowIfNull(request);
         ThrowIfUnavailable();
-        var ids = PointValidator.CheckIds(request.Ids, "ids");
-        var includeVector = request.IncludeVector ?? false;
+        var ids = PointValidator.CheckIds(pointIds, "ids");
         if (includeVector)
         {
             CheckVectorsPerAnswer(ids.Count, "ids");
         }
 
-        var includeMetadata = request.IncludeMetadata ?? true;
         _lock.EnterReadLock();
         try
         {
             ThrowIfUnavailable();
-            var points = new List<PointOutput>(ids.Count);
+            var points = new List<StoredPoint>(ids.Count);
             foreach (var id in ids)
             {
                 if (_store.TryGet(id, out var entry))
@@ -60,7 +57,7 @@ public sealed partial class Collection
                 }
             }
 
-            return new PointsPage { Points = points, NextCursor = null };
+            return points;
         }
         finally
         {
@@ -137,7 +134,7 @@ public sealed partial class Collection
     }
 
     /// <summary>Pages through points in ordinal id order; the cursor is opaque to clients.</summary>
-    public PointsPage Scroll(ScrollRequest request)
+    public Page<StoredPoint> Scroll(ScrollQuery request)
     {
         ArgumentNullException.ThrowIfNull(request);
         ThrowIfUnavailable();
@@ -160,7 +157,7 @@ public sealed partial class Collection
         try
         {
             ThrowIfUnavailable();
-            var points = new List<PointOutput>(Math.Min(limit, _store.Count));
+            var points = new List<StoredPoint>(Math.Min(limit, _store.Count));
             string? next = null;
             foreach (var id in _store.IdsAfter(after))
             {
@@ -179,7 +176,7 @@ public sealed partial class Collection
                 points.Add(ToOutput(entry, includeVector, includeMetadata));
             }
 
-            return new PointsPage { Points = points, NextCursor = next };
+            return new Page<StoredPoint>(points, next);
         }
         finally
         {
@@ -187,12 +184,8 @@ public sealed partial class Collection
         }
     }
 
-    private PointOutput ToOutput(PointEntry entry, bool includeVector, bool includeMetadata) => new()
-    {
-        Id = entry.Id,
-        Vector = includeVector ? _store.VectorOf(entry) : null,
-        Metadata = includeMetadata ? MetadataOrNull(entry) : null,
-    };
+    private StoredPoint ToOutput(PointEntry entry, bool includeVector, bool includeMetadata) =>
+        new(entry.Id, includeVector ? _store.VectorOf(entry) : null, includeMetadata ? MetadataOrNull(entry) : null);
 
     private static JsonElement MetadataOrNull(PointEntry entry) => entry.HasMetadata ? entry.Metadata : JsonNull;
 

@@ -1,33 +1,44 @@
 using System.Runtime.InteropServices;
 using Piramid.Contracts;
-using Piramid.Contracts.Points;
-using Piramid.Engine.Filtering;
+using Piramid.Engine.Queries;
 using Piramid.Engine.Search;
 
 namespace Piramid.Engine.Collections;
 
-/// <summary>Top-k search: checks the request, asks <see cref="SearchPlanner"/> for a plan, runs it under the read lock.</summary>
+/// <summary>Top-k search: checks the query, asks <see cref="SearchPlanner"/> for a plan, runs it under the read lock.</summary>
 public sealed partial class Collection
 {
-    /// <summary>Top-k search with an optional filter and score threshold.</summary>
-    public SearchResponse Search(SearchRequest request) => Search(request, _options.MaxVectorValue, checkAnswerSize: true);
+    /// <summary>Top-k search by a vector or a stored point, with an optional filter, score threshold and offset.</summary>
+    public IReadOnlyList<ScoredPoint> Search(SearchQuery query) => Search(query, _options.MaxVectorValue, checkAnswerSize: true);
 
     /// <summary>
     /// Search with a query made by the engine from stored vectors (recommend's <c>2·mean(positive) − mean(negative)</c>
     /// may reach three times the value bound); such a query only needs to be finite. The caller has checked the
     /// size of its own answer, which may be smaller than this search's (example points are dropped from it).
     /// </summary>
-    internal SearchResponse SearchDerived(SearchRequest request) => Search(request, float.MaxValue, checkAnswerSize: false);
+    internal IReadOnlyList<ScoredPoint> SearchDerived(SearchQuery query) => Search(query, float.MaxValue, checkAnswerSize: false);
 
-    private SearchResponse Search(SearchRequest request, float maxQueryValue, bool checkAnswerSize)
+    private List<ScoredPoint> Search(SearchQuery request, float maxQueryValue, bool checkAnswerSize)
     {
         ArgumentNullException.ThrowIfNull(request);
         ThrowIfUnavailable();
-        var query = PointValidator.CheckVector(request.Vector, Config.Dimension, "vector", maxQueryValue);
+        var selfId = request.PointId;
+        var query = CheckQueryVector(request, maxQueryValue);
         var topK = request.TopK ?? DefaultTopK;
         if (topK < 1 || topK > Limits.MaxTopK)
         {
             throw EngineException.Invalid($"'top_k' must be between 1 and {Limits.MaxTopK}; got {topK}.");
+        }
+
+        var offset = request.Offset ?? 0;
+        if (offset < 0 || offset > Limits.MaxSearchOffset)
+        {
+            throw EngineException.Invalid($"'offset' must be between 0 and {Limits.MaxSearchOffset}; got {offset}.");
+        }
+
+        if (offset + topK > Limits.MaxTopK)
+        {
+            throw EngineException.Invalid($"'offset' + 'top_k' must be at most {Limits.MaxTopK}; got {offset} + {topK}.");
         }
 
         if (request.Ef is int requestedEf && (requestedEf < 1 || requestedEf > Limits.MaxTopK))
@@ -48,39 +59,90 @@ public sealed partial class Collection
 
         var filter = CompileFilter(request.Filter);
         var includeMetadata = request.IncludeMetadata ?? true;
-        var ef = Math.Max(request.Ef ?? Config.Ef, topK);
+
+        // The ranking is computed to offset + top_k (one more when the query point itself may be among it, to be
+        // dropped). ef counts from the page's first rank: a page at offset o searches with ef + o, so every page has
+        // the candidate margin the first one has. With ef only raised to the depth, the last ranks of a page were the
+        // least accurate and the next page repeated a point (SearchByIdTests.Pages_OnTheGraphIndex_HaveNoDuplicates).
+        var depth = offset + topK + (selfId is null ? 0 : 1);
+        var ef = Math.Max((request.Ef ?? Config.Ef) + offset, depth);
         _lock.EnterReadLock();
         try
         {
             ThrowIfUnavailable();
+            if (selfId is not null)
+            {
+                // Read under the same lock as the search, so the query is the vector the point has in this snapshot.
+                query = _store.TryGet(selfId, out var self)
+                    ? _store.VectorOf(self)
+                    : throw EngineException.NotFound($"Point '{selfId}' does not exist in collection '{Config.Name}'; 'id' must name a stored point.");
+            }
+
             var bySlot = _store.BySlot;
             Func<int, bool>? accept = filter.MatchesAll ? null : slot => bySlot[slot] is { } entry && filter.Matches(entry.Metadata);
             var hits = SearchPlanner.Plan(_store, filter, ef, out var candidates) switch
             {
-                SearchPlan.Graph => GraphSearch(query, topK, ef, request.ScoreThreshold, accept),
+                SearchPlan.Graph => GraphSearch(query!, depth, ef, request.ScoreThreshold, accept),
                 SearchPlan.IndexedMatches => ExactSearch.SearchCandidates(
-                    _store.Vectors, Config.Metric, query, topK, request.ScoreThreshold, CollectionsMarshal.AsSpan(candidates), accept),
-                _ => ExactSearch.Search(_store.Vectors, Config.Metric, query, topK, request.ScoreThreshold, accept),
+                    _store.Vectors, Config.Metric, query!, depth, request.ScoreThreshold, CollectionsMarshal.AsSpan(candidates), accept),
+                _ => ExactSearch.Search(_store.Vectors, Config.Metric, query!, depth, request.ScoreThreshold, accept),
             };
-            var results = new List<ScoredPointOutput>(hits.Length);
+            var results = new List<ScoredPoint>(Math.Min(hits.Length, topK));
+            var skipped = 0;
             foreach (var hit in hits)
             {
                 var entry = bySlot[hit.Slot]!;
-                results.Add(new ScoredPointOutput
+                if (selfId is not null && string.Equals(entry.Id, selfId, StringComparison.Ordinal))
                 {
-                    Id = entry.Id,
-                    Score = FiniteScore.Saturate(hit.Score),
-                    Metadata = includeMetadata ? MetadataOrNull(entry) : null,
-                    Vector = includeVector ? _store.Vectors.Get(hit.Slot).ToArray() : null,
-                });
+                    continue;
+                }
+
+                if (skipped < offset)
+                {
+                    skipped++;
+                    continue;
+                }
+
+                if (results.Count == topK)
+                {
+                    break;
+                }
+
+                results.Add(new ScoredPoint(
+                    entry.Id,
+                    FiniteScore.Saturate(hit.Score),
+                    includeMetadata ? MetadataOrNull(entry) : null,
+                    includeVector ? _store.Vectors.Get(hit.Slot).ToArray() : null));
             }
 
-            return new SearchResponse { Results = results };
+            return results;
         }
         finally
         {
             _lock.ExitReadLock();
         }
+    }
+
+    /// <summary>
+    /// Exactly one of a query vector and a stored point: the vector is checked here, the point is read under the
+    /// search's lock (null is returned for it).
+    /// </summary>
+    private float[]? CheckQueryVector(SearchQuery request, float maxQueryValue)
+    {
+        if (request.PointId is { } id)
+        {
+            if (request.Vector is not null)
+            {
+                throw EngineException.Invalid("Give either 'vector' or 'id', not both: 'id' searches by the stored vector of that point.");
+            }
+
+            PointValidator.CheckId(id, "id");
+            return null;
+        }
+
+        return request.Vector is null
+            ? throw EngineException.Invalid("Give 'vector' (a query vector) or 'id' (a stored point to search by); neither was given.")
+            : PointValidator.CheckVector(request.Vector, Config.Dimension, "vector", maxQueryValue);
     }
 
     /// <summary>Checks a vector against the collection's dimension and the engine's value bound (400 naming <paramref name="path"/>).</summary>

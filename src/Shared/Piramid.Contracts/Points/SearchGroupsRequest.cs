@@ -8,7 +8,12 @@ public sealed class SearchGroupsRequest
     /// <summary>The query vector.</summary>
     public float[]? Vector { get; set; }
 
-    /// <summary>Metadata field to group by (dotted path); its value must be a string, number or boolean.</summary>
+    /// <summary>
+    /// Metadata field to group by (dotted path). A string, number or boolean value is the point's group; an array
+    /// puts the point in the group of each distinct string, number or boolean in it (so a point may appear in
+    /// several groups). Points whose value is missing, null or an object, and array items that are objects,
+    /// arrays or null, form no group.
+    /// </summary>
     public string? GroupBy { get; set; }
 
     /// <summary>Results per group (default 3, at most 100).</summary>

@@ -2,14 +2,30 @@ using System.Text.Json;
 
 namespace Piramid.Contracts.Points;
 
-/// <summary>Body of <c>POST /v1/collections/{name}/search</c>.</summary>
+/// <summary>
+/// Body of <c>POST /v1/collections/{name}/search</c> (and of each item of <c>search/batch</c>): by a query
+/// <c>vector</c> or by the <c>id</c> of a stored point, exactly one of them.
+/// </summary>
 public sealed class SearchRequest
 {
-    /// <summary>Query vector of the collection's dimension.</summary>
+    /// <summary>Query vector of the collection's dimension; exactly one of <c>vector</c> and <c>id</c>.</summary>
     public float[]? Vector { get; set; }
+
+    /// <summary>
+    /// Search by a stored point: its vector is the query and the point itself is left out of the results.
+    /// Exactly one of <c>vector</c> and <c>id</c>; an id that does not exist is a 404.
+    /// </summary>
+    public string? Id { get; set; }
 
     /// <summary>How many results, 1 to <see cref="Limits.MaxTopK"/> (default 10).</summary>
     public int? TopK { get; set; }
+
+    /// <summary>
+    /// Ranks to skip (default 0, at most <see cref="Limits.MaxSearchOffset"/>; <c>offset + top_k</c> at most
+    /// <see cref="Limits.MaxTopK"/>): the answer is results offset..offset+top_k-1 of the ranking, the next page
+    /// after one with <c>offset - top_k</c>.
+    /// </summary>
+    public int? Offset { get; set; }
 
     /// <summary>Only points whose metadata match.</summary>
     public JsonElement Filter { get; set; }
