@@ -86,6 +86,7 @@ public sealed class AdmissionTests(PostgresFixture postgres)
                 Assert.True(refused.StatusCode == HttpStatusCode.TooManyRequests, $"{(int)refused.StatusCode} {body}");
                 Assert.NotNull(refused.Headers.RetryAfter);
                 Assert.Equal(ProblemTypes.RateLimited, JsonNode.Parse(body)!["type"]!.GetValue<string>());
+                RateLimitHeaders.AssertPresent(refused, "the in-flight limit's 429");
             }
 
             using (var neighbour = await other.GetAsync(new Uri("/v1/collections", UriKind.Relative)))

@@ -117,6 +117,7 @@ public static class GatewayHosting
         app.UseCors(PortalCors);
         app.Use(Limits.AddressLimits.SignInAsync);
         app.MapDefaultEndpoints();
+        app.Use(DataRoutes.CheckAsync);
         app.UseAuthentication();
         app.UseAuthorization();
         app.MapReverseProxy(pipeline =>

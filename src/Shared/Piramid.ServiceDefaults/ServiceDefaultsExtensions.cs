@@ -9,6 +9,7 @@ using OpenTelemetry;
 using OpenTelemetry.Metrics;
 using OpenTelemetry.Resources;
 using OpenTelemetry.Trace;
+using Piramid.Contracts.Problems;
 
 namespace Piramid.ServiceDefaults;
 
@@ -79,7 +80,14 @@ public static class ServiceDefaultsExtensions
     {
         app.UseRequestIds(trustIncomingRequestId);
         app.UseExceptionHandler();
-        app.UseStatusCodePages();
+        // Written here, not through the problem-details service: that service skips a client whose Accept names
+        // neither JSON nor problem+json (text/html, application/xml), and the framework then answered routing's 404
+        // and 405 with a plain-text "Status Code: 405" body.
+        app.UseStatusCodePages(context =>
+        {
+            var status = context.HttpContext.Response.StatusCode;
+            return ProblemResults.WriteAsync(context.HttpContext, ProblemCatalog.ForStatus(status), ProblemDefaults.DefaultDetail(status));
+        });
         return app;
     }
 }

@@ -7,6 +7,7 @@ using Piramid.Contracts.Admin;
 using Piramid.Contracts.Identity;
 using Piramid.Contracts.Problems;
 using Piramid.Gateway.Authentication;
+using Piramid.Gateway.Forwarding;
 using Piramid.Gateway.Routing;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Forwarder;
@@ -84,6 +85,12 @@ public sealed class TenantPolicyTests : IDisposable
         context.Request.Path = path;
         context.Response.Body = new MemoryStream();
         context.SetEndpoint(new Endpoint(null, new EndpointMetadataCollection(route), route.Config.RouteId));
+        if (route.Cluster?.ClusterId == GatewayProxyConfig.EnginesCluster)
+        {
+            // What the door (DataRoutes) does before authentication.
+            context.Features.Set(TenantAccess.Route(method, path));
+        }
+
         context.Items[ApiKeyAuthenticationHandler.IdentityItem] = new KeyIntrospectionResponse
         {
             KeyId = "k1",

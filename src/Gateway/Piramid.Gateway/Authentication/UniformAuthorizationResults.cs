@@ -82,9 +82,10 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
 
         var refusal = context.Items[ApiKeyAuthenticationHandler.RefusalItem] as Refusal
             ?? new Refusal(context.Request.Headers.Authorization.Count > 0 ? "token" : "missing", null);
+        var limits = context.RequestServices.GetRequiredService<AddressLimits>();
         if (!refusal.Charged)
         {
-            var (admitted, retryAfter) = context.RequestServices.GetRequiredService<AddressLimits>().TakeUnauthenticated(context);
+            var (admitted, retryAfter) = limits.TakeUnauthenticated(context);
             refusal = admitted ? refusal with { Charged = true } : refusal with { Reason = AddressLimits.RateLimitedReason, Charged = true, RetryAfterSeconds = retryAfter };
             context.Items[ApiKeyAuthenticationHandler.RefusalItem] = refusal;
         }
@@ -92,7 +93,7 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
         context.RequestServices.GetRequiredService<AuthFailureLog>().Record(context, refusal.Reason, refusal.KeyId);
         if (refusal.Reason == AddressLimits.RateLimitedReason)
         {
-            return AddressLimits.WriteTooManyAsync(context, refusal.RetryAfterSeconds,
+            return AddressLimits.WriteTooManyAsync(context, limits.UnauthenticatedBurst, refusal.RetryAfterSeconds,
                 "Too many requests without a valid credential from this address; retry after the number of seconds in Retry-After.");
         }
 

@@ -25,7 +25,7 @@ public sealed class TenantRouteAccess : AuthorizationHandler<TenantRouteAccess>,
         }
 
         var refused = TenantKeys.IsRoute(route.Config.RouteId) ? TenantKeys.Check(context.User)
-            : route.Cluster?.ClusterId == GatewayProxyConfig.EnginesCluster ? TenantAccess.Check(context.User, http.Request.Method, http.Request.Path.Value ?? "/")
+            : route.Cluster?.ClusterId == GatewayProxyConfig.EnginesCluster ? CheckData(context.User, http)
             : null;
         if (refused is null)
         {
@@ -38,4 +38,10 @@ public sealed class TenantRouteAccess : AuthorizationHandler<TenantRouteAccess>,
 
         return Task.CompletedTask;
     }
+
+    // The route was matched once, at the door (DataRoutes); a data request without one reaches nothing.
+    private static string? CheckData(System.Security.Claims.ClaimsPrincipal user, HttpContext http) =>
+        DataRoutes.Of(http) is { } route
+            ? TenantAccess.Check(user, route, http.Request.Path.Value ?? "/")
+            : "The data API has no route at this path; see the API reference for its routes.";
 }

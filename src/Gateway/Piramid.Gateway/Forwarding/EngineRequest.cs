@@ -1,6 +1,7 @@
 using System.Security.Claims;
 using Piramid.Contracts.Admin;
 using Piramid.Contracts.Problems;
+using Piramid.Contracts.Routes;
 using Piramid.Gateway.Authentication;
 using Piramid.Gateway.Routing;
 using Piramid.ServiceDefaults;
@@ -10,15 +11,16 @@ namespace Piramid.Gateway.Forwarding;
 
 /// <summary>
 /// What the proxy steps of a data request share, worked out once by <see cref="DescribeAsync"/>: the tenant, its
-/// key's introspection (with the plan) and whether the call writes. Absent on routes to the control plane.
+/// key's introspection (with the plan) and the route of the table it calls (matched once, by <see cref="DataRoutes"/>),
+/// which says whether it writes. Absent on routes to the control plane.
 /// </summary>
 public sealed class EngineRequest
 {
-    private EngineRequest(string tenantId, KeyIntrospectionResponse? key, bool write)
+    private EngineRequest(string tenantId, KeyIntrospectionResponse? key, PublicRoute dataRoute)
     {
         TenantId = tenantId;
         Key = key;
-        Write = write;
+        DataRoute = dataRoute;
     }
 
     /// <summary>The caller's tenant (from the key, never from the request).</summary>
@@ -27,8 +29,11 @@ public sealed class EngineRequest
     /// <summary>The key's introspection, with its plan.</summary>
     public KeyIntrospectionResponse? Key { get; }
 
+    /// <summary>The route of the table the call matched.</summary>
+    public PublicRoute DataRoute { get; }
+
     /// <summary>True when the call writes: the write bucket, quota and units apply.</summary>
-    public bool Write { get; }
+    public bool Write => DataRoute.Units != UnitKind.Read;
 
     /// <summary>The engine the request goes to, set by <see cref="TenantDestination"/>.</summary>
     public EngineRoute? Route { get; internal set; }
@@ -52,8 +57,14 @@ public sealed class EngineRequest
             return ProblemResults.WriteAsync(context, ProblemCatalog.Forbidden, "The credential names no tenant.");
         }
 
+        // Authorization refused a data request without a route of the table; this is the same guard, not a second match.
+        if (DataRoutes.Of(context) is not { } route)
+        {
+            return ProblemResults.WriteAsync(context, ProblemCatalog.NotFound, "The data API has no route at this path; see the API reference for its routes.");
+        }
+
         var key = context.Items[ApiKeyAuthenticationHandler.IdentityItem] as KeyIntrospectionResponse;
-        context.Features.Set(new EngineRequest(tenant, key, TenantAccess.IsWrite(context.Request.Method, context.Request.Path.Value ?? "/")));
+        context.Features.Set(new EngineRequest(tenant, key, route));
         return next();
     }
 }

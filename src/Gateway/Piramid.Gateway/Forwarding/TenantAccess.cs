@@ -7,8 +7,9 @@ namespace Piramid.Gateway.Forwarding;
 
 /// <summary>
 /// What a tenant key may do on the data API, read from the route table (<see cref="PublicRoutes"/>): the
-/// route's least role, and its collection scope. A path the table does not know is refused with 403 rather
-/// than guessed at, so a route added to the engine but not to the table reaches no one (docs/design/gateway.md).
+/// route's least role, and its collection scope. A path the table does not know never gets here: it is 404 or 405
+/// at the door (<see cref="DataRoutes"/>), so a route added to the engine but not to the table reaches no one
+/// (docs/design/gateway.md).
 /// </summary>
 public static class TenantAccess
 {
@@ -19,14 +20,11 @@ public static class TenantAccess
         return PublicRoutes.Match(method, path) is { Service: RouteService.Engine } route ? route : null;
     }
 
-    /// <summary>Null when allowed, else the reason for a 403.</summary>
-    public static string? Check(ClaimsPrincipal user, string method, string path)
+    /// <summary>Null when <paramref name="user"/> may call <paramref name="route"/> at <paramref name="path"/>, else the reason for a 403.</summary>
+    public static string? Check(ClaimsPrincipal user, PublicRoute route, string path)
     {
         ArgumentNullException.ThrowIfNull(user);
-        if (Route(method, path) is not { } route)
-        {
-            return $"The data API has no route {method} {path}; see the API reference for its routes and methods.";
-        }
+        ArgumentNullException.ThrowIfNull(route);
 
         if (route.CollectionScoped && user.HasClaim(c => c.Type == GatewayClaims.Collection))
         {
@@ -40,10 +38,6 @@ public static class TenantAccess
         var role = user.FindFirstValue(GatewayClaims.Role);
         return route.Admits(role) ? null : $"The role '{role}' may not {Describe(route.Role)}.";
     }
-
-    /// <summary>True when the call writes (points or collections), for the write bucket and write units.</summary>
-    /// <remarks>A path the table does not know counts as a write; <see cref="Check"/> refuses it anyway.</remarks>
-    public static bool IsWrite(string method, string path) => Route(method, path)?.Units != UnitKind.Read;
 
     private static string Describe(string? needed) => needed switch
     {

@@ -1,4 +1,3 @@
-using System.Globalization;
 using Microsoft.Extensions.Options;
 using Piramid.Contracts.Problems;
 using Piramid.Gateway.Usage;
@@ -44,7 +43,8 @@ public sealed class AddressLimits(IOptions<GatewayOptions> options, TimeProvider
             if (!admitted)
             {
                 context.RequestServices.GetRequiredService<AuthFailureLog>().Record(context, RateLimitedReason, null);
-                await WriteTooManyAsync(context, retryAfter, "Too many sign-in attempts from this address; retry after the number of seconds in Retry-After.");
+                var burst = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.SignInBurst;
+                await WriteTooManyAsync(context, burst, retryAfter, "Too many sign-in attempts from this address; retry after the number of seconds in Retry-After.");
                 return;
             }
         }
@@ -52,11 +52,17 @@ public sealed class AddressLimits(IOptions<GatewayOptions> options, TimeProvider
         await next();
     }
 
-    /// <summary>The 429 of an address budget, with <c>Retry-After</c>.</summary>
-    public static Task WriteTooManyAsync(HttpContext context, int retryAfterSeconds, string detail)
+    /// <summary>The budget's burst: the <c>RateLimit-Limit</c> of its refusals.</summary>
+    public int UnauthenticatedBurst => options.Value.UnauthenticatedBurst;
+
+    /// <summary>
+    /// The 429 of an address budget of <paramref name="limit"/> tokens, with <c>Retry-After</c> and the <c>RateLimit-*</c>
+    /// headers every 429 carries (docs/API.md): nothing remains, and a token is back after <c>RateLimit-Reset</c> seconds.
+    /// </summary>
+    public static Task WriteTooManyAsync(HttpContext context, int limit, int retryAfterSeconds, string detail)
     {
         ArgumentNullException.ThrowIfNull(context);
-        context.Response.Headers.RetryAfter = retryAfterSeconds.ToString(CultureInfo.InvariantCulture);
+        RateLimits.WriteHeaders(context.Response, new RateLimits.Decision(false, limit, 0, retryAfterSeconds));
         return ProblemResults.WriteAsync(context, ProblemCatalog.RateLimited, detail);
     }
 
