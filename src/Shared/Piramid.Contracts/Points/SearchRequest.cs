@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace Piramid.Contracts.Points;
 
 /// <summary>Body of <c>POST /v1/collections/{name}/search</c>.</summary>
+/// <example>{"vector": [0.1, 0.2, 0.3, 0.4], "top_k": 5, "filter": {"genre": "drama", "year": {"$gte": 2000}}}</example>
 public sealed class SearchRequest
 {
     /// <summary>Query vector of the collection's dimension.</summary>
