@@ -9,7 +9,7 @@ namespace Piramid.OpenApi;
 /// catalogue's types), one <c>components/responses</c> entry per status naming the types answered with it, and
 /// which statuses an operation documents.
 /// </summary>
-internal static class ProblemResponses
+public static class ProblemResponses
 {
     public const string MediaType = "application/problem+json";
 
