@@ -51,11 +51,14 @@ public static class OpenApiGenerator
                 ["version"] = "0.1.0",
                 ["description"] = "The public API of Piramid, served by the gateway. JSON with snake_case fields; every error is application/problem+json. Generated from the route table and the contract types by src/Tools/Piramid.OpenApi; docs/API.md is the narrative reference.",
             },
-            ["servers"] = new JsonArray(new JsonObject
-            {
-                ["url"] = "http://127.0.0.1:{port}",
-                ["variables"] = new JsonObject { ["port"] = new JsonObject { ["default"] = "8080", ["description"] = "The gateway port ./piramid up prints" } },
-            }),
+            ["servers"] = new JsonArray(
+                new JsonObject { ["url"] = "/", ["description"] = "The gateway that serves this document" },
+                new JsonObject
+                {
+                    ["url"] = "http://127.0.0.1:{port}",
+                    ["description"] = "A gateway started by ./piramid up on this machine",
+                    ["variables"] = new JsonObject { ["port"] = new JsonObject { ["default"] = "8080", ["description"] = "The gateway port ./piramid up prints" } },
+                }),
             ["tags"] = new JsonArray([.. PublicRoutes.All.Select(Tag).Distinct().Select(t => (JsonNode)new JsonObject { ["name"] = t })]),
             ["paths"] = paths,
             ["components"] = new JsonObject
