@@ -8,6 +8,7 @@ using Piramid.Gateway.Authorization;
 using Piramid.Gateway.ControlPlane;
 using Piramid.Gateway.Edge;
 using Piramid.Gateway.Forwarding;
+using Piramid.Gateway.Reference;
 using Piramid.Gateway.Routing;
 using Piramid.Gateway.Usage;
 using Piramid.ServiceDefaults;
@@ -117,6 +118,7 @@ public static class GatewayHosting
         app.UseCors(PortalCors);
         app.Use(Limits.AddressLimits.SignInAsync);
         app.MapDefaultEndpoints();
+        app.MapApiReference();
         app.Use(DataRoutes.CheckAsync);
         app.UseAuthentication();
         app.UseAuthorization();

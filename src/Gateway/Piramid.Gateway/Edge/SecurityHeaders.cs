@@ -13,6 +13,10 @@ public static class SecurityHeaders
     // The control plane's operator login form is the only HTML that passes through.
     private const string PagePolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
 
+    // The API reference page (Reference/ApiReference.cs): Scalar starts from one inline module script and styles
+    // inline; everything it loads comes from the gateway. No credential is ever needed to see it.
+    private const string ReferencePolicy = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; frame-ancestors 'none'";
+
     /// <summary>Adds the headers just before the response starts.</summary>
     public static Task ApplyAsync(HttpContext context, Func<Task> next)
     {
@@ -28,7 +32,9 @@ public static class SecurityHeaders
             headers["Referrer-Policy"] = "no-referrer";
             headers["Cross-Origin-Resource-Policy"] = "same-site";
             var html = http.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
-            headers.ContentSecurityPolicy = html ? PagePolicy : ApiPolicy;
+            headers.ContentSecurityPolicy = !html ? ApiPolicy
+                : http.Request.Path.StartsWithSegments(Reference.ApiReference.PagePath, StringComparison.OrdinalIgnoreCase) ? ReferencePolicy
+                : PagePolicy;
             if (http.Request.IsHttps)
             {
                 headers.StrictTransportSecurity = "max-age=31536000; includeSubDomains";

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 namespace Piramid.Contracts.Admin;
 
 /// <summary>An API key without its secret, or with it (<see cref="Key"/>) once, at creation or rotation.</summary>
@@ -13,6 +14,7 @@ public sealed class ApiKeyInfo
     public required string Name { get; set; }
 
     /// <summary>Role.</summary>
+    [AllowedValues("admin", "read_write", "read_only")]
     public required string Role { get; set; }
 
     /// <summary>Collection scope (empty: all).</summary>

@@ -1,6 +1,7 @@
 namespace Piramid.Contracts.Admin;
 
 /// <summary>A plan: quotas and rate limits (also the body of <c>PUT /v1/plans/{id}</c>).</summary>
+/// <example>{"name": "Pro", "max_collections": 100, "max_points": 10000000, "max_storage_bytes": 107374182400, "max_dimension": 4096, "read_rate_per_second": 500, "read_burst": 1000, "write_rate_per_second": 100, "write_burst": 200, "monthly_read_units": 100000000, "monthly_write_units": 10000000}</example>
 public sealed class PlanInfo
 {
     /// <summary>Id (ignored in a PUT body: the path names it).</summary>

@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 namespace Piramid.Contracts.Admin;
 
 /// <summary>A tenant as the admin API returns it.</summary>
@@ -13,6 +14,7 @@ public sealed class TenantInfo
     public required string Plan { get; set; }
 
     /// <summary><c>active</c>, <c>suspended</c> or <c>deleted</c>.</summary>
+    [AllowedValues("active", "suspended", "deleted")]
     public required string Status { get; set; }
 
     /// <summary>The engine's state (<c>running</c>, <c>stopped</c>, ...), when it has one.</summary>

@@ -1,6 +1,7 @@
 namespace Piramid.Contracts.Admin;
 
 /// <summary>Body of <c>PATCH /v1/tenants/{id}</c>: the fields to change.</summary>
+/// <example>{"plan": "pro"}</example>
 public sealed class TenantUpdateRequest
 {
     /// <summary>New name.</summary>

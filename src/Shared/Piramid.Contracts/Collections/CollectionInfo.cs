@@ -1,3 +1,4 @@
+using System.ComponentModel.DataAnnotations;
 using System.Text.Json;
 
 namespace Piramid.Contracts.Collections;
@@ -12,18 +13,21 @@ public sealed class CollectionInfo
     public int Dimension { get; set; }
 
     /// <summary>Distance metric.</summary>
+    [AllowedValues("cosine", "dot", "euclidean")]
     public required string Metric { get; set; }
 
     /// <summary>Index settings, with defaults filled in.</summary>
     public required IndexSettings Index { get; set; }
 
     /// <summary>Quantization.</summary>
+    [AllowedValues("none", "int8")]
     public required string Quantization { get; set; }
 
     /// <summary>Metadata schema, when one was given.</summary>
     public JsonElement? Schema { get; set; }
 
     /// <summary><c>ready</c>, or <c>failed</c> when its storage is damaged (see <see cref="Error"/>).</summary>
+    [AllowedValues("ready", "failed")]
     public required string Status { get; set; }
 
     /// <summary>Why a failed collection is closed.</summary>

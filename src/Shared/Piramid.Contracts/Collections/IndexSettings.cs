@@ -1,9 +1,11 @@
+using System.ComponentModel.DataAnnotations;
 namespace Piramid.Contracts.Collections;
 
 /// <summary>Index settings of a collection.</summary>
 public sealed class IndexSettings
 {
     /// <summary><c>hnsw</c> or <c>flat</c> (exact search).</summary>
+    [AllowedValues("hnsw", "flat")]
     public string? Type { get; set; }
 
     /// <summary>HNSW: neighbours per node.</summary>

@@ -6,6 +6,7 @@ namespace Piramid.Contracts.Points;
 /// Body of <c>POST /v1/collections/{name}/points/delete</c>: exactly one of ids, a filter, or <c>all: true</c>.
 /// A filter that matches every point is refused without <c>all</c>, so no typo empties a collection.
 /// </summary>
+/// <example>{"filter": {"year": {"$lt": 2000}}}</example>
 public sealed class DeletePointsRequest
 {
     /// <summary>Ids to delete; absent ones are ignored.</summary>

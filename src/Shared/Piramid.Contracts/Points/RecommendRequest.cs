@@ -6,6 +6,7 @@ namespace Piramid.Contracts.Points;
 /// Body of <c>POST /v1/collections/{name}/recommend</c>: find points like the positive examples and unlike the
 /// negative ones. Each example is a point id (a string) or a vector (an array of numbers).
 /// </summary>
+/// <example>{"positive": ["a1"], "negative": ["b7"], "top_k": 5}</example>
 public sealed class RecommendRequest
 {
     /// <summary>Examples to be close to (at least one).</summary>

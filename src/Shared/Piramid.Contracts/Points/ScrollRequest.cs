@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace Piramid.Contracts.Points;
 
 /// <summary>Body of <c>POST /v1/collections/{name}/scroll</c>.</summary>
+/// <example>{"filter": {"genre": "drama"}, "limit": 100}</example>
 public sealed class ScrollRequest
 {
     /// <summary>Only points whose metadata match.</summary>

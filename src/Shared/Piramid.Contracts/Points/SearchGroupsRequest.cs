@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace Piramid.Contracts.Points;
 
 /// <summary>Body of <c>POST /v1/collections/{name}/search/groups</c>: the best points per value of a metadata field.</summary>
+/// <example>{"vector": [0.1, 0.2, 0.3, 0.4], "group_by": "genre", "group_size": 2, "limit": 5}</example>
 public sealed class SearchGroupsRequest
 {
     /// <summary>The query vector.</summary>

@@ -6,6 +6,7 @@ namespace Piramid.Contracts.Points;
 /// Body of <c>POST /v1/collections/{name}/search</c> (and of each item of <c>search/batch</c>): by a query
 /// <c>vector</c> or by the <c>id</c> of a stored point, exactly one of them.
 /// </summary>
+/// <example>{"vector": [0.1, 0.2, 0.3, 0.4], "top_k": 5, "filter": {"genre": "drama", "year": {"$gte": 2000}}}</example>
 public sealed class SearchRequest
 {
     /// <summary>Query vector of the collection's dimension; exactly one of <c>vector</c> and <c>id</c>.</summary>

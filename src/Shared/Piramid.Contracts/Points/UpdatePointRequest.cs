@@ -3,6 +3,7 @@ using System.Text.Json;
 namespace Piramid.Contracts.Points;
 
 /// <summary>Body of <c>PATCH /v1/collections/{name}/points/{id}</c>: either or both fields.</summary>
+/// <example>{"metadata": {"year": 2005, "draft": null}}</example>
 public sealed class UpdatePointRequest
 {
     /// <summary>A replacement vector.</summary>

@@ -6,7 +6,7 @@ namespace Piramid.Contracts.Routes;
 /// One public route: its method and path template (as in docs/openapi.json), the least role that may call it,
 /// how it is counted, whether a key limited to collections is held to them on it, and the process that serves it.
 /// </summary>
-public sealed class PublicRoute
+public sealed partial class PublicRoute
 {
     // Template segments without their slashes; a parameter is kept with its braces.
     private readonly string[] _segments;

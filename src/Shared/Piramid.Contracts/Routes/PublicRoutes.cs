@@ -1,5 +1,8 @@
 using System.Collections.Frozen;
+using Piramid.Contracts.Admin;
+using Piramid.Contracts.Collections;
 using Piramid.Contracts.Identity;
+using Piramid.Contracts.Points;
 
 namespace Piramid.Contracts.Routes;
 
@@ -13,49 +16,70 @@ public static class PublicRoutes
     private const string Collection = "/v1/collections/{name}";
 
     /// <summary>GET /v1/collections.</summary>
-    public static PublicRoute CollectionsList { get; } = Data("collections.list", "GET", "/v1/collections", Roles.ReadOnly, scoped: false);
+    public static PublicRoute CollectionsList { get; } = Data("collections.list", "GET", "/v1/collections", Roles.ReadOnly, scoped: false)
+        .Describe("List the collections (a key limited to collections sees only those)").Returns<CollectionList>();
 
     /// <summary>PUT /v1/collections/{name}.</summary>
-    public static PublicRoute CollectionsCreate { get; } = Data("collections.create", "PUT", Collection, Roles.Admin);
+    public static PublicRoute CollectionsCreate { get; } = Data("collections.create", "PUT", Collection, Roles.Admin)
+        .Describe("Create a collection (200 with the same settings when it exists, 409 with others)")
+        .Takes<CreateCollectionRequest>().Returns<CollectionInfo>(201).Returns<CollectionInfo>();
 
     /// <summary>GET /v1/collections/{name}.</summary>
-    public static PublicRoute CollectionsDescribe { get; } = Data("collections.describe", "GET", Collection, Roles.ReadOnly);
+    public static PublicRoute CollectionsDescribe { get; } = Data("collections.describe", "GET", Collection, Roles.ReadOnly)
+        .Describe("Describe a collection: settings, point count, sizes").Returns<CollectionInfo>();
 
     /// <summary>DELETE /v1/collections/{name}.</summary>
-    public static PublicRoute CollectionsDelete { get; } = Data("collections.delete", "DELETE", Collection, Roles.Admin);
+    public static PublicRoute CollectionsDelete { get; } = Data("collections.delete", "DELETE", Collection, Roles.Admin)
+        .Describe("Delete a collection and its files").ReturnsNothing();
 
     /// <summary>POST /v1/collections/{name}/points.</summary>
-    public static PublicRoute PointsUpsert { get; } = Data("points.upsert", "POST", Collection + "/points", Roles.ReadWrite);
+    public static PublicRoute PointsUpsert { get; } = Data("points.upsert", "POST", Collection + "/points", Roles.ReadWrite)
+        .Describe("Upsert points, all or nothing; answers once the write is durable")
+        .Takes<UpsertPointsRequest>().Returns<WriteResult>().AcceptsIdempotencyKey();
 
     /// <summary>GET /v1/collections/{name}/points/{id}.</summary>
-    public static PublicRoute PointsGet { get; } = Data("points.get", "GET", Collection + "/points/{id}", Roles.ReadOnly);
+    public static PublicRoute PointsGet { get; } = Data("points.get", "GET", Collection + "/points/{id}", Roles.ReadOnly)
+        .Describe("Get a point").Returns<PointOutput>()
+        .WithQuery<bool>("include_vector", "Return the vector (default false).")
+        .WithQuery<bool>("include_metadata", "Return the metadata (default true).");
 
     /// <summary>POST /v1/collections/{name}/points/get.</summary>
-    public static PublicRoute PointsGetMany { get; } = Data("points.get_many", "POST", Collection + "/points/get", Roles.ReadOnly);
+    public static PublicRoute PointsGetMany { get; } = Data("points.get_many", "POST", Collection + "/points/get", Roles.ReadOnly)
+        .Describe("Get points by id (missing ids are left out)").Takes<GetPointsRequest>().Returns<PointsPage>();
 
     /// <summary>PATCH /v1/collections/{name}/points/{id}.</summary>
-    public static PublicRoute PointsUpdate { get; } = Data("points.update", "PATCH", Collection + "/points/{id}", Roles.ReadWrite);
+    public static PublicRoute PointsUpdate { get; } = Data("points.update", "PATCH", Collection + "/points/{id}", Roles.ReadWrite)
+        .Describe("Update a point: merge its metadata and/or replace its vector")
+        .Takes<UpdatePointRequest>().Returns<WriteResult>().AcceptsIdempotencyKey();
 
     /// <summary>POST /v1/collections/{name}/points/delete.</summary>
-    public static PublicRoute PointsDelete { get; } = Data("points.delete", "POST", Collection + "/points/delete", Roles.ReadWrite);
+    public static PublicRoute PointsDelete { get; } = Data("points.delete", "POST", Collection + "/points/delete", Roles.ReadWrite)
+        .Describe("Delete points by ids, by a filter, or all of them")
+        .Takes<DeletePointsRequest>().Returns<WriteResult>().AcceptsIdempotencyKey();
 
     /// <summary>POST /v1/collections/{name}/search.</summary>
-    public static PublicRoute Search { get; } = Data("points.search", "POST", Collection + "/search", Roles.ReadOnly);
+    public static PublicRoute Search { get; } = Data("points.search", "POST", Collection + "/search", Roles.ReadOnly)
+        .Describe("Search by vector (scores are higher-is-better for every metric)").Takes<SearchRequest>().Returns<SearchResponse>();
 
     /// <summary>POST /v1/collections/{name}/search/batch.</summary>
-    public static PublicRoute SearchBatch { get; } = Data("points.search_batch", "POST", Collection + "/search/batch", Roles.ReadOnly);
+    public static PublicRoute SearchBatch { get; } = Data("points.search_batch", "POST", Collection + "/search/batch", Roles.ReadOnly)
+        .Describe("Several searches in one request").Takes<SearchBatchRequest>().Returns<SearchBatchResponse>();
 
     /// <summary>POST /v1/collections/{name}/search/groups.</summary>
-    public static PublicRoute SearchGroups { get; } = Data("points.search_groups", "POST", Collection + "/search/groups", Roles.ReadOnly);
+    public static PublicRoute SearchGroups { get; } = Data("points.search_groups", "POST", Collection + "/search/groups", Roles.ReadOnly)
+        .Describe("Search grouped by a metadata field").Takes<SearchGroupsRequest>().Returns<SearchGroupsResponse>();
 
     /// <summary>POST /v1/collections/{name}/recommend.</summary>
-    public static PublicRoute Recommend { get; } = Data("points.recommend", "POST", Collection + "/recommend", Roles.ReadOnly);
+    public static PublicRoute Recommend { get; } = Data("points.recommend", "POST", Collection + "/recommend", Roles.ReadOnly)
+        .Describe("Points like the positive examples and unlike the negative ones").Takes<RecommendRequest>().Returns<SearchResponse>();
 
     /// <summary>POST /v1/collections/{name}/scroll.</summary>
-    public static PublicRoute Scroll { get; } = Data("points.scroll", "POST", Collection + "/scroll", Roles.ReadOnly);
+    public static PublicRoute Scroll { get; } = Data("points.scroll", "POST", Collection + "/scroll", Roles.ReadOnly)
+        .Describe("Page through points in id order").Takes<ScrollRequest>(optional: true).Returns<PointsPage>();
 
     /// <summary>POST /v1/collections/{name}/count.</summary>
-    public static PublicRoute Count { get; } = Data("points.count", "POST", Collection + "/count", Roles.ReadOnly);
+    public static PublicRoute Count { get; } = Data("points.count", "POST", Collection + "/count", Roles.ReadOnly)
+        .Describe("Count points, optionally those matching a filter").Takes<CountRequest>(optional: true).Returns<CountResult>();
 
     /// <summary>
     /// The control plane's public routes. <c>/v1/api-keys</c> is a tenant admin key managing its own tenant's
@@ -64,26 +88,57 @@ public static class PublicRoutes
     /// </summary>
     public static IReadOnlyList<PublicRoute> ControlPlane { get; } =
     [
-        Admin("api-keys.create", "POST", "/v1/api-keys", Roles.Admin),
-        Admin("api-keys.list", "GET", "/v1/api-keys", Roles.Admin),
-        Admin("api-keys.revoke", "DELETE", "/v1/api-keys/{key_id}", Roles.Admin),
-        Admin("api-keys.rotate", "POST", "/v1/api-keys/{key_id}/rotate", Roles.Admin),
-        Admin("tenants.create", "POST", "/v1/tenants", Roles.PlatformAdmin),
-        Admin("tenants.list", "GET", "/v1/tenants", Roles.PlatformAdmin),
-        Admin("tenants.get", "GET", "/v1/tenants/{id}", Roles.PlatformAdmin),
-        Admin("tenants.update", "PATCH", "/v1/tenants/{id}", Roles.PlatformAdmin),
-        Admin("tenants.delete", "DELETE", "/v1/tenants/{id}", Roles.PlatformAdmin),
-        Admin("tenants.suspend", "POST", "/v1/tenants/{id}/suspend", Roles.PlatformAdmin),
-        Admin("tenants.resume", "POST", "/v1/tenants/{id}/resume", Roles.PlatformAdmin),
-        Admin("tenants.api-keys.create", "POST", "/v1/tenants/{id}/api-keys", Roles.PlatformAdmin),
-        Admin("tenants.api-keys.list", "GET", "/v1/tenants/{id}/api-keys", Roles.PlatformAdmin),
-        Admin("tenants.api-keys.revoke", "DELETE", "/v1/tenants/{id}/api-keys/{key_id}", Roles.PlatformAdmin),
-        Admin("tenants.api-keys.rotate", "POST", "/v1/tenants/{id}/api-keys/{key_id}/rotate", Roles.PlatformAdmin),
-        Admin("tenants.usage", "GET", "/v1/tenants/{id}/usage", Roles.PlatformAdmin),
-        Admin("tenants.audit", "GET", "/v1/tenants/{id}/audit", Roles.PlatformAdmin),
-        Admin("plans.list", "GET", "/v1/plans", Roles.PlatformAdmin),
-        Admin("plans.put", "PUT", "/v1/plans/{id}", Roles.PlatformAdmin),
-        Admin("connect.token", "POST", "/connect/token", null),
+        Admin("api-keys.create", "POST", "/v1/api-keys", Roles.Admin)
+            .Describe("Create a key of the caller's own tenant (the secret is returned once, as key)")
+            .Takes<ApiKeyCreateRequest>().Returns<ApiKeyInfo>(201).AcceptsIdempotencyKey(),
+        Admin("api-keys.list", "GET", "/v1/api-keys", Roles.Admin)
+            .Describe("List the caller's tenant's keys (never secrets)").Returns<ApiKeyList>(),
+        Admin("api-keys.revoke", "DELETE", "/v1/api-keys/{key_id}", Roles.Admin)
+            .Describe("Revoke one of the caller's tenant's keys").ReturnsNothing().AcceptsIdempotencyKey(),
+        Admin("api-keys.rotate", "POST", "/v1/api-keys/{key_id}/rotate", Roles.Admin)
+            .Describe("Rotate one of the caller's tenant's keys: a new secret, the old one kept for a grace period")
+            .Takes<ApiKeyRotateRequest>(optional: true).Returns<ApiKeyInfo>().AcceptsIdempotencyKey(),
+        Admin("tenants.create", "POST", "/v1/tenants", Roles.PlatformAdmin)
+            .Describe("Create a tenant (starts its engine)").Takes<TenantCreateRequest>().Returns<TenantInfo>(201).AcceptsIdempotencyKey(),
+        Admin("tenants.list", "GET", "/v1/tenants", Roles.PlatformAdmin)
+            .Describe("List tenants").Returns<TenantList>(),
+        Admin("tenants.get", "GET", "/v1/tenants/{id}", Roles.PlatformAdmin)
+            .Describe("Get a tenant").Returns<TenantInfo>(),
+        Admin("tenants.update", "PATCH", "/v1/tenants/{id}", Roles.PlatformAdmin)
+            .Describe("Rename a tenant or change its plan").Takes<TenantUpdateRequest>().Returns<TenantInfo>().AcceptsIdempotencyKey(),
+        Admin("tenants.delete", "DELETE", "/v1/tenants/{id}", Roles.PlatformAdmin)
+            .Describe("Delete a tenant (its data is purged after the retention period)").Returns<TenantInfo>().AcceptsIdempotencyKey(),
+        Admin("tenants.suspend", "POST", "/v1/tenants/{id}/suspend", Roles.PlatformAdmin)
+            .Describe("Suspend a tenant: its requests are refused, its data kept").Returns<TenantInfo>().AcceptsIdempotencyKey(),
+        Admin("tenants.resume", "POST", "/v1/tenants/{id}/resume", Roles.PlatformAdmin)
+            .Describe("Resume a suspended tenant").Returns<TenantInfo>().AcceptsIdempotencyKey(),
+        Admin("tenants.api-keys.create", "POST", "/v1/tenants/{id}/api-keys", Roles.PlatformAdmin)
+            .Describe("Create an API key (the secret is returned once, as key)").Takes<ApiKeyCreateRequest>().Returns<ApiKeyInfo>(201).AcceptsIdempotencyKey(),
+        Admin("tenants.api-keys.list", "GET", "/v1/tenants/{id}/api-keys", Roles.PlatformAdmin)
+            .Describe("List a tenant's API keys (never secrets)").Returns<ApiKeyList>(),
+        Admin("tenants.api-keys.revoke", "DELETE", "/v1/tenants/{id}/api-keys/{key_id}", Roles.PlatformAdmin)
+            .Describe("Revoke an API key").ReturnsNothing().AcceptsIdempotencyKey(),
+        Admin("tenants.api-keys.rotate", "POST", "/v1/tenants/{id}/api-keys/{key_id}/rotate", Roles.PlatformAdmin)
+            .Describe("Rotate an API key: a new secret, the old one kept for a grace period")
+            .Takes<ApiKeyRotateRequest>(optional: true).Returns<ApiKeyInfo>().AcceptsIdempotencyKey(),
+        Admin("tenants.usage", "GET", "/v1/tenants/{id}/usage", Roles.PlatformAdmin)
+            .Describe("Usage: read and write units per UTC day, totals, monthly quotas").Returns<TenantUsage>()
+            .WithQuery<DateOnly>("from", "First UTC day (default: 30 days ago).")
+            .WithQuery<DateOnly>("to", "Last UTC day (default: today)."),
+        Admin("tenants.audit", "GET", "/v1/tenants/{id}/audit", Roles.PlatformAdmin)
+            .Describe("Audit events of a tenant, oldest first; Accept: application/x-ndjson streams every event in range")
+            .Returns<AuditEventList>().Returns<AuditEventInfo>(200, "application/x-ndjson")
+            .WithQuery<DateTimeOffset>("from", "Events at or after this time.")
+            .WithQuery<DateTimeOffset>("to", "Events before this time.")
+            .WithQuery<long>("after", "Cursor: the next_cursor of the previous page.")
+            .WithQuery<int>("limit", "Page size."),
+        Admin("plans.list", "GET", "/v1/plans", Roles.PlatformAdmin)
+            .Describe("List plans").Returns<PlanList>(),
+        Admin("plans.put", "PUT", "/v1/plans/{id}", Roles.PlatformAdmin)
+            .Describe("Create or update a plan (rate limits and quotas apply at once)").Takes<PlanInfo>().Returns<PlanInfo>().AcceptsIdempotencyKey(),
+        Admin("connect.token", "POST", "/connect/token", null)
+            .Describe("OAuth 2.0 token endpoint: client credentials, authorization code + PKCE, refresh token")
+            .Takes<TokenRequest>(mediaType: "application/x-www-form-urlencoded").Returns<TokenResponse>(),
     ];
 
     /// <summary>The data API: the engine's routes, exposed by the gateway as they are.</summary>
