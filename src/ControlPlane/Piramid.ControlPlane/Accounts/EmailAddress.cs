@@ -23,31 +23,31 @@ public static class EmailAddress
         ArgumentNullException.ThrowIfNull(normalized);
         if (normalized.Length == 0)
         {
-            return "email is required.";
+            return "'email' is required.";
         }
 
         if (normalized.Length > MaxLength)
         {
-            return $"email is longer than {MaxLength} characters.";
+            return $"'email' is longer than {MaxLength} characters.";
         }
 
         var at = normalized.IndexOf('@', StringComparison.Ordinal);
         if (at <= 0 || at != normalized.LastIndexOf('@') || at == normalized.Length - 1)
         {
-            return "email must have the form name@domain.";
+            return "'email' must have the form name@domain.";
         }
 
         var domain = normalized.AsSpan(at + 1);
         if (domain.IndexOf('.') <= 0 || domain[^1] == '.')
         {
-            return "email must have the form name@domain.";
+            return "'email' must have the form name@domain.";
         }
 
         foreach (var c in normalized)
         {
             if (c <= ' ' || c == '\u007f' || char.IsWhiteSpace(c) || char.IsControl(c))
             {
-                return "email must not contain spaces or control characters.";
+                return "'email' must not contain spaces or control characters.";
             }
         }
 
