@@ -69,6 +69,10 @@ public static class GatewayHosting
                 .RequireAuthenticatedUser()
                 .RequireClaim(GatewayClaims.Tenant)
                 .AddRequirements(new TenantNotSuspended(), new TenantRouteAccess()))
+            .AddPolicy(GatewayProxyConfig.UserPolicy, p => p
+                .AddAuthenticationSchemes(AdminJwt.SchemeName)
+                .RequireAuthenticatedUser()
+                .RequireClaim("email"))
             .AddPolicy(GatewayProxyConfig.AdminPolicy, p => p
                 .AddAuthenticationSchemes(AdminJwt.SchemeName)
                 .RequireAuthenticatedUser()

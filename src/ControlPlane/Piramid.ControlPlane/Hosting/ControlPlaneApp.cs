@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Piramid.ControlPlane.Accounts;
 using Piramid.ControlPlane.Admin;
 using Piramid.ControlPlane.Auditing;
 using Piramid.ControlPlane.Identity;
@@ -23,6 +24,7 @@ public static class ControlPlaneApp
         builder.AddServiceDefaults("piramid-control-plane");
         builder.AddControlPlaneDatabase();
         builder.AddControlPlaneIdentity();
+        builder.AddAccounts();
         builder.AddLocalOrchestrator();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<IValidateOptions<TenantOptions>, TenantOptionsValidator>();
@@ -47,6 +49,7 @@ public static class ControlPlaneApp
         app.Use(ClientPaths.ApplyAsync);
         app.MapDefaultEndpoints();
         app.MapControlPlaneIdentity();
+        app.MapAccountsApi();
         app.MapTenantsApi();
         app.MapApiKeysApi();
         app.MapPlansApi();

@@ -1,4 +1,5 @@
 using System.Collections.Frozen;
+using Piramid.Contracts.Accounts;
 using Piramid.Contracts.Admin;
 using Piramid.Contracts.Collections;
 using Piramid.Contracts.Identity;
@@ -139,6 +140,20 @@ public static class PublicRoutes
         Admin("connect.token", "POST", "/connect/token", null)
             .Describe("OAuth 2.0 token endpoint: client credentials, authorization code + PKCE, refresh token")
             .Takes<TokenRequest>(mediaType: "application/x-www-form-urlencoded").Returns<TokenResponse>(),
+        // People: sign-up has no credential; /v1/me takes a person's token (any user, no role).
+        Admin("accounts.signup", "POST", "/v1/signup", null)
+            .Describe("Sign up: a user and a tenant on the free plan, the user its owner (rate-limited per client address)")
+            .Takes<SignUpRequest>().Returns<SignUpResponse>(201),
+        Admin("me.get", "GET", "/v1/me", null)
+            .Describe("The signed-in user, their memberships and whether they are an operator").Returns<MeInfo>(),
+        Admin("me.password", "POST", "/v1/me/password", null)
+            .Describe("Change the signed-in user's password (revokes every token of the user)")
+            .Takes<PasswordChangeRequest>().ReturnsNothing(),
+        Admin("me.totp", "POST", "/v1/me/totp", null)
+            .Describe("Begin TOTP enrolment: a secret and its otpauth URI, confirmed with a code").Returns<TotpEnrolment>(),
+        Admin("me.totp.confirm", "POST", "/v1/me/totp/confirm", null)
+            .Describe("Confirm TOTP enrolment with a code; answers the single-use recovery codes once")
+            .Takes<TotpConfirmRequest>().Returns<TotpConfirmation>(),
     ];
 
     /// <summary>The data API: the engine's routes, exposed by the gateway as they are.</summary>
