@@ -68,6 +68,9 @@ public static class GatewayHosting
                 .RequireAuthenticatedUser()
                 .RequireClaim(GatewayClaims.Tenant)
                 .AddRequirements(new TenantNotSuspended(), new TenantRouteAccess()))
+            .AddPolicy(GatewayProxyConfig.TenantPathPolicy, p => p
+                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, AdminJwt.SchemeName)
+                .RequireAuthenticatedUser())
             .AddPolicy(GatewayProxyConfig.AdminPolicy, p => p
                 .AddAuthenticationSchemes(AdminJwt.SchemeName)
                 .RequireAuthenticatedUser()

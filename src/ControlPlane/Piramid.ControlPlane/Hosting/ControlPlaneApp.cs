@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Piramid.ControlPlane.Access;
 using Piramid.ControlPlane.Admin;
 using Piramid.ControlPlane.Auditing;
 using Piramid.ControlPlane.Identity;
@@ -23,6 +24,7 @@ public static class ControlPlaneApp
         builder.AddServiceDefaults("piramid-control-plane");
         builder.AddControlPlaneDatabase();
         builder.AddControlPlaneIdentity();
+        builder.AddTenantAccess();
         builder.AddLocalOrchestrator();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<IValidateOptions<TenantOptions>, TenantOptionsValidator>();
@@ -43,8 +45,9 @@ public static class ControlPlaneApp
         app.UseProblemDefaults();
         app.UseMiddleware<RequestInputGuard>();
         app.UseAuthentication();
-        app.UseAuthorization();
+        // Before authorization, so that its refusals (a tenant's key on another tenant's path) name the client's path.
         app.Use(ClientPaths.ApplyAsync);
+        app.UseAuthorization();
         app.MapDefaultEndpoints();
         app.MapControlPlaneIdentity();
         app.MapTenantsApi();

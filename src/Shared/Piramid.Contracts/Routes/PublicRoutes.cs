@@ -58,9 +58,10 @@ public static class PublicRoutes
     public static PublicRoute Count { get; } = Data("points.count", "POST", Collection + "/count", Roles.ReadOnly);
 
     /// <summary>
-    /// The control plane's public routes. <c>/v1/api-keys</c> is a tenant admin key managing its own tenant's
-    /// keys (the gateway forwards it to the control plane's internal key routes); the rest is the operators'
-    /// admin API and the token endpoint.
+    /// The control plane's public routes. <c>/v1/api-keys</c>, <c>/v1/usage</c> and <c>/v1/audit</c> are a tenant
+    /// admin key's own tenant (the gateway forwards them to <c>/v1/tenants/{key's tenant}/...</c>); the routes under
+    /// <c>/v1/tenants/{id}/</c> with a tenant role are open to that tenant itself as well as to operators
+    /// (docs/design/tenant-access.md); the rest is the operators' admin API and the token endpoint.
     /// </summary>
     public static IReadOnlyList<PublicRoute> ControlPlane { get; } =
     [
@@ -68,19 +69,21 @@ public static class PublicRoutes
         Admin("api-keys.list", "GET", "/v1/api-keys", Roles.Admin),
         Admin("api-keys.revoke", "DELETE", "/v1/api-keys/{key_id}", Roles.Admin),
         Admin("api-keys.rotate", "POST", "/v1/api-keys/{key_id}/rotate", Roles.Admin),
+        Admin("usage.get", "GET", "/v1/usage", Roles.Admin),
+        Admin("audit.list", "GET", "/v1/audit", Roles.Admin),
         Admin("tenants.create", "POST", "/v1/tenants", Roles.PlatformAdmin),
         Admin("tenants.list", "GET", "/v1/tenants", Roles.PlatformAdmin),
-        Admin("tenants.get", "GET", "/v1/tenants/{id}", Roles.PlatformAdmin),
+        Admin("tenants.get", "GET", "/v1/tenants/{id}", Roles.ReadOnly),
         Admin("tenants.update", "PATCH", "/v1/tenants/{id}", Roles.PlatformAdmin),
         Admin("tenants.delete", "DELETE", "/v1/tenants/{id}", Roles.PlatformAdmin),
         Admin("tenants.suspend", "POST", "/v1/tenants/{id}/suspend", Roles.PlatformAdmin),
         Admin("tenants.resume", "POST", "/v1/tenants/{id}/resume", Roles.PlatformAdmin),
-        Admin("tenants.api-keys.create", "POST", "/v1/tenants/{id}/api-keys", Roles.PlatformAdmin),
-        Admin("tenants.api-keys.list", "GET", "/v1/tenants/{id}/api-keys", Roles.PlatformAdmin),
-        Admin("tenants.api-keys.revoke", "DELETE", "/v1/tenants/{id}/api-keys/{key_id}", Roles.PlatformAdmin),
-        Admin("tenants.api-keys.rotate", "POST", "/v1/tenants/{id}/api-keys/{key_id}/rotate", Roles.PlatformAdmin),
-        Admin("tenants.usage", "GET", "/v1/tenants/{id}/usage", Roles.PlatformAdmin),
-        Admin("tenants.audit", "GET", "/v1/tenants/{id}/audit", Roles.PlatformAdmin),
+        Admin("tenants.api-keys.create", "POST", "/v1/tenants/{id}/api-keys", Roles.Admin),
+        Admin("tenants.api-keys.list", "GET", "/v1/tenants/{id}/api-keys", Roles.Admin),
+        Admin("tenants.api-keys.revoke", "DELETE", "/v1/tenants/{id}/api-keys/{key_id}", Roles.Admin),
+        Admin("tenants.api-keys.rotate", "POST", "/v1/tenants/{id}/api-keys/{key_id}/rotate", Roles.Admin),
+        Admin("tenants.usage", "GET", "/v1/tenants/{id}/usage", Roles.Admin),
+        Admin("tenants.audit", "GET", "/v1/tenants/{id}/audit", Roles.Admin),
         Admin("plans.list", "GET", "/v1/plans", Roles.PlatformAdmin),
         Admin("plans.put", "PUT", "/v1/plans/{id}", Roles.PlatformAdmin),
         Admin("connect.token", "POST", "/connect/token", null),
