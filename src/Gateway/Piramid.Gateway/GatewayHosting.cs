@@ -73,6 +73,9 @@ public static class GatewayHosting
                 .AddAuthenticationSchemes(AdminJwt.SchemeName)
                 .RequireAuthenticatedUser()
                 .RequireClaim("email"))
+            .AddPolicy(GatewayProxyConfig.TenantPathPolicy, p => p
+                .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, AdminJwt.SchemeName)
+                .RequireAuthenticatedUser())
             .AddPolicy(GatewayProxyConfig.AdminPolicy, p => p
                 .AddAuthenticationSchemes(AdminJwt.SchemeName)
                 .RequireAuthenticatedUser()

@@ -10,8 +10,8 @@ public static class HeaderNames
     public const string RequestId = "X-Request-Id";
 
     /// <summary>
-    /// The path the client called, sent by the gateway when it forwards to another path (a tenant's
-    /// <c>/v1/api-keys</c> to the control plane's internal routes), so that a problem's <c>instance</c> names it.
+    /// The path the client called, sent by the gateway when it forwards to another path (a tenant key's
+    /// <c>/v1/api-keys</c> to <c>/v1/tenants/{its tenant}/api-keys</c>), so that a problem's <c>instance</c> names it.
     /// </summary>
     public const string ClientPath = "X-Piramid-Client-Path";
 
@@ -29,4 +29,16 @@ public static class HeaderNames
     /// actor; honoured only from the gateway's own client.
     /// </summary>
     public const string Actor = "X-Piramid-Actor";
+
+    /// <summary>
+    /// The tenant of the API key the gateway acts for on <c>/v1/tenants/{id}/...</c>; with <see cref="KeyRole"/> and
+    /// <see cref="KeyScoped"/>, believed only from the gateway's own client (docs/design/tenant-access.md).
+    /// </summary>
+    public const string KeyTenant = "X-Piramid-Key-Tenant";
+
+    /// <summary>The role of the API key the gateway acts for (<c>admin</c>, <c>read_write</c>, <c>read_only</c>).</summary>
+    public const string KeyRole = "X-Piramid-Key-Role";
+
+    /// <summary>Present (<c>true</c>) when the API key the gateway acts for is limited to collections.</summary>
+    public const string KeyScoped = "X-Piramid-Key-Scoped";
 }

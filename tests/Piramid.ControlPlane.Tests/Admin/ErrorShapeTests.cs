@@ -94,41 +94,49 @@ public sealed class ErrorShapeTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task InternalRoutes_NameThePathTheClientCalled_OnlyOnTheGatewaysWord()
+    public async Task ForwardedRoutes_NameThePathTheClientCalled_OnlyOnTheGatewaysWord()
     {
         await using var host = await ControlPlaneHost.StartAsync(postgres);
         using var gateway = await host.ClientAsync(host.Gateway);
-        using (var request = new HttpRequestMessage(HttpMethod.Get, "/internal/v1/tenants/t_missing/api-keys"))
+        using (var request = Vouched(HttpMethod.Get, "/v1/tenants/t_missing/api-keys"))
         {
-            request.Headers.Add(Contracts.HeaderNames.ClientPath, "/v1/api-keys");
             using var missing = await gateway.SendAsync(request);
             await ProblemAssert.MatchesAsync(missing, ProblemCatalog.NotFound, instance: "/v1/api-keys");
         }
 
-        using (var request = new HttpRequestMessage(HttpMethod.Post, "/internal/v1/tenants/t_missing/api-keys"))
+        using (var request = Vouched(HttpMethod.Post, "/v1/tenants/t_missing/api-keys"))
         {
-            request.Headers.Add(Contracts.HeaderNames.ClientPath, "/v1/api-keys");
             request.Content = new StringContent("""{"name":"k","role":"admin","colour":1}""", Encoding.UTF8, "application/json");
             using var invalid = await gateway.SendAsync(request);
             var detail = (string)(await ProblemAssert.MatchesAsync(invalid, ProblemCatalog.InvalidRequest, instance: "/v1/api-keys"))["detail"]!;
             Assert.Contains("'colour'", detail, StringComparison.Ordinal);
         }
 
-        // Anyone else's word is ignored: an operator's request keeps its own path.
-        using var admin = await host.ClientAsync(host.Operator);
-        using (var request = new HttpRequestMessage(HttpMethod.Get, "/internal/v1/tenants/t_missing/api-keys"))
+        // The gateway's token without a key to vouch for acts for no tenant.
+        using (var request = new HttpRequestMessage(HttpMethod.Get, "/v1/tenants/t_missing/api-keys"))
         {
-            request.Headers.Add(Contracts.HeaderNames.ClientPath, "/v1/api-keys");
-            using var refused = await admin.SendAsync(request);
+            using var refused = await gateway.SendAsync(request);
             await ProblemAssert.MatchesAsync(refused, ProblemCatalog.Forbidden);
         }
 
+        // Anyone else's word is ignored: an operator's request keeps its own path.
+        using var admin = await host.ClientAsync(host.Operator);
         using (var request = new HttpRequestMessage(HttpMethod.Get, "/v1/tenants/t_missing"))
         {
             request.Headers.Add(Contracts.HeaderNames.ClientPath, "/v1/elsewhere");
             using var missing = await admin.SendAsync(request);
             await ProblemAssert.MatchesAsync(missing, ProblemCatalog.NotFound);
         }
+    }
+
+    // As the gateway forwards a request of an admin key of t_missing to /v1/api-keys.
+    private static HttpRequestMessage Vouched(HttpMethod method, string path)
+    {
+        var request = new HttpRequestMessage(method, path);
+        request.Headers.Add(Contracts.HeaderNames.ClientPath, "/v1/api-keys");
+        request.Headers.Add(Contracts.HeaderNames.KeyTenant, "t_missing");
+        request.Headers.Add(Contracts.HeaderNames.KeyRole, "admin");
+        return request;
     }
 
     private static async Task<HttpResponseMessage> SendAsync(HttpClient http, string path, string body, string? idempotencyKey)

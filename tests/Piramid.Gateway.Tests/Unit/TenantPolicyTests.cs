@@ -64,18 +64,6 @@ public sealed class TenantPolicyTests : IDisposable
         Assert.Contains("'films'", problem["detail"]!.GetValue<string>(), StringComparison.Ordinal);
     }
 
-    [Theory]
-    [InlineData(Roles.Admin, false, true, null)]
-    [InlineData(Roles.ReadWrite, false, false, "Only an admin key may manage API keys.")]
-    [InlineData(Roles.Admin, true, false, "A key limited to collections may not manage API keys.")]
-    public async Task KeyRoutes_OnlyAnUnscopedAdminKey(string role, bool scoped, bool expected, string? detail)
-    {
-        var user = scoped ? User(role, "docs") : User(role);
-        var (allowed, problem) = await AuthorizeAsync(Route(GatewayProxyConfig.TenantKeysRoute, GatewayProxyConfig.ControlPlaneCluster), user, "POST", "/v1/api-keys", false);
-        Assert.Equal(expected, allowed);
-        Assert.Equal(detail, problem?["detail"]?.GetValue<string>());
-    }
-
     public void Dispose() => ((IDisposable)_app).Dispose();
 
     private async Task<(bool Allowed, JsonNode? Problem)> AuthorizeAsync(RouteModel route, ClaimsPrincipal user, string method, string path, bool suspended)

@@ -3,10 +3,10 @@ using Microsoft.EntityFrameworkCore;
 using Piramid.Contracts;
 using Piramid.Contracts.Admin;
 using Piramid.Contracts.Problems;
+using Piramid.ControlPlane.Access;
 using Piramid.ControlPlane.Auditing;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Data.Entities;
-using Piramid.ControlPlane.Identity;
 using Piramid.ControlPlane.Keys;
 using Piramid.ControlPlane.Tenants;
 using Piramid.ServiceDefaults;
@@ -25,22 +25,17 @@ public static class ApiKeysApi
     public const int MaxCollections = 100;
 
     /// <summary>
-    /// Maps <c>/v1/tenants/{id}/api-keys</c> for operators and the same routes under <c>/internal/v1</c> for the
-    /// gateway, which serves a tenant's own admin keys at <c>/v1/api-keys</c> (docs/design/gateway.md).
+    /// Maps <c>/v1/tenants/{id}/api-keys</c> for operators and the tenant's own admins (a member token, or an admin
+    /// key through the gateway, which also serves them at <c>/v1/api-keys</c>; docs/design/tenant-access.md).
     /// </summary>
     public static IEndpointRouteBuilder MapApiKeysApi(this IEndpointRouteBuilder app)
     {
-        MapRoutes(app.MapGroup("/v1/tenants/{id}/api-keys").RequireAuthorization(IdentityPolicies.PlatformAdmin));
-        MapRoutes(app.MapGroup("/internal/v1/tenants/{id}/api-keys").RequireAuthorization(IdentityPolicies.Gateway));
-        return app;
-    }
-
-    private static void MapRoutes(RouteGroupBuilder group)
-    {
+        var group = app.MapGroup("/v1/tenants/{id}/api-keys").RequireAuthorization(TenantPolicies.Admin);
         group.MapPost("/", Create).AddEndpointFilter(IdempotencyFilter.Handle);
         group.MapGet("/", List);
         group.MapDelete("/{keyId}", Revoke).AddEndpointFilter(IdempotencyFilter.Handle);
         group.MapPost("/{keyId}/rotate", Rotate).AddEndpointFilter(IdempotencyFilter.Handle);
+        return app;
     }
 
     private static async Task<Created<ApiKeyInfo>> Create(

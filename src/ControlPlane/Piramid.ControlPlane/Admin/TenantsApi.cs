@@ -1,25 +1,26 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Piramid.Contracts.Admin;
+using Piramid.ControlPlane.Access;
 using Piramid.ControlPlane.Identity;
 using Piramid.ControlPlane.Tenants;
 
 namespace Piramid.ControlPlane.Admin;
 
-/// <summary>The operators' tenant API: create, list, get, update, delete, suspend, resume.</summary>
+/// <summary>The operators' tenant API: create, list, get, update, delete, suspend, resume; a tenant may read itself.</summary>
 public static class TenantsApi
 {
     /// <summary>Maps <c>/v1/tenants</c>.</summary>
     public static IEndpointRouteBuilder MapTenantsApi(this IEndpointRouteBuilder app)
     {
-        var group = app.MapGroup("/v1/tenants")
-            .RequireAuthorization(IdentityPolicies.PlatformAdmin);
-        group.MapPost("/", Create).AddEndpointFilter(IdempotencyFilter.Handle);
-        group.MapGet("/", List);
-        group.MapGet("/{id}", Get);
-        group.MapPatch("/{id}", Update).AddEndpointFilter(IdempotencyFilter.Handle);
-        group.MapDelete("/{id}", Delete).AddEndpointFilter(IdempotencyFilter.Handle);
-        group.MapPost("/{id}/suspend", Suspend).AddEndpointFilter(IdempotencyFilter.Handle);
-        group.MapPost("/{id}/resume", Resume).AddEndpointFilter(IdempotencyFilter.Handle);
+        // Reading one tenant is open to the tenant itself; changing its plan, status or existence stays the operators'.
+        var group = app.MapGroup("/v1/tenants");
+        group.MapPost("/", Create).AddEndpointFilter(IdempotencyFilter.Handle).RequireAuthorization(IdentityPolicies.PlatformAdmin);
+        group.MapGet("/", List).RequireAuthorization(IdentityPolicies.PlatformAdmin);
+        group.MapGet("/{id}", Get).RequireAuthorization(TenantPolicies.Member);
+        group.MapPatch("/{id}", Update).AddEndpointFilter(IdempotencyFilter.Handle).RequireAuthorization(IdentityPolicies.PlatformAdmin);
+        group.MapDelete("/{id}", Delete).AddEndpointFilter(IdempotencyFilter.Handle).RequireAuthorization(IdentityPolicies.PlatformAdmin);
+        group.MapPost("/{id}/suspend", Suspend).AddEndpointFilter(IdempotencyFilter.Handle).RequireAuthorization(IdentityPolicies.PlatformAdmin);
+        group.MapPost("/{id}/resume", Resume).AddEndpointFilter(IdempotencyFilter.Handle).RequireAuthorization(IdentityPolicies.PlatformAdmin);
         return app;
     }
 

@@ -1,12 +1,12 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Piramid.Contracts.Admin;
-using Piramid.ControlPlane.Identity;
+using Piramid.ControlPlane.Access;
 using Piramid.ControlPlane.Usage;
 
 namespace Piramid.ControlPlane.Admin;
 
-/// <summary>A tenant's usage and audit trail for operators: <c>/v1/tenants/{id}/usage</c> and <c>/v1/tenants/{id}/audit</c>.</summary>
+/// <summary>A tenant's usage and audit trail for operators and the tenant's admins: <c>/v1/tenants/{id}/usage</c> and <c>/v1/tenants/{id}/audit</c>.</summary>
 public static class UsageApi
 {
     private const string NdJson = "application/x-ndjson";
@@ -17,7 +17,7 @@ public static class UsageApi
     public static IEndpointRouteBuilder MapUsageApi(this IEndpointRouteBuilder app)
     {
         var group = app.MapGroup("/v1/tenants/{id}")
-            .RequireAuthorization(IdentityPolicies.PlatformAdmin);
+            .RequireAuthorization(TenantPolicies.Admin);
         group.MapGet("/usage", GetUsage);
         group.MapGet("/audit", GetAudit);
         return app;

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.Options;
 using Piramid.ControlPlane.Accounts;
+using Piramid.ControlPlane.Access;
 using Piramid.ControlPlane.Admin;
 using Piramid.ControlPlane.Auditing;
 using Piramid.ControlPlane.Identity;
@@ -25,6 +26,7 @@ public static class ControlPlaneApp
         builder.AddControlPlaneDatabase();
         builder.AddControlPlaneIdentity();
         builder.AddAccounts();
+        builder.AddTenantAccess();
         builder.AddLocalOrchestrator();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<IValidateOptions<TenantOptions>, TenantOptionsValidator>();
@@ -45,8 +47,9 @@ public static class ControlPlaneApp
         app.UseProblemDefaults();
         app.UseMiddleware<RequestInputGuard>();
         app.UseAuthentication();
-        app.UseAuthorization();
+        // Before authorization, so that its refusals (a tenant's key on another tenant's path) name the client's path.
         app.Use(ClientPaths.ApplyAsync);
+        app.UseAuthorization();
         app.MapDefaultEndpoints();
         app.MapControlPlaneIdentity();
         app.MapAccountsApi();

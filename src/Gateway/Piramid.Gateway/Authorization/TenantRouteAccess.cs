@@ -8,8 +8,8 @@ namespace Piramid.Gateway.Authorization;
 
 /// <summary>
 /// Requirement of the tenant routes: the key's role suffices for the route and its collection scope covers the
-/// collection (data routes, <see cref="TenantAccess"/>); only an unscoped admin key manages keys
-/// (<see cref="TenantKeys"/>). A refusal is a 403 <c>forbidden</c> naming what the key may not do.
+/// collection (data routes, <see cref="TenantAccess"/>); on the control plane's routes the control plane decides
+/// (<see cref="KeyOnControlPlane"/>). A refusal is a 403 <c>forbidden</c> naming what the key may not do.
 /// </summary>
 public sealed class TenantRouteAccess : AuthorizationHandler<TenantRouteAccess>, IAuthorizationRequirement
 {
@@ -24,8 +24,9 @@ public sealed class TenantRouteAccess : AuthorizationHandler<TenantRouteAccess>,
             return Task.CompletedTask;
         }
 
-        var refused = TenantKeys.IsRoute(route.Config.RouteId) ? TenantKeys.Check(context.User)
-            : route.Cluster?.ClusterId == GatewayProxyConfig.EnginesCluster ? CheckData(context.User, http)
+        // The control plane's routes are judged there, once for every credential (KeyOnControlPlane).
+        var refused = route.Cluster?.ClusterId == GatewayProxyConfig.EnginesCluster
+            ? CheckData(context.User, http)
             : null;
         if (refused is null)
         {

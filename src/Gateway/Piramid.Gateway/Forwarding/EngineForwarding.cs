@@ -21,9 +21,9 @@ public static class EngineForwarding
     public static void AddTransforms(TransformBuilderContext builder, RoutingTable table, TimeProvider time, ControlPlaneClient controlPlane)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (TenantKeys.IsRoute(builder.Route.RouteId))
+        if (KeyOnControlPlane.IsKeyTenantRoute(builder.Route.RouteId) || builder.Route.RouteId == GatewayProxyConfig.TenantsRoute)
         {
-            builder.AddRequestTransform(transform => TenantKeys.ForwardAsync(transform, controlPlane));
+            builder.AddRequestTransform(transform => KeyOnControlPlane.ForwardAsync(transform, controlPlane));
             return;
         }
 

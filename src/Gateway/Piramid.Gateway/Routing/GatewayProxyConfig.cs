@@ -21,14 +21,26 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
     /// <summary>Authorization policy of the data routes.</summary>
     public const string TenantPolicy = "tenant-key";
 
-    /// <summary>Routes of a tenant's own keys (<c>/v1/api-keys</c>), served by the control plane for an admin key.</summary>
-    public const string TenantKeysRoute = "tenant-keys";
+    /// <summary>
+    /// Prefix of the ids of the control plane's routes whose tenant comes from the key (<c>/v1/api-keys</c>,
+    /// <c>/v1/usage</c>, <c>/v1/audit</c>); see <see cref="Forwarding.KeyOnControlPlane"/>.
+    /// </summary>
+    public const string KeyTenantRoutes = "key-tenant-";
+
+    /// <summary>Routes of one tenant, <c>/v1/tenants/{id}/...</c>, served by the control plane.</summary>
+    public const string TenantsRoute = "tenants";
 
     /// <summary>Authorization policy of <c>/v1/me</c>: a person's access token (it carries <c>email</c>).</summary>
     public const string UserPolicy = "user-jwt";
 
     /// <summary>Authorization policy of the admin API: an operator's access token.</summary>
     public const string AdminPolicy = "platform-admin-jwt";
+
+    /// <summary>
+    /// Authorization policy of <c>/v1/tenants/{id}/...</c>: any valid access token or API key; the control plane
+    /// decides who acts for which tenant (docs/design/tenant-access.md).
+    /// </summary>
+    public const string TenantPathPolicy = "tenant-path";
 
     private readonly RoutingTable _table;
     private readonly Uri _controlPlane;
@@ -61,9 +73,11 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
         {
             Route("collections", EnginesCluster, TenantPolicy, "/v1/collections", Read, JsonBodies.Json),
             Route("collections-all", EnginesCluster, TenantPolicy, "/v1/collections/{name}/{**rest}", Api, JsonBodies.Json),
-            Route(TenantKeysRoute, ControlPlaneCluster, TenantPolicy, "/v1/api-keys/{**rest}", Api, JsonBodies.Json),
-            Route(TenantKeysRoute + "-root", ControlPlaneCluster, TenantPolicy, "/v1/api-keys", Api, JsonBodies.Json),
-            Route("tenants", ControlPlaneCluster, AdminPolicy, "/v1/tenants/{**rest}", Api, JsonBodies.JsonOrNdjson),
+            Route(KeyTenantRoutes + "api-keys", ControlPlaneCluster, TenantPolicy, "/v1/api-keys/{**rest}", Api, JsonBodies.Json),
+            Route(KeyTenantRoutes + "api-keys-root", ControlPlaneCluster, TenantPolicy, "/v1/api-keys", Api, JsonBodies.Json),
+            Route(KeyTenantRoutes + "usage", ControlPlaneCluster, TenantPolicy, "/v1/usage", Read, JsonBodies.Json),
+            Route(KeyTenantRoutes + "audit", ControlPlaneCluster, TenantPolicy, "/v1/audit", Read, JsonBodies.Json),
+            Route(TenantsRoute, ControlPlaneCluster, TenantPathPolicy, "/v1/tenants/{id}/{**rest}", Api, JsonBodies.JsonOrNdjson),
             Route("tenants-root", ControlPlaneCluster, AdminPolicy, "/v1/tenants", Api, JsonBodies.Json),
             Route("plans", ControlPlaneCluster, AdminPolicy, "/v1/plans/{**rest}", Api, JsonBodies.Json),
             Route("plans-root", ControlPlaneCluster, AdminPolicy, "/v1/plans", Api, JsonBodies.Json),

@@ -83,9 +83,10 @@ public static class PublicRoutes
         .Describe("Count points, optionally those matching a filter").Takes<CountRequest>(optional: true).Returns<CountResult>();
 
     /// <summary>
-    /// The control plane's public routes. <c>/v1/api-keys</c> is a tenant admin key managing its own tenant's
-    /// keys (the gateway forwards it to the control plane's internal key routes); the rest is the operators'
-    /// admin API and the token endpoint.
+    /// The control plane's public routes. <c>/v1/api-keys</c>, <c>/v1/usage</c> and <c>/v1/audit</c> are a tenant
+    /// admin key's own tenant (the gateway forwards them to <c>/v1/tenants/{key's tenant}/...</c>); the routes under
+    /// <c>/v1/tenants/{id}/</c> with a tenant role are open to that tenant itself as well as to operators
+    /// (docs/design/tenant-access.md); the rest is the operators' admin API and the token endpoint.
     /// </summary>
     public static IReadOnlyList<PublicRoute> ControlPlane { get; } =
     [
@@ -99,11 +100,22 @@ public static class PublicRoutes
         Admin("api-keys.rotate", "POST", "/v1/api-keys/{key_id}/rotate", Roles.Admin)
             .Describe("Rotate one of the caller's tenant's keys: a new secret, the old one kept for a grace period")
             .Takes<ApiKeyRotateRequest>(optional: true).Returns<ApiKeyInfo>().AcceptsIdempotencyKey(),
+        Admin("usage.get", "GET", "/v1/usage", Roles.Admin)
+            .Describe("Usage of the caller's own tenant: read and write units per UTC day, totals, monthly quotas").Returns<TenantUsage>()
+            .WithQuery<DateOnly>("from", "First UTC day (default: 30 days ago).")
+            .WithQuery<DateOnly>("to", "Last UTC day (default: today)."),
+        Admin("audit.list", "GET", "/v1/audit", Roles.Admin)
+            .Describe("Audit events of the caller's own tenant, oldest first; Accept: application/x-ndjson streams every event in range")
+            .Returns<AuditEventList>().Returns<AuditEventInfo>(200, "application/x-ndjson")
+            .WithQuery<DateTimeOffset>("from", "Events at or after this time.")
+            .WithQuery<DateTimeOffset>("to", "Events before this time.")
+            .WithQuery<long>("after", "Cursor: the next_cursor of the previous page.")
+            .WithQuery<int>("limit", "Page size."),
         Admin("tenants.create", "POST", "/v1/tenants", Roles.PlatformAdmin)
             .Describe("Create a tenant (starts its engine)").Takes<TenantCreateRequest>().Returns<TenantInfo>(201).AcceptsIdempotencyKey(),
         Admin("tenants.list", "GET", "/v1/tenants", Roles.PlatformAdmin)
             .Describe("List tenants").Returns<TenantList>(),
-        Admin("tenants.get", "GET", "/v1/tenants/{id}", Roles.PlatformAdmin)
+        Admin("tenants.get", "GET", "/v1/tenants/{id}", Roles.ReadOnly)
             .Describe("Get a tenant").Returns<TenantInfo>(),
         Admin("tenants.update", "PATCH", "/v1/tenants/{id}", Roles.PlatformAdmin)
             .Describe("Rename a tenant or change its plan").Takes<TenantUpdateRequest>().Returns<TenantInfo>().AcceptsIdempotencyKey(),
@@ -113,20 +125,20 @@ public static class PublicRoutes
             .Describe("Suspend a tenant: its requests are refused, its data kept").Returns<TenantInfo>().AcceptsIdempotencyKey(),
         Admin("tenants.resume", "POST", "/v1/tenants/{id}/resume", Roles.PlatformAdmin)
             .Describe("Resume a suspended tenant").Returns<TenantInfo>().AcceptsIdempotencyKey(),
-        Admin("tenants.api-keys.create", "POST", "/v1/tenants/{id}/api-keys", Roles.PlatformAdmin)
+        Admin("tenants.api-keys.create", "POST", "/v1/tenants/{id}/api-keys", Roles.Admin)
             .Describe("Create an API key (the secret is returned once, as key)").Takes<ApiKeyCreateRequest>().Returns<ApiKeyInfo>(201).AcceptsIdempotencyKey(),
-        Admin("tenants.api-keys.list", "GET", "/v1/tenants/{id}/api-keys", Roles.PlatformAdmin)
+        Admin("tenants.api-keys.list", "GET", "/v1/tenants/{id}/api-keys", Roles.Admin)
             .Describe("List a tenant's API keys (never secrets)").Returns<ApiKeyList>(),
-        Admin("tenants.api-keys.revoke", "DELETE", "/v1/tenants/{id}/api-keys/{key_id}", Roles.PlatformAdmin)
+        Admin("tenants.api-keys.revoke", "DELETE", "/v1/tenants/{id}/api-keys/{key_id}", Roles.Admin)
             .Describe("Revoke an API key").ReturnsNothing().AcceptsIdempotencyKey(),
-        Admin("tenants.api-keys.rotate", "POST", "/v1/tenants/{id}/api-keys/{key_id}/rotate", Roles.PlatformAdmin)
+        Admin("tenants.api-keys.rotate", "POST", "/v1/tenants/{id}/api-keys/{key_id}/rotate", Roles.Admin)
             .Describe("Rotate an API key: a new secret, the old one kept for a grace period")
             .Takes<ApiKeyRotateRequest>(optional: true).Returns<ApiKeyInfo>().AcceptsIdempotencyKey(),
-        Admin("tenants.usage", "GET", "/v1/tenants/{id}/usage", Roles.PlatformAdmin)
+        Admin("tenants.usage", "GET", "/v1/tenants/{id}/usage", Roles.Admin)
             .Describe("Usage: read and write units per UTC day, totals, monthly quotas").Returns<TenantUsage>()
             .WithQuery<DateOnly>("from", "First UTC day (default: 30 days ago).")
             .WithQuery<DateOnly>("to", "Last UTC day (default: today)."),
-        Admin("tenants.audit", "GET", "/v1/tenants/{id}/audit", Roles.PlatformAdmin)
+        Admin("tenants.audit", "GET", "/v1/tenants/{id}/audit", Roles.Admin)
             .Describe("Audit events of a tenant, oldest first; Accept: application/x-ndjson streams every event in range")
             .Returns<AuditEventList>().Returns<AuditEventInfo>(200, "application/x-ndjson")
             .WithQuery<DateTimeOffset>("from", "Events at or after this time.")
