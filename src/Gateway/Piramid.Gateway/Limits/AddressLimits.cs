@@ -49,7 +49,8 @@ public sealed class AddressLimits(IOptions<GatewayOptions> options, TimeProvider
             if (!admitted)
             {
                 context.RequestServices.GetRequiredService<AuthFailureLog>().Record(context, RateLimitedReason, null);
-                await WriteTooManyAsync(context, retryAfter, "Too many sign-ups from this address; retry after the number of seconds in Retry-After.");
+                var burst = context.RequestServices.GetRequiredService<IOptions<GatewayOptions>>().Value.SignUpBurst;
+                await WriteTooManyAsync(context, burst, retryAfter, "Too many sign-ups from this address; retry after the number of seconds in Retry-After.");
                 return;
             }
         }

@@ -70,6 +70,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Audit events of the caller's own tenant, oldest first; Accept: application/x-ndjson streams every event in range */
+        get: operations["audit.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/collections": {
         parameters: {
             query?: never;
@@ -319,6 +336,74 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/me": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The signed-in user, their memberships and whether they are an operator */
+        get: operations["me.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Change the signed-in user's password (revokes every token of the user) */
+        post: operations["me.password"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Begin TOTP enrolment: a secret and its otpauth URI, confirmed with a code */
+        post: operations["me.totp"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/me/totp/confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Confirm TOTP enrolment with a code; answers the single-use recovery codes once */
+        post: operations["me.totp.confirm"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/plans": {
         parameters: {
             query?: never;
@@ -347,6 +432,23 @@ export interface paths {
         /** Create or update a plan (rate limits and quotas apply at once) */
         put: operations["plans.put"];
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Sign up: a user and a tenant on the free plan, the user its owner (rate-limited per client address) */
+        post: operations["accounts.signup"];
         delete?: never;
         options?: never;
         head?: never;
@@ -502,6 +604,23 @@ export interface paths {
         };
         /** Usage: read and write units per UTC day, totals, monthly quotas */
         get: operations["tenants.usage"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/usage": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Usage of the caller's own tenant: read and write units per UTC day, totals, monthly quotas */
+        get: operations["usage.get"];
         put?: never;
         post?: never;
         delete?: never;
@@ -753,6 +872,38 @@ export interface components {
              */
             ef?: number | null;
         };
+        /** @description Answer of `GET /v1/me`: the signed-in user. */
+        MeInfo: {
+            /**
+             * Format: uuid
+             * @description User id (the token's `sub`).
+             */
+            id: string;
+            /** @description Email. */
+            email: string;
+            /** @description True for operators of the platform. */
+            platform_admin?: boolean;
+            /** @description True once a TOTP second factor is confirmed. */
+            totp_enabled?: boolean;
+            /** @description The tenants the user belongs to, by name. */
+            memberships: components["schemas"]["MembershipInfo"][];
+        };
+        /** @description One of the signed-in user's memberships. */
+        MembershipInfo: {
+            /** @description Tenant id. */
+            tenant_id: string;
+            /** @description Tenant name. */
+            tenant_name: string;
+            /** @description `owner`, `admin`, `developer` or `viewer`. */
+            role: string;
+        };
+        /** @description Body of `POST /v1/me/password`; every token of the user is revoked when it succeeds. */
+        PasswordChangeRequest: {
+            /** @description The current password. */
+            current_password?: string | null;
+            /** @description The new password (same rules as at sign-up). */
+            new_password?: string | null;
+        };
         /** @description A plan: quotas and rate limits (also the body of `PUT /v1/plans/{id}`). */
         PlanInfo: {
             /** @description Id (ignored in a PUT body: the path names it). */
@@ -954,7 +1105,7 @@ export interface components {
         SearchGroupsRequest: {
             /** @description The query vector. */
             vector?: number[] | null;
-            /** @description Metadata field to group by (dotted path); its value must be a string, number or boolean. */
+            /** @description Metadata field to group by (dotted path). A string, number or boolean value is the point's group; an array puts the point in the group of each distinct string, number or boolean in it (so a point may appear in several groups). Points whose value is missing, null or an object, and array items that are objects, arrays or null, form no group. */
             group_by?: string | null;
             /**
              * Format: int32
@@ -988,15 +1139,22 @@ export interface components {
             /** @description The groups. */
             groups: components["schemas"]["PointGroup"][];
         };
-        /** @description Body of `POST /v1/collections/{name}/search`. */
+        /** @description Body of `POST /v1/collections/{name}/search` (and of each item of `search/batch`): by a query `vector` or by the `id` of a stored point, exactly one of them. */
         SearchRequest: {
-            /** @description Query vector of the collection's dimension. */
+            /** @description Query vector of the collection's dimension; exactly one of `vector` and `id`. */
             vector?: number[] | null;
+            /** @description Search by a stored point: its vector is the query and the point itself is left out of the results. Exactly one of `vector` and `id`; an id that does not exist is a 404. */
+            id?: string | null;
             /**
              * Format: int32
              * @description How many results, 1 to 10000 (default 10).
              */
             top_k?: number | null;
+            /**
+             * Format: int32
+             * @description Ranks to skip (default 0, at most 10000; `offset + top_k` at most 10000): the answer is results offset..offset+top_k-1 of the ranking, the next page after one with `offset - top_k`.
+             */
+            offset?: number | null;
             /** @description Only points whose metadata match. */
             filter?: unknown;
             /**
@@ -1018,6 +1176,31 @@ export interface components {
         SearchResponse: {
             /** @description The results. */
             results: components["schemas"]["ScoredPointOutput"][];
+        };
+        /** @description Body of `POST /v1/signup`: a new user and the organization (tenant) they own. */
+        SignUpRequest: {
+            /** @description Email; stored trimmed and lower-case, unique across the platform. */
+            email?: string | null;
+            /** @description Password: 10-128 characters, not one of the most common passwords. */
+            password?: string | null;
+            /** @description Name of the organization, the new tenant's name (the tenant name rules). */
+            organization?: string | null;
+        };
+        /** @description Answer of `POST /v1/signup` (201). */
+        SignUpResponse: {
+            /**
+             * Format: uuid
+             * @description The new user's id.
+             */
+            user_id: string;
+            /** @description The stored (normalized) email. */
+            email: string;
+            /** @description The new tenant's id. */
+            tenant_id: string;
+            /** @description The new tenant's name. */
+            tenant_name: string;
+            /** @description The user's role in it: `owner`. */
+            role: string;
         };
         /** @description Body of `POST /v1/tenants`. */
         TenantCreateRequest: {
@@ -1145,6 +1328,23 @@ export interface components {
             refresh_token?: string | null;
             /** @description An OpenID Connect identity token, for people who asked for `openid`. */
             id_token?: string | null;
+        };
+        /** @description Body of `POST /v1/me/totp/confirm`: a current code of the enrolled secret. */
+        TotpConfirmRequest: {
+            /** @description Six digits. */
+            code?: string | null;
+        };
+        /** @description Answer of `POST /v1/me/totp/confirm`: the second factor is on; recovery codes are shown once. */
+        TotpConfirmation: {
+            /** @description Ten single-use recovery codes, each accepted once in place of a TOTP code. */
+            recovery_codes: string[];
+        };
+        /** @description Answer of `POST /v1/me/totp`: a new TOTP secret, effective once confirmed with a code. */
+        TotpEnrolment: {
+            /** @description The shared secret, base32 (RFC 4648, no padding). */
+            secret: string;
+            /** @description `otpauth://totp/...` URI for authenticator apps (SHA-1, 6 digits, 30 s). */
+            otpauth_uri: string;
         };
         /** @description Body of `PATCH /v1/collections/{name}/points/{id}`: either or both fields. */
         UpdatePointRequest: {
@@ -1573,6 +1773,45 @@ export interface operations {
             414: components["responses"]["Problem414"];
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "audit.list": {
+        parameters: {
+            query?: {
+                /** @description Events at or after this time. */
+                from?: string;
+                /** @description Events before this time. */
+                to?: string;
+                /** @description Cursor: the next_cursor of the previous page. */
+                after?: number;
+                /** @description Page size. */
+                limit?: number;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditEventList"];
+                    "application/x-ndjson": components["schemas"]["AuditEventInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
             429: components["responses"]["Problem429"];
             431: components["responses"]["Problem431"];
             500: components["responses"]["Problem500"];
@@ -2334,6 +2573,129 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    "me.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MeInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "me.password": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["PasswordChangeRequest"];
+            };
+        };
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            411: components["responses"]["Problem411"];
+            413: components["responses"]["Problem413"];
+            414: components["responses"]["Problem414"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "me.totp": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpEnrolment"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "me.totp.confirm": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["TotpConfirmRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TotpConfirmation"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            411: components["responses"]["Problem411"];
+            413: components["responses"]["Problem413"];
+            414: components["responses"]["Problem414"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     "plans.list": {
         parameters: {
             query?: never;
@@ -2417,6 +2779,41 @@ export interface operations {
             414: components["responses"]["Problem414"];
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "accounts.signup": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["SignUpRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["SignUpResponse"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            411: components["responses"]["Problem411"];
+            413: components["responses"]["Problem413"];
+            414: components["responses"]["Problem414"];
+            415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
             431: components["responses"]["Problem431"];
             500: components["responses"]["Problem500"];
@@ -2947,6 +3344,40 @@ export interface operations {
             401: components["responses"]["Problem401"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "usage.get": {
+        parameters: {
+            query?: {
+                /** @description First UTC day (default: 30 days ago). */
+                from?: string;
+                /** @description Last UTC day (default: today). */
+                to?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantUsage"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
             429: components["responses"]["Problem429"];
