@@ -1,6 +1,7 @@
 namespace Piramid.Contracts.Accounts;
 
 /// <summary>Body of <c>POST /v1/signup</c>: a new user and the organization (tenant) they own.</summary>
+/// <example>{"email": "ada@example.com", "password": "correct horse battery staple", "organization": "analytical-engines"}</example>
 public sealed class SignUpRequest
 {
     /// <summary>Email; stored trimmed and lower-case, unique across the platform.</summary>

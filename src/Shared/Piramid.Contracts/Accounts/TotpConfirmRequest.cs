@@ -1,6 +1,7 @@
 namespace Piramid.Contracts.Accounts;
 
 /// <summary>Body of <c>POST /v1/me/totp/confirm</c>: a current code of the enrolled secret.</summary>
+/// <example>{"code": "123456"}</example>
 public sealed class TotpConfirmRequest
 {
     /// <summary>Six digits.</summary>
