@@ -6,22 +6,16 @@ namespace Piramid.ControlPlane.Identity;
 /// Holds the issuer's keys, read (or created) from <see cref="IdentityOptions.SigningKeyFile"/> on first use, not
 /// while services are registered: registration stays free of I/O, and <see cref="IdentityKeyLoader"/> touches the
 /// store when the host starts, so a missing directory or a bad file still fails the start.
+/// The keys are never disposed: IdentityModel caches signature providers process-wide by key id (the key's
+/// thumbprint, stable across restarts), so a disposed RSA would break the next host started in the same process
+/// with the same key file (a control-plane restart in the tests) with an ObjectDisposedException on every token.
 /// </summary>
-public sealed class IdentityKeyStore(IOptions<IdentityOptions> options) : IDisposable
+public sealed class IdentityKeyStore(IOptions<IdentityOptions> options)
 {
     private readonly Lazy<IdentityKeys> _keys = new(() => IdentityKeys.LoadOrCreate(options.Value.SigningKeyFile), LazyThreadSafetyMode.ExecutionAndPublication);
 
     /// <summary>The keys; the first call reads or creates the file.</summary>
     public IdentityKeys Keys => _keys.Value;
-
-    /// <inheritdoc />
-    public void Dispose()
-    {
-        if (_keys.IsValueCreated)
-        {
-            _keys.Value.Dispose();
-        }
-    }
 }
 
 /// <summary>Loads the keys when the host starts (before the server takes requests).</summary>
