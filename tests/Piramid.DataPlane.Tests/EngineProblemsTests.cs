@@ -20,6 +20,7 @@ public sealed class EngineProblemsTests
         { EngineErrorKind.Unavailable, 503, ProblemTypes.CollectionUnavailable },
         { EngineErrorKind.InsufficientStorage, 507, ProblemTypes.InsufficientStorage },
         { EngineErrorKind.InsufficientMemory, 507, ProblemTypes.InsufficientMemory },
+        { EngineErrorKind.IdempotencyKeyReused, 422, ProblemTypes.IdempotencyKeyReused },
     };
 
     [Theory]

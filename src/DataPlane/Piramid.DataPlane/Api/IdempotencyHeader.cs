@@ -17,12 +17,6 @@ namespace Piramid.DataPlane.Api;
 /// </summary>
 internal static class IdempotencyHeader
 {
-    /// <summary>What the OpenAPI document says of the header on the routes that take it.</summary>
-    public const string Description =
-        "Makes the write idempotent for 24 hours: a retry with the same key and the same method, path and body replays the " +
-        "first answer (same count and lsn, nothing written twice); the same key with another request is a 422 " +
-        "idempotency-key-reused. 1 to 255 printable ASCII characters; keys are per collection and path.";
-
     /// <summary>
     /// The key of the request, or null when it has none; a malformed or repeated header is a 400 naming the header.
     /// Read before the body so a bad key is refused whatever the body.

@@ -10,7 +10,7 @@ namespace Piramid.Engine.Idempotency;
 /// <param name="RequestHash">A <see cref="HashLength"/>-byte digest of the request.</param>
 public sealed record WriteIdempotency(string Scope, string Key, byte[] RequestHash)
 {
-    /// <summary>Longest key, in characters (each one byte: printable ASCII).</summary>
+    /// <summary>Longest key, in characters (each one byte: printable ASCII); its length is logged in one byte.</summary>
     public const int MaxKeyLength = 255;
 
     /// <summary>Longest scope in UTF-8 bytes (it is logged with the write).</summary>
