@@ -1084,7 +1084,7 @@ export interface paths {
         get?: never;
         put?: never;
         /**
-         * Search by vector
+         * Search by vector or by a stored point's id
          * @description Scores are higher-is-better: cosine similarity, dot product, negated Euclidean distance. `score_threshold` keeps results scoring at least that much (range search).
          */
         post: {
@@ -3542,6 +3542,7 @@ export interface components {
         /** @description Body of `POST /v1/collections/{name}/search/groups`: the best points per value of a metadata field. */
         SearchGroupsRequest: {
             vector?: number[];
+            /** @description Metadata field to group by (dotted path). A string, number or boolean value is the point's group; an array puts the point in the group of each distinct string, number or boolean in it (a point may then appear in several groups). Missing, null and object values, and array items that are objects, arrays or null, form no group. */
             group_by?: string;
             /** Format: int32 */
             group_size?: number;
@@ -3559,11 +3560,19 @@ export interface components {
         SearchGroupsResponse: {
             groups?: components["schemas"]["PointGroup"][];
         };
-        /** @description Body of `POST /v1/collections/{name}/search`. */
+        /** @description Body of `POST /v1/collections/{name}/search` and of each item of `search/batch`: by a query `vector` or by the `id` of a stored point, exactly one of them. */
         SearchRequest: {
+            /** @description Query vector of the collection's dimension; exactly one of `vector` and `id`. */
             vector?: number[];
+            /** @description Search by a stored point: its vector is the query and the point itself is left out of the results (as Qdrant does). Exactly one of `vector` and `id`; an id that does not exist is a 404 `not-found` naming it. */
+            id?: string;
             /** Format: int32 */
             top_k?: number;
+            /**
+             * Format: int32
+             * @description Ranks to skip (default 0, at most 10,000; `offset + top_k` at most 10,000): the answer is results offset..offset+top_k-1 of the ranking. With HNSW, ef is raised by the offset (and to at least offset + top_k), so each page continues the previous one.
+             */
+            offset?: number;
             filter?: unknown;
             /** Format: int32 */
             ef?: number;
