@@ -138,6 +138,30 @@ public sealed class DataApiTests(ClientPlatform platform)
     }
 
     [Fact]
+    public async Task SearchById_LeavesThePointOut_AndOffsetPagesThroughTheRanking()
+    {
+        using var client = platform.Client(await platform.NewTenantKeyAsync());
+        await client.CreateCollectionAsync("line", new CollectionSettings { Dimension = 2, Metric = Metrics.Euclidean, Index = new IndexSettings { Type = "flat" } });
+        await client.UpsertAsync("line", [.. Enumerable.Range(0, 10).Select(i => new Point { Id = $"p{i}", Vector = [i, 0] })]);
+
+        // p4's nearest on the line: p3 and p5 (equally near), then p2 and p6; p4 itself is left out.
+        var byId = await client.SearchAsync("line", SearchQuery.ByPoint("p4", topK: 4));
+        Assert.Equal(["p2", "p3", "p5", "p6"], byId.Select(r => r.Id).Order(StringComparer.Ordinal));
+
+        var first = await client.SearchAsync("line", new SearchQuery { Vector = [0, 0], TopK = 3 });
+        var second = await client.SearchAsync("line", new SearchQuery { Vector = [0, 0], TopK = 3, Offset = 3 });
+        Assert.Equal(["p0", "p1", "p2", "p3", "p4", "p5"], first.Concat(second).Select(r => r.Id));
+        Assert.Equal(["p3", "p4"], (await client.SearchAsync("line", SearchQuery.ByPoint("p0", topK: 2, offset: 2))).Select(r => r.Id));
+
+        var missing = await Assert.ThrowsAsync<PiramidApiException>(() => client.SearchAsync("line", SearchQuery.ByPoint("ghost")));
+        Assert.Equal((HttpStatusCode.NotFound, "not-found"), (missing.Status, missing.Code));
+        Assert.Contains("ghost", missing.Detail, StringComparison.Ordinal);
+        var both = await Assert.ThrowsAsync<PiramidApiException>(() => client.SearchAsync("line", new SearchQuery { Id = "p1", Vector = [1, 0] }));
+        Assert.Equal(HttpStatusCode.BadRequest, both.Status);
+        Assert.Contains("'id'", both.Detail, StringComparison.Ordinal);
+    }
+
+    [Fact]
     public async Task Scroll_FollowsTheCursorOverSeveralPages_InIdOrder()
     {
         var recorder = new AttemptRecorder();

@@ -5,7 +5,10 @@ namespace Piramid.Client;
 
 public sealed partial class PiramidClient
 {
-    /// <summary>The points nearest to the query vector, best first.</summary>
+    /// <summary>
+    /// The points nearest to the query vector, or to the stored point <see cref="SearchQuery.Id"/> (which is left out),
+    /// best first; <see cref="SearchQuery.Offset"/> pages deeper into the same ranking.
+    /// </summary>
     public async Task<IReadOnlyList<ScoredPoint>> SearchAsync(string collection, SearchQuery query, CancellationToken cancellationToken = default)
     {
         ArgumentNullException.ThrowIfNull(query);

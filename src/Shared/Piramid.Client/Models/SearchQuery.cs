@@ -1,26 +1,26 @@
 namespace Piramid.Client.Models;
 
-/// <summary>A nearest-neighbour search (body of <c>POST /v1/collections/{name}/search</c>).</summary>
-public sealed class SearchQuery
+/// <summary>
+/// A similarity search (body of <c>POST /v1/collections/{name}/search</c>): by a query <see cref="Vector"/> or by the
+/// <see cref="Id"/> of a stored point, exactly one of them.
+/// </summary>
+public sealed class SearchQuery : QueryOptions
 {
-    /// <summary>The query vector, of the collection's dimension.</summary>
-    public required float[] Vector { get; init; }
+    /// <summary>The query vector, of the collection's dimension; exactly one of this and <see cref="Id"/>.</summary>
+    public float[]? Vector { get; init; }
+
+    /// <summary>
+    /// Search by a stored point: its vector is the query and the point itself is left out of the results. Exactly one
+    /// of this and <see cref="Vector"/>; an id that does not exist is a 404.
+    /// </summary>
+    public string? Id { get; init; }
 
     /// <summary>Results wanted, 1 to 10,000 (server default 10).</summary>
     public int? TopK { get; init; }
 
-    /// <summary>Only points whose metadata match.</summary>
-    public Filter? Filter { get; init; }
+    /// <summary>Ranks to skip (server default 0; <c>offset + top_k</c> at most 10,000): page n of size k is offset n·k.</summary>
+    public int? Offset { get; init; }
 
-    /// <summary>Candidate list size of the graph walk.</summary>
-    public int? Ef { get; init; }
-
-    /// <summary>Keep only results scoring at least this.</summary>
-    public float? ScoreThreshold { get; init; }
-
-    /// <summary>Return vectors (server default false).</summary>
-    public bool? IncludeVector { get; init; }
-
-    /// <summary>Return metadata (server default true).</summary>
-    public bool? IncludeMetadata { get; init; }
+    /// <summary>A search by the stored point <paramref name="id"/>.</summary>
+    public static SearchQuery ByPoint(string id, int? topK = null, int? offset = null) => new() { Id = id, TopK = topK, Offset = offset };
 }

@@ -128,7 +128,7 @@ export class PiramidClient {
 
   // Search
 
-  /** The points nearest to the query vector, best first. */
+  /** The points nearest to the query vector or to the stored point `id` (left out), best first; `offset` pages deeper. */
   async search(collection: string, query: SearchQuery, options?: CallOptions): Promise<ScoredPoint[]> {
     return ((await this.send("POST", collectionPath(collection, "search"), query, undefined, options?.signal)) as { results: ScoredPoint[] }).results;
   }

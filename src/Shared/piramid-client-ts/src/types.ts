@@ -15,8 +15,14 @@ export type Point = Schemas["PointOutput"];
 export type PointInput = Schemas["PointInput"] & { id: string; vector: number[] };
 /** One search result; higher scores are more similar for every metric. */
 export type ScoredPoint = Schemas["ScoredPointOutput"];
-/** A search query. */
-export type SearchQuery = Schemas["SearchRequest"] & { vector: number[]; filter?: Filter };
+/**
+ * A search query: by a query `vector`, or by the `id` of a stored point (its vector is the query, the point itself is
+ * left out of the results); exactly one of them. `offset` pages deeper into the same ranking.
+ */
+export type SearchQuery = Omit<Schemas["SearchRequest"], "vector" | "id" | "filter"> & { filter?: Filter } & (
+  | { vector: number[]; id?: never }
+  | { id: string; vector?: never }
+);
 /** A recommend query: `positive` and `negative` hold point ids (strings) or vectors (arrays). */
 export type RecommendQuery = Omit<Schemas["RecommendRequest"], "positive" | "negative" | "filter"> & {
   positive: Array<string | number[]>;

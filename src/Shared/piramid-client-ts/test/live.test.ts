@@ -3,7 +3,7 @@
 // plan allows one write per second). Without them they fail: they never skip.
 import { test } from "node:test";
 import assert from "node:assert/strict";
-import { PiramidApiError, PiramidClient, type PointInput } from "../src/index.js";
+import { PiramidApiError, PiramidClient, type PointInput, type SearchQuery } from "../src/index.js";
 
 function env(name: string): string {
   const value = process.env[name];
@@ -85,6 +85,29 @@ test("search with a filter, batch, recommend, groups, and a 400 naming the field
 
   await assert.rejects(c.search("ts-films2", { vector: [1, 0], top_k: 0 }), (e: unknown) =>
     e instanceof PiramidApiError && e.status === 400 && e.code === "invalid-request" && (e.detail ?? "").includes("top_k") && e.instance === "/v1/collections/ts-films2/search");
+});
+
+test("search by a stored point's id leaves it out; offset pages through the ranking; both or neither is a 400", async () => {
+  const c = live();
+  await c.createCollection("ts-line", { dimension: 2, metric: "euclidean", index: { type: "flat" } });
+  await c.upsert("ts-line", Array.from({ length: 10 }, (_, i) => ({ id: `p${i}`, vector: [i, 0] })));
+
+  // p4's neighbours on the line: p3 and p5 (equally near, so compare as a set), then p2 and p6.
+  const byId = await c.search("ts-line", { id: "p4", top_k: 4 });
+  assert.deepEqual(byId.map((r) => r.id).sort(), ["p2", "p3", "p5", "p6"]);
+  const near = await c.search("ts-line", { vector: [0, 0], top_k: 3, offset: 0 });
+  const next = await c.search("ts-line", { vector: [0, 0], top_k: 3, offset: 3 });
+  assert.deepEqual([...near, ...next].map((r) => r.id), ["p0", "p1", "p2", "p3", "p4", "p5"]);
+  const fromId = await c.search("ts-line", { id: "p0", top_k: 2, offset: 2 });
+  assert.deepEqual(fromId.map((r) => r.id), ["p3", "p4"]);
+
+  await assert.rejects(c.search("ts-line", { id: "ghost" }), (e: unknown) =>
+    e instanceof PiramidApiError && e.status === 404 && e.code === "not-found" && (e.detail ?? "").includes("ghost"));
+  const both = { id: "p1", vector: [1, 0] } as unknown as SearchQuery;
+  await assert.rejects(c.search("ts-line", both), (e: unknown) =>
+    e instanceof PiramidApiError && e.status === 400 && (e.detail ?? "").includes("vector") && (e.detail ?? "").includes("id"));
+  // These tests share one tenant, whose plan allows 5 collections.
+  await c.deleteCollection("ts-line");
 });
 
 test("scroll follows the cursor over several pages, in id order", async () => {
