@@ -14,7 +14,8 @@ namespace Piramid.ControlPlane.Tests.Admin;
 public sealed partial class OpenApiRouteTests(PostgresFixture postgres)
 {
     // Not public API: the gateway's internal API, health probes, and the operator's browser login flow.
-    private static readonly string[] NotPublic = ["/internal/", "/health/", "/account/", "/connect/authorize"];
+    // Browser pages (the login form, authorize, end session) are not API routes; docs/API.md describes them.
+    private static readonly string[] NotPublic = ["/internal/", "/health/", "/account/", "/connect/authorize", "/connect/logout"];
 
     // A tenant's own keys: the gateway forwards /v1/api-keys/... to these routes for the key's tenant (TenantKeys).
     private const string TenantKeysPublic = "/v1/api-keys";
