@@ -13,8 +13,8 @@ namespace Piramid.ControlPlane.Tests.Admin;
 [Collection(PostgresCollection.Name)]
 public sealed partial class OpenApiRouteTests(PostgresFixture postgres)
 {
-    // Not public API: the gateway's internal API, health probes, and the operator's browser login flow.
-    // Browser pages (the login form, authorize, end session) are not API routes; docs/API.md describes them.
+    // Not public API: the gateway's internal API, health probes, and the browser pages of sign-in (the login form,
+    // authorize, end session), which docs/API.md describes.
     private static readonly string[] NotPublic = ["/internal/", "/health/", "/account/", "/connect/authorize", "/connect/logout"];
 
     // A tenant's own keys: the gateway forwards /v1/api-keys/... to these routes for the key's tenant (TenantKeys).
