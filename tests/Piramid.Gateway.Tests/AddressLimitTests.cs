@@ -25,6 +25,11 @@ public sealed class AddressLimitTests(PostgresFixture postgres)
         {
             ["Gateway:UnauthenticatedRatePerSecond"] = $"{Rate}",
             ["Gateway:UnauthenticatedBurst"] = $"{Burst}",
+            // What is measured is the budget, not the control plane's speed: an introspection that takes longer than
+            // the timeout is not a verdict, and the gateway rightly answers 503 for a key it could not check
+            // (EdgeTests.ControlPlaneStopped_...). On a machine loaded with other builds the in-process control plane
+            // took longer than the default 5 s now and then; the longest timeout allowed keeps every answer a verdict.
+            ["Gateway:IntrospectionTimeout"] = "00:00:30",
         });
         var (tenantId, key) = await platform.TenantWithKeyAsync("flooded");
         var other = await platform.KeyAsync(tenantId, "read_only");
@@ -70,7 +75,7 @@ public sealed class AddressLimitTests(PostgresFixture postgres)
 
         var lookups = cache.Lookups - before;
         var budget = Burst + (int)Math.Ceiling(elapsed * Rate);
-        Assert.All(statuses, s => Assert.True(s is 401 or 429, $"status {s}"));
+        Assert.All(statuses, s => Assert.True(s is 401 or 429, $"status {s}; introspections that failed:\n{FailedIntrospections()}"));
         Assert.True(lookups <= budget, $"{lookups} introspections reached the control plane in {elapsed:F1} s; the budget is {budget}");
         Assert.Equal(statuses.Count(s => s == 401), lookups);
         Assert.True(statuses.Count(s => s == 429) >= Requests - budget);
@@ -146,4 +151,7 @@ public sealed class AddressLimitTests(PostgresFixture postgres)
         using var again = new FormUrlEncodedContent(new Dictionary<string, string> { ["grant_type"] = "client_credentials", ["client_id"] = "x", ["client_secret"] = "y" });
         Assert.NotEqual(HttpStatusCode.TooManyRequests, (await elsewhere.PostAsync(new Uri(path, UriKind.Relative), again)).StatusCode);
     }
+
+    private static string FailedIntrospections() => string.Join('\n', PlatformHost.Logs.Text.Split('\n')
+        .Where(l => l.Contains("could not be introspected", StringComparison.Ordinal)).TakeLast(10));
 }

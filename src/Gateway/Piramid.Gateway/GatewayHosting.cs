@@ -80,6 +80,11 @@ public static class GatewayHosting
                 .AddAuthenticationSchemes(AdminJwt.SchemeName)
                 .RequireAuthenticatedUser()
                 .RequireClaim(AdminJwt.RoleClaim, Contracts.Identity.Roles.PlatformAdmin));
+        builder.Services.AddRateLimiter(o =>
+        {
+            o.RejectionStatusCode = StatusCodes.Status429TooManyRequests;
+            o.AddPolicy<string, Limits.PlanRateLimiterPolicy>(Limits.PlanRateLimiterPolicy.Name);
+        });
         builder.Services.AddSingleton<IForwarderHttpClientFactory, BufferedForwarding>();
         builder.Services.AddReverseProxy().AddTransforms(context =>
             EngineForwarding.AddTransforms(
@@ -129,6 +134,11 @@ public static class GatewayHosting
         app.Use(DataRoutes.CheckAsync);
         app.UseAuthentication();
         app.UseAuthorization();
+        // The data routes' limits, in this order: a request over its quota takes no token; the plan's rate limit is the
+        // routes' named policy (Limits/PlanRateLimiterPolicy.cs).
+        app.Use(EngineRequest.DescribeAsync);
+        app.Use(QuotaCheck.CheckAsync);
+        app.UseRateLimiter();
         app.MapReverseProxy(pipeline =>
         {
             // One destination per request (the caller's tenant, or the control plane): no affinity,
@@ -137,9 +147,6 @@ public static class GatewayHosting
             // limits of a data request, each its own step, then its metering.
             pipeline.Use(ProxyErrors.MapAsync);
             pipeline.Use(JsonBodies.CheckAsync);
-            pipeline.Use(EngineRequest.DescribeAsync);
-            pipeline.Use(QuotaCheck.CheckAsync);
-            pipeline.Use(Limits.PlanRateLimit.AdmitAsync);
             pipeline.Use(TenantDestination.SelectAsync);
             pipeline.Use(InFlightAdmission.AdmitAsync);
             pipeline.Use(RequestBilling.MeterAsync);

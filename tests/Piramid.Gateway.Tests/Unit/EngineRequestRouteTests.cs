@@ -90,6 +90,7 @@ public sealed class EngineRequestRouteTests : IDisposable
     [Fact]
     public async Task WithoutACarriedRoute_NoEngineRequestIsMade()
     {
+        // Not a data route (the control plane's, or one the door refused): nothing for the data limits to describe.
         var context = Context("POST", "/v1/collections/docs/search", Roles.Admin);
         var reachedNext = false;
         await EngineRequest.DescribeAsync(context, () =>
@@ -97,9 +98,8 @@ public sealed class EngineRequestRouteTests : IDisposable
             reachedNext = true;
             return Task.CompletedTask;
         });
-        Assert.False(reachedNext);
+        Assert.True(reachedNext);
         Assert.Null(EngineRequest.Of(context));
-        Assert.Equal(StatusCodes.Status404NotFound, context.Response.StatusCode);
     }
 
     public void Dispose() => ((IDisposable)_app).Dispose();

@@ -5,7 +5,6 @@ using Piramid.Contracts.Routes;
 using Piramid.Gateway.Authentication;
 using Piramid.Gateway.Routing;
 using Piramid.ServiceDefaults;
-using Yarp.ReverseProxy.Model;
 
 namespace Piramid.Gateway.Forwarding;
 
@@ -41,12 +40,13 @@ public sealed class EngineRequest
     /// <summary>The data request being proxied, or null on other routes.</summary>
     public static EngineRequest? Of(HttpContext context) => context?.Features.Get<EngineRequest>();
 
-    /// <summary>Proxy step: describes requests to the engines cluster for the steps after it.</summary>
+    /// <summary>Middleware after authorization: describes requests to the engines cluster for the steps after it.</summary>
     public static Task DescribeAsync(HttpContext context, Func<Task> next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        if (context.GetReverseProxyFeature().Route.Cluster?.ClusterId != GatewayProxyConfig.EnginesCluster)
+        // Middleware before the proxy: the door (DataRoutes) matched a data route on the engines' routes only.
+        if (DataRoutes.Of(context) is not { } route)
         {
             return next();
         }
@@ -55,12 +55,6 @@ public sealed class EngineRequest
         if (context.User.FindFirstValue(GatewayClaims.Tenant) is not { } tenant)
         {
             return ProblemResults.WriteAsync(context, ProblemCatalog.Forbidden, "The credential names no tenant.");
-        }
-
-        // Authorization refused a data request without a route of the table; this is the same guard, not a second match.
-        if (DataRoutes.Of(context) is not { } route)
-        {
-            return ProblemResults.WriteAsync(context, ProblemCatalog.NotFound, "The data API has no route at this path; see the API reference for its routes.");
         }
 
         var key = context.Items[ApiKeyAuthenticationHandler.IdentityItem] as KeyIntrospectionResponse;

@@ -119,6 +119,7 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
         RouteId = id,
         ClusterId = cluster,
         AuthorizationPolicy = policy,
+        RateLimiterPolicy = cluster == EnginesCluster ? Limits.PlanRateLimiterPolicy.Name : null,
         Match = new RouteMatch { Path = path, Methods = methods },
         Metadata = bodies is null ? null : new Dictionary<string, string> { [JsonBodies.MetadataKey] = bodies },
     };

@@ -4,7 +4,7 @@ using Piramid.ServiceDefaults;
 
 namespace Piramid.Gateway.Usage;
 
-/// <summary>Proxy step: refuses a data request with 403 <c>quota-exceeded</c> once its plan's monthly units of that kind are used up.</summary>
+/// <summary>Middleware after authorization (before the plan's rate limit, so a request over its quota takes no token): refuses a data request with 403 <c>quota-exceeded</c> once its plan's monthly units of that kind are used up.</summary>
 public static class QuotaCheck
 {
     /// <summary>The step.</summary>
