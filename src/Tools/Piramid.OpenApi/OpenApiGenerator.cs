@@ -41,6 +41,7 @@ public static class OpenApiGenerator
         }
 
         var components = schemas.Build();
+        RefuseUnknownMembers(components, PublicRoutes.All.Where(r => r.Body?.MediaType == "application/json").Select(r => r.Body!.Type.Name));
         components["Problem"] = ProblemResponses.Schema();
         return new JsonObject
         {
@@ -145,6 +146,42 @@ public static class OpenApiGenerator
         operation["responses"] = responses;
         return operation;
     }
+
+    // The servers refuse a member they do not know (WireJson.ServerUnmappedMembers: a typo is a 400, not an ignored
+    // setting), so every schema a request body reaches says so; answers stay open, for newer servers' fields.
+    private static void RefuseUnknownMembers(JsonObject components, IEnumerable<string> bodies)
+    {
+        var pending = new Queue<string>(bodies);
+        var seen = new HashSet<string>(StringComparer.Ordinal);
+        while (pending.TryDequeue(out var name))
+        {
+            if (!seen.Add(name) || components[name] is not JsonObject schema)
+            {
+                continue;
+            }
+
+            if (schema.ContainsKey("properties"))
+            {
+                schema["additionalProperties"] = false;
+            }
+
+            foreach (var reference in References(schema))
+            {
+                pending.Enqueue(reference);
+            }
+        }
+    }
+
+    private static IEnumerable<string> References(JsonNode? node) => node switch
+    {
+        JsonObject o => o.SelectMany(p => p.Key == "$ref" && p.Value!.GetValue<string>() is var r && r.StartsWith(SchemaRefPrefix, StringComparison.Ordinal)
+            ? [r[SchemaRefPrefix.Length..]]
+            : References(p.Value)),
+        JsonArray a => a.SelectMany(References),
+        _ => [],
+    };
+
+    private const string SchemaRefPrefix = "#/components/schemas/";
 
     // Each {parameter} of the template; a collection name, tenant id or plan id carries its name rule's pattern.
     private static IEnumerable<JsonObject> PathParameters(string template)

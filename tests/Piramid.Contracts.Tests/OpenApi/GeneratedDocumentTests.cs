@@ -92,6 +92,8 @@ public sealed class GeneratedDocumentTests
     [InlineData("SearchRequest", """{"top_k": 5.5}""")]
     [InlineData("UpsertPointsRequest", """{"points": [{"id": 7}]}""")]
     [InlineData("TokenRequest", """{"client_id": "x"}""")]
+    [InlineData("SearchRequest", """{"vector": [0.1], "topk": 5}""")]
+    [InlineData("UpsertPointsRequest", """{"points": [{"id": "a1", "vector": [0.1], "meta": {}}]}""")]
     public void Schemas_RefuseWrongBodies(string schema, string body)
     {
         var errors = Validate(new JsonObject { ["$ref"] = "#/components/schemas/" + schema }, JsonNode.Parse(body)!);

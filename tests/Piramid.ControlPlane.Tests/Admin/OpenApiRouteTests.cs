@@ -1,4 +1,6 @@
 using System.Text.RegularExpressions;
+using Microsoft.AspNetCore.Http;
+using Microsoft.AspNetCore.Http.Metadata;
 using Microsoft.AspNetCore.Routing;
 using Piramid.Contracts.Routes;
 using Piramid.ControlPlane.Tests.Support;
@@ -40,6 +42,67 @@ public sealed partial class OpenApiRouteTests(PostgresFixture postgres)
             Assert.True(mapped.Contains($"{r.Method} {Normalize(served)}"), $"{r} is in the route table but the control plane does not map {r.Method} {served}");
             Assert.True(OpenApiDocument.Documents(r.Method, r.Template), $"{r} is not in docs/openapi.json");
         });
+    }
+
+    /// <summary>
+    /// What the route table declares a route takes and answers (docs/openapi.json is generated from it) is what the
+    /// control plane's handler reads and returns: its body parameter's type, its typed results' statuses and types,
+    /// and the query parameters it binds. A handler changed without its table line fails here.
+    /// </summary>
+    [Fact]
+    public async Task TableContracts_AreWhatTheHandlersReadAndReturn()
+    {
+        await using var host = await ControlPlaneHost.StartAsync(postgres);
+        var endpoints = host.App.Services.GetRequiredService<EndpointDataSource>().Endpoints.OfType<RouteEndpoint>()
+            .SelectMany(e => (e.Metadata.GetMetadata<HttpMethodMetadata>()?.HttpMethods ?? []).Select(m => (Key: $"{m} {Normalize(e.RoutePattern.RawText!)}", Endpoint: e)))
+            .ToDictionary(e => e.Key, e => e.Endpoint, StringComparer.Ordinal);
+        var checkedBodies = 0;
+        foreach (var route in PublicRoutes.ControlPlane)
+        {
+            var served = route.Template.StartsWith(TenantKeysPublic, StringComparison.Ordinal)
+                ? TenantKeysInternal + route.Template[TenantKeysPublic.Length..]
+                : route.Template;
+            var endpoint = endpoints[$"{route.Method} {Normalize(served)}"];
+            var handler = endpoint.Metadata.GetMetadata<System.Reflection.MethodInfo>();
+            if (handler is null || handler.GetParameters().Any(p => p.ParameterType == typeof(HttpContext)) && endpoint.Metadata.GetMetadata<IAcceptsMetadata>() is null && route.Body is not null)
+            {
+                // A passthrough handler (the token endpoint) reads its form itself: nothing typed to compare.
+                continue;
+            }
+
+            var accepts = endpoint.Metadata.GetMetadata<IAcceptsMetadata>();
+            Assert.True(accepts?.RequestType == route.Body?.Type, $"{route}: the handler reads {accepts?.RequestType?.Name ?? "no body"}, the table says {route.Body?.Type.Name ?? "no body"}");
+            if (accepts is not null)
+            {
+                checkedBodies++;
+                Assert.True(accepts.IsOptional == !route.Body!.Required, $"{route}: the handler's body is {(accepts.IsOptional ? "optional" : "required")}, the table says otherwise");
+            }
+
+            var produced = endpoint.Metadata.GetOrderedMetadata<IProducesResponseTypeMetadata>()
+                .Where(p => p.StatusCode is >= 200 and < 300)
+                .Select(p => $"{p.StatusCode} {(p.Type is null || p.Type == typeof(void) ? "-" : p.Type.Name)}")
+                .ToHashSet(StringComparer.Ordinal);
+            if (produced.Count > 0)
+            {
+                var declared = route.Responses.Where(r => r.MediaType is null or "application/json").Select(r => $"{r.Status} {r.Type?.Name ?? "-"}").ToHashSet(StringComparer.Ordinal);
+                Assert.True(produced.SetEquals(declared), $"{route}: the handler answers {string.Join(", ", produced)}, the table says {string.Join(", ", declared)}");
+            }
+
+            var routeParameters = endpoint.RoutePattern.Parameters.Select(p => p.Name).ToHashSet(StringComparer.OrdinalIgnoreCase);
+            var query = handler.GetParameters()
+                .Where(p => !routeParameters.Contains(p.Name!) && IsQueryValue(p.ParameterType) && p.GetCustomAttributes(false).All(a => a is Microsoft.AspNetCore.Mvc.FromQueryAttribute))
+                .Select(p => $"{p.Name} {Nullable.GetUnderlyingType(p.ParameterType)?.Name ?? p.ParameterType.Name}")
+                .Order(StringComparer.Ordinal);
+            Assert.Equal(route.Query.Select(q => $"{q.Name} {q.Type.Name}").Order(StringComparer.Ordinal), query);
+        }
+
+        Assert.True(checkedBodies > 0, "no handler's body type was compared");
+    }
+
+    private static bool IsQueryValue(Type type)
+    {
+        var t = Nullable.GetUnderlyingType(type) ?? type;
+        return t.IsPrimitive || t == typeof(string) || t == typeof(DateOnly) || t == typeof(DateTimeOffset) || t == typeof(DateTime) || t == typeof(Guid) || t == typeof(decimal);
     }
 
     // "/v1/tenants/{id}/api-keys/{keyId}/" and "/v1/tenants/{id}/api-keys/{key_id}" are the same route.

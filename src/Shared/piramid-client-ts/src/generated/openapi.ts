@@ -2062,6 +2062,19 @@ export interface operations {
                  *             "genre": "drama",
                  *             "year": 2004
                  *           }
+                 *         },
+                 *         {
+                 *           "id": "b7",
+                 *           "vector": [
+                 *             0.4,
+                 *             0.3,
+                 *             0.2,
+                 *             0.1
+                 *           ],
+                 *           "metadata": {
+                 *             "genre": "comedy",
+                 *             "year": 1999
+                 *           }
                  *         }
                  *       ]
                  *     }
