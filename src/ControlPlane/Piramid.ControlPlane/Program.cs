@@ -3,7 +3,8 @@ using Piramid.ControlPlane.Hosting;
 using Piramid.ControlPlane.Identity;
 
 // `migrate` applies the migrations; `bootstrap` creates the first operator client and the local gateway's
-// client once and prints their credentials as JSON (`{}` when they exist already); anything else runs the service.
+// client once and prints their credentials as JSON (`{}` when they exist already); `users` creates the local operator
+// and demo users once (Demo/LocalUsers.cs); anything else runs the service.
 switch (args.FirstOrDefault())
 {
     case "migrate":
@@ -38,6 +39,8 @@ switch (args.FirstOrDefault())
         }
 
         return 0;
+    case "users":
+        return await Piramid.ControlPlane.Demo.LocalUsers.RunAsync(args[1..]);
     case "demo":
         return await Piramid.ControlPlane.Demo.DemoSeeder.RunAsync(args[1..]);
     default:

@@ -68,6 +68,10 @@ public static class GatewayHosting
                 .RequireAuthenticatedUser()
                 .RequireClaim(GatewayClaims.Tenant)
                 .AddRequirements(new TenantNotSuspended(), new TenantRouteAccess()))
+            .AddPolicy(GatewayProxyConfig.UserPolicy, p => p
+                .AddAuthenticationSchemes(AdminJwt.SchemeName)
+                .RequireAuthenticatedUser()
+                .RequireClaim("email"))
             .AddPolicy(GatewayProxyConfig.TenantPathPolicy, p => p
                 .AddAuthenticationSchemes(ApiKeyAuthenticationHandler.SchemeName, AdminJwt.SchemeName)
                 .RequireAuthenticatedUser())

@@ -116,6 +116,14 @@ public sealed class GatewayOptions
     [Range(1, 1_000_000)]
     public int SignInBurst { get; set; } = 30;
 
+    /// <summary>Sign-ups (<c>POST /v1/signup</c>) per hour per client address: each makes a tenant and an engine.</summary>
+    [Range(1, 1_000_000)]
+    public int SignUpPerHour { get; set; } = 20;
+
+    /// <summary>Burst of <see cref="SignUpPerHour"/>.</summary>
+    [Range(1, 1_000_000)]
+    public int SignUpBurst { get; set; } = 5;
+
     /// <summary>Most client addresses with a bucket of their own per budget; beyond it, new addresses share one bucket.</summary>
     [Range(100, 10_000_000)]
     public int MaxTrackedAddresses { get; set; } = 100_000;

@@ -48,7 +48,7 @@ internal sealed class RequestFuzzer(Random random, string tenantId, string keyId
         ("g", "DELETE", "/v1/tenants/{id}/api-keys/{key}", null),
         ("g", "POST", "/v1/tenants/{id}/api-keys/{key}/rotate", """{"grace_period_seconds":0}"""),
         ("n", "POST", "/connect/token", "grant_type=client_credentials&client_id={key}&client_secret=s&scope=openid"),
-        ("n", "POST", "/account/login", "client_id=op&client_secret=s&return_url=%2F"),
+        ("n", "POST", "/account/login", "email=op%40example.com&password=s&return_url=%2F"),
         ("n", "GET", "/account/login", null),
     ];
 

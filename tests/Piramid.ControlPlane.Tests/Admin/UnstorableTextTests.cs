@@ -29,7 +29,7 @@ public sealed class UnstorableTextTests(PostgresFixture postgres)
         ("g", "POST", "/internal/v1/keys/introspect", """{"key_id":"k\u0000","secret_sha256":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}""", "json", "'$.key_id'"),
         ("n", "POST", "/connect/token", "grant_type=client_credentials&client_id=a%00b&client_secret=s", "form", "'client_id'"),
         ("n", "POST", "/connect/token", "grant_type=client_credentials&client_id=op&client_secret=%00", "form", "'client_secret'"),
-        ("n", "POST", "/account/login", "client_id=a%00&client_secret=s&return_url=%2F", "form", "'client_id'"),
+        ("n", "POST", "/account/login", "email=a%00&password=s&return_url=%2F", "form", "'email'"),
         ("n", "GET", "/account/login?ReturnUrl=%2F%00", null, "json", "'ReturnUrl'"),
     ];
 

@@ -1,159 +1,91 @@
 using System.Net;
-using System.Security.Cryptography;
-using System.Text;
-using System.Text.Json;
-using System.Text.RegularExpressions;
-using Microsoft.AspNetCore.WebUtilities;
-using Microsoft.IdentityModel.Tokens;
+using System.Net.Http.Headers;
 using Piramid.Contracts.Identity;
+using Piramid.ControlPlane.Accounts;
 using Piramid.ControlPlane.Identity;
 using Piramid.ControlPlane.Tests.Support;
-using Piramid.TestKit;
+using Piramid.TestKit.Http;
 
 namespace Piramid.ControlPlane.Tests.Identity;
 
+/// <summary>An operator is a user with the platform-admin flag who signs in with email and password (code + PKCE).</summary>
 [Collection(PostgresCollection.Name)]
-public sealed partial class AuthorizationCodeTests(PostgresFixture postgres)
+public sealed class AuthorizationCodeTests(PostgresFixture postgres)
 {
-    private const string PortalClientId = "piramid-portal";
-    private static readonly Uri RedirectUri = new("http://127.0.0.1:5173/callback");
+    private const string Password = "operator passphrase 42";
 
     [Fact]
-    public async Task AuthorizationCodeWithPkce_LoginCookie_CodeExchangedWithVerifier_WrongVerifierFails()
+    public async Task OperatorUser_SignsInWithCodeAndPkce_GetsPlatformAdmin_AntiforgeryAndVerifierEnforced()
     {
-        var (_, connectionString) = await postgres.CreateMigratedDatabaseAsync();
-        using var keys = new TempDirectory();
-        await using var host = await IdentityTestHost.StartAsync(connectionString, keys.Combine("keys.json"));
-        var admin = (await host.WithBootstrapperAsync(b => b.EnsureBootstrapOperatorAsync()))!;
-        Assert.True(await host.WithBootstrapperAsync(b => b.EnsurePublicClientAsync(PortalClientId, "Portal", [RedirectUri])));
-        Assert.False(await host.WithBootstrapperAsync(b => b.EnsurePublicClientAsync(PortalClientId, "Portal", [RedirectUri])));
-
-        using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
+        await using var host = await ControlPlaneHost.StartAsync(postgres);
+        Guid operatorId;
+        await using (var scope = host.App.Services.CreateAsyncScope())
         {
-            BaseAddress = host.BaseAddress,
-        };
-
-        // 1. Not logged in: the authorization endpoint sends the browser to the login form.
-        var (verifier, challenge) = NewPkce();
-        using var toLogin = await browser.GetAsync(AuthorizeUrl(challenge, "s1"));
-        Assert.Equal(HttpStatusCode.Redirect, toLogin.StatusCode);
-        var loginUrl = toLogin.Headers.Location!;
-        Assert.StartsWith("/account/login", loginUrl.IsAbsoluteUri ? loginUrl.PathAndQuery : loginUrl.OriginalString, StringComparison.Ordinal);
-        var returnUrl = QueryHelpers.ParseQuery(new Uri(host.BaseAddress, loginUrl).Query)["ReturnUrl"].ToString();
-        Assert.StartsWith("/connect/authorize", returnUrl, StringComparison.Ordinal);
-
-        // 2. The form: a wrong secret is refused, a request without the antiforgery token too.
-        var antiforgery = await ReadAntiforgeryFieldAsync(browser, loginUrl);
-        using (var wrong = await browser.PostAsync("/account/login", Login(antiforgery, admin.ClientId, ClientCredentialsTests.ChangeLastChar(admin.ClientSecret), returnUrl)))
-        {
-            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+            var bootstrapper = scope.ServiceProvider.GetRequiredService<OperatorBootstrapper>();
+            Assert.True(await bootstrapper.EnsurePublicClientAsync(PortalBrowser.ClientId, "Portal", [PortalBrowser.RedirectUri]));
+            Assert.False(await bootstrapper.EnsurePublicClientAsync(PortalBrowser.ClientId, "Portal", [PortalBrowser.RedirectUri]));
+            var user = await scope.ServiceProvider.GetRequiredService<UserAccounts>().CreateUserAsync("ops@example.com", Password, platformAdmin: true, ownedTenantId: null, CancellationToken.None);
+            operatorId = user!.Id;
         }
 
-        using (var forged = await browser.PostAsync("/account/login", Login(("x", "y"), admin.ClientId, admin.ClientSecret, returnUrl)))
+        using var browser = new PortalBrowser(host.BaseAddress);
+        var (verifier, challenge) = PortalBrowser.NewPkce();
+        var login = await browser.StartAsync(challenge, "s1");
+        Assert.StartsWith("/account/login?ReturnUrl=%2Fconnect%2Fauthorize", login, StringComparison.Ordinal);
+
+        // The page has the labels and button the portal's users see.
+        var (_, _, html) = await browser.FormAsync(login);
+        Assert.Contains("<label>Email <input name=\"email\"", html, StringComparison.Ordinal);
+        Assert.Contains("<label>Password <input name=\"password\" type=\"password\"", html, StringComparison.Ordinal);
+        Assert.Contains("<button type=\"submit\">Sign in</button>", html, StringComparison.Ordinal);
+
+        // Without the antiforgery token the form is refused before any password is checked.
+        using (var forged = await browser.Http.PostAsync(new Uri("/account/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
+        {
+            ["email"] = "ops@example.com",
+            ["password"] = Password,
+        })))
         {
             Assert.Equal(HttpStatusCode.BadRequest, forged.StatusCode);
         }
 
-        antiforgery = await ReadAntiforgeryFieldAsync(browser, loginUrl);
-        using var loggedIn = await browser.PostAsync("/account/login", Login(antiforgery, admin.ClientId, admin.ClientSecret, returnUrl));
-        Assert.Equal(HttpStatusCode.Redirect, loggedIn.StatusCode);
-        Assert.Equal(returnUrl, loggedIn.Headers.Location!.OriginalString);
-
-        // 3. Logged in: the authorization endpoint redirects to the portal with a code.
-        var code = await AuthorizeAsync(browser, returnUrl, "s1");
-
-        // 4. A wrong verifier is refused; a second authorization (cookie reused, no login) exchanged with the right one works.
-        using (var refused = await browser.PostAsync("connect/token", CodeExchange(code, NewPkce().Verifier)))
+        using (var wrong = await browser.PostLoginAsync(login, "ops@example.com", Password + "!"))
         {
-            Assert.Equal(HttpStatusCode.BadRequest, refused.StatusCode);
-            using var error = JsonDocument.Parse(await refused.Content.ReadAsStringAsync());
-            Assert.Equal("invalid_grant", error.RootElement.GetProperty("error").GetString());
+            Assert.Equal(HttpStatusCode.Unauthorized, wrong.StatusCode);
+            Assert.Contains(AccountEndpoints.FailureMessage, System.Net.WebUtility.HtmlDecode(await wrong.Content.ReadAsStringAsync()), StringComparison.Ordinal);
         }
 
-        (verifier, challenge) = NewPkce();
-        code = await AuthorizeAsync(browser, AuthorizeUrl(challenge, "s2"), "s2");
-        using var exchanged = await browser.PostAsync("connect/token", CodeExchange(code, verifier));
-        var body = await exchanged.Content.ReadAsStringAsync();
-        Assert.True(exchanged.StatusCode == HttpStatusCode.OK, body);
-        using var tokens = JsonDocument.Parse(body);
-        var accessToken = tokens.RootElement.GetProperty("access_token").GetString()!;
-        var payload = JwksValidator.Payload(accessToken);
-        Assert.Equal(admin.ClientId, payload.GetProperty("sub").GetString());
-        Assert.Equal(Roles.PlatformAdmin, payload.GetProperty("role").GetString());
-        Assert.True((await JwksValidator.ValidateAsync(host, accessToken)).IsValid);
-        Assert.Equal(HttpStatusCode.OK, await host.GetStatusAsync(IdentityTestHost.AdminProbe, accessToken));
+        using var signedIn = await browser.PostLoginAsync(login, "OPS@example.com", Password);
+        var code = await browser.CodeAsync(signedIn, "s1");
+        var (refused, error) = await browser.ExchangeAsync(code, PortalBrowser.NewPkce().Verifier);
+        Assert.Equal(HttpStatusCode.BadRequest, refused);
+        Assert.Equal("invalid_grant", error["error"]!.GetValue<string>());
 
-        // 5. The refresh token yields a new access token for the same operator.
-        using var refreshed = await browser.PostAsync("connect/token", new FormUrlEncodedContent(new Dictionary<string, string>
+        // A second authorization reuses the session cookie (no form), and the right verifier redeems it.
+        (verifier, challenge) = PortalBrowser.NewPkce();
+        using (var again = await browser.Http.GetAsync(new Uri(PortalBrowser.AuthorizeUrl(challenge, "s2"), UriKind.Relative)))
         {
-            ["grant_type"] = "refresh_token",
-            ["refresh_token"] = tokens.RootElement.GetProperty("refresh_token").GetString()!,
-            ["client_id"] = PortalClientId,
-        }));
-        var refreshedBody = await refreshed.Content.ReadAsStringAsync();
-        Assert.True(refreshed.StatusCode == HttpStatusCode.OK, refreshedBody);
-        using var refreshedTokens = JsonDocument.Parse(refreshedBody);
-        var refreshedAccess = refreshedTokens.RootElement.GetProperty("access_token").GetString()!;
-        Assert.NotEqual(accessToken, refreshedAccess);
-        Assert.Equal(admin.ClientId, JwksValidator.Payload(refreshedAccess).GetProperty("sub").GetString());
+            Assert.Equal(HttpStatusCode.Redirect, again.StatusCode);
+            Assert.StartsWith(PortalBrowser.RedirectUri.ToString(), again.Headers.Location!.ToString(), StringComparison.Ordinal);
+            code = Microsoft.AspNetCore.WebUtilities.QueryHelpers.ParseQuery(again.Headers.Location.Query)["code"].ToString();
+        }
+
+        var (status, tokens) = await browser.ExchangeAsync(code, verifier);
+        Assert.True(status == HttpStatusCode.OK, tokens.ToJsonString());
+        var accessToken = tokens["access_token"]!.GetValue<string>();
+        var claims = PortalBrowser.Claims(accessToken);
+        Assert.Equal(operatorId.ToString(), claims["sub"]!.GetValue<string>());
+        Assert.Equal("ops@example.com", claims["email"]!.GetValue<string>());
+        Assert.Equal(Roles.PlatformAdmin, claims["role"]!.GetValue<string>());
+        Assert.Null(claims[IdentityClaims.SecurityStamp]);
+
+        using var admin = new HttpClient { BaseAddress = host.BaseAddress };
+        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer", accessToken);
+        using var tenants = await admin.GetAsync(new Uri("/v1/tenants", UriKind.Relative));
+        Assert.Equal(HttpStatusCode.OK, tenants.StatusCode);
+
+        var (refreshed, next) = await browser.RefreshAsync(tokens["refresh_token"]!.GetValue<string>());
+        Assert.True(refreshed == HttpStatusCode.OK, next.ToJsonString());
+        Assert.Equal(operatorId.ToString(), PortalBrowser.Claims(next["access_token"]!.GetValue<string>())["sub"]!.GetValue<string>());
     }
-
-    private static async Task<string> AuthorizeAsync(HttpClient browser, string url, string state)
-    {
-        using var response = await browser.GetAsync(url);
-        Assert.True(response.StatusCode == HttpStatusCode.Redirect, await response.Content.ReadAsStringAsync());
-        var location = response.Headers.Location!;
-        Assert.Equal(RedirectUri.GetLeftPart(UriPartial.Path), location.GetLeftPart(UriPartial.Path));
-        var query = QueryHelpers.ParseQuery(location.Query);
-        Assert.Equal(state, query["state"].ToString());
-        var code = query["code"].ToString();
-        Assert.False(string.IsNullOrEmpty(code));
-        return code;
-    }
-
-    private static string AuthorizeUrl(string challenge, string state) => QueryHelpers.AddQueryString("/connect/authorize", new Dictionary<string, string?>
-    {
-        ["client_id"] = PortalClientId,
-        ["response_type"] = "code",
-        ["redirect_uri"] = RedirectUri.ToString(),
-        ["scope"] = "openid offline_access",
-        ["code_challenge"] = challenge,
-        ["code_challenge_method"] = "S256",
-        ["state"] = state,
-    });
-
-    private static FormUrlEncodedContent CodeExchange(string code, string verifier) => new(new Dictionary<string, string>
-    {
-        ["grant_type"] = "authorization_code",
-        ["code"] = code,
-        ["redirect_uri"] = RedirectUri.ToString(),
-        ["client_id"] = PortalClientId,
-        ["code_verifier"] = verifier,
-    });
-
-    private static FormUrlEncodedContent Login((string Name, string Value) antiforgery, string clientId, string secret, string returnUrl) => new(new Dictionary<string, string>
-    {
-        [antiforgery.Name] = antiforgery.Value,
-        ["client_id"] = clientId,
-        ["client_secret"] = secret,
-        ["return_url"] = returnUrl,
-    });
-
-    private static async Task<(string Name, string Value)> ReadAntiforgeryFieldAsync(HttpClient browser, Uri loginUrl)
-    {
-        using var response = await browser.GetAsync(loginUrl);
-        Assert.Equal(HttpStatusCode.OK, response.StatusCode);
-        var match = AntiforgeryField().Match(await response.Content.ReadAsStringAsync());
-        Assert.True(match.Success);
-        return (WebUtility.HtmlDecode(match.Groups["name"].Value), WebUtility.HtmlDecode(match.Groups["value"].Value));
-    }
-
-    private static (string Verifier, string Challenge) NewPkce()
-    {
-        var verifier = Base64UrlEncoder.Encode(RandomNumberGenerator.GetBytes(32));
-        return (verifier, Base64UrlEncoder.Encode(SHA256.HashData(Encoding.ASCII.GetBytes(verifier))));
-    }
-
-    [GeneratedRegex("<input type=\"hidden\" name=\"(?<name>__RequestVerificationToken)\" value=\"(?<value>[^\"]+)\">")]
-    private static partial Regex AntiforgeryField();
 }

@@ -68,10 +68,13 @@ public sealed partial class ReturnUrlTests(PostgresFixture postgres)
     [Fact]
     public async Task Login_WithAHostileReturnUrl_RedirectsHome_NeverAServerError()
     {
-        var (_, connectionString) = await postgres.CreateMigratedDatabaseAsync();
-        using var keys = new TempDirectory();
-        await using var host = await IdentityTestHost.StartAsync(connectionString, keys.Combine("keys.json"));
-        var admin = (await host.WithBootstrapperAsync(b => b.EnsureBootstrapOperatorAsync()))!;
+        await using var host = await ControlPlaneHost.StartAsync(postgres);
+        await using (var scope = host.App.Services.CreateAsyncScope())
+        {
+            await scope.ServiceProvider.GetRequiredService<Piramid.ControlPlane.Accounts.UserAccounts>()
+                .CreateUserAsync("ops@example.com", "operator passphrase 42", platformAdmin: true, ownedTenantId: null, CancellationToken.None);
+        }
+
         using var browser = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
         {
             BaseAddress = host.BaseAddress,
@@ -84,8 +87,8 @@ public sealed partial class ReturnUrlTests(PostgresFixture postgres)
             using var login = await browser.PostAsync(new Uri("/account/login", UriKind.Relative), new FormUrlEncodedContent(new Dictionary<string, string>
             {
                 [WebUtility.HtmlDecode(field.Groups["name"].Value)] = WebUtility.HtmlDecode(field.Groups["value"].Value),
-                ["client_id"] = admin.ClientId,
-                ["client_secret"] = admin.ClientSecret,
+                ["email"] = "ops@example.com",
+                ["password"] = "operator passphrase 42",
                 ["return_url"] = url,
             }));
             Assert.True(login.StatusCode == HttpStatusCode.Redirect, $"{Show(url)}: {(int)login.StatusCode}");

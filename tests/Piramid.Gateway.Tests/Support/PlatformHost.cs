@@ -36,11 +36,15 @@ public sealed class PlatformHost : IAsyncDisposable
     /// <summary>http://127.0.0.1:port of the gateway.</summary>
     public Uri GatewayAddress { get; }
 
-    /// <summary>Starts both; <paramref name="gatewayServices"/> may replace gateway services (a clock) after its own.</summary>
-    public static async Task<PlatformHost> StartAsync(PostgresFixture postgres, IDictionary<string, string?>? gatewaySettings = null, Action<IServiceCollection>? gatewayServices = null)
+    /// <summary>
+    /// Starts both; <paramref name="gatewayServices"/> may replace gateway services (a clock) after its own. With
+    /// <paramref name="issuerAtGateway"/>, the issuer is the gateway's public URL, as <c>./piramid up</c> configures it.
+    /// </summary>
+    public static async Task<PlatformHost> StartAsync(
+        PostgresFixture postgres, IDictionary<string, string?>? gatewaySettings = null, Action<IServiceCollection>? gatewayServices = null, bool issuerAtGateway = false)
     {
-        var controlPlane = await ControlPlaneHost.StartAsync(postgres);
         var url = $"http://127.0.0.1:{LoopbackPort.GetFree()}";
+        var controlPlane = await ControlPlaneHost.StartAsync(postgres, issuerAtGateway ? new Dictionary<string, string?> { ["Identity:Issuer"] = url + "/" } : null);
         var gateway = await StartGatewayAsync(controlPlane, url, gatewaySettings, gatewayServices);
         return new PlatformHost(controlPlane, gateway, new Uri(url), gatewaySettings, gatewayServices);
     }

@@ -23,6 +23,12 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     /// <summary>Operators.</summary>
     public DbSet<Operator> Operators => Set<Operator>();
 
+    /// <summary>People who sign in (operators are users with the platform-admin flag).</summary>
+    public DbSet<User> Users => Set<User>();
+
+    /// <summary>Users' memberships of tenants, with roles.</summary>
+    public DbSet<TenantMember> TenantMembers => Set<TenantMember>();
+
     /// <summary>Engines.</summary>
     public DbSet<EngineRecord> Engines => Set<EngineRecord>();
 

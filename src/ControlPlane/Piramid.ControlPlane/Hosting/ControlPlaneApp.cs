@@ -1,4 +1,5 @@
 using Microsoft.Extensions.Options;
+using Piramid.ControlPlane.Accounts;
 using Piramid.ControlPlane.Access;
 using Piramid.ControlPlane.Admin;
 using Piramid.ControlPlane.Auditing;
@@ -24,6 +25,7 @@ public static class ControlPlaneApp
         builder.AddServiceDefaults("piramid-control-plane");
         builder.AddControlPlaneDatabase();
         builder.AddControlPlaneIdentity();
+        builder.AddAccounts();
         builder.AddTenantAccess();
         builder.AddLocalOrchestrator();
         builder.Services.AddHttpContextAccessor();
@@ -50,6 +52,7 @@ public static class ControlPlaneApp
         app.UseAuthorization();
         app.MapDefaultEndpoints();
         app.MapControlPlaneIdentity();
+        app.MapAccountsApi();
         app.MapTenantsApi();
         app.MapApiKeysApi();
         app.MapPlansApi();

@@ -4,7 +4,6 @@ using Microsoft.AspNetCore;
 using Microsoft.AspNetCore.Authentication;
 using OpenIddict.Abstractions;
 using OpenIddict.Server.AspNetCore;
-using Piramid.Contracts.Identity;
 using static OpenIddict.Abstractions.OpenIddictConstants;
 
 namespace Piramid.ControlPlane.Identity;
@@ -16,53 +15,58 @@ namespace Piramid.ControlPlane.Identity;
 /// </summary>
 internal static class ConnectEndpoints
 {
-    public static async Task<IResult> TokenAsync(HttpContext context, OperatorPrincipalFactory principals, ILoggerFactory loggers)
+    public static async Task<IResult> TokenAsync(
+        HttpContext context, OperatorPrincipalFactory principals, UserPrincipalFactory users, ILoggerFactory loggers)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("connect/token reached without an OpenIddict request.");
 
+        ClaimsPrincipal? principal;
         string? subject;
-        ImmutableArray<string> scopes;
         if (request.IsClientCredentialsGrantType())
         {
             // The client authenticated with its secret; the token is about the client itself.
             subject = request.ClientId;
-            scopes = request.GetScopes();
+            principal = subject is null ? null : await principals.CreateAsync(subject, context.RequestAborted);
+            principal?.SetScopes(request.GetScopes());
         }
         else if (request.IsAuthorizationCodeGrantType() || request.IsRefreshTokenGrantType())
         {
-            // The code or refresh token carries the operator who logged in; roles are re-read below.
+            // The code or refresh token names the person who signed in; the user row is read again, and a stamp
+            // changed since (password change) ends the chain even if a token escaped revocation.
             var result = await context.AuthenticateAsync(OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
             subject = result.Principal?.GetClaim(Claims.Subject);
-            scopes = result.Principal?.GetScopes() ?? [];
+            principal = await users.CreateAsync(subject, result.Principal?.GetClaim(IdentityClaims.SecurityStamp) ?? string.Empty, context.RequestAborted);
+            principal?.SetScopes(result.Principal?.GetScopes() ?? []);
         }
         else
         {
             return Reject(Errors.UnsupportedGrantType, "This grant type is not supported.");
         }
 
-        var principal = subject is null ? null : await principals.CreateAsync(subject, context.RequestAborted);
         if (principal is null)
         {
             IdentityLog.UnknownOperator(loggers.CreateLogger(typeof(ConnectEndpoints).FullName!), subject ?? "(none)");
-            return Reject(Errors.InvalidGrant, "The client is not a registered operator or machine client.");
+            return Reject(Errors.InvalidGrant, "The client or user is not registered, or the grant is no longer valid.");
         }
 
-        principal.SetScopes(scopes);
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
     }
 
-    public static async Task<IResult> AuthorizeAsync(HttpContext context, OperatorPrincipalFactory principals)
+    public static async Task<IResult> AuthorizeAsync(HttpContext context, UserPrincipalFactory users)
     {
         var request = context.GetOpenIddictServerRequest()
             ?? throw new InvalidOperationException("connect/authorize reached without an OpenIddict request.");
 
         var login = await context.AuthenticateAsync(AccountEndpoints.Scheme);
-        if (!login.Succeeded || login.Principal.FindFirstValue(Claims.Subject) is not { } subject)
+        var principal = login.Succeeded
+            ? await users.CreateAsync(login.Principal.FindFirstValue(Claims.Subject), login.Principal.FindFirstValue(IdentityClaims.SecurityStamp) ?? string.Empty, context.RequestAborted)
+            : null;
+        if (principal is null)
         {
             if (request.HasPromptValue(PromptValues.None))
             {
-                return Reject(Errors.LoginRequired, "The operator is not logged in.");
+                return Reject(Errors.LoginRequired, "The user is not signed in.");
             }
 
             // Back to this very request after the login form; a POSTed authorization request is replayed as a GET.
@@ -74,14 +78,15 @@ internal static class ConnectEndpoints
                 [AccountEndpoints.Scheme]);
         }
 
-        var principal = await principals.CreateAsync(subject, context.RequestAborted);
-        if (principal is null || !principal.HasClaim(Claims.Role, Roles.PlatformAdmin))
-        {
-            return Reject(Errors.AccessDenied, "Only operators may use the portal.");
-        }
-
         principal.SetScopes(request.GetScopes());
         return Results.SignIn(principal, authenticationScheme: OpenIddictServerAspNetCoreDefaults.AuthenticationScheme);
+    }
+
+    /// <summary>End session: clears the sign-in cookie, then OpenIddict redirects to the registered post-logout URI.</summary>
+    public static async Task<IResult> LogoutAsync(HttpContext context)
+    {
+        await context.SignOutAsync(AccountEndpoints.Scheme);
+        return Results.SignOut(new AuthenticationProperties { RedirectUri = "/" }, [OpenIddictServerAspNetCoreDefaults.AuthenticationScheme]);
     }
 
     private static IResult Reject(string error, string description) => Results.Forbid(

@@ -103,6 +103,8 @@ public sealed class OperatorBootstrapper(
             {
                 Permissions.Endpoints.Authorization,
                 Permissions.Endpoints.Token,
+                Permissions.Endpoints.Revocation,
+                Permissions.Endpoints.EndSession,
                 Permissions.GrantTypes.AuthorizationCode,
                 Permissions.GrantTypes.RefreshToken,
                 Permissions.ResponseTypes.Code,
@@ -110,6 +112,7 @@ public sealed class OperatorBootstrapper(
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };
         descriptor.RedirectUris.UnionWith(redirectUris);
+        descriptor.PostLogoutRedirectUris.UnionWith(redirectUris);
         await applications.CreateAsync(descriptor, cancellationToken);
         IdentityLog.PublicClientCreated(logger, clientId);
         return true;

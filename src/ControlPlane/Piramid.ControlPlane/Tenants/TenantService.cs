@@ -22,7 +22,14 @@ public sealed partial class TenantService(
     ControlPlaneDbContext db, IEngineOrchestrator orchestrator, ApiKeyService keys, AuditTrail audit, TimeProvider time, IOptions<TenantOptions> options)
 {
     /// <summary>Creates a tenant and provisions its engine (waits until it is ready).</summary>
-    public async Task<TenantInfo> CreateAsync(TenantCreateRequest request, CancellationToken cancellationToken)
+    public Task<TenantInfo> CreateAsync(TenantCreateRequest request, CancellationToken cancellationToken) =>
+        CreateAsync(request, alsoSave: null, cancellationToken);
+
+    /// <summary>
+    /// Creates a tenant; <paramref name="alsoSave"/> adds rows that must be written in the same transaction as the
+    /// tenant (sign-up: the user and the owner membership), so either all exist or none. Then provisions the engine.
+    /// </summary>
+    public async Task<TenantInfo> CreateAsync(TenantCreateRequest request, Action<Tenant>? alsoSave, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(request);
         var name = CheckName(request.Name);
@@ -45,6 +52,7 @@ public sealed partial class TenantService(
         db.Tenants.Add(tenant);
         audit.Record<TenantInfo>("tenant.create", "tenant", tenant.Id, tenant.Id, null, tenant.ToInfo(null));
         Announce(tenant.Id);
+        alsoSave?.Invoke(tenant);
         await db.SaveChangesAsync(cancellationToken);
 
         var route = await ConvergeAsync(() => orchestrator.ProvisionAsync(tenant, plan, cancellationToken));

@@ -9,7 +9,7 @@ namespace Piramid.Gateway.Limits;
 /// further addresses share one overflow bucket, so a flood from many addresses is still held to one budget
 /// instead of growing memory. IPv6 clients are keyed by their /64, the block one subscriber usually gets.
 /// </summary>
-public sealed class AddressBuckets(int ratePerSecond, int burst, int capacity, TimeProvider time)
+public sealed class AddressBuckets(double ratePerSecond, int burst, int capacity, TimeProvider time)
 {
     private static readonly IPAddress Unknown = IPAddress.None;
     private readonly Lock _lock = new();

@@ -15,7 +15,10 @@ namespace Piramid.Gateway.Limits;
 public sealed class AddressLimits(IOptions<GatewayOptions> options, TimeProvider time)
 {
     /// <summary>Paths of sign-in forms and endpoints (routed to the control plane), limited on POST.</summary>
-    public static readonly string[] SignInPaths = ["/connect/token", "/account/login"];
+    public static readonly string[] SignInPaths = ["/connect/token", "/account/login", "/account/login/code"];
+
+    /// <summary>Path of sign-up (routed to the control plane), limited on POST by its own, slower budget.</summary>
+    public const string SignUpPath = "/v1/signup";
 
     /// <summary>Refusal reason recorded in the audit for a request refused by an address budget.</summary>
     public const string RateLimitedReason = "rate_limited";
@@ -26,6 +29,9 @@ public sealed class AddressLimits(IOptions<GatewayOptions> options, TimeProvider
     private readonly AddressBuckets _signIn = new(
         options.Value.SignInRatePerSecond, options.Value.SignInBurst, options.Value.MaxTrackedAddresses, time);
 
+    private readonly AddressBuckets _signUp = new(
+        options.Value.SignUpPerHour / 3600.0, options.Value.SignUpBurst, options.Value.MaxTrackedAddresses, time);
+
     /// <summary>Takes one token of the caller's address's budget for unauthenticated work.</summary>
     public (bool Admitted, int RetryAfterSeconds) TakeUnauthenticated(HttpContext context)
     {
@@ -33,12 +39,22 @@ public sealed class AddressLimits(IOptions<GatewayOptions> options, TimeProvider
         return _unauthenticated.TryTake(context.Connection.RemoteIpAddress);
     }
 
-    /// <summary>Middleware: a sign-in attempt takes a token of its address's sign-in budget, or gets 429.</summary>
+    /// <summary>Middleware: a sign-in attempt takes a token of its address's sign-in budget, a sign-up of its sign-up budget, or gets 429.</summary>
     public static async Task SignInAsync(HttpContext context, Func<Task> next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        if (HttpMethods.IsPost(context.Request.Method) && IsSignIn(context.Request.Path))
+        if (HttpMethods.IsPost(context.Request.Method) && IsPath(context.Request.Path, SignUpPath))
+        {
+            var (admitted, retryAfter) = context.RequestServices.GetRequiredService<AddressLimits>()._signUp.TryTake(context.Connection.RemoteIpAddress);
+            if (!admitted)
+            {
+                context.RequestServices.GetRequiredService<AuthFailureLog>().Record(context, RateLimitedReason, null);
+                await WriteTooManyAsync(context, retryAfter, "Too many sign-ups from this address; retry after the number of seconds in Retry-After.");
+                return;
+            }
+        }
+        else if (HttpMethods.IsPost(context.Request.Method) && IsSignIn(context.Request.Path))
         {
             var (admitted, retryAfter) = context.RequestServices.GetRequiredService<AddressLimits>()._signIn.TryTake(context.Connection.RemoteIpAddress);
             if (!admitted)
@@ -64,7 +80,7 @@ public sealed class AddressLimits(IOptions<GatewayOptions> options, TimeProvider
     {
         foreach (var signIn in SignInPaths)
         {
-            if (path.Equals(signIn, StringComparison.OrdinalIgnoreCase) || path.Equals(signIn + "/", StringComparison.OrdinalIgnoreCase))
+            if (IsPath(path, signIn))
             {
                 return true;
             }
@@ -72,4 +88,7 @@ public sealed class AddressLimits(IOptions<GatewayOptions> options, TimeProvider
 
         return false;
     }
+
+    private static bool IsPath(PathString path, string expected) =>
+        path.Equals(expected, StringComparison.OrdinalIgnoreCase) || path.Equals(expected + "/", StringComparison.OrdinalIgnoreCase);
 }

@@ -30,6 +30,9 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
     /// <summary>Routes of one tenant, <c>/v1/tenants/{id}/...</c>, served by the control plane.</summary>
     public const string TenantsRoute = "tenants";
 
+    /// <summary>Authorization policy of <c>/v1/me</c>: a person's access token (it carries <c>email</c>).</summary>
+    public const string UserPolicy = "user-jwt";
+
     /// <summary>Authorization policy of the admin API: an operator's access token.</summary>
     public const string AdminPolicy = "platform-admin-jwt";
 
@@ -78,10 +81,15 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
             Route("tenants-root", ControlPlaneCluster, AdminPolicy, "/v1/tenants", Api, JsonBodies.Json),
             Route("plans", ControlPlaneCluster, AdminPolicy, "/v1/plans/{**rest}", Api, JsonBodies.Json),
             Route("plans-root", ControlPlaneCluster, AdminPolicy, "/v1/plans", Api, JsonBodies.Json),
+            // Sign-up has no credential (its own address budget, Limits/AddressLimits.cs); /v1/me needs a person's token.
+            Route("signup", ControlPlaneCluster, null, "/v1/signup", Post, JsonBodies.Json),
+            Route("me", ControlPlaneCluster, UserPolicy, "/v1/me/{**rest}", Api, JsonBodies.Json),
+            Route("me-root", ControlPlaneCluster, UserPolicy, "/v1/me", Read, JsonBodies.Json),
             // OAuth and the login form take form posts: no body type is imposed.
-            Route("connect", ControlPlaneCluster, null, "/connect/{**rest}", Form, null),
-            Route("account", ControlPlaneCluster, null, "/account/{**rest}", Form, null),
-            Route("well-known", ControlPlaneCluster, null, "/.well-known/{**rest}", Read, null),
+            // The issuer's pages keep the client's Host, so discovery and redirects name the gateway, not the control plane.
+            Route("connect", ControlPlaneCluster, null, "/connect/{**rest}", Form, null) with { Transforms = KeepHost },
+            Route("account", ControlPlaneCluster, null, "/account/{**rest}", Form, null) with { Transforms = KeepHost },
+            Route("well-known", ControlPlaneCluster, null, "/.well-known/{**rest}", Read, null) with { Transforms = KeepHost },
         };
         var engines = _table.Routes.ToDictionary(
             r => r.TenantId,
@@ -102,6 +110,8 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
     // The methods each route serves; any other is answered 405 with Allow by routing, never forwarded.
     private static readonly string[] Read = ["GET"];
     private static readonly string[] Form = ["GET", "POST"];
+    private static readonly string[] Post = ["POST"];
+    private static readonly IReadOnlyList<IReadOnlyDictionary<string, string>> KeepHost = [new Dictionary<string, string> { ["RequestHeaderOriginalHost"] = "true" }];
     private static readonly string[] Api = ["GET", "POST", "PUT", "PATCH", "DELETE"];
 
     private static RouteConfig Route(string id, string cluster, string? policy, string path, string[] methods, string? bodies) => new()

@@ -87,6 +87,12 @@ public static class PublicRoutes
         Admin("plans.list", "GET", "/v1/plans", Roles.PlatformAdmin),
         Admin("plans.put", "PUT", "/v1/plans/{id}", Roles.PlatformAdmin),
         Admin("connect.token", "POST", "/connect/token", null),
+        // People: sign-up has no credential; /v1/me takes a person's token (any user, no role).
+        Admin("accounts.signup", "POST", "/v1/signup", null),
+        Admin("me.get", "GET", "/v1/me", null),
+        Admin("me.password", "POST", "/v1/me/password", null),
+        Admin("me.totp", "POST", "/v1/me/totp", null),
+        Admin("me.totp.confirm", "POST", "/v1/me/totp/confirm", null),
     ];
 
     /// <summary>The data API: the engine's routes, exposed by the gateway as they are.</summary>
