@@ -13,8 +13,9 @@ namespace Piramid.ControlPlane.Tests.Admin;
 [Collection(PostgresCollection.Name)]
 public sealed partial class OpenApiRouteTests(PostgresFixture postgres)
 {
-    // Not public API: the gateway's internal API, health probes, and the operator's browser login flow.
-    private static readonly string[] NotPublic = ["/internal/", "/health/", "/account/", "/connect/authorize"];
+    // Not public API: the gateway's internal API, health probes, and the browser pages of sign-in (the login form,
+    // authorize, end session), which docs/API.md describes.
+    private static readonly string[] NotPublic = ["/internal/", "/health/", "/account/", "/connect/authorize", "/connect/logout"];
 
     // A key's own tenant: the gateway forwards /v1/api-keys/..., /v1/usage and /v1/audit to /v1/tenants/{key's tenant}/...
     private static readonly string[] KeyTenantPaths = ["/v1/api-keys", "/v1/usage", "/v1/audit"];
