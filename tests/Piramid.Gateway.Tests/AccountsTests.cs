@@ -125,9 +125,9 @@ public sealed class AccountsTests(PostgresFixture postgres)
         Assert.Contains("code_challenge_method", answer, StringComparison.Ordinal);
     }
 
-    internal static async Task<PlatformHost> StartAsync(PostgresFixture postgres, IDictionary<string, string?>? gatewaySettings = null)
+    internal static async Task<PlatformHost> StartAsync(PostgresFixture postgres, IDictionary<string, string?>? gatewaySettings = null, IDictionary<string, string?>? controlPlaneSettings = null)
     {
-        var platform = await PlatformHost.StartAsync(postgres, gatewaySettings, issuerAtGateway: true);
+        var platform = await PlatformHost.StartAsync(postgres, gatewaySettings, issuerAtGateway: true, controlPlaneSettings: controlPlaneSettings);
         await using var scope = platform.ControlPlane.App.Services.CreateAsyncScope();
         await scope.ServiceProvider.GetRequiredService<OperatorBootstrapper>().EnsurePublicClientAsync(PortalBrowser.ClientId, "Portal", [PortalBrowser.RedirectUri]);
         return platform;

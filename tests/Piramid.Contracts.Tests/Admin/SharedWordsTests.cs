@@ -7,7 +7,7 @@ public sealed class SharedWordsTests
     [Fact]
     public void ChangeKinds_AreDistinctLowerCaseWords()
     {
-        Assert.Equal(["key", "tenant", "route", "plan"], ChangeKinds.All);
+        Assert.Equal(["key", "tenant", "route", "plan", "member"], ChangeKinds.All);
     }
 
     [Fact]

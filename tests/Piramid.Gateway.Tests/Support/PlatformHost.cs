@@ -41,10 +41,17 @@ public sealed class PlatformHost : IAsyncDisposable
     /// <paramref name="issuerAtGateway"/>, the issuer is the gateway's public URL, as <c>./piramid up</c> configures it.
     /// </summary>
     public static async Task<PlatformHost> StartAsync(
-        PostgresFixture postgres, IDictionary<string, string?>? gatewaySettings = null, Action<IServiceCollection>? gatewayServices = null, bool issuerAtGateway = false)
+        PostgresFixture postgres, IDictionary<string, string?>? gatewaySettings = null, Action<IServiceCollection>? gatewayServices = null, bool issuerAtGateway = false,
+        IDictionary<string, string?>? controlPlaneSettings = null)
     {
         var url = $"http://127.0.0.1:{LoopbackPort.GetFree()}";
-        var controlPlane = await ControlPlaneHost.StartAsync(postgres, issuerAtGateway ? new Dictionary<string, string?> { ["Identity:Issuer"] = url + "/" } : null);
+        var settings = new Dictionary<string, string?>(controlPlaneSettings ?? new Dictionary<string, string?>());
+        if (issuerAtGateway)
+        {
+            settings["Identity:Issuer"] = url + "/";
+        }
+
+        var controlPlane = await ControlPlaneHost.StartAsync(postgres, settings);
         var gateway = await StartGatewayAsync(controlPlane, url, gatewaySettings, gatewayServices);
         return new PlatformHost(controlPlane, gateway, new Uri(url), gatewaySettings, gatewayServices);
     }

@@ -10,6 +10,7 @@ public static class AccessExtensions
     public static WebApplicationBuilder AddTenantAccess(this WebApplicationBuilder builder)
     {
         ArgumentNullException.ThrowIfNull(builder);
+        builder.Services.AddScoped<MemberStandings>();
         builder.Services.AddScoped<IAuthorizationHandler, TenantAccessHandler>();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, TenantAccessResults>();
         builder.Services.AddAuthorizationBuilder()

@@ -10,13 +10,13 @@ namespace Piramid.ControlPlane.Access;
 /// <summary>
 /// Decides <see cref="TenantAccessRequirement"/> for every credential kind in one place: an operator acts for every
 /// tenant; a tenant's API key (vouched for by the gateway, see <see cref="Standing"/>), a tenant's machine client
-/// and a member act for their own tenant only. Another tenant's id answers the same 404 as a tenant that does not
+/// and a member (<see cref="MemberStandings"/>) act for their own tenant only. Another tenant's id answers the same 404 as a tenant that does not
 /// exist, so no tenant learns which ids exist; a role below the route's is a 403 naming what it may not do.
 /// </summary>
-public sealed class TenantAccessHandler : AuthorizationHandler<TenantAccessRequirement>
+public sealed class TenantAccessHandler(MemberStandings members) : AuthorizationHandler<TenantAccessRequirement>
 {
     /// <inheritdoc />
-    protected override Task HandleRequirementAsync(AuthorizationHandlerContext context, TenantAccessRequirement requirement)
+    protected override async Task HandleRequirementAsync(AuthorizationHandlerContext context, TenantAccessRequirement requirement)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(requirement);
@@ -24,16 +24,16 @@ public sealed class TenantAccessHandler : AuthorizationHandler<TenantAccessRequi
         if (user.HasClaim("role", Roles.PlatformAdmin))
         {
             context.Succeed(requirement);
-            return Task.CompletedTask;
+            return;
         }
 
         if (context.Resource is not HttpContext http || http.GetRouteValue("id") is not string id)
         {
             context.Fail(new TenantAccessRefusal(this, ProblemCatalog.Forbidden, "This route does not name a tenant."));
-            return Task.CompletedTask;
+            return;
         }
 
-        var standing = Standing(http, user);
+        var standing = Standing(http, user) ?? await members.OfAsync(user, id, http.RequestAborted);
         if (standing is null)
         {
             context.Fail(new TenantAccessRefusal(this, ProblemCatalog.Forbidden, "This credential does not act for a tenant; use an operator token, a member token or a tenant admin API key."));
@@ -55,8 +55,6 @@ public sealed class TenantAccessHandler : AuthorizationHandler<TenantAccessRequi
         {
             context.Succeed(requirement);
         }
-
-        return Task.CompletedTask;
     }
 
     /// <summary>

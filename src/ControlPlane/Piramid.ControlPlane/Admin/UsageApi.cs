@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Piramid.Contracts.Admin;
+using Piramid.Contracts.Problems;
 using Piramid.ControlPlane.Access;
 using Piramid.ControlPlane.Usage;
+using Piramid.ServiceDefaults;
 
 namespace Piramid.ControlPlane.Admin;
 
@@ -27,11 +29,17 @@ public static class UsageApi
         TypedResults.Ok(await usage.GetAsync(id, from, to, ct));
 
     private static async Task<IResult> GetAudit(
-        HttpContext context, string id, DateTimeOffset? from, DateTimeOffset? to, long? after, int? limit, AuditLog audit, CancellationToken ct)
+        HttpContext context, string id, DateTimeOffset? from, DateTimeOffset? to, string? cursor, int? limit, AuditLog audit, CancellationToken ct)
     {
+        if (context.Request.Query.ContainsKey("after"))
+        {
+            // The numeric 'after' of earlier versions: refused by name rather than ignored, which would restart at page one.
+            throw new ProblemException(ProblemCatalog.InvalidRequest, "'after' is no longer accepted; pass the previous page's 'next_cursor' as 'cursor'.");
+        }
+
         if (!context.Request.Headers.Accept.ToString().Contains(NdJson, StringComparison.OrdinalIgnoreCase))
         {
-            return TypedResults.Ok(await audit.PageAsync(id, from, to, after, limit, ct));
+            return TypedResults.Ok(await audit.PageAsync(id, from, to, cursor, limit, ct));
         }
 
         // The export: one JSON object per line, streamed, so a year of events never sits in memory.

@@ -32,6 +32,9 @@ public sealed class AuditTrail(ControlPlaneDbContext db, TimeProvider time, IHtt
         });
     }
 
+    /// <summary>The actor of the current request, as <see cref="Actor(HttpContext?)"/> records it.</summary>
+    public string CurrentActor() => Actor(http.HttpContext);
+
     /// <summary>Header by which the gateway names the tenant API key it acts for (honoured only from the gateway).</summary>
     public const string ActorHeader = Contracts.HeaderNames.Actor;
 

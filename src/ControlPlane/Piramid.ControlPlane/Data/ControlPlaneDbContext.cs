@@ -29,6 +29,9 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     /// <summary>Users' memberships of tenants, with roles.</summary>
     public DbSet<TenantMember> TenantMembers => Set<TenantMember>();
 
+    /// <summary>Invitations to join tenants (tokens stored hashed).</summary>
+    public DbSet<Invitation> Invitations => Set<Invitation>();
+
     /// <summary>Engines.</summary>
     public DbSet<EngineRecord> Engines => Set<EngineRecord>();
 

@@ -6,6 +6,7 @@ using Piramid.ControlPlane.Auditing;
 using Piramid.ControlPlane.Identity;
 using Piramid.ControlPlane.Internal;
 using Piramid.ControlPlane.Keys;
+using Piramid.ControlPlane.Members;
 using Piramid.ControlPlane.Orchestration;
 using Piramid.ControlPlane.Tenants;
 using Piramid.ControlPlane.Usage;
@@ -27,6 +28,7 @@ public static class ControlPlaneApp
         builder.AddControlPlaneIdentity();
         builder.AddAccounts();
         builder.AddTenantAccess();
+        builder.AddMembers();
         builder.AddLocalOrchestrator();
         builder.Services.AddHttpContextAccessor();
         builder.Services.AddSingleton<IValidateOptions<TenantOptions>, TenantOptionsValidator>();
@@ -55,6 +57,7 @@ public static class ControlPlaneApp
         app.MapAccountsApi();
         app.MapTenantsApi();
         app.MapApiKeysApi();
+        app.MapMembersApi();
         app.MapPlansApi();
         app.MapUsageApi();
         app.MapInternalApi();

@@ -16,9 +16,10 @@ public sealed class AuditLog(ControlPlaneDbContext db)
     /// <summary>Default and largest page.</summary>
     public const int MaxPage = 1000;
 
-    /// <summary>One page of events in [from, to), oldest first, after the cursor.</summary>
-    public async Task<AuditEventList> PageAsync(string tenantId, DateTimeOffset? from, DateTimeOffset? to, long? after, int? limit, CancellationToken ct)
+    /// <summary>One page of events in [from, to), oldest first, after the cursor (<see cref="AuditCursor"/>).</summary>
+    public async Task<AuditEventList> PageAsync(string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? cursor, int? limit, CancellationToken ct)
     {
+        var after = AuditCursor.Decode(cursor);
         var size = limit ?? MaxPage;
         if (size is < 1 or > MaxPage)
         {
@@ -28,7 +29,7 @@ public sealed class AuditLog(ControlPlaneDbContext db)
         var events = await (await QueryAsync(tenantId, from, to, after, ct)).Take(size + 1).ToListAsync(ct);
         var more = events.Count > size;
         var page = events.Take(size).Select(ToInfo).ToList();
-        return new AuditEventList { Events = page, NextCursor = more ? page[^1].Id : null };
+        return new AuditEventList { Events = page, NextCursor = more ? AuditCursor.Encode(page[^1].Id) : null };
     }
 
     /// <summary>Every event in range, streamed from the database without buffering.</summary>

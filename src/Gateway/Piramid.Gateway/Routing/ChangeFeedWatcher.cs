@@ -57,6 +57,9 @@ public sealed partial class ChangeFeedWatcher(
                         case ChangeKinds.Plan:
                             keys.EvictPlan(change.Subject);
                             break;
+                        case ChangeKinds.Member:
+                            // Memberships are judged by the control plane on every request; the gateway keeps none.
+                            break;
                         default:
                             needReload = true;
                             break;

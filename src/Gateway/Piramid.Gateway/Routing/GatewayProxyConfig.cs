@@ -85,6 +85,8 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
             Route("signup", ControlPlaneCluster, null, "/v1/signup", Post, JsonBodies.Json),
             Route("me", ControlPlaneCluster, UserPolicy, "/v1/me/{**rest}", Api, JsonBodies.Json),
             Route("me-root", ControlPlaneCluster, UserPolicy, "/v1/me", Read, JsonBodies.Json),
+            // Accepting an invitation: the signed-in invitee (docs/design/tenant-access.md).
+            Route("invitations-accept", ControlPlaneCluster, UserPolicy, "/v1/invitations/accept", Post, JsonBodies.Json),
             // OAuth and the login form take form posts: no body type is imposed.
             // The issuer's pages keep the client's Host, so discovery and redirects name the gateway, not the control plane.
             Route("connect", ControlPlaneCluster, null, "/connect/{**rest}", Form, null) with { Transforms = KeepHost },

@@ -6,6 +6,6 @@ public sealed class AuditEventList
     /// <summary>Events.</summary>
     public IReadOnlyList<AuditEventInfo> Events { get; set; } = [];
 
-    /// <summary>Pass as <c>after</c> for the next page; null at the end of the range.</summary>
-    public long? NextCursor { get; set; }
+    /// <summary>Opaque; pass it unchanged as <c>cursor</c> for the next page. Null at the end of the range.</summary>
+    public string? NextCursor { get; set; }
 }

@@ -15,6 +15,9 @@ public static class ChangeKinds
     /// <summary>A plan's limits changed; the subject is its id.</summary>
     public const string Plan = "plan";
 
+    /// <summary>A membership changed (role, removal); the subject is <c>{tenant id}/{user id}</c>.</summary>
+    public const string Member = "member";
+
     /// <summary>Every kind, for tests and documentation.</summary>
-    public static IReadOnlyList<string> All { get; } = [Key, Tenant, Route, Plan];
+    public static IReadOnlyList<string> All { get; } = [Key, Tenant, Route, Plan, Member];
 }

@@ -109,7 +109,7 @@ public static class PublicRoutes
             .Returns<AuditEventList>().Returns<AuditEventInfo>(200, "application/x-ndjson")
             .WithQuery<DateTimeOffset>("from", "Events at or after this time.")
             .WithQuery<DateTimeOffset>("to", "Events before this time.")
-            .WithQuery<long>("after", "Cursor: the next_cursor of the previous page.")
+            .WithQuery<string>("cursor", "The next_cursor of the previous page (opaque).")
             .WithQuery<int>("limit", "Page size."),
         Admin("tenants.create", "POST", "/v1/tenants", Roles.PlatformAdmin)
             .Describe("Create a tenant (starts its engine)").Takes<TenantCreateRequest>().Returns<TenantInfo>(201).AcceptsIdempotencyKey(),
@@ -134,6 +134,18 @@ public static class PublicRoutes
         Admin("tenants.api-keys.rotate", "POST", "/v1/tenants/{id}/api-keys/{key_id}/rotate", Roles.Admin)
             .Describe("Rotate an API key: a new secret, the old one kept for a grace period")
             .Takes<ApiKeyRotateRequest>(optional: true).Returns<ApiKeyInfo>().AcceptsIdempotencyKey(),
+        Admin("tenants.members.list", "GET", "/v1/tenants/{id}/members", Roles.ReadOnly)
+            .Describe("List a tenant's members and their roles").Returns<MemberList>(),
+        Admin("tenants.members.update", "PATCH", "/v1/tenants/{id}/members/{user_id}", Roles.Admin)
+            .Describe("Change a member's role (only an owner makes or unmakes an owner; a tenant keeps at least one owner)")
+            .Takes<MemberUpdateRequest>().Returns<MemberInfo>(),
+        Admin("tenants.members.remove", "DELETE", "/v1/tenants/{id}/members/{user_id}", Roles.ReadOnly)
+            .Describe("Remove a member (owners and admins), or leave (a member removing themself)").ReturnsNothing(),
+        Admin("tenants.invitations.create", "POST", "/v1/tenants/{id}/invitations", Roles.Admin)
+            .Describe("Invite someone: the invite_url is shown once, valid 7 days, single use")
+            .Takes<InvitationCreateRequest>().Returns<InvitationCreated>(201),
+        Admin("invitations.accept", "POST", "/v1/invitations/accept", null)
+            .Describe("Accept an invitation as the signed-in user").Takes<InvitationAcceptRequest>().Returns<MembershipInfo>(),
         Admin("tenants.usage", "GET", "/v1/tenants/{id}/usage", Roles.Admin)
             .Describe("Usage: read and write units per UTC day, totals, monthly quotas").Returns<TenantUsage>()
             .WithQuery<DateOnly>("from", "First UTC day (default: 30 days ago).")
@@ -143,7 +155,7 @@ public static class PublicRoutes
             .Returns<AuditEventList>().Returns<AuditEventInfo>(200, "application/x-ndjson")
             .WithQuery<DateTimeOffset>("from", "Events at or after this time.")
             .WithQuery<DateTimeOffset>("to", "Events before this time.")
-            .WithQuery<long>("after", "Cursor: the next_cursor of the previous page.")
+            .WithQuery<string>("cursor", "The next_cursor of the previous page (opaque).")
             .WithQuery<int>("limit", "Page size."),
         Admin("plans.list", "GET", "/v1/plans", Roles.PlatformAdmin)
             .Describe("List plans").Returns<PlanList>(),

@@ -1,0 +1,11 @@
+namespace Piramid.Contracts.Accounts;
+
+/// <summary>Body of <c>POST /v1/tenants/{id}/invitations</c>.</summary>
+public sealed class InvitationCreateRequest
+{
+    /// <summary>When set, only the user with this email may accept.</summary>
+    public string? Email { get; set; }
+
+    /// <summary>The role the invitee gets: <c>owner</c> (only an owner may invite one), <c>admin</c>, <c>developer</c> or <c>viewer</c>.</summary>
+    public string? Role { get; set; }
+}
