@@ -336,6 +336,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/invitations/accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Accept an invitation as the signed-in user */
+        post: operations["invitations.accept"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/me": {
         parameters: {
             query?: never;
@@ -561,6 +578,58 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{id}/invitations": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Invite someone: the invite_url is shown once, valid 7 days, single use */
+        post: operations["tenants.invitations.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{id}/members": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a tenant's members and their roles */
+        get: operations["tenants.members.list"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{id}/members/{user_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        post?: never;
+        /** Remove a member (owners and admins), or leave (a member removing themself) */
+        delete: operations["tenants.members.remove"];
+        options?: never;
+        head?: never;
+        /** Change a member's role (only an owner makes or unmakes an owner; a tenant keeps at least one owner) */
+        patch: operations["tenants.members.update"];
+        trace?: never;
+    };
     "/v1/tenants/{id}/resume": {
         parameters: {
             query?: never;
@@ -739,11 +808,8 @@ export interface components {
         AuditEventList: {
             /** @description Events. */
             events?: components["schemas"]["AuditEventInfo"][];
-            /**
-             * Format: int64
-             * @description Pass as `after` for the next page; null at the end of the range.
-             */
-            next_cursor?: number | null;
+            /** @description Opaque; pass it unchanged as `cursor` for the next page. Null at the end of the range. */
+            next_cursor?: string | null;
         };
         /** @description A collection as described by `GET /v1/collections/{name}`. */
         CollectionInfo: {
@@ -872,6 +938,37 @@ export interface components {
              */
             ef?: number | null;
         };
+        /** @description Body of `POST /v1/invitations/accept`, sent with the signed-in invitee's token. */
+        InvitationAcceptRequest: {
+            /** @description The token from the invitation link. */
+            token?: string | null;
+        };
+        /** @description Body of `POST /v1/tenants/{id}/invitations`. */
+        InvitationCreateRequest: {
+            /** @description When set, only the user with this email may accept. */
+            email?: string | null;
+            /** @description The role the invitee gets: `owner` (only an owner may invite one), `admin`, `developer` or `viewer`. */
+            role?: string | null;
+        };
+        /** @description Answer of `POST /v1/tenants/{id}/invitations`; the token inside InviteUrl is shown this once. */
+        InvitationCreated: {
+            /** @description The invitation's id (`inv_` + 16 hex). */
+            id: string;
+            /**
+             * Format: uri
+             * @description The link to send to the invitee; its fragment `#token=...` is what `POST /v1/invitations/accept` takes.
+             */
+            invite_url: string;
+            /** @description The role the invitee gets. */
+            role: string;
+            /** @description The only email that may accept, if one was given. */
+            email?: string | null;
+            /**
+             * Format: date-time
+             * @description After this time the invitation cannot be accepted (7 days after its creation).
+             */
+            expires_at?: string;
+        };
         /** @description Answer of `GET /v1/me`: the signed-in user. */
         MeInfo: {
             /**
@@ -887,6 +984,33 @@ export interface components {
             totp_enabled?: boolean;
             /** @description The tenants the user belongs to, by name. */
             memberships: components["schemas"]["MembershipInfo"][];
+        };
+        /** @description A member of a tenant: `GET /v1/tenants/{id}/members`. */
+        MemberInfo: {
+            /**
+             * Format: uuid
+             * @description The user's id.
+             */
+            user_id: string;
+            /** @description The user's email (normalized). */
+            email: string;
+            /** @description `owner`, `admin`, `developer` or `viewer`. */
+            role: string;
+            /**
+             * Format: date-time
+             * @description When the user joined the tenant.
+             */
+            created_at?: string;
+        };
+        /** @description A tenant's members, oldest first. */
+        MemberList: {
+            /** @description Members. */
+            members?: components["schemas"]["MemberInfo"][];
+        };
+        /** @description Body of `PATCH /v1/tenants/{id}/members/{user_id}`. */
+        MemberUpdateRequest: {
+            /** @description The new role: `owner`, `admin`, `developer` or `viewer`. */
+            role?: string | null;
         };
         /** @description One of the signed-in user's memberships. */
         MembershipInfo: {
@@ -1786,8 +1910,8 @@ export interface operations {
                 from?: string;
                 /** @description Events before this time. */
                 to?: string;
-                /** @description Cursor: the next_cursor of the previous page. */
-                after?: number;
+                /** @description The next_cursor of the previous page (opaque). */
+                cursor?: string;
                 /** @description Page size. */
                 limit?: number;
             };
@@ -2586,6 +2710,41 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    "invitations.accept": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationAcceptRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MembershipInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            411: components["responses"]["Problem411"];
+            413: components["responses"]["Problem413"];
+            414: components["responses"]["Problem414"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     "me.get": {
         parameters: {
             query?: never;
@@ -3233,8 +3392,8 @@ export interface operations {
                 from?: string;
                 /** @description Events before this time. */
                 to?: string;
-                /** @description Cursor: the next_cursor of the previous page. */
-                after?: number;
+                /** @description The next_cursor of the previous page (opaque). */
+                cursor?: string;
                 /** @description Page size. */
                 limit?: number;
             };
@@ -3263,6 +3422,157 @@ export interface operations {
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.invitations.create": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["InvitationCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description Created */
+            201: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["InvitationCreated"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            411: components["responses"]["Problem411"];
+            413: components["responses"]["Problem413"];
+            414: components["responses"]["Problem414"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.members.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.members.remove": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+                /** @description The member id. */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.members.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+                /** @description The member id. */
+                user_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                "application/json": components["schemas"]["MemberUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MemberInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            411: components["responses"]["Problem411"];
+            413: components["responses"]["Problem413"];
+            414: components["responses"]["Problem414"];
+            415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
             431: components["responses"]["Problem431"];
             500: components["responses"]["Problem500"];
