@@ -4,7 +4,7 @@ using System.Text.RegularExpressions;
 namespace Piramid.TestKit;
 
 /// <summary>
-/// The OpenAPI document as src/Tools/Piramid.OpenApi generates it from the code (docs/openapi.json is the same
+/// The OpenAPI document as src/Shared/Piramid.OpenApi generates it from the code (docs/openapi.json is the same
 /// text: Piramid.Contracts.Tests checks it), for tests that hold the processes to it.
 /// </summary>
 public static partial class OpenApiDocument

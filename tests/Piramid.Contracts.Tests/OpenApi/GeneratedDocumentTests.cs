@@ -9,7 +9,7 @@ using Piramid.TestKit;
 namespace Piramid.Contracts.Tests.OpenApi;
 
 /// <summary>
-/// docs/openapi.json is the generator's output (src/Tools/Piramid.OpenApi), a valid OpenAPI 3.1 document, and
+/// docs/openapi.json is the generator's output (src/Shared/Piramid.OpenApi), a valid OpenAPI 3.1 document, and
 /// complete enough to generate clients from: every table route and nothing else, a typed success answer per
 /// operation, an example per request body that its own schema accepts, and every problem status of the catalogue.
 /// </summary>

@@ -1,6 +1,6 @@
 using Microsoft.Extensions.Options;
-using Piramid.ControlPlane.Accounts;
 using Piramid.ControlPlane.Access;
+using Piramid.ControlPlane.Accounts;
 using Piramid.ControlPlane.Admin;
 using Piramid.ControlPlane.Auditing;
 using Piramid.ControlPlane.Identity;

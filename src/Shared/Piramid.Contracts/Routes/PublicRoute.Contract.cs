@@ -2,7 +2,7 @@ namespace Piramid.Contracts.Routes;
 
 /// <summary>
 /// What a route takes and answers, declared beside its method and path so that docs/openapi.json is generated
-/// from the table (src/Tools/Piramid.OpenApi) and cannot drift from it. The body types are the Contracts types
+/// from the table (src/Shared/Piramid.OpenApi) and cannot drift from it. The body types are the Contracts types
 /// the serving process reads and writes; their fields, nullability and docs come from the types themselves.
 /// </summary>
 public sealed partial class PublicRoute

@@ -50,7 +50,7 @@ public static class OpenApiGenerator
             {
                 ["title"] = "Piramid API",
                 ["version"] = "0.1.0",
-                ["description"] = "The public API of Piramid, served by the gateway. JSON with snake_case fields; every error is application/problem+json. Generated from the route table and the contract types by src/Tools/Piramid.OpenApi; docs/API.md is the narrative reference.",
+                ["description"] = "The public API of Piramid, served by the gateway. JSON with snake_case fields; every error is application/problem+json. Generated from the route table and the contract types by src/Shared/Piramid.OpenApi; docs/API.md is the narrative reference.",
             },
             ["servers"] = new JsonArray(
                 new JsonObject { ["url"] = "/", ["description"] = "The gateway that serves this document" },
@@ -255,7 +255,7 @@ public static class OpenApiGenerator
     public static string DocumentPath(string root) => Path.Combine(root, "docs", "openapi.json");
 
     /// <summary>The command that rewrites the committed document.</summary>
-    public const string RegenerateCommand = "dotnet run --project src/Tools/Piramid.OpenApi -c Release";
+    public const string RegenerateCommand = "dotnet run --project src/Shared/Piramid.OpenApi -c Release";
 
     /// <summary>UTF-8 without a byte order mark.</summary>
     public static UTF8Encoding Utf8 { get; } = new(encoderShouldEmitUTF8Identifier: false);
