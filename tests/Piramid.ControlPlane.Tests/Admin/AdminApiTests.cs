@@ -155,6 +155,46 @@ public sealed class AdminApiTests(PostgresFixture postgres)
         Assert.Equal(422, (int)refused.StatusCode);
     }
 
+    /// <summary>
+    /// A key's secret is shown once and never stored, so a replayed creation cannot repeat it. The client that lost
+    /// the first answer still gets the key's id, and rotating that key with no grace period (docs/API.md) gives it a
+    /// working secret while the lost one stops working.
+    /// </summary>
+    [Fact]
+    public async Task ReplayedKeyCreation_AnswersTheKeyWithoutItsSecret_AndRotatingItRecovers()
+    {
+        await using var host = await ControlPlaneHost.StartAsync(postgres);
+        using var admin = await host.ClientAsync(host.Operator);
+        using var gateway = await host.ClientAsync(host.Gateway);
+        var tenantId = (await SendAsync(admin, HttpMethod.Post, "/v1/tenants", new { name = "lost" }, HttpStatusCode.Created))["id"]!.GetValue<string>();
+
+        async Task<JsonNode> CreateOnceAsync()
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, $"/v1/tenants/{tenantId}/api-keys")
+            {
+                Content = JsonContent.Create(new { name = "ci", role = "read_write" }, options: ControlPlaneHost.Json),
+            };
+            request.Headers.Add("Idempotency-Key", "create-key-once");
+            using var response = await admin.SendAsync(request);
+            Assert.Equal(HttpStatusCode.Created, response.StatusCode);
+            return JsonNode.Parse(await response.Content.ReadAsStringAsync())!;
+        }
+
+        var first = await CreateOnceAsync();
+        var lostSecret = first["key"]!.GetValue<string>();
+        var replayed = await CreateOnceAsync();
+        Assert.Equal(first["id"]!.GetValue<string>(), replayed["id"]!.GetValue<string>());
+        Assert.Null(replayed["key"]);
+        var keys = await SendAsync(admin, HttpMethod.Get, $"/v1/tenants/{tenantId}/api-keys", null, HttpStatusCode.OK);
+        Assert.Single(keys["api_keys"]!.AsArray());
+
+        var rotated = await SendAsync(admin, HttpMethod.Post, $"/v1/tenants/{tenantId}/api-keys/{replayed["id"]}/rotate", new { grace_period_seconds = 0 }, HttpStatusCode.OK);
+        var recovered = rotated["key"]!.GetValue<string>();
+        Assert.NotEqual(lostSecret, recovered);
+        Assert.Equal(HttpStatusCode.OK, (await IntrospectAsync(gateway, recovered)).Status);
+        Assert.NotEqual(HttpStatusCode.OK, (await IntrospectAsync(gateway, lostSecret)).Status);
+    }
+
     [Fact]
     public async Task PlanFields_OfRequestsInFlightMemoryAndAuditRetention_DefaultForANewPlan_AndAreSetAndListed()
     {
