@@ -97,6 +97,67 @@ public sealed class MembersTests(PostgresFixture postgres)
         await ProblemAssert.MatchesAsync(await late.GetAsync(new Uri($"/v1/tenants/{tenant}/members", UriKind.Relative)), ProblemCatalog.NotFound);
     }
 
+    // Member roles on every tenant route: owner, developer, viewer of tenant A, and the owner of another tenant.
+    private static readonly (string Method, string Path, string? Body, int Owner, int Developer, int Viewer, int Stranger)[] Table =
+    [
+        ("GET", "/v1/tenants/{A}", null, 200, 200, 200, 404),
+        ("GET", "/v1/tenants/{A}/members", null, 200, 200, 200, 404),
+        ("GET", "/v1/tenants/{A}/api-keys", null, 200, 403, 403, 404),
+        ("POST", "/v1/tenants/{A}/api-keys", """{"name":"t","role":"read_only"}""", 201, 403, 403, 404),
+        ("GET", "/v1/tenants/{A}/usage", null, 200, 403, 403, 404),
+        ("GET", "/v1/tenants/{A}/audit", null, 200, 403, 403, 404),
+        ("POST", "/v1/tenants/{A}/invitations", """{"role":"viewer"}""", 201, 403, 403, 404),
+        ("PATCH", "/v1/tenants/{A}", """{"name":"renamed"}""", 403, 403, 403, 403),
+        ("POST", "/v1/tenants/{A}/suspend", null, 403, 403, 403, 403),
+        ("GET", "/v1/tenants", null, 403, 403, 403, 403),
+    ];
+
+    [Fact]
+    public async Task MemberTokens_OnEveryTenantRoute_AnswerTheTablesStatus()
+    {
+        await using var platform = await StartAsync(postgres);
+        var tenant = (await SignUpAsync(platform, "own@example.com", "table-a"))["tenant_id"]!.GetValue<string>();
+        await SignUpAsync(platform, "dev@example.com", "table-dev");
+        await SignUpAsync(platform, "view@example.com", "table-view");
+        await SignUpAsync(platform, "else@example.com", "table-else");
+        using var owner = Authorized(platform, await TokenAsync(platform, "own@example.com"));
+        foreach (var (email, role) in new[] { ("dev@example.com", "developer"), ("view@example.com", "viewer") })
+        {
+            var invitation = await ReadAsync(await owner.PostAsJsonAsync($"/v1/tenants/{tenant}/invitations", new { email, role }), HttpStatusCode.Created);
+            using var invitee = Authorized(platform, await TokenAsync(platform, email));
+            await ReadAsync(await invitee.PostAsJsonAsync("/v1/invitations/accept", new { token = Token(invitation) }), HttpStatusCode.OK);
+        }
+
+        using var developer = Authorized(platform, await TokenAsync(platform, "dev@example.com"));
+        using var viewer = Authorized(platform, await TokenAsync(platform, "view@example.com"));
+        using var stranger = Authorized(platform, await TokenAsync(platform, "else@example.com"));
+        var failures = new List<string>();
+        foreach (var row in Table)
+        {
+            foreach (var (name, http, expected) in new[] { ("owner", owner, row.Owner), ("developer", developer, row.Developer), ("viewer", viewer, row.Viewer), ("stranger", stranger, row.Stranger) })
+            {
+                var path = row.Path.Replace("{A}", tenant, StringComparison.Ordinal);
+                using var request = new HttpRequestMessage(new HttpMethod(row.Method), new Uri(path, UriKind.Relative));
+                if (row.Body is not null)
+                {
+                    request.Content = new StringContent(row.Body, System.Text.Encoding.UTF8, "application/json");
+                }
+
+                using var response = await http.SendAsync(request);
+                if ((int)response.StatusCode != expected)
+                {
+                    failures.Add($"{row.Method} {row.Path} by {name}: {(int)response.StatusCode}, expected {expected}: {await response.Content.ReadAsStringAsync()}");
+                }
+                else if (expected >= 400)
+                {
+                    await ProblemAssert.MatchesAsync(response, expected == 404 ? ProblemCatalog.NotFound : ProblemCatalog.Forbidden, path);
+                }
+            }
+        }
+
+        Assert.True(failures.Count == 0, string.Join('\n', failures));
+    }
+
     private static async Task<string> TokenAsync(PlatformHost platform, string email)
     {
         using var browser = new PortalBrowser(platform.GatewayAddress);
