@@ -947,8 +947,11 @@ export interface components {
         InvitationCreateRequest: {
             /** @description When set, only the user with this email may accept. */
             email?: string | null;
-            /** @description The role the invitee gets: `owner` (only an owner may invite one), `admin`, `developer` or `viewer`. */
-            role?: string | null;
+            /**
+             * @description The role the invitee gets: `owner` (only an owner may invite one), `admin`, `developer` or `viewer`.
+             * @enum {string|null}
+             */
+            role?: "owner" | "admin" | "developer" | "viewer" | null;
         };
         /** @description Answer of `POST /v1/tenants/{id}/invitations`; the token inside InviteUrl is shown this once. */
         InvitationCreated: {
@@ -1009,8 +1012,11 @@ export interface components {
         };
         /** @description Body of `PATCH /v1/tenants/{id}/members/{user_id}`. */
         MemberUpdateRequest: {
-            /** @description The new role: `owner`, `admin`, `developer` or `viewer`. */
-            role?: string | null;
+            /**
+             * @description The new role: `owner`, `admin`, `developer` or `viewer`.
+             * @enum {string|null}
+             */
+            role?: "owner" | "admin" | "developer" | "viewer" | null;
         };
         /** @description One of the signed-in user's memberships. */
         MembershipInfo: {
@@ -2719,6 +2725,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "token": "inv_4f2c9d0e8b7a6f5e4d3c2b1a0f9e8d7c6b5a4f3e2d1c0b9a8f7e6d5c4b3a2f1e"
+                 *     }
+                 */
                 "application/json": components["schemas"]["InvitationAcceptRequest"];
             };
         };
@@ -3440,6 +3451,12 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "email": "grace@example.com",
+                 *       "role": "developer"
+                 *     }
+                 */
                 "application/json": components["schemas"]["InvitationCreateRequest"];
             };
         };
@@ -3550,6 +3567,11 @@ export interface operations {
         };
         requestBody: {
             content: {
+                /**
+                 * @example {
+                 *       "role": "viewer"
+                 *     }
+                 */
                 "application/json": components["schemas"]["MemberUpdateRequest"];
             };
         };
