@@ -100,12 +100,23 @@ public static class OpenApiGenerator
 
         if (route.Idempotent)
         {
+            // The engine's point writes say exactly what the engine enforces (IdempotentRoutes); the control plane's
+            // writes keep a key for Retention:IdempotencyTtl and check only its length.
+            var onPoints = IdempotentRoutes.All.Contains(route);
+            var schema = new JsonObject { ["type"] = "string", ["minLength"] = 1, ["maxLength"] = IdempotentRoutes.MaxKeyLength };
+            if (onPoints)
+            {
+                schema["pattern"] = IdempotentRoutes.KeyPattern;
+            }
+
             parameters.Add(new JsonObject
             {
-                ["name"] = "Idempotency-Key",
+                ["name"] = HeaderNames.IdempotencyKey,
                 ["in"] = "header",
-                ["description"] = "Replays the first answer for a repeated key (nothing is done twice); the same key with another body is 422.",
-                ["schema"] = new JsonObject { ["type"] = "string", ["minLength"] = 1, ["maxLength"] = 255 },
+                ["description"] = onPoints
+                    ? IdempotentRoutes.HeaderDescription
+                    : "Replays the first answer for a repeated key (nothing is done twice); the same key with another body is 422.",
+                ["schema"] = schema,
             });
         }
 

@@ -71,8 +71,9 @@ public sealed class NameRulesTests
         using var document = JsonDocument.Parse(File.ReadAllText(Path.Combine(TestKit.RepositoryPaths.Root, "docs", "openapi.json")));
         var patterns = new List<string>();
         Collect(document.RootElement, patterns);
-        // The generated document takes each path parameter's pattern from its name rule: nothing else, nothing retyped.
-        string[] rules = [NameRules.CollectionName.Pattern, NameRules.TenantId.Pattern, NameRules.PlanId.Pattern];
+        // The generated document takes each path parameter's pattern from its name rule and the point writes'
+        // Idempotency-Key pattern from IdempotentRoutes: nothing else, nothing retyped.
+        string[] rules = [NameRules.CollectionName.Pattern, NameRules.TenantId.Pattern, NameRules.PlanId.Pattern, Piramid.Contracts.Routes.IdempotentRoutes.KeyPattern];
         Assert.Contains(NameRules.CollectionName.Pattern, patterns);
         Assert.All(patterns, p => Assert.Contains(p, rules));
     }

@@ -18,6 +18,6 @@ public static class IdempotentRoutes
         "first answer (same count and lsn, nothing written twice); the same key with another request is a 422 " +
         "idempotency-key-reused. 1 to 255 printable ASCII characters; keys are per collection and path.";
 
-    /// <summary>Upsert, update and delete of points.</summary>
-    public static IReadOnlyList<PublicRoute> All { get; } = [PublicRoutes.PointsUpsert, PublicRoutes.PointsUpdate, PublicRoutes.PointsDelete];
+    /// <summary>The engine routes the route table marks idempotent: upsert, update and delete of points.</summary>
+    public static IReadOnlyList<PublicRoute> All { get; } = [.. PublicRoutes.Engine.Where(r => r.Idempotent)];
 }

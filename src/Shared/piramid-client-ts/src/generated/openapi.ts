@@ -2166,7 +2166,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer for a repeated key (nothing is done twice); the same key with another body is 422. */
+                /** @description Makes the write idempotent for 24 hours: a retry with the same key and the same method, path and body replays the first answer (same count and lsn, nothing written twice); the same key with another request is a 422 idempotency-key-reused. 1 to 255 printable ASCII characters; keys are per collection and path. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2244,7 +2244,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer for a repeated key (nothing is done twice); the same key with another body is 422. */
+                /** @description Makes the write idempotent for 24 hours: a retry with the same key and the same method, path and body replays the first answer (same count and lsn, nothing written twice); the same key with another request is a 422 idempotency-key-reused. 1 to 255 printable ASCII characters; keys are per collection and path. */
                 "Idempotency-Key"?: string;
             };
             path: {
@@ -2388,7 +2388,7 @@ export interface operations {
         parameters: {
             query?: never;
             header?: {
-                /** @description Replays the first answer for a repeated key (nothing is done twice); the same key with another body is 422. */
+                /** @description Makes the write idempotent for 24 hours: a retry with the same key and the same method, path and body replays the first answer (same count and lsn, nothing written twice); the same key with another request is a 422 idempotency-key-reused. 1 to 255 printable ASCII characters; keys are per collection and path. */
                 "Idempotency-Key"?: string;
             };
             path: {
