@@ -68,7 +68,15 @@ public sealed class MemberDataTests(PostgresFixture postgres)
         await ProblemAssert.MatchesAsync(await owner.GetAsync(new Uri("/v1/tenants/t_nosuchtenant/collections", UriKind.Relative)), ProblemCatalog.NotFound);
         using (var anonymous = platform.Client(null))
         {
-            Assert.Equal(HttpStatusCode.Unauthorized, (await anonymous.GetAsync(new Uri(data, UriKind.Relative))).StatusCode);
+            await ProblemAssert.MatchesAsync(await anonymous.GetAsync(new Uri(data, UriKind.Relative)), ProblemCatalog.Unauthorized);
+        }
+
+        // An API key has its own path; here it is a valid credential of the wrong kind.
+        var key = await ReadAsync(await owner.PostAsJsonAsync($"/v1/tenants/{tenant}/api-keys", new { name = "k", role = "admin" }), HttpStatusCode.Created);
+        using (var keyHttp = platform.Client(key["key"]!.GetValue<string>()))
+        {
+            var wrongKind = await ProblemAssert.MatchesAsync(await keyHttp.GetAsync(new Uri(data, UriKind.Relative)), ProblemCatalog.Forbidden, data);
+            Assert.Contains("member's access token", (string)wrongKind["detail"]!, StringComparison.Ordinal);
         }
 
         // Billed to the tenant: one write, two reads; nothing for the refusals.

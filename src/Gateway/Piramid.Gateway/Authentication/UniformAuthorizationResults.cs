@@ -54,6 +54,13 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
             return;
         }
 
+        if (context.Items[ApiKeyAuthenticationHandler.IdentityItem] is KeyIntrospectionResponse && context.Items.ContainsKey(Forwarding.MemberPaths.RewrittenItem))
+        {
+            await ProblemResults.WriteAsync(context, ProblemCatalog.Forbidden,
+                "A tenant API key calls the data API at /v1/collections/...; /v1/tenants/{id}/collections/... takes a member's access token.");
+            return;
+        }
+
         if (context.Items[ApiKeyAuthenticationHandler.IdentityItem] is KeyIntrospectionResponse)
         {
             await ProblemResults.WriteAsync(context, ProblemCatalog.Forbidden,
