@@ -27,7 +27,7 @@ public sealed class MemberDataTests(PostgresFixture postgres)
         var tenant = (await SignUpAsync(platform, "own@example.com", "data-a"))["tenant_id"]!.GetValue<string>();
         var other = (await SignUpAsync(platform, "else@example.com", "data-b"))["tenant_id"]!.GetValue<string>();
         var viewerId = (await SignUpAsync(platform, "view@example.com", "data-view"))["user_id"]!.GetValue<string>();
-        await SignUpAsync(platform, "dev@example.com", "data-dev");
+        var developerId = (await SignUpAsync(platform, "dev@example.com", "data-dev"))["user_id"]!.GetValue<string>();
         using var owner = Authorized(platform, await TokenAsync(platform, "own@example.com"));
         foreach (var (email, role) in new[] { ("dev@example.com", "developer"), ("view@example.com", "viewer") })
         {
@@ -84,6 +84,13 @@ public sealed class MemberDataTests(PostgresFixture postgres)
         var after = await UsageAsync(platform, tenant);
         Assert.Equal(2, after["read_units"]!.GetValue<long>() - before["read_units"]!.GetValue<long>());
         Assert.Equal(1, after["write_units"]!.GetValue<long>() - before["write_units"]!.GetValue<long>());
+
+        // A role change applies as soon as its change reaches the gateway, not when the cached role expires.
+        await ReadAsync(await developer.PostAsJsonAsync($"{data}/docs/points", new { points = new[] { new { id = "c", vector = new[] { 1f, 2f } } } }), null);
+        await ReadAsync(await owner.PatchAsJsonAsync($"/v1/tenants/{tenant}/members/{developerId}", new { role = "viewer" }), HttpStatusCode.OK);
+        await ChangesReachedGatewayAsync(platform);
+        await ProblemAssert.MatchesAsync(
+            await developer.PostAsJsonAsync($"{data}/docs/points", new { points = new[] { new { id = "d", vector = new[] { 1f, 2f } } } }), ProblemCatalog.Forbidden);
 
         // The viewer's membership is cached (it just served); removed, it stops at once, well within the cache's lifetime.
         Assert.Equal(HttpStatusCode.NoContent, (await owner.DeleteAsync(new Uri($"/v1/tenants/{tenant}/members/{viewerId}", UriKind.Relative))).StatusCode);
