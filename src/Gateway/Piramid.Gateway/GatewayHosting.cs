@@ -43,6 +43,7 @@ public static class GatewayHosting
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IKeyIntrospector>(sp => sp.GetRequiredService<ControlPlaneClient>());
         builder.Services.AddSingleton<KeyCache>();
+        builder.Services.AddSingleton<MemberCache>();
         builder.Services.AddSingleton<Limits.RateLimits>();
         builder.Services.AddSingleton<Limits.AddressLimits>();
         builder.Services.AddSingleton<UsageMeter>();
@@ -59,6 +60,7 @@ public static class GatewayHosting
         builder.Services.AddHealthChecks().AddCheck<RoutesReadyCheck>("routes", tags: [ServiceDefaultsExtensions.ReadyTag]);
         builder.Services.AddAuthentication(ApiKeyAuthenticationHandler.SchemeName)
             .AddScheme<AuthenticationSchemeOptions, ApiKeyAuthenticationHandler>(ApiKeyAuthenticationHandler.SchemeName, null)
+            .AddScheme<AuthenticationSchemeOptions, MemberAuthenticationHandler>(MemberAuthenticationHandler.SchemeName, null)
             .AddAdminJwt();
         builder.Services.AddSingleton<IAuthorizationMiddlewareResultHandler, UniformAuthorizationResults>();
         builder.Services.AddAuthorizationBuilder()
@@ -66,6 +68,12 @@ public static class GatewayHosting
             // scheme here too would make the policy evaluator authenticate again and merge a new principal on
             // every data request.
             .AddPolicy(GatewayProxyConfig.TenantPolicy, p => p
+                .RequireAuthenticatedUser()
+                .RequireClaim(GatewayClaims.Tenant)
+                .AddRequirements(new TenantNotSuspended(), new TenantRouteAccess()))
+            // A member is a principal like a key: tenant and role claims, judged by the same requirements.
+            .AddPolicy(GatewayProxyConfig.MemberPolicy, p => p
+                .AddAuthenticationSchemes(MemberAuthenticationHandler.SchemeName)
                 .RequireAuthenticatedUser()
                 .RequireClaim(GatewayClaims.Tenant)
                 .AddRequirements(new TenantNotSuspended(), new TenantRouteAccess()))
@@ -131,6 +139,7 @@ public static class GatewayHosting
         app.Use(Limits.AddressLimits.SignInAsync);
         app.MapDefaultEndpoints();
         app.MapApiReference();
+        app.Use(MemberPaths.RewriteAsync);
         app.Use(DataRoutes.CheckAsync);
         app.UseAuthentication();
         app.UseAuthorization();

@@ -30,6 +30,13 @@ public sealed class GatewayOptions
     [Range(100, 10_000_000)]
     public int KeyCacheSize { get; set; } = 100_000;
 
+    /// <summary>How long a member's role in a tenant is reused on the data API (the change feed drops it sooner).</summary>
+    public TimeSpan MemberCacheLifetime { get; set; } = TimeSpan.FromSeconds(30);
+
+    /// <summary>Most memberships remembered at once; when full, expired entries go first, then arbitrary ones.</summary>
+    [Range(100, 10_000_000)]
+    public int MemberCacheSize { get; set; } = 10_000;
+
     /// <summary>How long an unknown key stays refused without asking the control plane again.</summary>
     public TimeSpan NegativeCacheLifetime { get; set; } = TimeSpan.FromSeconds(10);
 

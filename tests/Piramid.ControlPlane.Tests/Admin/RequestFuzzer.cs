@@ -40,6 +40,7 @@ internal sealed class RequestFuzzer(Random random, string tenantId, string keyId
         ("o", "GET", "/v1/tenants/{id}/usage", null),
         ("o", "GET", "/v1/tenants/{id}/audit", null),
         ("g", "POST", "/internal/v1/keys/introspect", """{"key_id":"{key}","secret_sha256":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}"""),
+        ("g", "POST", "/internal/v1/members/introspect", """{"tenant_id":"t_fuzz","user_id":"00000000-0000-0000-0000-000000000001"}"""),
         ("g", "GET", "/internal/v1/routes", null),
         ("g", "GET", "/internal/v1/changes", null),
         // The gateway acting for an admin key of tenant {id} (InputFuzzTests sends the vouching headers with "g").

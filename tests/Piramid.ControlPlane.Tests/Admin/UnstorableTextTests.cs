@@ -27,6 +27,7 @@ public sealed class UnstorableTextTests(PostgresFixture postgres)
         ("o", "GET", "/v1/tenants/{t}/audit?actor=%00", null, "json", "'actor'"),
         ("o", "GET", "/v1/tenants?x%00=1", null, "json", "query parameter name"),
         ("g", "POST", "/internal/v1/keys/introspect", """{"key_id":"k\u0000","secret_sha256":"AAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAAA="}""", "json", "'$.key_id'"),
+        ("g", "POST", "/internal/v1/members/introspect", """{"tenant_id":"t\u0000","user_id":"00000000-0000-0000-0000-000000000001"}""", "json", "'$.tenant_id'"),
         ("n", "POST", "/connect/token", "grant_type=client_credentials&client_id=a%00b&client_secret=s", "form", "'client_id'"),
         ("n", "POST", "/connect/token", "grant_type=client_credentials&client_id=op&client_secret=%00", "form", "'client_secret'"),
         ("n", "POST", "/account/login", "email=a%00&password=s&return_url=%2F", "form", "'email'"),

@@ -4,6 +4,7 @@ using Piramid.Contracts.Admin;
 using Piramid.Contracts.Problems;
 using Piramid.ControlPlane.Admin;
 using Piramid.ControlPlane.Data;
+using Piramid.ControlPlane.Data.Entities;
 using Piramid.ControlPlane.Identity;
 using Piramid.ControlPlane.Keys;
 using Piramid.ControlPlane.Orchestration;
@@ -27,6 +28,7 @@ public static class InternalApi
         var group = app.MapGroup("/internal/v1")
             .RequireAuthorization(IdentityPolicies.Gateway);
         group.MapPost("/keys/introspect", Introspect);
+        group.MapPost("/members/introspect", IntrospectMember);
         group.MapGet("/routes", Routes);
         group.MapGet("/changes", Changes);
         group.MapPost("/usage", ReportUsage);
@@ -64,6 +66,38 @@ public static class InternalApi
             TenantSuspended = result.TenantSuspended,
         });
     }
+
+    // A person acting for a tenant on the data API: their membership, answered like a key of their role so the
+    // gateway applies the same plan, limits and billing. Not a member, or the tenant gone: 404, as for a bad key.
+    private static async Task<Ok<KeyIntrospectionResponse>> IntrospectMember(MemberIntrospectionRequest request, ControlPlaneDbContext db, CancellationToken ct)
+    {
+        if (string.IsNullOrEmpty(request.TenantId) || !Guid.TryParse(request.UserId, out var userId))
+        {
+            throw new ProblemException(ProblemCatalog.InvalidRequest, "Give 'tenant_id' and the user id 'user_id'.");
+        }
+
+        var row = await db.TenantMembers.AsNoTracking()
+            .Where(m => m.TenantId == request.TenantId && m.UserId == userId)
+            .Select(m => new { m.Role, m.Tenant!.Status, Plan = m.Tenant.Plan! })
+            .SingleOrDefaultAsync(ct);
+        if (row is null || row.Status is not (TenantStatus.Active or TenantStatus.Suspended))
+        {
+            throw new ProblemException(ProblemCatalog.NotFound, "No such member.");
+        }
+
+        return TypedResults.Ok(new KeyIntrospectionResponse
+        {
+            KeyId = MemberPrincipal + userId.ToString("D"),
+            TenantId = request.TenantId,
+            Role = Contracts.Identity.MemberRoles.ToDataPlaneRole(row.Role),
+            Collections = [],
+            Plan = row.Plan.ToInfo(),
+            TenantSuspended = row.Status == TenantStatus.Suspended,
+        });
+    }
+
+    /// <summary>Prefix of a member's principal on the data plane (a key id never has it).</summary>
+    public const string MemberPrincipal = "user:";
 
     private static async Task<Ok<RouteTable>> Routes(IEngineOrchestrator orchestrator, ControlPlaneDbContext db, CancellationToken ct)
     {

@@ -47,6 +47,20 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
     /// </summary>
     private static async Task ChallengedAsync(HttpContext context)
     {
+        // A person who is not a member of the tenant in the path learns nothing about it: as if it did not exist.
+        if (context.Items.ContainsKey(MemberAuthenticationHandler.NotMemberItem))
+        {
+            await ProblemResults.WriteAsync(context, ProblemCatalog.NotFound, "No tenant with this id has you as a member.");
+            return;
+        }
+
+        if (context.Items[ApiKeyAuthenticationHandler.IdentityItem] is KeyIntrospectionResponse && context.Items.ContainsKey(Forwarding.MemberPaths.RewrittenItem))
+        {
+            await ProblemResults.WriteAsync(context, ProblemCatalog.Forbidden,
+                "A tenant API key calls the data API at /v1/collections/...; /v1/tenants/{id}/collections/... takes a member's access token.");
+            return;
+        }
+
         if (context.Items[ApiKeyAuthenticationHandler.IdentityItem] is KeyIntrospectionResponse)
         {
             await ProblemResults.WriteAsync(context, ProblemCatalog.Forbidden,

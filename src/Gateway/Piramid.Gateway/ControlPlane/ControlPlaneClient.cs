@@ -41,6 +41,26 @@ public sealed class ControlPlaneClient(HttpClient http, IOptions<GatewayOptions>
         return await response.Content.ReadFromJsonAsync<KeyIntrospectionResponse>(Json, timeout.Token);
     }
 
+    /// <summary>
+    /// A person's membership of a tenant in the shape of a key's introspection (their role as a data-plane role), or
+    /// null when they are not a member; bounded like <see cref="IntrospectAsync"/>.
+    /// </summary>
+    public async Task<KeyIntrospectionResponse?> IntrospectMemberAsync(string tenantId, string userId, CancellationToken cancellationToken)
+    {
+        using var timeout = CancellationTokenSource.CreateLinkedTokenSource(cancellationToken);
+        timeout.CancelAfter(options.Value.IntrospectionTimeout);
+        using var request = await AuthorizedAsync(HttpMethod.Post, "internal/v1/members/introspect", timeout.Token);
+        request.Content = JsonContent.Create(new MemberIntrospectionRequest { TenantId = tenantId, UserId = userId }, options: Json);
+        using var response = await http.SendAsync(request, timeout.Token);
+        if (response.StatusCode == HttpStatusCode.NotFound)
+        {
+            return null;
+        }
+
+        response.EnsureSuccessStatusCode();
+        return await response.Content.ReadFromJsonAsync<KeyIntrospectionResponse>(Json, timeout.Token);
+    }
+
     /// <summary>The routing table.</summary>
     public async Task<RouteTable> GetRoutesAsync(CancellationToken cancellationToken)
     {

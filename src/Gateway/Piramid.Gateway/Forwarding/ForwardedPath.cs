@@ -42,6 +42,11 @@ public static class ForwardedPath
 
         var end = target.IndexOf('?', StringComparison.Ordinal);
         var raw = end < 0 ? target : target[..end];
+        if (request.HttpContext.Items.ContainsKey(MemberPaths.RewrittenItem))
+        {
+            raw = MemberPaths.KeyPath(raw);
+        }
+
         var risky = raw.Contains('\\', StringComparison.Ordinal)
             || raw.Contains("/.", StringComparison.Ordinal)
             || raw.Contains("%2e", StringComparison.OrdinalIgnoreCase)

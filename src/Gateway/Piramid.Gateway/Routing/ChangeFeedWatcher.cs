@@ -10,7 +10,7 @@ namespace Piramid.Gateway.Routing;
 /// the control plane is unreachable the last table and cache keep serving, and polling retries with backoff.
 /// </summary>
 public sealed partial class ChangeFeedWatcher(
-    ControlPlaneClient controlPlane, RoutingTable table, KeyCache keys, TimeProvider time, ILogger<ChangeFeedWatcher> logger) : BackgroundService
+    ControlPlaneClient controlPlane, RoutingTable table, KeyCache keys, MemberCache members, TimeProvider time, ILogger<ChangeFeedWatcher> logger) : BackgroundService
 {
     private static readonly TimeSpan LongPoll = TimeSpan.FromSeconds(20);
     private static readonly TimeSpan MaxBackoff = TimeSpan.FromSeconds(5);
@@ -52,13 +52,16 @@ public sealed partial class ChangeFeedWatcher(
                             break;
                         case ChangeKinds.Tenant:
                             keys.EvictTenant(change.Subject);
+                            members.EvictTenant(change.Subject);
                             needReload = true;
                             break;
                         case ChangeKinds.Plan:
                             keys.EvictPlan(change.Subject);
+                            members.EvictPlan(change.Subject);
                             break;
                         case ChangeKinds.Member:
-                            // Memberships are judged by the control plane on every request; the gateway keeps none.
+                            // The control plane judges its own routes on every request; the data routes' cache forgets it.
+                            members.EvictMember(change.Subject);
                             break;
                         default:
                             needReload = true;

@@ -27,6 +27,15 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
     /// </summary>
     public const string KeyTenantRoutes = "key-tenant-";
 
+    /// <summary>
+    /// Prefix of the ids of the data routes of a member, <c>/v1/tenants/{id}/collections/...</c>: the engines' routes
+    /// with a person's token (see <see cref="Forwarding.MemberPaths"/>).
+    /// </summary>
+    public const string MemberDataRoutes = "member-collections";
+
+    /// <summary>Authorization policy of the member data routes: a person who is a member of the tenant in the path.</summary>
+    public const string MemberPolicy = "tenant-member";
+
     /// <summary>Routes of one tenant, <c>/v1/tenants/{id}/...</c>, served by the control plane.</summary>
     public const string TenantsRoute = "tenants";
 
@@ -73,6 +82,9 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
         {
             Route("collections", EnginesCluster, TenantPolicy, "/v1/collections", Read, JsonBodies.Json),
             Route("collections-all", EnginesCluster, TenantPolicy, "/v1/collections/{name}/{**rest}", Api, JsonBodies.Json),
+            // More literal segments than the tenant route below: these win for collections.
+            Route(MemberDataRoutes, EnginesCluster, MemberPolicy, "/v1/tenants/{id}/collections", Read, JsonBodies.Json),
+            Route(MemberDataRoutes + "-all", EnginesCluster, MemberPolicy, "/v1/tenants/{id}/collections/{name}/{**rest}", Api, JsonBodies.Json),
             Route(KeyTenantRoutes + "api-keys", ControlPlaneCluster, TenantPolicy, "/v1/api-keys/{**rest}", Api, JsonBodies.Json),
             Route(KeyTenantRoutes + "api-keys-root", ControlPlaneCluster, TenantPolicy, "/v1/api-keys", Api, JsonBodies.Json),
             Route(KeyTenantRoutes + "usage", ControlPlaneCluster, TenantPolicy, "/v1/usage", Read, JsonBodies.Json),
