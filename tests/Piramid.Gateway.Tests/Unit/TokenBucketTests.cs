@@ -35,6 +35,21 @@ public sealed class TokenBucketTests
     }
 
     [Fact]
+    public void OnePrincipal_InTwoTenants_HasABucketInEach()
+    {
+        var limits = new RateLimits(new FakeTimeProvider(DateTimeOffset.UtcNow));
+        for (var i = 0; i < 5; i++)
+        {
+            Assert.True(limits.Admit("tenant-a", "user:1", write: false, Plan).Admitted);
+        }
+
+        Assert.False(limits.Admit("tenant-a", "user:1", write: false, Plan).Admitted);
+        var elsewhere = limits.Admit("tenant-b", "user:1", write: false, Plan);
+        Assert.True(elsewhere.Admitted);
+        Assert.Equal(4, elsewhere.Remaining);
+    }
+
+    [Fact]
     public void ReadsAndWrites_HaveBucketsOfTheirOwn()
     {
         var limits = new RateLimits(new FakeTimeProvider(DateTimeOffset.UtcNow));

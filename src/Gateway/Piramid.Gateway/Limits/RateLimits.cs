@@ -48,7 +48,9 @@ public sealed class RateLimits(TimeProvider time)
         }
 
         var tenant = Bucket($"t:{tenantId}:{kind}:{rate}:{burst}", rate, burst);
-        var key = Bucket($"k:{keyId}:{kind}:{rate}:{burst}", rate, burst);
+        // A key belongs to one tenant, but a person (principal user:{id}) acts in each tenant they are a member of:
+        // their bucket in one tenant is not their bucket in another.
+        var key = Bucket($"k:{tenantId}:{keyId}:{kind}:{rate}:{burst}", rate, burst);
 
         // The key's token is taken first and not given back when the tenant has none: a key hammering a tenant that
         // is out of tokens drains its own bucket too.
