@@ -4,6 +4,8 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json.Nodes;
 using Piramid.Contracts.Identity;
+using Piramid.Contracts.Problems;
+using Piramid.Contracts.Routes;
 using Piramid.ControlPlane.Keys;
 using Piramid.ControlPlane.Orchestration;
 using Piramid.ControlPlane.Tests.Support;
@@ -153,6 +155,37 @@ public sealed class AdminApiTests(PostgresFixture postgres)
         using var reuse = new HttpRequestMessage(HttpMethod.Post, "/v1/tenants") { Content = JsonContent.Create(new { name = "other" }) };
         using var refused = await admin.SendAsync(reuse);
         Assert.Equal(422, (int)refused.StatusCode);
+    }
+
+    /// <summary>
+    /// The admin API reads <c>Idempotency-Key</c> with the same rule as the engine's point writes
+    /// (<see cref="IdempotentRoutes.IsValidKey"/>): anything but 1 to 255 printable ASCII characters is a 400 naming
+    /// the header, and nothing is created. Before, only the length was checked.
+    /// </summary>
+    [Fact]
+    public async Task MalformedIdempotencyKeys_Are400NamingTheHeader_AndCreateNothing()
+    {
+        await using var host = await ControlPlaneHost.StartAsync(postgres);
+        using var handler = new SocketsHttpHandler { RequestHeaderEncodingSelector = (_, _) => Encoding.UTF8 };
+        using var admin = new HttpClient(handler) { BaseAddress = host.BaseAddress };
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer", await host.TokenAsync(host.Operator));
+        string[] malformed = ["a\tb", new string('k', 256), "cl\u00e9", "\u00a0x", "x\u007f"];
+        for (var i = 0; i < malformed.Length; i++)
+        {
+            using var request = new HttpRequestMessage(HttpMethod.Post, "/v1/tenants") { Content = JsonContent.Create(new { name = $"malformed-{i}" }) };
+            Assert.True(request.Headers.TryAddWithoutValidation("Idempotency-Key", malformed[i]));
+            using var response = await admin.SendAsync(request);
+            var problem = await ProblemAssert.MatchesAsync(response, ProblemCatalog.InvalidRequest);
+            Assert.Contains("Idempotency-Key", (string)problem["detail"]!, StringComparison.Ordinal);
+        }
+
+        var tenants = await SendAsync(admin, HttpMethod.Get, "/v1/tenants", null, HttpStatusCode.OK);
+        Assert.DoesNotContain(tenants["tenants"]!.AsArray(), t => t!["name"]!.GetValue<string>().StartsWith("malformed-", StringComparison.Ordinal));
+
+        using var longest = new HttpRequestMessage(HttpMethod.Post, "/v1/tenants") { Content = JsonContent.Create(new { name = "longest-key" }) };
+        longest.Headers.Add("Idempotency-Key", new string('~', 255));
+        using var accepted = await admin.SendAsync(longest);
+        Assert.Equal(HttpStatusCode.Created, accepted.StatusCode);
     }
 
     /// <summary>

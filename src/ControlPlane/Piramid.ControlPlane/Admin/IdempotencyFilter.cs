@@ -4,6 +4,7 @@ using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Piramid.Contracts.Admin;
 using Piramid.Contracts.Problems;
+using Piramid.Contracts.Routes;
 using Piramid.ControlPlane.Auditing;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Data.Entities;
@@ -31,9 +32,10 @@ internal static class IdempotencyFilter
             return await next(context);
         }
 
-        if (key.Length > 255)
+        if (!IdempotentRoutes.IsValidKey(key))
         {
-            return ProblemResults.For(ProblemCatalog.InvalidRequest, $"The header '{Header}' is longer than 255 characters.");
+            return ProblemResults.For(ProblemCatalog.InvalidRequest,
+                $"The header '{Header}' must be 1 to {IdempotentRoutes.MaxKeyLength} printable ASCII characters (0x20 to 0x7E).");
         }
 
         var db = http.RequestServices.GetRequiredService<ControlPlaneDbContext>();

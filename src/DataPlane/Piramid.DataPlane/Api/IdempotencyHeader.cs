@@ -3,6 +3,7 @@ using System.Security.Cryptography;
 using System.Text;
 using System.Text.Json;
 using Piramid.Contracts;
+using Piramid.Contracts.Routes;
 using Piramid.Engine;
 using Piramid.Engine.Idempotency;
 
@@ -35,7 +36,7 @@ internal static class IdempotencyHeader
         }
 
         var key = values[0];
-        return WriteIdempotency.IsValidKey(key)
+        return IdempotentRoutes.IsValidKey(key)
             ? key
             : throw EngineException.Invalid(
                 $"The header '{HeaderNames.IdempotencyKey}' must be 1 to {WriteIdempotency.MaxKeyLength} printable ASCII characters (0x20 to 0x7E).");

@@ -11,7 +11,7 @@ namespace Piramid.Engine.Idempotency;
 public sealed record WriteIdempotency(string Scope, string Key, byte[] RequestHash)
 {
     /// <summary>Longest key, in characters (each one byte: printable ASCII); its length is logged in one byte.</summary>
-    public const int MaxKeyLength = 255;
+    public const int MaxKeyLength = Contracts.Routes.IdempotentRoutes.MaxKeyLength;
 
     /// <summary>Longest scope in UTF-8 bytes (it is logged with the write).</summary>
     public const int MaxScopeBytes = 1024;
@@ -20,23 +20,7 @@ public sealed record WriteIdempotency(string Scope, string Key, byte[] RequestHa
     public const int HashLength = 32;
 
     /// <summary>True when <paramref name="key"/> is 1 to 255 printable ASCII characters (0x20 to 0x7E).</summary>
-    public static bool IsValidKey(string? key)
-    {
-        if (string.IsNullOrEmpty(key) || key.Length > MaxKeyLength)
-        {
-            return false;
-        }
-
-        foreach (var c in key)
-        {
-            if (c is < ' ' or > '~')
-            {
-                return false;
-            }
-        }
-
-        return true;
-    }
+    public static bool IsValidKey(string? key) => Contracts.Routes.IdempotentRoutes.IsValidKey(key);
 
     /// <summary>Throws <see cref="EngineException"/> (invalid argument) unless the key, scope and hash are well formed.</summary>
     internal void Validate()

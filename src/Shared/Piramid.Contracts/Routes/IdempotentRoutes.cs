@@ -12,6 +12,29 @@ public static class IdempotentRoutes
     /// <summary>The header's syntax: 1 to 255 printable ASCII characters.</summary>
     public const string KeyPattern = "^[\\x20-\\x7E]{1,255}$";
 
+    /// <summary>
+    /// True when <paramref name="key"/> is a well-formed <c>Idempotency-Key</c>: 1 to <see cref="MaxKeyLength"/>
+    /// printable ASCII characters (<see cref="KeyPattern"/>). Every process that honours the header (the engine's point
+    /// writes, the control plane's admin writes) checks it with this.
+    /// </summary>
+    public static bool IsValidKey(string? key)
+    {
+        if (string.IsNullOrEmpty(key) || key.Length > MaxKeyLength)
+        {
+            return false;
+        }
+
+        foreach (var c in key)
+        {
+            if (c is < ' ' or > '~')
+            {
+                return false;
+            }
+        }
+
+        return true;
+    }
+
     /// <summary>The header's description on these routes.</summary>
     public const string HeaderDescription =
         "Makes the write idempotent for 24 hours: a retry with the same key and the same method, path and body replays the " +
