@@ -100,14 +100,16 @@ public static class OpenApiGenerator
 
         if (route.Idempotent)
         {
-            // The engine's point writes say exactly what the engine enforces (IdempotentRoutes); the control plane's
-            // writes keep a key for Retention:IdempotencyTtl and check only its length.
+            // Every process reads the key with one rule (IdempotentRoutes.IsValidKey); the engine's point writes
+            // describe what the engine remembers, the control plane's writes keep a key for Retention:IdempotencyTtl.
             var onPoints = IdempotentRoutes.All.Contains(route);
-            var schema = new JsonObject { ["type"] = "string", ["minLength"] = 1, ["maxLength"] = IdempotentRoutes.MaxKeyLength };
-            if (onPoints)
+            var schema = new JsonObject
             {
-                schema["pattern"] = IdempotentRoutes.KeyPattern;
-            }
+                ["type"] = "string",
+                ["minLength"] = 1,
+                ["maxLength"] = IdempotentRoutes.MaxKeyLength,
+                ["pattern"] = IdempotentRoutes.KeyPattern,
+            };
 
             parameters.Add(new JsonObject
             {
