@@ -29,12 +29,15 @@ public static class OpenApiGenerator
         var docs = XmlDocs.Load(typeof(PublicRoutes).Assembly);
         var schemas = new SchemaComponents(docs);
         var paths = new JsonObject();
-        foreach (var group in PublicRoutes.All.GroupBy(r => r.Template).OrderBy(g => g.Key, StringComparer.Ordinal))
+        // Every route at its own template, and each data route once more under a member's tenant prefix.
+        var documented = PublicRoutes.All.Select(r => (Template: r.Template, Route: r, Member: false))
+            .Concat(PublicRoutes.Engine.Select(r => (Template: MemberRoutes.Template(r), Route: r, Member: true)));
+        foreach (var group in documented.GroupBy(r => r.Template).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var item = new JsonObject();
-            foreach (var route in group.OrderBy(r => MethodOrder(r.Method)))
+            foreach (var (template, route, member) in group.OrderBy(r => MethodOrder(r.Route.Method)))
             {
-                item[route.Method.ToLowerInvariant()] = Operation(route, schemas, docs);
+                item[route.Method.ToLowerInvariant()] = Operation(route, template, member, schemas, docs);
             }
 
             paths[group.Key] = item;
@@ -71,15 +74,17 @@ public static class OpenApiGenerator
         };
     }
 
-    private static JsonObject Operation(PublicRoute route, SchemaComponents schemas, XmlDocs docs)
+    // A member's copy of a data route (member) differs only in its template, operation id and credential.
+    private static JsonObject Operation(PublicRoute route, string template, bool member, SchemaComponents schemas, XmlDocs docs)
     {
+        var summary = route.Summary.Length > 0 ? route.Summary : route.ToString();
         var operation = new JsonObject
         {
-            ["operationId"] = route.Name,
-            ["summary"] = route.Summary.Length > 0 ? route.Summary : route.ToString(),
+            ["operationId"] = member ? route.Name + ".member" : route.Name,
+            ["summary"] = member ? summary + ", as a member of the tenant" : summary,
             ["tags"] = new JsonArray(Tag(route)),
             ["x-piramid-units"] = route.Units.ToString().ToLowerInvariant(),
-            ["security"] = SecuritySchemes.For(route),
+            ["security"] = member ? SecuritySchemes.Member() : SecuritySchemes.For(route),
         };
         if (route.Role is not null)
         {
@@ -91,7 +96,7 @@ public static class OpenApiGenerator
             operation["description"] = "A key limited to collections reaches this route only for one of them.";
         }
 
-        var parameters = new JsonArray([.. PathParameters(route.Template)]);
+        var parameters = new JsonArray([.. PathParameters(template)]);
         foreach (var query in route.Query)
         {
             var schema = schemas.Inline(Nullable.GetUnderlyingType(query.Type) ?? query.Type);

@@ -46,6 +46,9 @@ internal static class SecuritySchemes
         },
     };
 
+    /// <summary>A member's data route (<see cref="MemberRoutes"/>): a person's access token, from the code flow.</summary>
+    public static JsonArray Member() => [new JsonObject { [OAuth2] = new JsonArray() }];
+
     /// <summary>
     /// The ways to call <paramref name="route"/>: none when it needs no credential, an operator token for the
     /// operators' routes, an API key (header or bearer) for the rest.

@@ -1,6 +1,7 @@
 using System.Text.Json;
 using System.Text.Json.Nodes;
 using Json.Schema;
+using Piramid.Contracts.Names;
 using Piramid.Contracts.Problems;
 using Piramid.Contracts.Routes;
 using Piramid.OpenApi;
@@ -38,12 +39,41 @@ public sealed class GeneratedDocumentTests
     }
 
     [Fact]
-    public void Operations_AreExactlyTheRouteTable()
+    public void Operations_AreExactlyTheRouteTable_AndItsDataRoutesUnderTheMemberPrefix()
     {
         var documented = Generated["paths"]!.AsObject()
             .SelectMany(p => p.Value!.AsObject().Where(o => Methods.Contains(o.Key)).Select(o => $"{o.Key.ToUpperInvariant()} {p.Key}"))
             .Order(StringComparer.Ordinal);
-        Assert.Equal(PublicRoutes.All.Select(r => r.ToString()).Order(StringComparer.Ordinal), documented);
+        var expected = PublicRoutes.All.Select(r => r.ToString())
+            .Concat(PublicRoutes.Engine.Select(r => $"{r.Method} {MemberRoutes.Template(r)}"));
+        Assert.Equal(expected.Order(StringComparer.Ordinal), documented);
+    }
+
+    [Fact]
+    public void EveryMemberDataOperation_IsItsTableRoute_WithTheTenantIdAndAPersonsToken()
+    {
+        var paths = Generated["paths"]!.AsObject();
+        foreach (var route in PublicRoutes.Engine)
+        {
+            var method = route.Method.ToLowerInvariant();
+            var own = paths[route.Template]![method]!.AsObject();
+            var member = paths[MemberRoutes.Template(route)]![method]!.AsObject();
+            var why = $"{route} under {MemberRoutes.Prefix}";
+            Assert.True(JsonNode.DeepEquals(own["requestBody"], member["requestBody"]), why);
+            Assert.True(JsonNode.DeepEquals(own["responses"], member["responses"]), why);
+            Assert.Equal(own["x-piramid-role"]?.GetValue<string>(), member["x-piramid-role"]?.GetValue<string>());
+            var tenant = member["parameters"]!.AsArray().Single(p => (string?)p!["name"] == "tenant_id")!;
+            Assert.Equal("path", (string?)tenant["in"]);
+            Assert.Equal(NameRules.TenantId.Pattern, (string?)tenant["schema"]!["pattern"]);
+            // The same parameters besides the tenant's.
+            Assert.True(JsonNode.DeepEquals(own["parameters"] ?? new JsonArray(),
+                new JsonArray([.. member["parameters"]!.AsArray().Where(p => p != tenant).Select(p => p!.DeepClone())])), why);
+            var security = member["security"]!.AsArray();
+            Assert.True(security.Count == 1 && security[0]!.AsObject().Single().Key == "oauth2", why);
+        }
+
+        var flows = Generated["components"]!["securitySchemes"]!["oauth2"]!["flows"]!.AsObject();
+        Assert.True(flows.ContainsKey("authorizationCode"));
     }
 
     [Fact]

@@ -82,8 +82,9 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
         {
             Route("collections", EnginesCluster, TenantPolicy, "/v1/collections", Read, JsonBodies.Json),
             Route("collections-all", EnginesCluster, TenantPolicy, "/v1/collections/{name}/{**rest}", Api, JsonBodies.Json),
-            // More literal segments than the tenant route below: these win for collections.
-            Route(MemberDataRoutes, EnginesCluster, MemberPolicy, "/v1/tenants/{id}/collections", Read, JsonBodies.Json),
+            // More literal segments than the tenant route below: these win for collections. Every method of the API
+            // (not only GET) so another one gets the data door's 405 with Allow instead of the control plane's 404.
+            Route(MemberDataRoutes, EnginesCluster, MemberPolicy, "/v1/tenants/{id}/collections", Api, JsonBodies.Json),
             Route(MemberDataRoutes + "-all", EnginesCluster, MemberPolicy, "/v1/tenants/{id}/collections/{name}/{**rest}", Api, JsonBodies.Json),
             Route(KeyTenantRoutes + "api-keys", ControlPlaneCluster, TenantPolicy, "/v1/api-keys/{**rest}", Api, JsonBodies.Json),
             Route(KeyTenantRoutes + "api-keys-root", ControlPlaneCluster, TenantPolicy, "/v1/api-keys", Api, JsonBodies.Json),
