@@ -20,6 +20,7 @@ public sealed partial class TypeScriptClientTests(ClientPlatform platform, ITest
             ["PIRAMID_URL"] = platform.Host.GatewayAddress.ToString(),
             ["PIRAMID_KEY"] = await platform.NewTenantKeyAsync(),
             ["PIRAMID_LIMITED_KEY"] = await platform.NewTenantKeyAsync(ClientPlatform.TinyPlan),
+            ["PIRAMID_TRANSPORT_KEY"] = await platform.NewTenantKeyAsync(), // its own tenant: the plan's 5 collections are live.test.ts's
         };
 
         // The test files by name: given the folder, node would also run its helper modules as tests.

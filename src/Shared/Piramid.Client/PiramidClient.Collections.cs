@@ -19,7 +19,10 @@ public sealed partial class PiramidClient
     public async Task<CollectionInfo> GetCollectionAsync(string name, CancellationToken cancellationToken = default) =>
         (await SendAsync(HttpMethod.Get, CollectionPath(name), Json.CollectionInfo, cancellationToken))!;
 
-    /// <summary>Deletes a collection and its data.</summary>
+    /// <summary>
+    /// Deletes a collection and its data. Not resent after a failed connection: the server keeps no key for it, so a
+    /// resend after a lost answer reports 404 for a delete that succeeded, or deletes a collection recreated meanwhile.
+    /// </summary>
     public async Task DeleteCollectionAsync(string name, CancellationToken cancellationToken = default) =>
-        await SendAsync<object, CollectionInfo>(HttpMethod.Delete, CollectionPath(name), null, null, null, NewIdempotencyKey(), cancellationToken);
+        await SendAsync<object, CollectionInfo>(HttpMethod.Delete, CollectionPath(name), null, null, null, NewIdempotencyKey(), safeToResend: false, cancellationToken);
 }

@@ -71,9 +71,12 @@ export class PiramidClient {
     return this.send("GET", collectionPath(name), undefined, undefined, options?.signal) as Promise<CollectionInfo>;
   }
 
-  /** Deletes a collection and its data. */
+  /**
+   * Deletes a collection and its data. Not resent after a failed connection: the server keeps no key for it, so a
+   * resend after a lost answer would report 404 for a delete that worked, or delete a collection recreated meanwhile.
+   */
   async deleteCollection(name: string, options?: WriteOptions): Promise<void> {
-    await this.write("DELETE", collectionPath(name), undefined, options);
+    await this.write("DELETE", collectionPath(name), undefined, options, false);
   }
 
   // Points
@@ -151,12 +154,16 @@ export class PiramidClient {
 
   // Transport
 
-  private write(method: string, path: string, body: unknown, options: WriteOptions | undefined): Promise<unknown> {
+  private write(method: string, path: string, body: unknown, options: WriteOptions | undefined, safeToResend = true): Promise<unknown> {
     // One key per logical write, the same on each attempt, so the server can replay instead of applying twice.
-    return this.send(method, path, body, options?.idempotencyKey ?? globalThis.crypto.randomUUID(), options?.signal);
+    return this.send(method, path, body, options?.idempotencyKey ?? globalThis.crypto.randomUUID(), options?.signal, safeToResend);
   }
 
-  private async send(method: string, path: string, body: unknown, idempotencyKey: string | undefined, signal: AbortSignal | undefined): Promise<unknown> {
+  /**
+   * Sends a request, retrying 429 and 503, and a failed connection or lost answer (fetch's TypeError) when
+   * `safeToResend` (a read, or a write the server applies once per key). An abort is never retried.
+   */
+  private async send(method: string, path: string, body: unknown, idempotencyKey: string | undefined, signal: AbortSignal | undefined, safeToResend = true): Promise<unknown> {
     const url = new URL(path, this.base);
     const headers: Record<string, string> = { authorization: `Bearer ${this.apiKey}` };
     if (idempotencyKey !== undefined) headers["idempotency-key"] = idempotencyKey;
@@ -164,10 +171,19 @@ export class PiramidClient {
     if (text !== undefined) headers["content-type"] = "application/json";
     for (let attempt = 1; ; attempt++) {
       signal?.throwIfAborted(); // an aborted call sends nothing, even where fetch would start the request
-      const response = await this.fetchFn(url, { method, headers, body: text, signal });
-      if (response.ok) {
-        if (response.status === 204) return undefined;
-        return await response.json();
+      let response: Response;
+      try {
+        response = await this.fetchFn(url, { method, headers, body: text, signal });
+        if (response.ok) {
+          if (response.status === 204) return undefined;
+          return await response.json();
+        }
+      } catch (error) {
+        // Refused, reset, or the body cut off: the server may have acted, so only a read or a keyed write is resent.
+        const transport = error instanceof TypeError && !(signal?.aborted ?? false);
+        if (!transport || !safeToResend || attempt >= this.retry.maxAttempts) throw error;
+        await sleep(retryDelayMs(attempt, undefined, this.retry)!, signal);
+        continue;
       }
       const retryAfter = retryAfterMs(response.headers.get("retry-after"));
       const delay = attempt < this.retry.maxAttempts && isRetryable(response.status) ? retryDelayMs(attempt, retryAfter, this.retry) : undefined;
