@@ -39,5 +39,7 @@ export default defineConfig({
     globals: true,
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
+    // The machine is shared with many builds: a slow test is not a failed one.
+    testTimeout: 30_000,
   },
 });
