@@ -19,9 +19,21 @@ const target = gatewayUrl();
 // changeOrigin stays false: the gateway keeps the browser's Host on the sign-in pages, so redirects name the dev server.
 const proxied = target ? { target, changeOrigin: false, xfwd: true } : undefined;
 
+// What the gateway sends with the portal's pages; `npm run preview` sends it too, so a violation shows up before
+// the app is served by the gateway.
+export const contentSecurityPolicy =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
 export default defineConfig({
   plugins: [react()],
   server: {
+    proxy: proxied
+      ? { "/v1": proxied, "/connect": proxied, "/account": proxied, "/.well-known": proxied }
+      : undefined,
+  },
+  preview: {
+    headers: { "Content-Security-Policy": contentSecurityPolicy },
     proxy: proxied
       ? { "/v1": proxied, "/connect": proxied, "/account": proxied, "/.well-known": proxied }
       : undefined,

@@ -8,8 +8,18 @@ export const portalClientId = "piramid-portal";
  * control plane's session cookie. Only the short-lived sign-in state (PKCE verifier, return path) goes to
  * sessionStorage, because it must survive the redirect to the sign-in page; the callback removes it.
  */
-export function userManagerSettings(origin: string, transientStorage: Storage): UserManagerSettings {
+export function userManagerSettings(origin: string, transientStorage: Storage, sameOriginEndpoints = false): UserManagerSettings {
   return {
+    // `npm run dev` serves the portal on its own origin and forwards /connect to the gateway, whose discovery
+    // names the gateway's URL (the issuer): call the endpoints through the dev server instead.
+    metadataSeed: sameOriginEndpoints
+      ? {
+          authorization_endpoint: `${origin}/connect/authorize`,
+          token_endpoint: `${origin}/connect/token`,
+          revocation_endpoint: `${origin}/connect/revocation`,
+          end_session_endpoint: `${origin}/connect/logout`,
+        }
+      : undefined,
     authority: origin,
     client_id: portalClientId,
     redirect_uri: `${origin}/callback`,
@@ -27,7 +37,7 @@ export function userManagerSettings(origin: string, transientStorage: Storage): 
 }
 
 export function createUserManager(origin = window.location.origin): UserManager {
-  return new UserManager(userManagerSettings(origin, window.sessionStorage));
+  return new UserManager(userManagerSettings(origin, window.sessionStorage, import.meta.env.DEV));
 }
 
 /** Where to go after signing in: carried through the redirect in the sign-in state. */
