@@ -6,10 +6,10 @@ export const NDJSON = "application/x-ndjson";
 
 /** The export's query string (only the time range: the API streams every event in it). */
 export function exportQuery(range: AuditRange): Record<string, string> {
-    const query: Record<string, string> = {};
-    if (range.from !== undefined) query.from = range.from;
-    if (range.to !== undefined) query.to = range.to;
-    return query;
+  const query: Record<string, string> = {};
+  if (range.from !== undefined) query.from = range.from;
+  if (range.to !== undefined) query.to = range.to;
+  return query;
 }
 
 /**
@@ -18,31 +18,31 @@ export function exportQuery(range: AuditRange): Record<string, string> {
  * silently drop what it cannot read.
  */
 export function filterNdjson(
-    text: string,
-    filter: Pick<AuditFilterValues, "actor" | "action">,
+  text: string,
+  filter: Pick<AuditFilterValues, "actor" | "action">,
 ): { text: string; lines: number } {
-    const kept: string[] = [];
-    for (const line of text.split("\n")) {
-        if (line.trim() === "") continue;
-        let event: unknown;
-        try {
-            event = JSON.parse(line);
-        } catch {
-            kept.push(line);
-            continue;
-        }
-        const e = event as { actor?: unknown; action?: unknown };
-        if (matchesAudit({ actor: String(e.actor ?? ""), action: String(e.action ?? "") }, filter)) kept.push(line);
+  const kept: string[] = [];
+  for (const line of text.split("\n")) {
+    if (line.trim() === "") continue;
+    let event: unknown;
+    try {
+      event = JSON.parse(line);
+    } catch {
+      kept.push(line);
+      continue;
     }
-    return { text: kept.length === 0 ? "" : kept.join("\n") + "\n", lines: kept.length };
+    const e = event as { actor?: unknown; action?: unknown };
+    if (matchesAudit({ actor: String(e.actor ?? ""), action: String(e.action ?? "") }, filter)) kept.push(line);
+  }
+  return { text: kept.length === 0 ? "" : kept.join("\n") + "\n", lines: kept.length };
 }
 
 /** The file name: the tenant and the range, safe on every file system (no ':' from the ISO times). */
 export function exportFileName(tenantId: string, range: AuditRange, now: Date): string {
-    const stamp = (iso: string) => iso.replace(/\.\d{3}Z$/, "Z").replace(/:/g, "-");
-    const from = range.from !== undefined ? stamp(range.from) : "start";
-    const to = range.to !== undefined ? stamp(range.to) : stamp(now.toISOString());
-    return `audit-${tenantId}-${from}-to-${to}.ndjson`;
+  const stamp = (iso: string) => iso.replace(/\.\d{3}Z$/, "Z").replace(/:/g, "-");
+  const from = range.from !== undefined ? stamp(range.from) : "start";
+  const to = range.to !== undefined ? stamp(range.to) : stamp(now.toISOString());
+  return `audit-${tenantId}-${from}-to-${to}.ndjson`;
 }
 
 // Some browsers read the Blob after click() returns; the URL is released a little later, not at once.
@@ -50,13 +50,13 @@ const REVOKE_AFTER_MS = 10_000;
 
 /** Saves text as a file through a Blob URL (an anchor with `download`), released once the download has begun. */
 export function saveTextFile(text: string, fileName: string, type: string, doc: Document = document): void {
-    const url = URL.createObjectURL(new Blob([text], { type }));
-    const link = doc.createElement("a");
-    link.href = url;
-    link.download = fileName;
-    link.rel = "noopener";
-    doc.body.appendChild(link);
-    link.click();
-    link.remove();
-    setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
+  const url = URL.createObjectURL(new Blob([text], { type }));
+  const link = doc.createElement("a");
+  link.href = url;
+  link.download = fileName;
+  link.rel = "noopener";
+  doc.body.appendChild(link);
+  link.click();
+  link.remove();
+  setTimeout(() => URL.revokeObjectURL(url), REVOKE_AFTER_MS);
 }

@@ -6,12 +6,12 @@ import { ApiError } from "../../api/problem";
  * portal can show the words next to that field instead of only above the form.
  */
 export function problemField(detail: string | null | undefined, fields: readonly string[]): string | undefined {
-    if (!detail) return undefined;
-    for (const match of detail.matchAll(/'(?:\$\.)?([a-z_][a-z0-9_]*)(?:\[\d+\])?'/g)) {
-        const name = match[1];
-        if (name !== undefined && fields.includes(name)) return name;
-    }
-    return undefined;
+  if (!detail) return undefined;
+  for (const match of detail.matchAll(/'(?:\$\.)?([a-z_][a-z0-9_]*)(?:\[\d+\])?'/g)) {
+    const name = match[1];
+    if (name !== undefined && fields.includes(name)) return name;
+  }
+  return undefined;
 }
 
 /**
@@ -19,10 +19,10 @@ export function problemField(detail: string | null | undefined, fields: readonly
  * form (anything else, in words).
  */
 export function placeProblem(error: unknown, fields: readonly string[]): { field?: string; message: string } {
-    if (error instanceof ApiError && error.status === 400) {
-        const detail = error.problem?.detail ?? undefined;
-        const field = problemField(detail, fields);
-        if (field !== undefined && detail) return { field, message: detail };
-    }
-    return { message: error instanceof Error ? error.message : String(error) };
+  if (error instanceof ApiError && error.status === 400) {
+    const detail = error.problem?.detail ?? undefined;
+    const field = problemField(detail, fields);
+    if (field !== undefined && detail) return { field, message: detail };
+  }
+  return { message: error instanceof Error ? error.message : String(error) };
 }
