@@ -40,7 +40,14 @@ const columns: Column<AuditEvent>[] = [
  * actor and action are matched in the browser over the pages loaded, and the page says so. "Export" downloads the
  * range as NDJSON, keeping the lines that match actor and action.
  */
-export function AuditPage({ now = () => new Date() }: { now?: () => Date }) {
+export function AuditPage({
+  now = () => new Date(),
+  save = saveTextFile,
+}: {
+  now?: () => Date;
+  /** Where the export goes: a download through a Blob URL (tests pass their own sink; jsdom has no downloads). */
+  save?: (text: string, fileName: string, type: string) => void;
+}) {
   const tenantId = useTenantId();
   const ids = { actor: useId(), action: useId(), from: useId(), to: useId() };
   const [draft, setDraft] = useState<AuditFilterValues>(EMPTY_AUDIT_FILTER);
@@ -78,7 +85,7 @@ export function AuditPage({ now = () => new Date() }: { now?: () => Date }) {
       const text = await fetchExport(applied.range);
       const kept = filterNdjson(text, applied.filter);
       const fileName = exportFileName(tenantId, applied.range, now());
-      saveTextFile(kept.text, fileName, NDJSON);
+      save(kept.text, fileName, NDJSON);
       setExportState({
         busy: false,
         message: `Exported ${kept.lines} event${kept.lines === 1 ? "" : "s"} to ${fileName}.`,
