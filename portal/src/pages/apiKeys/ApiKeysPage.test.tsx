@@ -85,8 +85,14 @@ describe("ApiKeysPage", () => {
     expect(document.body.innerHTML).not.toContain(SECRET);
     // Nothing keeps the secret once the dialog is closed: not the page, not the query or mutation caches.
     const cached = [
-      ...queryClient.getQueryCache().getAll().map((q) => q.state.data),
-      ...queryClient.getMutationCache().getAll().map((m) => m.state.data),
+      ...queryClient
+        .getQueryCache()
+        .getAll()
+        .map((q) => q.state.data),
+      ...queryClient
+        .getMutationCache()
+        .getAll()
+        .map((m) => m.state.data),
     ];
     expect(JSON.stringify(cached)).not.toContain(SECRET);
     await waitFor(() => expect(http.callsTo("GET", "/v1/tenants/{id}/api-keys").length).toBe(2));
@@ -140,8 +146,14 @@ describe("ApiKeysPage", () => {
     await user.click(within(shown).getByRole("button", { name: "Done" }));
     expect(document.body.innerHTML).not.toContain(SECRET);
     const cached = [
-      ...queryClient.getQueryCache().getAll().map((q) => q.state.data),
-      ...queryClient.getMutationCache().getAll().map((m) => m.state.data),
+      ...queryClient
+        .getQueryCache()
+        .getAll()
+        .map((q) => q.state.data),
+      ...queryClient
+        .getMutationCache()
+        .getAll()
+        .map((m) => m.state.data),
     ];
     expect(JSON.stringify(cached)).not.toContain(SECRET);
   });

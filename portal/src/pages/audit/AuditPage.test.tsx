@@ -101,7 +101,10 @@ describe("AuditPage", () => {
     const http = stub();
     const saved: { text: string; fileName: string; type: string }[] = [];
     const user = userEvent.setup();
-    await renderPage(<AuditPage now={now} save={(text, fileName, type) => saved.push({ text, fileName, type })} />, page);
+    await renderPage(
+      <AuditPage now={now} save={(text, fileName, type) => saved.push({ text, fileName, type })} />,
+      page,
+    );
     await screen.findByRole("table");
     await user.type(screen.getByLabelText("Action"), "member.");
     await user.click(screen.getByRole("button", { name: "Apply filter" }));
@@ -123,7 +126,10 @@ describe("AuditPage", () => {
   it("shows a failed export in words and saves nothing", async () => {
     stub().on("GET", "/v1/tenants/{id}/audit", (call) =>
       call.headers.get("Accept") === "application/x-ndjson"
-        ? { status: 403, json: problem(403, "forbidden", "Forbidden", "The role 'read_only' may not read the audit log.") }
+        ? {
+            status: 403,
+            json: problem(403, "forbidden", "Forbidden", "The role 'read_only' may not read the audit log."),
+          }
         : { json: { events: first, next_cursor: null } },
     );
     const saved: string[] = [];

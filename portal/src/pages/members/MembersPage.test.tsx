@@ -15,7 +15,10 @@ function stub(who: ReturnType<typeof me>) {
     .install();
 }
 
-const options = (select: HTMLElement) => within(select).getAllByRole("option").map((o) => o.textContent);
+const options = (select: HTMLElement) =>
+  within(select)
+    .getAllByRole("option")
+    .map((o) => o.textContent);
 
 afterEach(() => vi.unstubAllGlobals());
 
@@ -56,7 +59,11 @@ describe("MembersPage", () => {
     await renderPage(<MembersPage />, page);
     const table = await screen.findByRole("table", { name: "Members" });
     expect(within(table).queryAllByRole("combobox")).toEqual([]);
-    expect(within(table).queryAllByRole("button").map((b) => b.textContent)).toEqual(["Leave"]);
+    expect(
+      within(table)
+        .queryAllByRole("button")
+        .map((b) => b.textContent),
+    ).toEqual(["Leave"]);
     expect(screen.queryByRole("button", { name: "Invite member" })).toBeNull();
   });
 
@@ -94,15 +101,24 @@ describe("MembersPage", () => {
     await user.click(within(dialog).getByRole("button", { name: "Done" }));
     expect(document.body.innerHTML).not.toContain("q1w2e3r4");
     const cached = [
-      ...queryClient.getQueryCache().getAll().map((q) => q.state.data),
-      ...queryClient.getMutationCache().getAll().map((m) => m.state.data),
+      ...queryClient
+        .getQueryCache()
+        .getAll()
+        .map((q) => q.state.data),
+      ...queryClient
+        .getMutationCache()
+        .getAll()
+        .map((m) => m.state.data),
     ];
     expect(JSON.stringify(cached)).not.toContain("q1w2e3r4");
   });
 
   it("changes a role at once and says so; a refusal is shown in words", async () => {
     const http = stub(me("owner")).on("PATCH", "/v1/tenants/{id}/members/{user_id}", (call, params) => ({
-      json: { ...members.members!.find((m) => m.user_id === params.user_id), role: (call.body as { role: string }).role },
+      json: {
+        ...members.members!.find((m) => m.user_id === params.user_id),
+        role: (call.body as { role: string }).role,
+      },
     }));
     const user = userEvent.setup();
     await renderPage(<MembersPage />, page);
@@ -114,7 +130,12 @@ describe("MembersPage", () => {
 
     http.on("PATCH", "/v1/tenants/{id}/members/{user_id}", {
       status: 409,
-      json: problem(409, "conflict", "Conflict", "A tenant always keeps at least one owner: the last owner cannot be demoted."),
+      json: problem(
+        409,
+        "conflict",
+        "Conflict",
+        "A tenant always keeps at least one owner: the last owner cannot be demoted.",
+      ),
     });
     await user.selectOptions(screen.getByRole("combobox", { name: "Role of grace@example.com" }), "viewer");
     expect(await screen.findByRole("alert")).toHaveTextContent(
@@ -142,7 +163,9 @@ describe("MembersPage", () => {
   });
 
   it("leaves the tenant after confirmation and goes to the start page", async () => {
-    const http = stub(me("viewer", false, VIEWER_ID)).on("DELETE", "/v1/tenants/{id}/members/{user_id}", { status: 204 });
+    const http = stub(me("viewer", false, VIEWER_ID)).on("DELETE", "/v1/tenants/{id}/members/{user_id}", {
+      status: 204,
+    });
     const user = userEvent.setup();
     await renderPage(<MembersPage />, page);
     await user.click(await screen.findByRole("button", { name: "Leave" }));
