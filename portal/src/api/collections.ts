@@ -26,3 +26,8 @@ export function useCollection(tenantId: string, name: string) {
       ),
   });
 }
+
+export type PointOutput = components["schemas"]["PointOutput"];
+export type ScoredPoint = components["schemas"]["ScoredPointOutput"];
+export type SearchBody = components["schemas"]["SearchRequest"];
+export type ScrollBody = components["schemas"]["ScrollRequest"];

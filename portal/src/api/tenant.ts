@@ -14,3 +14,25 @@ export function useTenant(tenantId: string) {
     queryFn: () => unwrap(api.GET("/v1/tenants/{id}", { params: { path: { id: tenantId } } })),
   });
 }
+
+/** `GET /v1/tenants/{id}/usage?from=&to=` (owners and admins): units per UTC day, totals, monthly quotas. */
+export function useUsage(tenantId: string, range: { from: string; to: string }) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ["usage", tenantId, range.from, range.to],
+    queryFn: () =>
+      unwrap(api.GET("/v1/tenants/{id}/usage", { params: { path: { id: tenantId }, query: range } })),
+  });
+}
+
+export type PlanInfo = components["schemas"]["PlanInfo"];
+
+/** `GET /v1/plans` (operators only): the plans' limits. */
+export function usePlans(enabled: boolean) {
+  const api = useApi();
+  return useQuery({
+    queryKey: ["plans"],
+    queryFn: () => unwrap(api.GET("/v1/plans")),
+    enabled,
+  });
+}
