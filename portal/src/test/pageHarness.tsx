@@ -7,6 +7,10 @@ import { vi } from "vitest";
 import { AuthProvider } from "../auth/AuthContext";
 import { ApiProvider } from "../api/ApiContext";
 
+// A page test renders a whole page and types like a person (user-event); on a loaded 2-core machine (CI builds the
+// .NET solution at the same time) one took over 5 s, vitest's default. This is a limit for hangs, not a pace.
+vi.setConfig({ testTimeout: 30_000 });
+
 /** A request the page sent, as the stub saw it. */
 export interface StubCall {
   method: string;

@@ -3,13 +3,14 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { ApiKeysPage } from "./ApiKeysPage";
 import { HttpStub, problem, renderPage } from "../../test/pageHarness";
-import { activeKey, collections, revokedKey, SECRET, TENANT_ID } from "../../test/managementFixtures";
+import { activeKey, collections, me, revokedKey, SECRET, TENANT_ID } from "../../test/managementFixtures";
 
 const now = () => new Date("2026-12-06T09:00:00Z");
 const page = { path: "/t/:tenantId/api-keys", url: `/t/${TENANT_ID}/api-keys` };
 
 function stub(keys = [activeKey, revokedKey]) {
   return new HttpStub()
+    .on("GET", "/v1/me", { json: me("admin") })
     .on("GET", "/v1/tenants/{id}/api-keys", { json: { api_keys: keys } })
     .on("GET", "/v1/tenants/{tenant_id}/collections", { json: collections })
     .install();
@@ -44,6 +45,7 @@ describe("ApiKeysPage", () => {
 
     vi.unstubAllGlobals();
     new HttpStub()
+      .on("GET", "/v1/me", { json: me(null, true) })
       .on("GET", "/v1/tenants/{id}/api-keys", {
         status: 403,
         json: problem(403, "forbidden", "Forbidden", "The role 'read_only' may not manage API keys."),
@@ -54,6 +56,20 @@ describe("ApiKeysPage", () => {
     expect(await screen.findByRole("alert")).toHaveTextContent(
       "Forbidden: The role 'read_only' may not manage API keys.",
     );
+  });
+
+  it("tells a developer or viewer that keys are for admins, without asking for them", async () => {
+    for (const role of ["developer", "viewer"]) {
+      const http = stub().on("GET", "/v1/me", { json: me(role) });
+      const view = await renderPage(<ApiKeysPage now={now} />, page);
+      expect(await screen.findByRole("alert")).toHaveTextContent(
+        "Forbidden: only the tenant's owners and admins manage its API keys.",
+      );
+      expect(screen.queryByRole("button", { name: "Create API key" })).toBeNull();
+      expect(http.callsTo("GET", "/v1/tenants/{id}/api-keys")).toEqual([]);
+      view.unmount();
+      vi.unstubAllGlobals();
+    }
   });
 
   it("creates a key and shows its secret once, with Copy and a warning, then forgets it", async () => {

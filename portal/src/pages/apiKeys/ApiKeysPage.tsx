@@ -9,6 +9,7 @@ import { CreateApiKeyForm } from "./CreateApiKeyForm";
 import { RotateDialog } from "./RotateDialog";
 import { describeScope, keyPrefix } from "./apiKeyForm";
 import { keyStatus, useApiKeyActions, useApiKeys, type ApiKeyInfo } from "./apiKeyQueries";
+import { TenantAdminOnly } from "../shared/TenantAdminOnly";
 import "../shared/managementPages.css";
 
 type Dialog =
@@ -22,7 +23,15 @@ type Dialog =
  * A new or rotated secret is shown once in a dialog and then forgotten. The API records no "last used" time, so
  * the list has no such column.
  */
-export function ApiKeysPage({ now = () => new Date() }: { now?: () => Date }) {
+export function ApiKeysPage(props: { now?: () => Date }) {
+  return (
+    <TenantAdminOnly title="API keys" what="API keys">
+      <ApiKeysPageContent {...props} />
+    </TenantAdminOnly>
+  );
+}
+
+function ApiKeysPageContent({ now = () => new Date() }: { now?: () => Date }) {
   const tenantId = useTenantId();
   const keys = useApiKeys(tenantId);
   const { create, rotate, revoke } = useApiKeyActions(tenantId);

@@ -3,7 +3,7 @@ import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { AuditPage } from "./AuditPage";
 import { HttpStub, problem, renderPage } from "../../test/pageHarness";
-import { auditEvent, TENANT_ID } from "../../test/managementFixtures";
+import { auditEvent, me, TENANT_ID } from "../../test/managementFixtures";
 
 const page = { path: "/t/:tenantId/audit", url: `/t/${TENANT_ID}/audit` };
 const now = () => new Date("2026-12-06T09:15:00Z");
@@ -17,6 +17,7 @@ const second = [auditEvent(3, "3f2c6a4e-0000-4000-8000-000000000001", "member.ro
 /** Two pages: the first answers next_cursor "c2", the second null (the end of the range). */
 function stub() {
   return new HttpStub()
+    .on("GET", "/v1/me", { json: me("owner") })
     .on("GET", "/v1/tenants/{id}/audit", (call) => {
       if (call.headers.get("Accept") === "application/x-ndjson") {
         return {
@@ -82,12 +83,16 @@ describe("AuditPage", () => {
   });
 
   it("says when the range holds no event, and shows a refusal in words", async () => {
-    new HttpStub().on("GET", "/v1/tenants/{id}/audit", { json: { events: [], next_cursor: null } }).install();
+    new HttpStub()
+      .on("GET", "/v1/me", { json: me("admin") })
+      .on("GET", "/v1/tenants/{id}/audit", { json: { events: [], next_cursor: null } })
+      .install();
     await renderPage(<AuditPage now={now} />, page);
     expect(await screen.findByText("No audit events in this range.")).toBeInTheDocument();
 
     vi.unstubAllGlobals();
     new HttpStub()
+      .on("GET", "/v1/me", { json: me(null, true) })
       .on("GET", "/v1/tenants/{id}/audit", {
         status: 400,
         json: problem(400, "invalid-request", "Invalid request", "A cursor the API did not return."),

@@ -15,6 +15,7 @@ import {
 } from "./auditFilter";
 import { exportFileName, filterNdjson, NDJSON, saveTextFile } from "./auditExport";
 import { useAuditExport, useAuditPages, type AuditEvent } from "./auditQueries";
+import { TenantAdminOnly } from "../shared/TenantAdminOnly";
 import "../shared/managementPages.css";
 
 const columns: Column<AuditEvent>[] = [
@@ -40,14 +41,21 @@ const columns: Column<AuditEvent>[] = [
  * actor and action are matched in the browser over the pages loaded, and the page says so. "Export" downloads the
  * range as NDJSON, keeping the lines that match actor and action.
  */
-export function AuditPage({
-  now = () => new Date(),
-  save = saveTextFile,
-}: {
+export function AuditPage(props: AuditPageProps) {
+  return (
+    <TenantAdminOnly title="Audit log" what="audit log">
+      <AuditPageContent {...props} />
+    </TenantAdminOnly>
+  );
+}
+
+interface AuditPageProps {
   now?: () => Date;
   /** Where the export goes: a download through a Blob URL (tests pass their own sink; jsdom has no downloads). */
   save?: (text: string, fileName: string, type: string) => void;
-}) {
+}
+
+function AuditPageContent({ now = () => new Date(), save = saveTextFile }: AuditPageProps) {
   const tenantId = useTenantId();
   const ids = { actor: useId(), action: useId(), from: useId(), to: useId() };
   const [draft, setDraft] = useState<AuditFilterValues>(EMPTY_AUDIT_FILTER);
