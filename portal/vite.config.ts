@@ -19,9 +19,21 @@ const target = gatewayUrl();
 // changeOrigin stays false: the gateway keeps the browser's Host on the sign-in pages, so redirects name the dev server.
 const proxied = target ? { target, changeOrigin: false, xfwd: true } : undefined;
 
+// What the gateway sends with the portal's pages; `npm run preview` sends it too, so a violation shows up before
+// the app is served by the gateway.
+export const contentSecurityPolicy =
+  "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+  "frame-ancestors 'none'; base-uri 'none'; form-action 'self'; object-src 'none'";
+
 export default defineConfig({
   plugins: [react()],
   server: {
+    proxy: proxied
+      ? { "/v1": proxied, "/connect": proxied, "/account": proxied, "/.well-known": proxied }
+      : undefined,
+  },
+  preview: {
+    headers: { "Content-Security-Policy": contentSecurityPolicy },
     proxy: proxied
       ? { "/v1": proxied, "/connect": proxied, "/account": proxied, "/.well-known": proxied }
       : undefined,
@@ -39,5 +51,7 @@ export default defineConfig({
     globals: true,
     setupFiles: ["./src/test/setup.ts"],
     include: ["src/**/*.test.{ts,tsx}"],
+    // The machine is shared with many builds: a slow test is not a failed one.
+    testTimeout: 30_000,
   },
 });

@@ -11,12 +11,23 @@ import { Layout } from "./shell/Layout";
 import { HomeRedirect } from "./shell/HomeRedirect";
 import { RequireOperator } from "./shell/RequireOperator";
 import { NotFoundPage } from "./shell/NotFoundPage";
-import { InvitePage } from "./pages/invite/InvitePage";
+import { InvitePage, InviteWelcome } from "./pages/invite/InvitePage";
+import { SignUpPage } from "./pages/signup/SignUpPage";
 import { adminPages, tenantPages } from "./routes";
 
-/** The route tree: `/callback` outside the shell, every other page signed in and inside it. */
+/** The route tree: `/callback` and `/signup` outside the shell, every other page signed in and inside it. */
 export const routes: RouteObject[] = [
   { path: "/callback", element: <CallbackPage /> },
+  { path: "/signup", element: <SignUpPage /> },
+  {
+    path: "/invite",
+    element: (
+      <RequireAuth signedOut={<InviteWelcome />}>
+        <Layout />
+      </RequireAuth>
+    ),
+    children: [{ index: true, element: <InvitePage /> }],
+  },
   {
     element: (
       <RequireAuth>
@@ -31,7 +42,6 @@ export const routes: RouteObject[] = [
         element: <RequireOperator />,
         children: adminPages.map(({ path, element }) => ({ path, element })),
       },
-      { path: "invite", element: <InvitePage /> },
       { path: "*", element: <NotFoundPage /> },
     ],
   },

@@ -10,6 +10,15 @@ export const portalClientId = "piramid-portal";
  */
 export function userManagerSettings(origin: string, transientStorage: Storage): UserManagerSettings {
   return {
+    // The portal always talks to its own origin (the gateway serves it). Discovery names the issuer's configured
+    // URL, which differs behind `npm run dev`/`preview` (they forward /connect to the gateway) or a proxy with
+    // another host name: call the endpoints on the page's origin all the same, so no request is cross-origin.
+    metadataSeed: {
+      authorization_endpoint: `${origin}/connect/authorize`,
+      token_endpoint: `${origin}/connect/token`,
+      revocation_endpoint: `${origin}/connect/revocation`,
+      end_session_endpoint: `${origin}/connect/logout`,
+    },
     authority: origin,
     client_id: portalClientId,
     redirect_uri: `${origin}/callback`,

@@ -106,6 +106,7 @@ export function CollectionDetailPage() {
               onSelect={(key) => setParams({ tab: key }, { replace: true })}
             />
             <div role="tabpanel" id={`collection-panel-${tab}`} aria-labelledby={`collection-tab-${tab}`}>
+              <h2 className="visually-hidden">{tab === "points" ? "Point browser" : "Search playground"}</h2>
               {tab === "points" ? (
                 <PointBrowser tenantId={tenantId} collection={name} />
               ) : (

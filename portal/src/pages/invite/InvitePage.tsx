@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from "react";
-import { Link, useLocation } from "react-router";
+import { Link, useLocation, useNavigate } from "react-router";
+import { useAuth } from "../../auth/AuthContext";
 import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useApi } from "../../api/ApiContext";
 import { unwrap } from "../../api/client";
@@ -47,5 +48,27 @@ export function InvitePage() {
         </PageState>
       )}
     </section>
+  );
+}
+
+/** `/invite` signed out: a new invitee first creates an account; one who has one signs in. Both come back here. */
+export function InviteWelcome() {
+  const { signIn } = useAuth();
+  const navigate = useNavigate();
+  const { hash } = useLocation();
+  const returnTo = `/invite${hash}`;
+  return (
+    <main className="center">
+      <h1>You are invited</h1>
+      <p>Sign in to accept the invitation, or create an account first if you have none.</p>
+      <div className="actions">
+        <button type="button" onClick={() => void navigate("/signup", { state: { returnTo } })}>
+          Create an account
+        </button>
+        <button type="button" className="primary" onClick={() => void signIn(returnTo)}>
+          Sign in
+        </button>
+      </div>
+    </main>
   );
 }

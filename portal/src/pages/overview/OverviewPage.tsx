@@ -1,4 +1,4 @@
-import { useState } from "react";
+import { lazy, Suspense, useState } from "react";
 import { Link } from "react-router";
 import { useTenantId } from "../../shell/useTenantId";
 import { useTenant, useUsage, usePlans } from "../../api/tenant";
@@ -6,7 +6,9 @@ import { useCollections } from "../../api/collections";
 import { useMe } from "../../api/me";
 import { PageState } from "../../components/PageState";
 import { fillDays, lastDays, thisMonth, useOf } from "./usageDays";
-import { UsageChart } from "./UsageChart";
+
+// The chart library is most of the bundle: load it after the page's numbers are on screen.
+const UsageChart = lazy(() => import("./UsageChart").then((m) => ({ default: m.UsageChart })));
 
 const chartDays = 30;
 
@@ -84,10 +86,12 @@ export function OverviewPage({ now: fixedNow }: { now?: Date }) {
       <h2>Units per day</h2>
       <PageState loading={recentUsage.isPending} label="Loading usage per day" error={recentUsage.error}>
         {recentUsage.data && (
-          <UsageChart
-            title={`Read and write units per day, ${recent.from} to ${recent.to} (UTC)`}
-            days={fillDays(recentUsage.data, recent.from, recent.to)}
-          />
+          <Suspense fallback={<PageState loading label="Loading the chart" />}>
+            <UsageChart
+              title={`Read and write units per day, ${recent.from} to ${recent.to} (UTC)`}
+              days={fillDays(recentUsage.data, recent.from, recent.to)}
+            />
+          </Suspense>
         )}
       </PageState>
     </section>
