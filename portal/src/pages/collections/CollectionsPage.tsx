@@ -1,0 +1,57 @@
+import { useState } from "react";
+import { Link, useNavigate } from "react-router";
+import { useTenantId } from "../../shell/useTenantId";
+import { useCollections, type CollectionInfo } from "../../api/collections";
+import { canManage, roleIn, useMe } from "../../api/me";
+import { PageState } from "../../components/PageState";
+import { DataTable, type Column } from "../../components/DataTable";
+import { CreateCollectionForm } from "./CreateCollectionForm";
+import { collectionPath } from "./paths";
+
+/** The tenant's collections, and creating one. */
+export function CollectionsPage() {
+  const tenantId = useTenantId();
+  const navigate = useNavigate();
+  const me = useMe();
+  const collections = useCollections(tenantId);
+  const [creating, setCreating] = useState(false);
+  const mayCreate = canManage(roleIn(me.data, tenantId), me.data?.platform_admin);
+  const columns: Column<CollectionInfo>[] = [
+    { header: "Name", cell: (c) => <Link to={collectionPath(tenantId, c.name)}>{c.name}</Link> },
+    { header: "Dimension", cell: (c) => c.dimension, numeric: true },
+    { header: "Metric", cell: (c) => c.metric },
+    { header: "Points", cell: (c) => (c.count ?? 0).toLocaleString("en"), numeric: true },
+    { header: "Index", cell: (c) => (c.quantization === "int8" ? `${c.index.type ?? "hnsw"} + int8` : (c.index.type ?? "hnsw")) },
+    { header: "Status", cell: (c) => c.status },
+  ];
+  const rows = collections.data?.collections ?? [];
+
+  return (
+    <section>
+      <div className="toolbar">
+        <h1>Collections</h1>
+        {mayCreate && !creating && (
+          <button type="button" className="primary" onClick={() => setCreating(true)}>
+            Create collection
+          </button>
+        )}
+      </div>
+      {creating && (
+        <CreateCollectionForm
+          tenantId={tenantId}
+          onCancel={() => setCreating(false)}
+          onCreated={(name) => void navigate(collectionPath(tenantId, name))}
+        />
+      )}
+      <PageState
+        loading={collections.isPending}
+        label="Loading collections"
+        error={collections.error}
+        empty={rows.length === 0}
+        emptyMessage={<p>No collections yet.{mayCreate ? " Create one to store vectors." : ""}</p>}
+      >
+        <DataTable caption="Collections" columns={columns} rows={rows} rowKey={(c) => c.name} />
+      </PageState>
+    </section>
+  );
+}

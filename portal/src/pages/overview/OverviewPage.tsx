@@ -1,0 +1,99 @@
+import { lazy, Suspense, useState } from "react";
+import { Link } from "react-router";
+import { useTenantId } from "../../shell/useTenantId";
+import { useTenant, useUsage, usePlans } from "../../api/tenant";
+import { useCollections } from "../../api/collections";
+import { useMe } from "../../api/me";
+import { PageState } from "../../components/PageState";
+import { fillDays, lastDays, thisMonth, useOf } from "./usageDays";
+
+// The chart library is most of the bundle: load it after the page's numbers are on screen.
+const UsageChart = lazy(() => import("./UsageChart").then((m) => ({ default: m.UsageChart })));
+
+const chartDays = 30;
+
+function Meter({ label, used, max }: { label: string; used: number; max: number | null | undefined }) {
+  return (
+    <div className="card">
+      <h2>{label}</h2>
+      <p>{useOf(used, max)}</p>
+      {max ? <meter className="meter" min={0} max={max} value={Math.min(used, max)} aria-label={label} /> : null}
+    </div>
+  );
+}
+
+/** A tenant's plan, quotas and their use, engine state, and its units per day. */
+export function OverviewPage({ now: fixedNow }: { now?: Date }) {
+  const tenantId = useTenantId();
+  const [now] = useState(() => fixedNow ?? new Date());
+  const month = thisMonth(now);
+  const recent = lastDays(now, chartDays);
+  const me = useMe();
+  const tenant = useTenant(tenantId);
+  const monthUsage = useUsage(tenantId, month);
+  const recentUsage = useUsage(tenantId, recent);
+  const collections = useCollections(tenantId);
+  // Plan limits are readable by operators only (GET /v1/plans); members see the use without the maximum.
+  const plans = usePlans(me.data?.platform_admin === true);
+  const plan = plans.data?.plans?.find((p) => p.id === tenant.data?.plan);
+  const list = collections.data?.collections ?? [];
+  const points = list.reduce((sum, c) => sum + (c.count ?? 0), 0);
+
+  return (
+    <section>
+      <h1>Overview</h1>
+      <PageState loading={tenant.isPending} label="Loading the tenant" error={tenant.error}>
+        {tenant.data && (
+          <dl className="facts">
+            <dt>Tenant</dt>
+            <dd>{tenant.data.name}</dd>
+            <dt>Plan</dt>
+            <dd>{tenant.data.plan}</dd>
+            <dt>Status</dt>
+            <dd>{tenant.data.status}</dd>
+            <dt>Engine</dt>
+            <dd>{tenant.data.engine_state ?? "not started"}</dd>
+          </dl>
+        )}
+        {tenant.data?.status === "suspended" && (
+          <p className="notice" role="status">
+            This tenant is suspended by an operator: data requests are refused, the data is kept.
+          </p>
+        )}
+      </PageState>
+
+      <h2>This month</h2>
+      <div className="cards">
+        <PageState loading={monthUsage.isPending} label="Loading usage" error={monthUsage.error}>
+          {monthUsage.data && (
+            <>
+              <Meter label="Read units" used={monthUsage.data.read_units ?? 0} max={monthUsage.data.monthly_read_units_quota} />
+              <Meter label="Write units" used={monthUsage.data.write_units ?? 0} max={monthUsage.data.monthly_write_units_quota} />
+            </>
+          )}
+        </PageState>
+        <PageState loading={collections.isPending} label="Loading collections" error={collections.error}>
+          <Meter label="Collections" used={list.length} max={plan?.max_collections} />
+          <Meter label="Points" used={points} max={plan?.max_points} />
+        </PageState>
+      </div>
+      {list.length === 0 && collections.isSuccess && (
+        <p>
+          No collections yet. <Link to={`/t/${encodeURIComponent(tenantId)}/collections`}>Create one</Link>
+        </p>
+      )}
+
+      <h2>Units per day</h2>
+      <PageState loading={recentUsage.isPending} label="Loading usage per day" error={recentUsage.error}>
+        {recentUsage.data && (
+          <Suspense fallback={<PageState loading label="Loading the chart" />}>
+            <UsageChart
+              title={`Read and write units per day, ${recent.from} to ${recent.to} (UTC)`}
+              days={fillDays(recentUsage.data, recent.from, recent.to)}
+            />
+          </Suspense>
+        )}
+      </PageState>
+    </section>
+  );
+}
