@@ -1,0 +1,154 @@
+import { useId, useState, type FormEvent } from "react";
+import { useCollections } from "../../api/collections";
+import { ProblemMessage } from "../../components/ProblemMessage";
+import { FieldError } from "../shared/FieldError";
+import { placeProblem } from "../shared/fieldProblem";
+import {
+  API_KEY_ROLE_LABELS,
+  API_KEY_ROLES,
+  checkApiKeyForm,
+  parseCollectionList,
+  type ApiKeyCreateBody,
+  type FormErrors,
+} from "./apiKeyForm";
+
+type Field = "name" | "role" | "collections" | "expires_at";
+const FIELDS: readonly Field[] = ["name", "role", "collections", "expires_at"];
+
+interface CreateApiKeyFormProps {
+  tenantId: string;
+  /** Sends the body; rejects with the API's problem. */
+  onCreate: (body: ApiKeyCreateBody) => Promise<unknown>;
+  now?: () => Date;
+}
+
+/** "Create API key": name, role, collection scope (the tenant's collections or typed names), optional expiry. */
+export function CreateApiKeyForm({ tenantId, onCreate, now = () => new Date() }: CreateApiKeyFormProps) {
+  const ids = { name: useId(), role: useId(), other: useId(), expires: useId(), errors: useId() };
+  const collections = useCollections(tenantId);
+  const [name, setName] = useState("");
+  const [role, setRole] = useState<string>("read_only");
+  const [picked, setPicked] = useState<string[]>([]);
+  const [other, setOther] = useState("");
+  const [expiresAt, setExpiresAt] = useState("");
+  const [errors, setErrors] = useState<FormErrors<Field>>({});
+  const [failure, setFailure] = useState<string | null>(null);
+  const [busy, setBusy] = useState(false);
+  const known = collections.data?.collections.map((c) => c.name) ?? [];
+
+  async function submit(event: FormEvent) {
+    event.preventDefault();
+    setFailure(null);
+    const checked = checkApiKeyForm(
+      { name, role, collections: [...picked, ...parseCollectionList(other)], expiresAt },
+      now(),
+    );
+    if (!checked.ok) {
+      setErrors(checked.errors);
+      return;
+    }
+    setErrors({});
+    setBusy(true);
+    try {
+      await onCreate(checked.body);
+      setName("");
+      setPicked([]);
+      setOther("");
+      setExpiresAt("");
+    } catch (error) {
+      const placed = placeProblem(error, FIELDS);
+      if (placed.field) setErrors({ [placed.field]: placed.message });
+      else setFailure(placed.message);
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  const toggle = (c: string, on: boolean) => setPicked((p) => (on ? [...p, c] : p.filter((x) => x !== c)));
+  const described = (field: Field) => (errors[field] ? `${ids.errors}-${field}` : undefined);
+
+  return (
+    <form onSubmit={submit} noValidate aria-labelledby={`${ids.name}-title`}>
+      <h2 id={`${ids.name}-title`}>New API key</h2>
+      <div className="row">
+        <div className="field">
+          <label htmlFor={ids.name}>Name</label>
+          <input
+            id={ids.name}
+            value={name}
+            onChange={(e) => setName(e.target.value)}
+            maxLength={128}
+            aria-invalid={!!errors.name}
+            aria-describedby={described("name")}
+          />
+          <FieldError id={`${ids.errors}-name`} message={errors.name} />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.role}>Role</label>
+          <select
+            id={ids.role}
+            value={role}
+            onChange={(e) => setRole(e.target.value)}
+            aria-invalid={!!errors.role}
+            aria-describedby={described("role")}
+          >
+            {API_KEY_ROLES.map((r) => (
+              <option key={r} value={r}>
+                {API_KEY_ROLE_LABELS[r]}
+              </option>
+            ))}
+          </select>
+          <FieldError id={`${ids.errors}-role`} message={errors.role} />
+        </div>
+        <div className="field">
+          <label htmlFor={ids.expires}>Expires at (optional)</label>
+          <input
+            id={ids.expires}
+            type="datetime-local"
+            value={expiresAt}
+            onChange={(e) => setExpiresAt(e.target.value)}
+            aria-invalid={!!errors.expires_at}
+            aria-describedby={described("expires_at")}
+          />
+          <FieldError id={`${ids.errors}-expires_at`} message={errors.expires_at} />
+        </div>
+      </div>
+      <fieldset aria-describedby={described("collections")}>
+        <legend>Collections (none chosen: every collection)</legend>
+        {collections.isPending && <p className="muted">Loading collections…</p>}
+        {collections.error && (
+          <ProblemMessage error={collections.error} prefix="The tenant's collections could not be listed:" />
+        )}
+        {known.length > 0 && (
+          <ul className="checklist">
+            {known.map((c) => (
+              <li key={c}>
+                <label>
+                  <input type="checkbox" checked={picked.includes(c)} onChange={(e) => toggle(c, e.target.checked)} />{" "}
+                  {c}
+                </label>
+              </li>
+            ))}
+          </ul>
+        )}
+        <div className="field">
+          <label htmlFor={ids.other}>Other collection names (comma-separated)</label>
+          <input
+            id={ids.other}
+            value={other}
+            onChange={(e) => setOther(e.target.value)}
+            placeholder="movies, books"
+            spellCheck={false}
+          />
+        </div>
+        <FieldError id={`${ids.errors}-collections`} message={errors.collections} />
+      </fieldset>
+      <ProblemMessage error={failure} />
+      <div className="actions">
+        <button type="submit" className="primary" disabled={busy}>
+          Create API key
+        </button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,150 @@
+import { afterEach, describe, expect, it, vi } from "vitest";
+import { screen, within } from "@testing-library/react";
+import userEvent from "@testing-library/user-event";
+import { AuditPage } from "./AuditPage";
+import { HttpStub, problem, renderPage } from "../../test/pageHarness";
+import { auditEvent, me, TENANT_ID } from "../../test/managementFixtures";
+
+const page = { path: "/t/:tenantId/audit", url: `/t/${TENANT_ID}/audit` };
+const now = () => new Date("2026-12-06T09:15:00Z");
+
+const first = [
+  auditEvent(1, "key:0123456789abcdef", "api_key.create", "2026-12-01T10:00:00Z"),
+  auditEvent(2, "gateway", "auth.failed", "2026-12-01T11:00:00Z"),
+];
+const second = [auditEvent(3, "3f2c6a4e-0000-4000-8000-000000000001", "member.role_change", "2026-12-02T10:00:00Z")];
+
+/** Two pages: the first answers next_cursor "c2", the second null (the end of the range). */
+function stub() {
+  return new HttpStub()
+    .on("GET", "/v1/me", { json: me("owner") })
+    .on("GET", "/v1/tenants/{id}/audit", (call) => {
+      if (call.headers.get("Accept") === "application/x-ndjson") {
+        return {
+          contentType: "application/x-ndjson",
+          text: [...first, ...second].map((e) => JSON.stringify(e)).join("\n") + "\n",
+        };
+      }
+      return call.query.get("cursor") === "c2"
+        ? { json: { events: second, next_cursor: null } }
+        : { json: { events: first, next_cursor: "c2" } };
+    })
+    .install();
+}
+
+const actions = () =>
+  within(screen.getByRole("table"))
+    .getAllByRole("row")
+    .slice(1)
+    .map((r) => within(r).getAllByRole("cell")[2]!.textContent);
+
+afterEach(() => vi.unstubAllGlobals());
+
+describe("AuditPage", () => {
+  it("pages with next_cursor until the range ends", async () => {
+    const http = stub();
+    const user = userEvent.setup();
+    await renderPage(<AuditPage now={now} />, page);
+    await screen.findByRole("table");
+    expect(actions()).toEqual(["api_key.create", "auth.failed"]);
+    await user.click(screen.getByRole("button", { name: "Load more" }));
+    await screen.findByText("member.role_change");
+    expect(actions()).toEqual(["api_key.create", "auth.failed", "member.role_change"]);
+    expect(screen.queryByRole("button", { name: "Load more" })).toBeNull();
+    const cursors = http.callsTo("GET", "/v1/tenants/{id}/audit").map((c) => c.query.get("cursor"));
+    expect(cursors).toEqual([null, "c2"]);
+  });
+
+  it("sends the time range to the API and matches actor and action in the browser, saying so", async () => {
+    const http = stub();
+    const user = userEvent.setup();
+    await renderPage(<AuditPage now={now} />, page);
+    await screen.findByRole("table");
+    await user.type(screen.getByLabelText("Actor"), "GATEWAY");
+    await user.type(screen.getByLabelText("From"), "2026-12-01T00:00");
+    await user.click(screen.getByRole("button", { name: "Apply filter" }));
+    await screen.findByText(/matched in your browser over the 2 events loaded so far/);
+    expect(actions()).toEqual(["auth.failed"]);
+    const last = http.callsTo("GET", "/v1/tenants/{id}/audit").at(-1)!;
+    expect(last.query.get("from")).toBe(new Date("2026-12-01T00:00").toISOString());
+    expect(last.query.has("actor")).toBe(false);
+  });
+
+  it("refuses a range that ends before it starts, at the To field, without asking the API", async () => {
+    const http = stub();
+    const user = userEvent.setup();
+    await renderPage(<AuditPage now={now} />, page);
+    await screen.findByRole("table");
+    await user.type(screen.getByLabelText("From"), "2026-12-02T00:00");
+    await user.type(screen.getByLabelText("To"), "2026-12-01T00:00");
+    await user.click(screen.getByRole("button", { name: "Apply filter" }));
+    expect(screen.getByLabelText("To")).toHaveAccessibleDescription("'To' must be after 'From'.");
+    expect(http.callsTo("GET", "/v1/tenants/{id}/audit")).toHaveLength(1);
+  });
+
+  it("says when the range holds no event, and shows a refusal in words", async () => {
+    new HttpStub()
+      .on("GET", "/v1/me", { json: me("admin") })
+      .on("GET", "/v1/tenants/{id}/audit", { json: { events: [], next_cursor: null } })
+      .install();
+    await renderPage(<AuditPage now={now} />, page);
+    expect(await screen.findByText("No audit events in this range.")).toBeInTheDocument();
+
+    vi.unstubAllGlobals();
+    new HttpStub()
+      .on("GET", "/v1/me", { json: me(null, true) })
+      .on("GET", "/v1/tenants/{id}/audit", {
+        status: 400,
+        json: problem(400, "invalid-request", "Invalid request", "A cursor the API did not return."),
+      })
+      .install();
+    await renderPage(<AuditPage now={now} />, page);
+    expect(await screen.findByRole("alert")).toHaveTextContent("Invalid request: A cursor the API did not return.");
+  });
+
+  it("exports the range as NDJSON with the actor and action filters applied, to a named file", async () => {
+    const http = stub();
+    const saved: { text: string; fileName: string; type: string }[] = [];
+    const user = userEvent.setup();
+    await renderPage(
+      <AuditPage now={now} save={(text, fileName, type) => saved.push({ text, fileName, type })} />,
+      page,
+    );
+    await screen.findByRole("table");
+    await user.type(screen.getByLabelText("Action"), "member.");
+    await user.click(screen.getByRole("button", { name: "Apply filter" }));
+    await user.click(screen.getByRole("button", { name: "Export" }));
+    await screen.findByText(/Exported 1 event to/);
+
+    const exportCall = http.calls.find((c) => c.headers.get("Accept") === "application/x-ndjson")!;
+    expect(exportCall.query.has("cursor")).toBe(false);
+    expect(exportCall.query.has("limit")).toBe(false);
+    expect(saved).toEqual([
+      {
+        text: JSON.stringify(second[0]) + "\n",
+        fileName: "audit-acme-start-to-2026-12-06T09-15-00Z.ndjson",
+        type: "application/x-ndjson",
+      },
+    ]);
+  });
+
+  it("shows a failed export in words and saves nothing", async () => {
+    stub().on("GET", "/v1/tenants/{id}/audit", (call) =>
+      call.headers.get("Accept") === "application/x-ndjson"
+        ? {
+            status: 403,
+            json: problem(403, "forbidden", "Forbidden", "The role 'read_only' may not read the audit log."),
+          }
+        : { json: { events: first, next_cursor: null } },
+    );
+    const saved: string[] = [];
+    const user = userEvent.setup();
+    await renderPage(<AuditPage now={now} save={(text) => saved.push(text)} />, page);
+    await screen.findByRole("table");
+    await user.click(screen.getByRole("button", { name: "Export" }));
+    expect(await screen.findByRole("alert")).toHaveTextContent(
+      "Export failed: Forbidden: The role 'read_only' may not read the audit log.",
+    );
+    expect(saved).toEqual([]);
+  });
+});
