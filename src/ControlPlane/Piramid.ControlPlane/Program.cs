@@ -4,7 +4,8 @@ using Piramid.ControlPlane.Identity;
 
 // `migrate` applies the migrations; `bootstrap` creates the first operator client and the local gateway's
 // client once and prints their credentials as JSON (`{}` when they exist already); `users` creates the local operator
-// and demo users once (Demo/LocalUsers.cs); anything else runs the service.
+// and demo users once (Demo/LocalUsers.cs); `portal-client` registers or updates the portal's public client
+// (Identity/PortalClient.cs); anything else runs the service.
 switch (args.FirstOrDefault())
 {
     case "migrate":
@@ -39,6 +40,8 @@ switch (args.FirstOrDefault())
         }
 
         return 0;
+    case "portal-client":
+        return await PortalClient.RunAsync(args[1..]);
     case "users":
         return await Piramid.ControlPlane.Demo.LocalUsers.RunAsync(args[1..]);
     case "demo":

@@ -34,6 +34,8 @@ public static class GatewayHosting
             .Validate(o => o.EngineStartWait >= TimeSpan.Zero && o.EngineStartWait <= TimeSpan.FromMinutes(1), "Gateway:EngineStartWait must be between 0 and 1 minute.")
             .Validate(o => o.SlowResponseGrace > TimeSpan.FromSeconds(1), "Gateway:SlowResponseGrace must be longer than 1 second (Kestrel's minimum).")
             .Validate(o => o.IntrospectionTimeout > TimeSpan.Zero && o.IntrospectionTimeout <= TimeSpan.FromSeconds(30), "Gateway:IntrospectionTimeout must be between 0 and 30 seconds.")
+            .Validate(o => string.IsNullOrWhiteSpace(o.PortalDirectory) || File.Exists(Path.Combine(o.PortalDirectory, "index.html")),
+                "Gateway:PortalDirectory must be a directory holding the built portal's index.html (portal/dist after npm run build), or be unset for no portal.")
             .ValidateOnStart();
         // One client for the process: it caches the gateway's own access token.
         builder.Services.AddHttpClient(nameof(ControlPlaneClient), c => c.Timeout = TimeSpan.FromSeconds(40));
@@ -43,6 +45,7 @@ public static class GatewayHosting
             sp.GetRequiredService<TimeProvider>()));
         builder.Services.AddSingleton<IKeyIntrospector>(sp => sp.GetRequiredService<ControlPlaneClient>());
         builder.Services.AddSingleton<KeyCache>();
+        builder.Services.AddSingleton<Portal.PortalSite>();
         builder.Services.AddSingleton<MemberCache>();
         builder.Services.AddSingleton<Limits.RateLimits>();
         builder.Services.AddSingleton<Limits.AddressLimits>();
@@ -139,6 +142,8 @@ public static class GatewayHosting
         app.Use(Limits.AddressLimits.SignInAsync);
         app.MapDefaultEndpoints();
         app.MapApiReference();
+        // Requests no endpoint took and no API prefix owns: the portal's files and its routes (Portal/PortalFiles.cs).
+        app.UseMiddleware<Portal.PortalFiles>();
         app.Use(MemberPaths.RewriteAsync);
         app.Use(DataRoutes.CheckAsync);
         app.UseAuthentication();

@@ -70,6 +70,12 @@ public sealed class GatewayOptions
     [Range(4 * 1024, DefaultMaxRequestHeaderBytes)]
     public int MaxRequestHeaderBytes { get; set; } = DefaultMaxRequestHeaderBytes;
 
+    /// <summary>
+    /// Directory of the built portal (<c>portal/dist</c>, holding <c>index.html</c> and <c>assets/</c>), served at <c>/</c>;
+    /// unset or empty: no portal. <c>./piramid up</c> sets it.
+    /// </summary>
+    public string? PortalDirectory { get; set; }
+
     /// <summary>Browser origins allowed by CORS (the portal's); empty allows none.</summary>
     public IReadOnlyList<string> CorsOrigins { get; set; } = [];
 

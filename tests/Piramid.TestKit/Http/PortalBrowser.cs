@@ -22,15 +22,29 @@ public sealed partial class PortalBrowser : IDisposable
     /// <summary>The portal's redirect URI in tests.</summary>
     public static readonly Uri RedirectUri = new("http://127.0.0.1:5173/callback");
 
+    /// <summary>The scopes the portal asks for by default.</summary>
+    public const string DefaultScope = "openid offline_access";
+
     private readonly HttpClient _http;
 
-    /// <summary>A browser with its own cookie jar, talking to <paramref name="baseAddress"/> (the gateway or the control plane).</summary>
-    public PortalBrowser(Uri baseAddress) =>
+    private readonly Uri _redirectUri;
+
+    private readonly string _scope;
+
+    /// <summary>
+    /// A browser with its own cookie jar, talking to <paramref name="baseAddress"/> (the gateway or the control plane), as a
+    /// portal whose redirect URI is <paramref name="redirectUri"/> (default <see cref="RedirectUri"/>) asking for <paramref name="scope"/>.
+    /// </summary>
+    public PortalBrowser(Uri baseAddress, Uri? redirectUri = null, string scope = DefaultScope)
+    {
+        _redirectUri = redirectUri ?? RedirectUri;
+        _scope = scope;
         _http = new HttpClient(new HttpClientHandler { AllowAutoRedirect = false, UseCookies = true, CookieContainer = new CookieContainer() })
         {
             BaseAddress = baseAddress,
             Timeout = TimeSpan.FromSeconds(60),
         };
+    }
 
     /// <summary>The underlying client (cookies included).</summary>
     public HttpClient Http => _http;
@@ -43,12 +57,12 @@ public sealed partial class PortalBrowser : IDisposable
     }
 
     /// <summary>The authorization request URL.</summary>
-    public static string AuthorizeUrl(string challenge, string state, string method = "S256") => QueryHelpers.AddQueryString("/connect/authorize", new Dictionary<string, string?>
+    public static string AuthorizeUrl(string challenge, string state, string method = "S256", Uri? redirectUri = null, string scope = DefaultScope) => QueryHelpers.AddQueryString("/connect/authorize", new Dictionary<string, string?>
     {
         ["client_id"] = ClientId,
         ["response_type"] = "code",
-        ["redirect_uri"] = RedirectUri.ToString(),
-        ["scope"] = "openid offline_access",
+        ["redirect_uri"] = (redirectUri ?? RedirectUri).ToString(),
+        ["scope"] = scope,
         ["code_challenge"] = challenge,
         ["code_challenge_method"] = method,
         ["state"] = state,
@@ -57,7 +71,7 @@ public sealed partial class PortalBrowser : IDisposable
     /// <summary>GET /connect/authorize while signed out: returns the login page's path (with its ReturnUrl).</summary>
     public async Task<string> StartAsync(string challenge, string state)
     {
-        using var response = await _http.GetAsync(new Uri(AuthorizeUrl(challenge, state), UriKind.Relative));
+        using var response = await _http.GetAsync(new Uri(AuthorizeUrl(challenge, state, redirectUri: _redirectUri, scope: _scope), UriKind.Relative));
         if (response.StatusCode != HttpStatusCode.Redirect)
         {
             throw new InvalidOperationException($"authorize answered {(int)response.StatusCode}: {await response.Content.ReadAsStringAsync()}");
@@ -147,7 +161,7 @@ public sealed partial class PortalBrowser : IDisposable
         {
             ["grant_type"] = "authorization_code",
             ["code"] = code,
-            ["redirect_uri"] = RedirectUri.ToString(),
+            ["redirect_uri"] = _redirectUri.ToString(),
             ["client_id"] = ClientId,
             ["code_verifier"] = verifier,
         });

@@ -131,13 +131,14 @@ internal static class AccountEndpoints
         var message = error is null ? string.Empty : $"<p role=\"alert\">{html.Encode(error)}</p>";
         var page = $"""
             <!doctype html>
-            <html lang="en"><head><meta charset="utf-8"><title>Sign in to Piramid</title></head>
-            <body><h1>Sign in to Piramid</h1>{message}
+            <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+            <title>Sign in to Piramid</title><link rel="stylesheet" href="{LoginStylesheet.Path}"></head>
+            <body><main><p class="brand">Piramid</p><h1>Sign in to Piramid</h1>{message}
             <form method="post" action="{action}">
             <input type="hidden" name="{html.Encode(tokens.FormFieldName)}" value="{html.Encode(tokens.RequestToken ?? string.Empty)}">
             <input type="hidden" name="return_url" value="{html.Encode(returnUrl ?? string.Empty)}">
             {fields}
-            </form></body></html>
+            </form></main></body></html>
             """;
         return Results.Content(page, "text/html; charset=utf-8", statusCode: statusCode);
     }

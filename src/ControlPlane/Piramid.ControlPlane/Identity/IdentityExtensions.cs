@@ -78,7 +78,7 @@ public static class IdentityExtensions
                     server.CodeChallengeMethods.Clear();
                     server.CodeChallengeMethods.Add(CodeChallengeMethods.Sha256);
                 });
-                o.RegisterScopes(Scopes.OpenId, Scopes.OfflineAccess);
+                o.RegisterScopes(Scopes.OpenId, Scopes.OfflineAccess, Scopes.Profile, Scopes.Email);
                 // Refresh tokens roll (each use returns a new one); a used one is refused at once, and its reuse
                 // revokes the whole chain, instead of OpenIddict's default 30 s of grace.
                 o.SetRefreshTokenReuseLeeway(TimeSpan.Zero);
@@ -168,6 +168,7 @@ public static class IdentityExtensions
         endpoints.MapGet(AccountEndpoints.LoginPath, AccountEndpoints.LoginForm).ExcludeFromDescription();
         endpoints.MapPost(AccountEndpoints.LoginPath, AccountEndpoints.LoginAsync).ExcludeFromDescription();
         endpoints.MapPost(AccountEndpoints.CodePath, AccountEndpoints.CodeAsync).ExcludeFromDescription();
+        endpoints.MapLoginStylesheet();
         return endpoints;
     }
 }

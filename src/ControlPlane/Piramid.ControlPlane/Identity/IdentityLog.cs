@@ -20,4 +20,7 @@ internal static partial class IdentityLog
 
     [LoggerMessage(EventId = 4006, Level = LogLevel.Information, Message = "Created public client {ClientId} for the authorization code flow")]
     public static partial void PublicClientCreated(ILogger logger, string clientId);
+
+    [LoggerMessage(EventId = 4007, Level = LogLevel.Information, Message = "Updated public client {ClientId}: redirect URIs {RedirectUris}")]
+    public static partial void PublicClientUpdated(ILogger logger, string clientId, string redirectUris);
 }

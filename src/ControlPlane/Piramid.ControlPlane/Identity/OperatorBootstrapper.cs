@@ -80,18 +80,20 @@ public sealed class OperatorBootstrapper(
     }
 
     /// <summary>
-    /// Registers a public client (the portal) for the authorization code flow with PKCE required and
-    /// refresh tokens. Returns false when the client id exists already (its redirect URIs are left alone).
+    /// Registers a public client (the portal) for the authorization code flow with PKCE required, refresh tokens
+    /// (<c>offline_access</c>), revocation and end session, or brings an existing one's redirect and post-logout
+    /// URIs and permissions up to date (the gateway's address can change between runs). Idempotent: returns true when
+    /// it created or changed the client, false when it was already so. Post-logout URIs default to the redirect URIs.
     /// </summary>
-    public async Task<bool> EnsurePublicClientAsync(string clientId, string name, IReadOnlyCollection<Uri> redirectUris, CancellationToken cancellationToken = default)
+    public async Task<bool> EnsurePublicClientAsync(
+        string clientId,
+        string name,
+        IReadOnlyCollection<Uri> redirectUris,
+        IReadOnlyCollection<Uri>? postLogoutRedirectUris = null,
+        CancellationToken cancellationToken = default)
     {
         ArgumentException.ThrowIfNullOrWhiteSpace(clientId);
         ArgumentNullException.ThrowIfNull(redirectUris);
-        if (await applications.FindByClientIdAsync(clientId, cancellationToken) is not null)
-        {
-            return false;
-        }
-
         var descriptor = new OpenIddictApplicationDescriptor
         {
             ClientId = clientId,
@@ -108,13 +110,36 @@ public sealed class OperatorBootstrapper(
                 Permissions.GrantTypes.AuthorizationCode,
                 Permissions.GrantTypes.RefreshToken,
                 Permissions.ResponseTypes.Code,
+                // openid and offline_access need no scope permission; these two are what OIDC clients ask for by habit.
+                Permissions.Scopes.Profile,
+                Permissions.Scopes.Email,
             },
             Requirements = { Requirements.Features.ProofKeyForCodeExchange },
         };
         descriptor.RedirectUris.UnionWith(redirectUris);
-        descriptor.PostLogoutRedirectUris.UnionWith(redirectUris);
-        await applications.CreateAsync(descriptor, cancellationToken);
-        IdentityLog.PublicClientCreated(logger, clientId);
+        descriptor.PostLogoutRedirectUris.UnionWith(postLogoutRedirectUris ?? redirectUris);
+
+        var existing = await applications.FindByClientIdAsync(clientId, cancellationToken);
+        if (existing is null)
+        {
+            await applications.CreateAsync(descriptor, cancellationToken);
+            IdentityLog.PublicClientCreated(logger, clientId);
+            return true;
+        }
+
+        var current = new OpenIddictApplicationDescriptor();
+        await applications.PopulateAsync(current, existing, cancellationToken);
+        if (current.ClientType == ClientTypes.Public
+            && current.RedirectUris.SetEquals(descriptor.RedirectUris)
+            && current.PostLogoutRedirectUris.SetEquals(descriptor.PostLogoutRedirectUris)
+            && current.Permissions.SetEquals(descriptor.Permissions)
+            && current.Requirements.SetEquals(descriptor.Requirements))
+        {
+            return false;
+        }
+
+        await applications.UpdateAsync(existing, descriptor, cancellationToken);
+        IdentityLog.PublicClientUpdated(logger, clientId, string.Join(' ', descriptor.RedirectUris));
         return true;
     }
 

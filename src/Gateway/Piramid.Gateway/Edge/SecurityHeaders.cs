@@ -10,8 +10,11 @@ public static class SecurityHeaders
     // API responses are data, never documents: nothing may load from them.
     private const string ApiPolicy = "default-src 'none'; frame-ancestors 'none'";
 
-    // The control plane's operator login form is the only HTML that passes through.
-    private const string PagePolicy = "default-src 'self'; style-src 'self' 'unsafe-inline'; form-action 'self'; frame-ancestors 'none'";
+    // The portal (Portal/PortalFiles.cs) and the control plane's sign-in page, the HTML that passes through: scripts and
+    // styles only from files of the gateway's origin, never inline; the only calls are to that origin (the API and the
+    // OAuth endpoints); forms post only there.
+    internal const string PagePolicy = "default-src 'self'; script-src 'self'; style-src 'self'; img-src 'self' data:; connect-src 'self'; " +
+        "frame-ancestors 'none'; base-uri 'self'; form-action 'self'; object-src 'none'";
 
     // The API reference page (Reference/ApiReference.cs): Scalar starts from one inline module script and styles
     // inline; everything it loads comes from the gateway. No credential is ever needed to see it.
@@ -32,7 +35,8 @@ public static class SecurityHeaders
             headers["Referrer-Policy"] = "no-referrer";
             headers["Cross-Origin-Resource-Policy"] = "same-site";
             var html = http.Response.ContentType?.StartsWith("text/html", StringComparison.OrdinalIgnoreCase) == true;
-            headers.ContentSecurityPolicy = !html ? ApiPolicy
+            headers.ContentSecurityPolicy = http.Features.Get<Portal.PortalAnswer>() is not null ? PagePolicy
+                : !html ? ApiPolicy
                 : http.Request.Path.StartsWithSegments(Reference.ApiReference.PagePath, StringComparison.OrdinalIgnoreCase) ? ReferencePolicy
                 : PagePolicy;
             if (http.Request.IsHttps)
