@@ -51,6 +51,7 @@ public sealed partial class FilesystemBackupStore
     public async IAsyncEnumerable<BackupObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
     {
         BackupKey.ValidatePrefix(prefix);
+        EnsureRoot();
         // Only the directory of the prefix's whole segments can hold matches; the rest of the prefix filters names.
         var slash = prefix.LastIndexOf('/');
         var start = slash < 0 ? _root : Path.Combine(_root, prefix[..slash]);
