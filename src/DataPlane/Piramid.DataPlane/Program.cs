@@ -1,4 +1,5 @@
 using Piramid.DataPlane.Api;
+using Piramid.DataPlane.Backups;
 using Piramid.DataPlane.Hosting;
 using Piramid.DataPlane.Security;
 using Piramid.ServiceDefaults;
@@ -28,6 +29,7 @@ app.UseInternalAuth();
 app.UseAudit();
 app.MapCollectionsApi();
 app.MapPointsApi();
+app.MapBackupsApi();
 try
 {
     await app.RunAsync();
