@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MembersPage } from "./MembersPage";
-import { HttpStub, problem, renderPage } from "../../test/pageHarness";
+import { HttpStub, problem, renderWithStub } from "../../test/pageHarness";
 import { ADMIN_ID, me, members, OWNER_ID, TENANT_ID, VIEWER_ID } from "../../test/managementFixtures";
 
 const page = { path: "/t/:tenantId/members", url: `/t/${TENANT_ID}/members` };
@@ -25,7 +25,7 @@ afterEach(() => vi.unstubAllGlobals());
 describe("MembersPage", () => {
   it("gives an owner a role select and Remove for the others, and Leave for themself", async () => {
     stub(me("owner", false, OWNER_ID));
-    await renderPage(<MembersPage />, page);
+    await renderWithStub(<MembersPage />, page);
     const table = await screen.findByRole("table", { name: "Members" });
     const self = within(table).getByRole("row", { name: /ada@example.com/ });
     expect(self).toHaveTextContent("(you)");
@@ -44,7 +44,7 @@ describe("MembersPage", () => {
 
   it("does not offer an admin what only an owner may do", async () => {
     stub(me("admin", false, ADMIN_ID));
-    await renderPage(<MembersPage />, page);
+    await renderWithStub(<MembersPage />, page);
     const table = await screen.findByRole("table", { name: "Members" });
     const owner = within(table).getByRole("row", { name: /ada@example.com/ });
     expect(within(owner).queryByRole("combobox")).toBeNull();
@@ -56,7 +56,7 @@ describe("MembersPage", () => {
 
   it("gives a viewer the list and Leave only", async () => {
     stub(me("viewer", false, VIEWER_ID));
-    await renderPage(<MembersPage />, page);
+    await renderWithStub(<MembersPage />, page);
     const table = await screen.findByRole("table", { name: "Members" });
     expect(within(table).queryAllByRole("combobox")).toEqual([]);
     expect(
@@ -79,7 +79,7 @@ describe("MembersPage", () => {
       },
     }));
     const user = userEvent.setup();
-    const { queryClient } = await renderPage(<MembersPage />, page);
+    const { queryClient } = await renderWithStub(<MembersPage />, page);
     await screen.findByRole("table", { name: "Members" });
 
     await user.type(screen.getByLabelText("Email (optional)"), "not-an-email");
@@ -121,7 +121,7 @@ describe("MembersPage", () => {
       },
     }));
     const user = userEvent.setup();
-    await renderPage(<MembersPage />, page);
+    await renderWithStub(<MembersPage />, page);
     await user.selectOptions(await screen.findByRole("combobox", { name: "Role of linus@example.com" }), "developer");
     await screen.findByText("linus@example.com is now developer.");
     expect(http.callsTo("PATCH", "/v1/tenants/{id}/members/{user_id}").map((c) => [c.path, c.body])).toEqual([
@@ -146,7 +146,7 @@ describe("MembersPage", () => {
   it("removes a member only after confirmation", async () => {
     const http = stub(me("owner")).on("DELETE", "/v1/tenants/{id}/members/{user_id}", { status: 204 });
     const user = userEvent.setup();
-    await renderPage(<MembersPage />, page);
+    await renderWithStub(<MembersPage />, page);
     const row = await screen.findByRole("row", { name: /linus@example.com/ });
     await user.click(within(row).getByRole("button", { name: "Remove" }));
     const dialog = screen.getByRole("dialog", { name: "Remove member" });
@@ -167,7 +167,7 @@ describe("MembersPage", () => {
       status: 204,
     });
     const user = userEvent.setup();
-    await renderPage(<MembersPage />, page);
+    await renderWithStub(<MembersPage />, page);
     await user.click(await screen.findByRole("button", { name: "Leave" }));
     await user.click(screen.getByRole("button", { name: "Leave tenant" }));
     await screen.findByText("Left the page for another");
