@@ -113,7 +113,7 @@ describe("MembersPage", () => {
     expect(JSON.stringify(cached)).not.toContain("q1w2e3r4");
   });
 
-  it("changes a role at once and says so; a refusal is shown in words", async () => {
+  it("changes a role on Save (choosing alone sends nothing) and says so; a refusal is shown in words", async () => {
     const http = stub(me("owner")).on("PATCH", "/v1/tenants/{id}/members/{user_id}", (call, params) => ({
       json: {
         ...members.members!.find((m) => m.user_id === params.user_id),
@@ -122,7 +122,12 @@ describe("MembersPage", () => {
     }));
     const user = userEvent.setup();
     await renderWithStub(<MembersPage />, page);
-    await user.selectOptions(await screen.findByRole("combobox", { name: "Role of linus@example.com" }), "developer");
+    const linus = await screen.findByRole("row", { name: /linus@example.com/ });
+    expect(within(linus).getByRole("button", { name: "Save" })).toBeDisabled();
+    await user.selectOptions(within(linus).getByRole("combobox", { name: "Role of linus@example.com" }), "admin");
+    await user.selectOptions(within(linus).getByRole("combobox", { name: "Role of linus@example.com" }), "developer");
+    expect(http.callsTo("PATCH", "/v1/tenants/{id}/members/{user_id}")).toEqual([]);
+    await user.click(within(linus).getByRole("button", { name: "Save" }));
     await screen.findByText("linus@example.com is now developer.");
     expect(http.callsTo("PATCH", "/v1/tenants/{id}/members/{user_id}").map((c) => [c.path, c.body])).toEqual([
       [`/v1/tenants/${TENANT_ID}/members/${VIEWER_ID}`, { role: "developer" }],
@@ -137,7 +142,9 @@ describe("MembersPage", () => {
         "A tenant always keeps at least one owner: the last owner cannot be demoted.",
       ),
     });
-    await user.selectOptions(screen.getByRole("combobox", { name: "Role of grace@example.com" }), "viewer");
+    const grace = screen.getByRole("row", { name: /grace@example.com/ });
+    await user.selectOptions(within(grace).getByRole("combobox", { name: "Role of grace@example.com" }), "viewer");
+    await user.click(within(grace).getByRole("button", { name: "Save" }));
     expect(await screen.findByRole("alert")).toHaveTextContent(
       "The role of grace@example.com was not changed: Conflict: A tenant always keeps at least one owner",
     );
