@@ -1,6 +1,7 @@
 import { useId, useState, type FormEvent } from "react";
 import { useCollections } from "../../api/collections";
 import { ProblemMessage } from "../../components/ProblemMessage";
+import { errorText } from "../../api/problem";
 import { FieldError } from "../shared/FieldError";
 import { placeProblem } from "../shared/fieldProblem";
 import {
@@ -117,7 +118,10 @@ export function CreateApiKeyForm({ tenantId, onCreate, now = () => new Date() }:
         <legend>Collections (none chosen: every collection)</legend>
         {collections.isPending && <p className="muted">Loading collections…</p>}
         {collections.error && (
-          <ProblemMessage error={collections.error} prefix="The tenant's collections could not be listed:" />
+          // An operator who is not a member cannot list them (the data API is the members'): not a failure of the form.
+          <p className="muted">
+            The tenant&apos;s collections could not be listed ({errorText(collections.error)}); type their names below.
+          </p>
         )}
         {known.length > 0 && (
           <ul className="checklist">
