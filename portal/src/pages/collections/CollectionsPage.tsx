@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { useTenantId } from "../../shell/useTenantId";
 import { useCollections, type CollectionInfo } from "../../api/collections";
-import { canManage, roleIn, useMe } from "../../api/me";
+import { canManageData, roleIn, useMe } from "../../api/me";
 import { PageState } from "../../components/PageState";
 import { DataTable, type Column } from "../../components/DataTable";
 import { CreateCollectionForm } from "./CreateCollectionForm";
@@ -15,7 +15,7 @@ export function CollectionsPage() {
   const me = useMe();
   const collections = useCollections(tenantId);
   const [creating, setCreating] = useState(false);
-  const mayCreate = canManage(roleIn(me.data, tenantId), me.data?.platform_admin);
+  const mayCreate = canManageData(roleIn(me.data, tenantId));
   const columns: Column<CollectionInfo>[] = [
     { header: "Name", cell: (c) => <Link to={collectionPath(tenantId, c.name)}>{c.name}</Link> },
     { header: "Dimension", cell: (c) => c.dimension, numeric: true },
