@@ -135,3 +135,13 @@ describe("Collection detail", () => {
     expect(server.received.some((r) => r.method === "DELETE" && r.path === "/v1/tenants/acme/collections/books")).toBe(true);
   });
 });
+
+describe("Collections page for an operator who is not a member", () => {
+  it("says so in words and asks nothing of the member routes", async () => {
+    server.on("GET /v1/me", [200, { id: "op", email: "op@example.com", platform_admin: true, memberships: [] }]);
+    renderPage(routes, "/t/acme/collections", server.origin);
+    expect(await screen.findByRole("alert")).toHaveTextContent("Only the tenant's members see its collections");
+    expect(screen.queryByRole("button", { name: "Create collection" })).toBeNull();
+    expect(server.received.some((r) => r.path.startsWith("/v1/tenants/acme/collections"))).toBe(false);
+  });
+});

@@ -71,4 +71,12 @@ describe("Overview", () => {
     expect(alerts[0]).toHaveTextContent("Forbidden: The role 'viewer' may not read usage; it needs 'admin'.");
     expect(screen.getByText("running")).toBeInTheDocument();
   });
+
+  it("shows an operator who is not a member the plan and usage, and asks nothing of the member routes", async () => {
+    server.on("GET /v1/me", [200, { id: "op", email: "op@example.com", platform_admin: true, memberships: [] }]).on("GET /v1/plans", [200, { plans: [] }]);
+    renderPage(routes, "/t/acme/overview", server.origin);
+    expect(await screen.findByText("2,500 of 10,000 (25 %)")).toBeInTheDocument();
+    expect(screen.queryByRole("alert")).toBeNull();
+    expect(server.received.some((r) => r.path.startsWith("/v1/tenants/acme/collections"))).toBe(false);
+  });
 });
