@@ -2,7 +2,8 @@ import { createContext, useContext, useMemo, type ReactNode } from "react";
 import { createApi, type Api } from "./client";
 import { useAuth } from "../auth/AuthContext";
 
-const ApiContext = createContext<Api | null>(null);
+/** Exported for tests, which give pages a client of a loopback server. */
+export const ApiContext = createContext<Api | null>(null);
 
 /** Gives the pages one typed client carrying the signed-in person's access token. */
 export function ApiProvider({ children, baseUrl = window.location.origin }: { children: ReactNode; baseUrl?: string }) {

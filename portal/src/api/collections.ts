@@ -6,9 +6,10 @@ import { unwrap } from "./client";
 export type CollectionInfo = components["schemas"]["CollectionInfo"];
 
 /** `GET /v1/tenants/{id}/collections` with the member's token. */
-export function useCollections(tenantId: string) {
+export function useCollections(tenantId: string, enabled = true) {
   const api = useApi();
   return useQuery({
+    enabled,
     queryKey: ["collections", tenantId],
     queryFn: () =>
       unwrap(api.GET("/v1/tenants/{tenant_id}/collections", { params: { path: { tenant_id: tenantId } } })),

@@ -25,3 +25,11 @@ export function roleIn(me: Me | undefined, tenantId: string): Membership["role"]
 export function canManage(role: string | undefined, platformAdmin = false): boolean {
   return platformAdmin || role === "owner" || role === "admin";
 }
+
+/**
+ * Collections and points are reached through the member routes: only a member's role counts there (an operator
+ * who is not a member gets 404), so the platform-admin flag grants nothing.
+ */
+export function canManageData(role: string | undefined): boolean {
+  return role === "owner" || role === "admin";
+}

@@ -6,6 +6,8 @@ interface AuthValue {
   user: User | null;
   /** False until the user store has been read once (a sign-in redirect must wait for it). */
   ready: boolean;
+  /** True from "Sign out" on: the user is going away on purpose, nobody should sign in again. */
+  signingOut: boolean;
   /** Sends the browser to sign in, coming back to `returnTo` (a path of the portal). */
   signIn: (returnTo: string) => Promise<void>;
   /** Revokes the refresh token and ends the session at the control plane. */
@@ -17,6 +19,7 @@ const AuthContext = createContext<AuthValue | null>(null);
 export function AuthProvider({ userManager, children }: { userManager: UserManager; children: ReactNode }) {
   const [user, setUser] = useState<User | null>(null);
   const [ready, setReady] = useState(false);
+  const [signingOut, setSigningOut] = useState(false);
 
   useEffect(() => {
     let live = true;
@@ -46,15 +49,26 @@ export function AuthProvider({ userManager, children }: { userManager: UserManag
   );
 
   const signOut = useCallback(async () => {
-    const current = await userManager.getUser();
+    // Ending the session removes the user before the browser leaves; without this flag RequireAuth would see no
+    // user and race the logout redirect with a sign-in redirect (which the still-valid cookie would answer).
+    setSigningOut(true);
     try {
-      if (current?.refresh_token) await userManager.revokeTokens(["refresh_token"]);
-    } finally {
-      await userManager.signoutRedirect({ id_token_hint: current?.id_token });
+      const current = await userManager.getUser();
+      try {
+        if (current?.refresh_token) await userManager.revokeTokens(["refresh_token"]);
+      } finally {
+        await userManager.signoutRedirect({ id_token_hint: current?.id_token });
+      }
+    } catch (error) {
+      setSigningOut(false);
+      throw error;
     }
   }, [userManager]);
 
-  const value = useMemo(() => ({ userManager, user, ready, signIn, signOut }), [userManager, user, ready, signIn, signOut]);
+  const value = useMemo(
+    () => ({ userManager, user, ready, signingOut, signIn, signOut }),
+    [userManager, user, ready, signingOut, signIn, signOut],
+  );
   return <AuthContext.Provider value={value}>{children}</AuthContext.Provider>;
 }
 

@@ -8,18 +8,17 @@ export const portalClientId = "piramid-portal";
  * control plane's session cookie. Only the short-lived sign-in state (PKCE verifier, return path) goes to
  * sessionStorage, because it must survive the redirect to the sign-in page; the callback removes it.
  */
-export function userManagerSettings(origin: string, transientStorage: Storage, sameOriginEndpoints = false): UserManagerSettings {
+export function userManagerSettings(origin: string, transientStorage: Storage): UserManagerSettings {
   return {
-    // `npm run dev` serves the portal on its own origin and forwards /connect to the gateway, whose discovery
-    // names the gateway's URL (the issuer): call the endpoints through the dev server instead.
-    metadataSeed: sameOriginEndpoints
-      ? {
-          authorization_endpoint: `${origin}/connect/authorize`,
-          token_endpoint: `${origin}/connect/token`,
-          revocation_endpoint: `${origin}/connect/revocation`,
-          end_session_endpoint: `${origin}/connect/logout`,
-        }
-      : undefined,
+    // The portal always talks to its own origin (the gateway serves it). Discovery names the issuer's configured
+    // URL, which differs behind `npm run dev`/`preview` (they forward /connect to the gateway) or a proxy with
+    // another host name: call the endpoints on the page's origin all the same, so no request is cross-origin.
+    metadataSeed: {
+      authorization_endpoint: `${origin}/connect/authorize`,
+      token_endpoint: `${origin}/connect/token`,
+      revocation_endpoint: `${origin}/connect/revocation`,
+      end_session_endpoint: `${origin}/connect/logout`,
+    },
     authority: origin,
     client_id: portalClientId,
     redirect_uri: `${origin}/callback`,
@@ -37,7 +36,7 @@ export function userManagerSettings(origin: string, transientStorage: Storage, s
 }
 
 export function createUserManager(origin = window.location.origin): UserManager {
-  return new UserManager(userManagerSettings(origin, window.sessionStorage, import.meta.env.DEV));
+  return new UserManager(userManagerSettings(origin, window.sessionStorage));
 }
 
 /** Where to go after signing in: carried through the redirect in the sign-in state. */

@@ -5,7 +5,7 @@ import { useTenantId } from "../../shell/useTenantId";
 import { useCollection } from "../../api/collections";
 import { useApi } from "../../api/ApiContext";
 import { unwrap } from "../../api/client";
-import { canManage, roleIn, useMe } from "../../api/me";
+import { canManageData, roleIn, useMe } from "../../api/me";
 import { PageState } from "../../components/PageState";
 import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Tabs } from "../../components/Tabs";
@@ -42,7 +42,7 @@ export function CollectionDetailPage() {
   const [params, setParams] = useSearchParams();
   const [deleting, setDeleting] = useState(false);
   const tab: TabKey = params.get("tab") === "search" ? "search" : "points";
-  const mayDelete = canManage(roleIn(me.data, tenantId), me.data?.platform_admin);
+  const mayDelete = canManageData(roleIn(me.data, tenantId));
   const c = collection.data;
 
   async function remove() {
@@ -106,6 +106,7 @@ export function CollectionDetailPage() {
               onSelect={(key) => setParams({ tab: key }, { replace: true })}
             />
             <div role="tabpanel" id={`collection-panel-${tab}`} aria-labelledby={`collection-tab-${tab}`}>
+              <h2 className="visually-hidden">{tab === "points" ? "Point browser" : "Search playground"}</h2>
               {tab === "points" ? (
                 <PointBrowser tenantId={tenantId} collection={name} />
               ) : (

@@ -2,7 +2,7 @@ import { useState } from "react";
 import { Link, useNavigate } from "react-router";
 import { useTenantId } from "../../shell/useTenantId";
 import { useCollections, type CollectionInfo } from "../../api/collections";
-import { canManage, roleIn, useMe } from "../../api/me";
+import { canManageData, roleIn, useMe } from "../../api/me";
 import { PageState } from "../../components/PageState";
 import { DataTable, type Column } from "../../components/DataTable";
 import { CreateCollectionForm } from "./CreateCollectionForm";
@@ -13,9 +13,12 @@ export function CollectionsPage() {
   const tenantId = useTenantId();
   const navigate = useNavigate();
   const me = useMe();
-  const collections = useCollections(tenantId);
+  const role = roleIn(me.data, tenantId);
+  // The member routes answer only members (an operator looking in gets 404): say so instead of asking.
+  const notMember = me.isSuccess && role === undefined;
+  const collections = useCollections(tenantId, me.isSuccess && !notMember);
   const [creating, setCreating] = useState(false);
-  const mayCreate = canManage(roleIn(me.data, tenantId), me.data?.platform_admin);
+  const mayCreate = canManageData(role);
   const columns: Column<CollectionInfo>[] = [
     { header: "Name", cell: (c) => <Link to={collectionPath(tenantId, c.name)}>{c.name}</Link> },
     { header: "Dimension", cell: (c) => c.dimension, numeric: true },
@@ -44,9 +47,9 @@ export function CollectionsPage() {
         />
       )}
       <PageState
+        error={notMember ? "Only the tenant's members see its collections; you are not a member of this tenant." : collections.error}
         loading={collections.isPending}
         label="Loading collections"
-        error={collections.error}
         empty={rows.length === 0}
         emptyMessage={<p>No collections yet.{mayCreate ? " Create one to store vectors." : ""}</p>}
       >

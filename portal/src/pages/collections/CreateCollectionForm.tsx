@@ -3,6 +3,7 @@ import { useMutation, useQueryClient } from "@tanstack/react-query";
 import { useApi } from "../../api/ApiContext";
 import { unwrap } from "../../api/client";
 import { ProblemMessage } from "../../components/ProblemMessage";
+import { Field } from "../../components/Field";
 import {
   collectionNamePattern,
   createCollectionBody,
@@ -16,14 +17,6 @@ interface Props {
   tenantId: string;
   onCreated: (name: string, existed: boolean) => void;
   onCancel: () => void;
-}
-
-function FieldError({ id, message }: { id: string; message: string | undefined }) {
-  return message ? (
-    <p id={id} className="field-error">
-      {message}
-    </p>
-  ) : null;
 }
 
 /** Create a collection: name, dimension, metric, index and its parameters, quantization, schema fields. */
@@ -62,29 +55,21 @@ export function CreateCollectionForm({ tenantId, onCreated, onCancel }: Props) {
     <form className="card" onSubmit={handleSubmit((values) => create.mutate(values))} noValidate aria-label="Create collection">
       <h2>Create collection</h2>
       <div className="row">
-        <label className="field">
-          <span>Name</span>
-          <input
-            {...register("name", {
-              required: "Name is required.",
-              pattern: { value: collectionNamePattern, message: "Name: 1 to 63 of a-z, 0-9, '_' or '-', starting with a letter or digit." },
-            })}
-            aria-invalid={errors.name ? true : undefined}
-            aria-describedby="create-name-error"
-            autoComplete="off"
-          />
-          <FieldError id="create-name-error" message={errors.name?.message} />
-        </label>
-        <label className="field">
-          <span>Dimension</span>
-          <input
-            type="number"
-            {...register("dimension", number(1, 20000, "Dimension"))}
-            aria-invalid={errors.dimension ? true : undefined}
-            aria-describedby="create-dimension-error"
-          />
-          <FieldError id="create-dimension-error" message={errors.dimension?.message} />
-        </label>
+        <Field label="Name" error={errors.name?.message}>
+          {(control) => (
+            <input
+              {...control}
+              {...register("name", {
+                required: "Name is required.",
+                pattern: { value: collectionNamePattern, message: "Name: 1 to 63 of a-z, 0-9, '_' or '-', starting with a letter or digit." },
+              })}
+              autoComplete="off"
+            />
+          )}
+        </Field>
+        <Field label="Dimension" error={errors.dimension?.message}>
+          {(control) => <input type="number" {...control} {...register("dimension", number(1, 20000, "Dimension"))} />}
+        </Field>
         <label className="field">
           <span>Metric</span>
           <select {...register("metric")}>
@@ -115,26 +100,15 @@ export function CreateCollectionForm({ tenantId, onCreated, onCancel }: Props) {
           </label>
           {hnsw && (
             <>
-              <label className="field">
-                <span>m</span>
-                <input type="number" {...register("m", number(2, 128, "m"))} aria-invalid={errors.m ? true : undefined} aria-describedby="create-m-error" />
-                <FieldError id="create-m-error" message={errors.m?.message} />
-              </label>
-              <label className="field">
-                <span>ef_construction</span>
-                <input
-                  type="number"
-                  {...register("efConstruction", number(4, 4096, "ef_construction"))}
-                  aria-invalid={errors.efConstruction ? true : undefined}
-                  aria-describedby="create-efc-error"
-                />
-                <FieldError id="create-efc-error" message={errors.efConstruction?.message} />
-              </label>
-              <label className="field">
-                <span>ef</span>
-                <input type="number" {...register("ef", number(1, 10000, "ef"))} aria-invalid={errors.ef ? true : undefined} aria-describedby="create-ef-error" />
-                <FieldError id="create-ef-error" message={errors.ef?.message} />
-              </label>
+              <Field label="m" error={errors.m?.message}>
+                {(control) => <input type="number" {...control} {...register("m", number(2, 128, "m"))} />}
+              </Field>
+              <Field label="ef_construction" error={errors.efConstruction?.message}>
+                {(control) => <input type="number" {...control} {...register("efConstruction", number(4, 4096, "ef_construction"))} />}
+              </Field>
+              <Field label="ef" error={errors.ef?.message}>
+                {(control) => <input type="number" {...control} {...register("ef", number(1, 10000, "ef"))} />}
+              </Field>
             </>
           )}
         </div>
@@ -146,7 +120,7 @@ export function CreateCollectionForm({ tenantId, onCreated, onCancel }: Props) {
           <div className="row" key={field.id}>
             <label className="field">
               <span>Field {index + 1} name</span>
-              <input {...register(`fields.${index}.name`, { required: "A field needs a name." })} autoComplete="off" />
+              <input {...register(`fields.${index}.name`)} autoComplete="off" />
             </label>
             <label className="field">
               <span>Field {index + 1} type</span>

@@ -72,21 +72,30 @@ export function SearchPlayground({ tenantId, collection, dimension, origin = win
         <fieldset>
           <legend>Query by</legend>
           <label className="check">
-            <input type="radio" name="mode" value="id" checked={mode === "id"} onChange={() => setMode("id")} /> Point id
+            <input type="radio" name="mode" value="id" checked={mode === "id"} onChange={() => setMode("id")} /> A stored point
           </label>{" "}
           <label className="check">
-            <input type="radio" name="mode" value="vector" checked={mode === "vector"} onChange={() => setMode("vector")} /> Vector
+            <input type="radio" name="mode" value="vector" checked={mode === "vector"} onChange={() => setMode("vector")} /> A pasted vector
           </label>
         </fieldset>
         {mode === "id" ? (
-          <label className="field">
-            <span>Point id</span>
-            <input value={pointId} onChange={(e) => setPointId(e.target.value)} autoComplete="off" spellCheck={false} />
-            <span className="hint">Searches with the stored vector of this point and leaves the point itself out.</span>
-          </label>
+          <div className="field">
+            <label htmlFor="search-point-id">Point id</label>
+            <input
+              id="search-point-id"
+              value={pointId}
+              onChange={(e) => setPointId(e.target.value)}
+              autoComplete="off"
+              spellCheck={false}
+              aria-describedby="search-point-id-hint"
+            />
+            <span id="search-point-id-hint" className="hint">
+              Searches with the stored vector of this point and leaves the point itself out.
+            </span>
+          </div>
         ) : (
           <label className="field">
-            <span>Vector</span>
+            <span>Query vector</span>
             <textarea
               className="code"
               rows={4}

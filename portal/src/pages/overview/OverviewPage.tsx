@@ -3,7 +3,7 @@ import { Link } from "react-router";
 import { useTenantId } from "../../shell/useTenantId";
 import { useTenant, useUsage, usePlans } from "../../api/tenant";
 import { useCollections } from "../../api/collections";
-import { useMe } from "../../api/me";
+import { roleIn, useMe } from "../../api/me";
 import { PageState } from "../../components/PageState";
 import { fillDays, lastDays, thisMonth, useOf } from "./usageDays";
 
@@ -32,7 +32,10 @@ export function OverviewPage({ now: fixedNow }: { now?: Date }) {
   const tenant = useTenant(tenantId);
   const monthUsage = useUsage(tenantId, month);
   const recentUsage = useUsage(tenantId, recent);
-  const collections = useCollections(tenantId);
+  // Collections go through the member routes: an operator looking at a tenant of which they are not a member
+  // sees the plan and usage only.
+  const member = roleIn(me.data, tenantId) !== undefined;
+  const collections = useCollections(tenantId, member);
   // Plan limits are readable by operators only (GET /v1/plans); members see the use without the maximum.
   const plans = usePlans(me.data?.platform_admin === true);
   const plan = plans.data?.plans?.find((p) => p.id === tenant.data?.plan);
@@ -72,10 +75,12 @@ export function OverviewPage({ now: fixedNow }: { now?: Date }) {
             </>
           )}
         </PageState>
-        <PageState loading={collections.isPending} label="Loading collections" error={collections.error}>
-          <Meter label="Collections" used={list.length} max={plan?.max_collections} />
-          <Meter label="Points" used={points} max={plan?.max_points} />
-        </PageState>
+        {member && (
+          <PageState loading={collections.isPending} label="Loading collections" error={collections.error}>
+            <Meter label="Collections" used={list.length} max={plan?.max_collections} />
+            <Meter label="Points" used={points} max={plan?.max_points} />
+          </PageState>
+        )}
       </div>
       {list.length === 0 && collections.isSuccess && (
         <p>

@@ -2,6 +2,8 @@ import { Bar, BarChart, CartesianGrid, Legend, ResponsiveContainer, Tooltip, XAx
 import { DataTable } from "../../components/DataTable";
 import type { DayUnits } from "./usageDays";
 
+const compact = new Intl.NumberFormat("en", { notation: "compact" });
+
 /** Read and write units per day as bars, with the same numbers as a table for screen readers and keyboards. */
 export function UsageChart({ days, title }: { days: DayUnits[]; title: string }) {
   return (
@@ -12,11 +14,11 @@ export function UsageChart({ days, title }: { days: DayUnits[]; title: string })
           <BarChart data={days} margin={{ top: 8, right: 8, bottom: 0, left: 0 }}>
             <CartesianGrid strokeDasharray="3 3" vertical={false} />
             <XAxis dataKey="day" tickFormatter={(d: string) => d.slice(5)} minTickGap={12} />
-            <YAxis allowDecimals={false} width={48} />
+            <YAxis allowDecimals={false} width={56} tickFormatter={(v: number) => compact.format(v)} />
             <Tooltip />
             <Legend />
-            <Bar dataKey="read" name="Read units" fill="#1f5fbf" />
-            <Bar dataKey="write" name="Write units" fill="#d97706" />
+            <Bar dataKey="read" name="Read units" fill="#1f5fbf" isAnimationActive={false} />
+            <Bar dataKey="write" name="Write units" fill="#d97706" isAnimationActive={false} />
           </BarChart>
         </ResponsiveContainer>
       </div>

@@ -4,6 +4,7 @@ import { useLocation } from "react-router";
 import { useAuth } from "../../auth/AuthContext";
 import { createApi, unwrap } from "../../api/client";
 import { ProblemMessage } from "../../components/ProblemMessage";
+import { Field } from "../../components/Field";
 import { isSignInState } from "../../auth/userManager";
 
 interface SignUpValues {
@@ -39,26 +40,22 @@ export function SignUpPage({ baseUrl = window.location.origin }: { baseUrl?: str
     <main className="center">
       <h1>Create an account</h1>
       <form onSubmit={handleSubmit(submit)} noValidate aria-label="Create an account">
-        <label className="field">
-          <span>Email</span>
-          <input type="email" autoComplete="email" {...register("email", { required: "Email is required." })} aria-invalid={errors.email ? true : undefined} />
-          {errors.email && <span className="field-error">{errors.email.message}</span>}
-        </label>
-        <label className="field">
-          <span>Password</span>
-          <input
-            type="password"
-            autoComplete="new-password"
-            {...register("password", { required: "Password is required.", minLength: { value: 10, message: "Password: at least 10 characters." } })}
-            aria-invalid={errors.password ? true : undefined}
-          />
-          <span className={errors.password ? "field-error" : "hint"}>{errors.password?.message ?? "10 to 128 characters, not a common password."}</span>
-        </label>
-        <label className="field">
-          <span>Organization</span>
-          <input autoComplete="organization" {...register("organization", { required: "Organization is required." })} aria-invalid={errors.organization ? true : undefined} />
-          {errors.organization && <span className="field-error">{errors.organization.message}</span>}
-        </label>
+        <Field label="Email" error={errors.email?.message}>
+          {(control) => <input type="email" autoComplete="email" {...control} {...register("email", { required: "Email is required." })} />}
+        </Field>
+        <Field label="Password" error={errors.password?.message} hint="10 to 128 characters, not a common password.">
+          {(control) => (
+            <input
+              type="password"
+              autoComplete="new-password"
+              {...control}
+              {...register("password", { required: "Password is required.", minLength: { value: 10, message: "Password: at least 10 characters." } })}
+            />
+          )}
+        </Field>
+        <Field label="Organization" error={errors.organization?.message}>
+          {(control) => <input autoComplete="organization" {...control} {...register("organization", { required: "Organization is required." })} />}
+        </Field>
         <ProblemMessage error={failure} prefix="Could not create the account." />
         <div className="actions">
           <button type="button" onClick={() => void signIn(isSignInState(location.state) ? location.state.returnTo : "/")}>
