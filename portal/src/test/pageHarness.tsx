@@ -120,7 +120,7 @@ export function problem(status: number, name: string, title: string, detail: str
  * Renders one page at `url` under the route `path`, signed in (a real oidc-client-ts user manager whose user sits
  * in memory), with the app's real api module and a fresh query cache.
  */
-export async function renderPage(element: ReactNode, { path, url }: { path: string; url: string }) {
+export async function renderWithStub(element: ReactNode, { path, url }: { path: string; url: string }) {
   const userManager = new UserManager({
     authority: "http://portal.test",
     client_id: "piramid-portal",

@@ -19,6 +19,8 @@ interface PlanEditorProps {
   onCancel: () => void;
 }
 
+const labelOf = (key: string) => (key === "name" ? "Name" : (PLAN_FIELDS.find((f) => f.key === key)?.label ?? key));
+
 /** Every quota and rate limit of one plan; "Save" replaces the plan (`PUT /v1/plans/{id}`, the full body). */
 export function PlanEditor({ plan, onSave, onCancel }: PlanEditorProps) {
   const base = useId();
@@ -82,7 +84,7 @@ export function PlanEditor({ plan, onSave, onCancel }: PlanEditorProps) {
       <ProblemMessage error={failure} />
       {Object.keys(errors).length > 0 && (
         <p className="field-error" role="alert">
-          Check the marked fields: {Object.keys(errors).join(", ")}.
+          Check the marked fields: {Object.keys(errors).map(labelOf).join(", ")}.
         </p>
       )}
       <div className="actions">

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { PlansPage } from "./PlansPage";
-import { HttpStub, problem, renderPage } from "../../test/pageHarness";
+import { HttpStub, problem, renderWithStub } from "../../test/pageHarness";
 import { freePlan, proPlan } from "../../test/managementFixtures";
 
 const page = { path: "/admin/plans", url: "/admin/plans" };
@@ -22,7 +22,7 @@ afterEach(() => vi.unstubAllGlobals());
 describe("PlansPage", () => {
   it("lists the plans' quotas and rate limits", async () => {
     stub();
-    await renderPage(<PlansPage />, page);
+    await renderWithStub(<PlansPage />, page);
     const row = await screen.findByRole("row", { name: /Pro \(pro\)/ });
     expect(row).toHaveTextContent("10,000,000");
     expect(row).toHaveTextContent("500 (1,000)");
@@ -31,7 +31,7 @@ describe("PlansPage", () => {
   it("saves the full body with PUT", async () => {
     const http = stub().on("PUT", "/v1/plans/{id}", (call, p) => ({ json: { ...(call.body as object), id: p.id } }));
     const user = userEvent.setup();
-    await renderPage(<PlansPage />, page);
+    await renderWithStub(<PlansPage />, page);
     const form = await editPro(user);
     const reads = within(form).getByLabelText("Reads per second");
     await user.clear(reads);
@@ -47,7 +47,7 @@ describe("PlansPage", () => {
   it("checks each field before sending", async () => {
     const http = stub();
     const user = userEvent.setup();
-    await renderPage(<PlansPage />, page);
+    await renderWithStub(<PlansPage />, page);
     const form = await editPro(user);
     const points = within(form).getByLabelText("Max points");
     await user.clear(points);
@@ -63,7 +63,7 @@ describe("PlansPage", () => {
       json: problem(400, "invalid-request", "Invalid request", "'max_requests_in_flight' must be between 1 and 10000."),
     });
     const user = userEvent.setup();
-    await renderPage(<PlansPage />, page);
+    await renderWithStub(<PlansPage />, page);
     const form = await editPro(user);
     await user.click(within(form).getByRole("button", { name: "Save" }));
     expect(await within(form).findByLabelText("Requests in flight")).toHaveAccessibleDescription(

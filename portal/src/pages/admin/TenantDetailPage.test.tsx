@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { TenantDetailPage } from "./TenantDetailPage";
-import { HttpStub, problem, renderPage } from "../../test/pageHarness";
+import { HttpStub, problem, renderWithStub } from "../../test/pageHarness";
 import { freePlan, proPlan, tenant } from "../../test/managementFixtures";
 
 const page = { path: "/admin/tenants/:tenantId", url: "/admin/tenants/t-acme" };
@@ -37,7 +37,7 @@ afterEach(() => vi.unstubAllGlobals());
 describe("TenantDetailPage", () => {
   it("shows the tenant and links to its own pages", async () => {
     stub();
-    await renderPage(<TenantDetailPage />, page);
+    await renderWithStub(<TenantDetailPage />, page);
     await screen.findByRole("heading", { name: "Tenant acme" });
     const links = within(screen.getByRole("navigation", { name: "The tenant's pages" })).getAllByRole("link");
     expect(links.map((l) => [l.textContent, l.getAttribute("href")])).toEqual([
@@ -52,7 +52,7 @@ describe("TenantDetailPage", () => {
   it("changes the plan from the plans the API lists", async () => {
     const http = stub();
     const user = userEvent.setup();
-    await renderPage(<TenantDetailPage />, page);
+    await renderWithStub(<TenantDetailPage />, page);
     const select = await screen.findByLabelText("Plan");
     await screen.findByRole("option", { name: "Pro (pro)" });
     expect(screen.getByRole("button", { name: "Change plan" })).toBeDisabled();
@@ -65,7 +65,7 @@ describe("TenantDetailPage", () => {
   it("suspends after confirmation, then resumes", async () => {
     const http = stub();
     const user = userEvent.setup();
-    await renderPage(<TenantDetailPage />, page);
+    await renderWithStub(<TenantDetailPage />, page);
     await user.click(await screen.findByRole("button", { name: "Suspend" }));
     await user.click(
       within(screen.getByRole("dialog", { name: "Suspend tenant" })).getByRole("button", { name: "Cancel" }),
@@ -86,7 +86,7 @@ describe("TenantDetailPage", () => {
   it("deletes only once the name is typed, then goes back to the list", async () => {
     const http = stub();
     const user = userEvent.setup();
-    await renderPage(<TenantDetailPage />, page);
+    await renderWithStub(<TenantDetailPage />, page);
     await user.click(await screen.findByRole("button", { name: "Delete" }));
     const dialog = screen.getByRole("dialog", { name: "Delete tenant" });
     const confirm = within(dialog).getByRole("button", { name: "Delete tenant" });
@@ -107,7 +107,7 @@ describe("TenantDetailPage", () => {
       })
       .on("GET", "/v1/plans", { json: { plans: [] } })
       .install();
-    await renderPage(<TenantDetailPage />, page);
+    await renderWithStub(<TenantDetailPage />, page);
     expect(await screen.findByRole("alert")).toHaveTextContent("Not found: Tenant 't-acme' does not exist.");
   });
 });

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { TenantsPage } from "./TenantsPage";
-import { HttpStub, problem, renderPage } from "../../test/pageHarness";
+import { HttpStub, problem, renderWithStub } from "../../test/pageHarness";
 import { freePlan, proPlan, tenant, usage } from "../../test/managementFixtures";
 
 const page = { path: "/admin/tenants", url: "/admin/tenants" };
@@ -22,7 +22,7 @@ afterEach(() => vi.unstubAllGlobals());
 describe("TenantsPage", () => {
   it("lists every tenant with plan, status, engine and this month's units (one usage call per tenant shown)", async () => {
     const http = stub();
-    await renderPage(<TenantsPage now={now} />, page);
+    await renderWithStub(<TenantsPage now={now} />, page);
     const table = await screen.findByRole("table", { name: "Tenants" });
     const acme = within(table).getByRole("row", { name: /acme/ });
     await waitFor(() => expect(acme).toHaveTextContent("12,345 of 1,000,000"));
@@ -40,7 +40,7 @@ describe("TenantsPage", () => {
   it("searches by name or id, and says when nothing matches", async () => {
     stub();
     const user = userEvent.setup();
-    await renderPage(<TenantsPage now={now} />, page);
+    await renderWithStub(<TenantsPage now={now} />, page);
     const table = await screen.findByRole("table", { name: "Tenants" });
     await user.type(screen.getByLabelText("Search (name or id)"), "T-GLOB");
     expect(within(table).getAllByRole("row")).toHaveLength(2);
@@ -57,7 +57,7 @@ describe("TenantsPage", () => {
       .on("GET", "/v1/plans", { json: { plans: [freePlan] } })
       .on("GET", "/v1/tenants/{id}/usage", (_c, p) => ({ json: usage(p.id!, 1, 1) }))
       .install();
-    await renderPage(<TenantsPage now={now} />, page);
+    await renderWithStub(<TenantsPage now={now} />, page);
     expect(await screen.findByText("Showing the first 50 of 60; search to narrow.")).toBeInTheDocument();
     await waitFor(() => expect(http.callsTo("GET", "/v1/tenants/{id}/usage")).toHaveLength(50));
   });
@@ -68,7 +68,7 @@ describe("TenantsPage", () => {
       json: tenant("t-new", (call.body as { name: string }).name, "active", (call.body as { plan: string }).plan),
     }));
     const user = userEvent.setup();
-    await renderPage(<TenantsPage now={now} />, page);
+    await renderWithStub(<TenantsPage now={now} />, page);
     await screen.findByRole("table", { name: "Tenants" });
     await user.type(screen.getByLabelText("Name"), "Initech");
     await user.click(screen.getByRole("button", { name: "Create tenant" }));
@@ -91,7 +91,7 @@ describe("TenantsPage", () => {
       json: problem(409, "conflict", "Conflict", "A tenant named 'acme' already exists."),
     });
     const user = userEvent.setup();
-    await renderPage(<TenantsPage now={now} />, page);
+    await renderWithStub(<TenantsPage now={now} />, page);
     await screen.findByRole("table", { name: "Tenants" });
     await user.type(screen.getByLabelText("Name"), "acme");
     await user.click(screen.getByRole("button", { name: "Create tenant" }));

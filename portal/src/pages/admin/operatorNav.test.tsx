@@ -1,14 +1,14 @@
 import { afterEach, describe, expect, it, vi } from "vitest";
 import { screen, within } from "@testing-library/react";
 import { Layout } from "../../shell/Layout";
-import { HttpStub, renderPage } from "../../test/pageHarness";
+import { HttpStub, renderWithStub } from "../../test/pageHarness";
 import { me, TENANT_ID } from "../../test/managementFixtures";
 
 const page = { path: "/t/:tenantId/*", url: `/t/${TENANT_ID}/overview` };
 
 async function navLinks(who: ReturnType<typeof me>) {
   new HttpStub().on("GET", "/v1/me", { json: who }).install();
-  await renderPage(<Layout />, page);
+  await renderWithStub(<Layout />, page);
   const nav = await screen.findByRole("navigation", { name: "Main" });
   // The header shows the email once GET /v1/me answered: only then is the absence of a link meaningful.
   await screen.findByText(who.email);

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { ApiKeysPage } from "./ApiKeysPage";
-import { HttpStub, problem, renderPage } from "../../test/pageHarness";
+import { HttpStub, problem, renderWithStub } from "../../test/pageHarness";
 import { activeKey, collections, me, revokedKey, SECRET, TENANT_ID } from "../../test/managementFixtures";
 
 const now = () => new Date("2026-12-06T09:00:00Z");
@@ -21,7 +21,7 @@ afterEach(() => vi.unstubAllGlobals());
 describe("ApiKeysPage", () => {
   it("lists the active keys with prefix, role, scope, created and expiry, and no invented last-used column", async () => {
     stub();
-    await renderPage(<ApiKeysPage now={now} />, page);
+    await renderWithStub(<ApiKeysPage now={now} />, page);
     const table = await screen.findByRole("table", { name: "API keys" });
     const headers = within(table)
       .getAllByRole("columnheader")
@@ -40,7 +40,7 @@ describe("ApiKeysPage", () => {
 
   it("says when there is no key, and shows a refusal in words", async () => {
     stub([]);
-    await renderPage(<ApiKeysPage now={now} />, page);
+    await renderWithStub(<ApiKeysPage now={now} />, page);
     expect(await screen.findByText(/No API keys yet/)).toBeInTheDocument();
 
     vi.unstubAllGlobals();
@@ -52,7 +52,7 @@ describe("ApiKeysPage", () => {
       })
       .on("GET", "/v1/tenants/{tenant_id}/collections", { json: collections })
       .install();
-    await renderPage(<ApiKeysPage now={now} />, page);
+    await renderWithStub(<ApiKeysPage now={now} />, page);
     expect(await screen.findByRole("alert")).toHaveTextContent(
       "Forbidden: The role 'read_only' may not manage API keys.",
     );
@@ -61,7 +61,7 @@ describe("ApiKeysPage", () => {
   it("tells a developer or viewer that keys are for admins, without asking for them", async () => {
     for (const role of ["developer", "viewer"]) {
       const http = stub().on("GET", "/v1/me", { json: me(role) });
-      const view = await renderPage(<ApiKeysPage now={now} />, page);
+      const view = await renderWithStub(<ApiKeysPage now={now} />, page);
       expect(await screen.findByRole("alert")).toHaveTextContent(
         "Forbidden: only the tenant's owners and admins manage its API keys.",
       );
@@ -78,7 +78,7 @@ describe("ApiKeysPage", () => {
       json: { ...activeKey, id: "aaaaaaaaaaaaaaaa", ...(call.body as object), key: SECRET },
     }));
     const user = userEvent.setup();
-    const { queryClient } = await renderPage(<ApiKeysPage now={now} />, page);
+    const { queryClient } = await renderWithStub(<ApiKeysPage now={now} />, page);
     await screen.findByRole("table", { name: "API keys" });
 
     await user.type(screen.getByLabelText("Name"), "ingest");
@@ -115,13 +115,33 @@ describe("ApiKeysPage", () => {
     expect(http.unmatched).toEqual([]);
   });
 
+  it("lets an operator who is no member scope a key by typed names, without asking for the collections", async () => {
+    const http = stub()
+      .on("GET", "/v1/me", { json: me(null, true) })
+      .on("POST", "/v1/tenants/{id}/api-keys", (call) => ({
+        status: 201,
+        json: { ...activeKey, ...(call.body as object), key: SECRET },
+      }));
+    const user = userEvent.setup();
+    await renderWithStub(<ApiKeysPage now={now} />, page);
+    expect(await screen.findByText(/listed to its members only; type their names below/)).toBeInTheDocument();
+    await user.type(screen.getByLabelText("Name"), "ops");
+    await user.type(screen.getByLabelText(/Other collection names/), "wordnet");
+    await user.click(screen.getByRole("button", { name: "Create API key" }));
+    await screen.findByRole("dialog", { name: "API key created" });
+    expect(http.callsTo("POST", "/v1/tenants/{id}/api-keys").map((c) => c.body)).toEqual([
+      { name: "ops", role: "read_only", collections: ["wordnet"] },
+    ]);
+    expect(http.callsTo("GET", "/v1/tenants/{tenant_id}/collections")).toEqual([]);
+  });
+
   it("checks the form before sending, and shows a 400 at the field it names", async () => {
     const http = stub().on("POST", "/v1/tenants/{id}/api-keys", {
       status: 400,
       json: problem(400, "invalid-request", "Invalid request", "'expires_at' must be in the future."),
     });
     const user = userEvent.setup();
-    await renderPage(<ApiKeysPage now={now} />, page);
+    await renderWithStub(<ApiKeysPage now={now} />, page);
     await user.click(await screen.findByRole("button", { name: "Create API key" }));
     expect(screen.getByLabelText("Name")).toHaveAccessibleDescription("Name is required.");
     expect(http.callsTo("POST", "/v1/tenants/{id}/api-keys")).toEqual([]);
@@ -139,7 +159,7 @@ describe("ApiKeysPage", () => {
     const http = stub().on("POST", "/v1/tenants/{id}/api-keys/{key_id}/rotate", (_call, params) => ({
       json: { ...activeKey, id: params.key_id, rotated_at: "2026-12-06T09:00:00Z", key: SECRET },
     }));
-    const { queryClient } = await renderPage(<ApiKeysPage now={now} />, page);
+    const { queryClient } = await renderWithStub(<ApiKeysPage now={now} />, page);
     const row = await screen.findByRole("row", { name: /search-service/ });
     await user.click(within(row).getByRole("button", { name: "Rotate" }));
     const dialog = screen.getByRole("dialog", { name: 'Rotate "search-service"' });
@@ -177,7 +197,7 @@ describe("ApiKeysPage", () => {
   it("revokes only after confirmation", async () => {
     const http = stub().on("DELETE", "/v1/tenants/{id}/api-keys/{key_id}", { status: 204 });
     const user = userEvent.setup();
-    await renderPage(<ApiKeysPage now={now} />, page);
+    await renderWithStub(<ApiKeysPage now={now} />, page);
     const row = await screen.findByRole("row", { name: /search-service/ });
 
     await user.click(within(row).getByRole("button", { name: "Revoke" }));

@@ -1,6 +1,8 @@
 import { useId, useState, type FormEvent } from "react";
 import { useCollections } from "../../api/collections";
+import { roleIn, useMe } from "../../api/me";
 import { ProblemMessage } from "../../components/ProblemMessage";
+import { errorText } from "../../api/problem";
 import { FieldError } from "../shared/FieldError";
 import { placeProblem } from "../shared/fieldProblem";
 import {
@@ -25,7 +27,9 @@ interface CreateApiKeyFormProps {
 /** "Create API key": name, role, collection scope (the tenant's collections or typed names), optional expiry. */
 export function CreateApiKeyForm({ tenantId, onCreate, now = () => new Date() }: CreateApiKeyFormProps) {
   const ids = { name: useId(), role: useId(), other: useId(), expires: useId(), errors: useId() };
-  const collections = useCollections(tenantId);
+  // The collections are listed through the member routes: an operator who is no member types names instead.
+  const member = roleIn(useMe().data, tenantId) !== undefined;
+  const collections = useCollections(tenantId, member);
   const [name, setName] = useState("");
   const [role, setRole] = useState<string>("read_only");
   const [picked, setPicked] = useState<string[]>([]);
@@ -115,9 +119,15 @@ export function CreateApiKeyForm({ tenantId, onCreate, now = () => new Date() }:
       </div>
       <fieldset aria-describedby={described("collections")}>
         <legend>Collections (none chosen: every collection)</legend>
-        {collections.isPending && <p className="muted">Loading collections…</p>}
+        {member && collections.isPending && <p className="muted">Loading collections…</p>}
+        {!member && (
+          <p className="muted">The tenant&apos;s collections are listed to its members only; type their names below.</p>
+        )}
         {collections.error && (
-          <ProblemMessage error={collections.error} prefix="The tenant's collections could not be listed:" />
+          // An operator who is not a member cannot list them (the data API is the members'): not a failure of the form.
+          <p className="muted">
+            The tenant&apos;s collections could not be listed ({errorText(collections.error)}); type their names below.
+          </p>
         )}
         {known.length > 0 && (
           <ul className="checklist">

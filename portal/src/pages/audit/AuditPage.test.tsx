@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { screen, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { AuditPage } from "./AuditPage";
-import { HttpStub, problem, renderPage } from "../../test/pageHarness";
+import { HttpStub, problem, renderWithStub } from "../../test/pageHarness";
 import { auditEvent, me, TENANT_ID } from "../../test/managementFixtures";
 
 const page = { path: "/t/:tenantId/audit", url: `/t/${TENANT_ID}/audit` };
@@ -44,7 +44,7 @@ describe("AuditPage", () => {
   it("pages with next_cursor until the range ends", async () => {
     const http = stub();
     const user = userEvent.setup();
-    await renderPage(<AuditPage now={now} />, page);
+    await renderWithStub(<AuditPage now={now} />, page);
     await screen.findByRole("table");
     expect(actions()).toEqual(["api_key.create", "auth.failed"]);
     await user.click(screen.getByRole("button", { name: "Load more" }));
@@ -58,7 +58,7 @@ describe("AuditPage", () => {
   it("sends the time range to the API and matches actor and action in the browser, saying so", async () => {
     const http = stub();
     const user = userEvent.setup();
-    await renderPage(<AuditPage now={now} />, page);
+    await renderWithStub(<AuditPage now={now} />, page);
     await screen.findByRole("table");
     await user.type(screen.getByLabelText("Actor"), "GATEWAY");
     await user.type(screen.getByLabelText("From"), "2026-12-01T00:00");
@@ -73,7 +73,7 @@ describe("AuditPage", () => {
   it("refuses a range that ends before it starts, at the To field, without asking the API", async () => {
     const http = stub();
     const user = userEvent.setup();
-    await renderPage(<AuditPage now={now} />, page);
+    await renderWithStub(<AuditPage now={now} />, page);
     await screen.findByRole("table");
     await user.type(screen.getByLabelText("From"), "2026-12-02T00:00");
     await user.type(screen.getByLabelText("To"), "2026-12-01T00:00");
@@ -87,7 +87,7 @@ describe("AuditPage", () => {
       .on("GET", "/v1/me", { json: me("admin") })
       .on("GET", "/v1/tenants/{id}/audit", { json: { events: [], next_cursor: null } })
       .install();
-    await renderPage(<AuditPage now={now} />, page);
+    await renderWithStub(<AuditPage now={now} />, page);
     expect(await screen.findByText("No audit events in this range.")).toBeInTheDocument();
 
     vi.unstubAllGlobals();
@@ -98,7 +98,7 @@ describe("AuditPage", () => {
         json: problem(400, "invalid-request", "Invalid request", "A cursor the API did not return."),
       })
       .install();
-    await renderPage(<AuditPage now={now} />, page);
+    await renderWithStub(<AuditPage now={now} />, page);
     expect(await screen.findByRole("alert")).toHaveTextContent("Invalid request: A cursor the API did not return.");
   });
 
@@ -106,7 +106,7 @@ describe("AuditPage", () => {
     const http = stub();
     const saved: { text: string; fileName: string; type: string }[] = [];
     const user = userEvent.setup();
-    await renderPage(
+    await renderWithStub(
       <AuditPage now={now} save={(text, fileName, type) => saved.push({ text, fileName, type })} />,
       page,
     );
@@ -139,7 +139,7 @@ describe("AuditPage", () => {
     );
     const saved: string[] = [];
     const user = userEvent.setup();
-    await renderPage(<AuditPage now={now} save={(text) => saved.push(text)} />, page);
+    await renderWithStub(<AuditPage now={now} save={(text) => saved.push(text)} />, page);
     await screen.findByRole("table");
     await user.click(screen.getByRole("button", { name: "Export" }));
     expect(await screen.findByRole("alert")).toHaveTextContent(

@@ -2,7 +2,7 @@ import { afterEach, describe, expect, it, vi } from "vitest";
 import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { MembersPage } from "./MembersPage";
-import { HttpStub, problem, renderPage } from "../../test/pageHarness";
+import { HttpStub, problem, renderWithStub } from "../../test/pageHarness";
 import { ADMIN_ID, me, members, OWNER_ID, TENANT_ID, VIEWER_ID } from "../../test/managementFixtures";
 
 const page = { path: "/t/:tenantId/members", url: `/t/${TENANT_ID}/members` };
@@ -25,7 +25,7 @@ afterEach(() => vi.unstubAllGlobals());
 describe("MembersPage", () => {
   it("gives an owner a role select and Remove for the others, and Leave for themself", async () => {
     stub(me("owner", false, OWNER_ID));
-    await renderPage(<MembersPage />, page);
+    await renderWithStub(<MembersPage />, page);
     const table = await screen.findByRole("table", { name: "Members" });
     const self = within(table).getByRole("row", { name: /ada@example.com/ });
     expect(self).toHaveTextContent("(you)");
@@ -44,7 +44,7 @@ describe("MembersPage", () => {
 
   it("does not offer an admin what only an owner may do", async () => {
     stub(me("admin", false, ADMIN_ID));
-    await renderPage(<MembersPage />, page);
+    await renderWithStub(<MembersPage />, page);
     const table = await screen.findByRole("table", { name: "Members" });
     const owner = within(table).getByRole("row", { name: /ada@example.com/ });
     expect(within(owner).queryByRole("combobox")).toBeNull();
@@ -56,7 +56,7 @@ describe("MembersPage", () => {
 
   it("gives a viewer the list and Leave only", async () => {
     stub(me("viewer", false, VIEWER_ID));
-    await renderPage(<MembersPage />, page);
+    await renderWithStub(<MembersPage />, page);
     const table = await screen.findByRole("table", { name: "Members" });
     expect(within(table).queryAllByRole("combobox")).toEqual([]);
     expect(
@@ -79,7 +79,7 @@ describe("MembersPage", () => {
       },
     }));
     const user = userEvent.setup();
-    const { queryClient } = await renderPage(<MembersPage />, page);
+    const { queryClient } = await renderWithStub(<MembersPage />, page);
     await screen.findByRole("table", { name: "Members" });
 
     await user.type(screen.getByLabelText("Email (optional)"), "not-an-email");
@@ -113,7 +113,7 @@ describe("MembersPage", () => {
     expect(JSON.stringify(cached)).not.toContain("q1w2e3r4");
   });
 
-  it("changes a role at once and says so; a refusal is shown in words", async () => {
+  it("changes a role on Save (choosing alone sends nothing) and says so; a refusal is shown in words", async () => {
     const http = stub(me("owner")).on("PATCH", "/v1/tenants/{id}/members/{user_id}", (call, params) => ({
       json: {
         ...members.members!.find((m) => m.user_id === params.user_id),
@@ -121,8 +121,13 @@ describe("MembersPage", () => {
       },
     }));
     const user = userEvent.setup();
-    await renderPage(<MembersPage />, page);
-    await user.selectOptions(await screen.findByRole("combobox", { name: "Role of linus@example.com" }), "developer");
+    await renderWithStub(<MembersPage />, page);
+    const linus = await screen.findByRole("row", { name: /linus@example.com/ });
+    expect(within(linus).getByRole("button", { name: "Save" })).toBeDisabled();
+    await user.selectOptions(within(linus).getByRole("combobox", { name: "Role of linus@example.com" }), "admin");
+    await user.selectOptions(within(linus).getByRole("combobox", { name: "Role of linus@example.com" }), "developer");
+    expect(http.callsTo("PATCH", "/v1/tenants/{id}/members/{user_id}")).toEqual([]);
+    await user.click(within(linus).getByRole("button", { name: "Save" }));
     await screen.findByText("linus@example.com is now developer.");
     expect(http.callsTo("PATCH", "/v1/tenants/{id}/members/{user_id}").map((c) => [c.path, c.body])).toEqual([
       [`/v1/tenants/${TENANT_ID}/members/${VIEWER_ID}`, { role: "developer" }],
@@ -137,7 +142,9 @@ describe("MembersPage", () => {
         "A tenant always keeps at least one owner: the last owner cannot be demoted.",
       ),
     });
-    await user.selectOptions(screen.getByRole("combobox", { name: "Role of grace@example.com" }), "viewer");
+    const grace = screen.getByRole("row", { name: /grace@example.com/ });
+    await user.selectOptions(within(grace).getByRole("combobox", { name: "Role of grace@example.com" }), "viewer");
+    await user.click(within(grace).getByRole("button", { name: "Save" }));
     expect(await screen.findByRole("alert")).toHaveTextContent(
       "The role of grace@example.com was not changed: Conflict: A tenant always keeps at least one owner",
     );
@@ -146,7 +153,7 @@ describe("MembersPage", () => {
   it("removes a member only after confirmation", async () => {
     const http = stub(me("owner")).on("DELETE", "/v1/tenants/{id}/members/{user_id}", { status: 204 });
     const user = userEvent.setup();
-    await renderPage(<MembersPage />, page);
+    await renderWithStub(<MembersPage />, page);
     const row = await screen.findByRole("row", { name: /linus@example.com/ });
     await user.click(within(row).getByRole("button", { name: "Remove" }));
     const dialog = screen.getByRole("dialog", { name: "Remove member" });
@@ -167,7 +174,7 @@ describe("MembersPage", () => {
       status: 204,
     });
     const user = userEvent.setup();
-    await renderPage(<MembersPage />, page);
+    await renderWithStub(<MembersPage />, page);
     await user.click(await screen.findByRole("button", { name: "Leave" }));
     await user.click(screen.getByRole("button", { name: "Leave tenant" }));
     await screen.findByText("Left the page for another");

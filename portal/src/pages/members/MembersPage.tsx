@@ -39,6 +39,7 @@ export function MembersPage() {
   const [status, setStatus] = useState("");
   const [rowFailure, setRowFailure] = useState<string | null>(null);
   const [drafts, setDrafts] = useState<Record<string, string>>({});
+  const [saving, setSaving] = useState<string | null>(null);
 
   const actor: Actor = {
     userId: me.data?.id,
@@ -47,18 +48,23 @@ export function MembersPage() {
   };
   const rows = members.data?.members ?? [];
 
-  async function onRoleChange(member: MemberInfo, role: string) {
+  // The select only chooses; "Save" sends. Arrow keys on a closed select change its value (and fire change) at each
+  // press, so saving on change would send one request per role passed on the way.
+  async function saveRole(member: MemberInfo) {
+    const role = drafts[member.user_id];
+    if (role === undefined || role === member.role) return;
     setRowFailure(null);
-    setDrafts((d) => ({ ...d, [member.user_id]: role }));
+    setSaving(member.user_id);
     try {
       await changeRole.mutateAsync({ userId: member.user_id, role: role as MemberRole });
+      setDrafts(({ [member.user_id]: _, ...rest }) => rest);
       setStatus(`${member.email} is now ${role}.`);
     } catch (error) {
       setRowFailure(
         `The role of ${member.email} was not changed: ${error instanceof Error ? error.message : String(error)}`,
       );
     } finally {
-      setDrafts(({ [member.user_id]: _, ...rest }) => rest);
+      setSaving(null);
     }
   }
 
@@ -68,18 +74,26 @@ export function MembersPage() {
       header: "Role",
       cell: (m) =>
         mayChangeRole(actor, m) ? (
-          <select
-            aria-label={`Role of ${m.email}`}
-            value={drafts[m.user_id] ?? m.role}
-            disabled={m.user_id in drafts}
-            onChange={(e) => void onRoleChange(m, e.target.value)}
-          >
-            {roleChoices(actor, m).map((r) => (
-              <option key={r} value={r}>
-                {r}
-              </option>
-            ))}
-          </select>
+          <div className="row-actions">
+            <select
+              aria-label={`Role of ${m.email}`}
+              value={drafts[m.user_id] ?? m.role}
+              onChange={(e) => setDrafts((d) => ({ ...d, [m.user_id]: e.target.value }))}
+            >
+              {roleChoices(actor, m).map((r) => (
+                <option key={r} value={r}>
+                  {r}
+                </option>
+              ))}
+            </select>
+            <button
+              type="button"
+              onClick={() => void saveRole(m)}
+              disabled={saving === m.user_id || (drafts[m.user_id] ?? m.role) === m.role}
+            >
+              Save
+            </button>
+          </div>
         ) : (
           m.role
         ),
