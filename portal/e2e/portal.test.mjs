@@ -116,8 +116,9 @@ describe("the portal, end to end", { concurrency: false }, () => {
     await ownerPage.getByLabel("Password").fill(owner.password);
     await ownerPage.getByLabel("Organization").fill(owner.organization);
     await ownerPage.getByRole("button", { name: "Create account" }).click();
-    // The account exists once the portal sends the browser to the sign-in page.
+    // The account exists once the portal sends the browser to the sign-in page (the control plane's, styled as the portal).
     await ownerPage.waitForURL(/\/account\/login/);
+    await checkPage(ownerPage, "sign-in");
   });
 
   step("the newcomer signs in through the portal and lands on the overview", async () => {
