@@ -216,6 +216,19 @@ public abstract class BackupStoreContract : IAsyncLifetime
         Assert.Equal(16, (await ListKeysAsync("concurrent/")).Count);
     }
 
+    [Fact]
+    public async Task ConcurrentPuts_OfTheSameKey_LeaveOneOfThemWhole()
+    {
+        var blobs = Enumerable.Range(0, 8).Select(i => Blob.Create(300 + i, 50_000 + i)).ToArray();
+        await Task.WhenAll(blobs.Select(b => Task.Run(() => Store.PutAsync("same/key", b.Stream(), b.Bytes.Length, b.Sha256Hex, null, default))));
+
+        var info = await Store.StatAsync("same/key", default);
+        Assert.NotNull(info);
+        var winner = Assert.Single(blobs, b => b.Sha256Hex == info.Sha256Hex);
+        Assert.Equal(winner.Bytes.Length, info.Size);
+        Assert.Equal(winner.Bytes, await ReadAllAsync("same/key", winner.Sha256Hex));
+    }
+
     [Theory]
     [MemberData(nameof(InvalidKeyIndexes))]
     public async Task EveryOperation_RefusesAnInvalidKey_NamingIt(int index)

@@ -148,6 +148,32 @@ public sealed class S3BackupStoreTests(MotoFixture moto) : BackupStoreContract, 
     }
 
     [Fact]
+    public async Task Put_TimedOut_IsRetried()
+    {
+        var options = new S3StoreOptions
+        {
+            ServiceUrl = _options.ServiceUrl,
+            Bucket = _options.Bucket,
+            AccessKey = MotoServer.AccessKey,
+            SecretKey = MotoServer.SecretKey,
+            ForcePathStyle = true,
+            RequestTimeout = TimeSpan.FromSeconds(2),
+        };
+        using var requests = new S3RequestCounter();
+        using var store = new S3BackupStore(S3ClientFactory.Create(options, requests), options, ownsClient: true);
+        var small = Blob.Create(12, 1000);
+        requests.StallNextPuts(1);
+
+        await store.PutAsync("timed-out/small", small.Stream(), 1000, small.Sha256Hex, null, default);
+
+        Assert.Equal(2, requests.Puts);
+        await using var read = await store.OpenReadAsync("timed-out/small", small.Sha256Hex, default);
+        using var copy = new MemoryStream();
+        await read.CopyToAsync(copy);
+        Assert.Equal(small.Bytes, copy.ToArray());
+    }
+
+    [Fact]
     public async Task Put_FailingMoreThanMaxAttempts_Throws_AndStoresNothing()
     {
         var small = Blob.Create(8, 1000);

@@ -9,7 +9,7 @@ namespace Piramid.Backups.Tests.Stores;
 /// </summary>
 internal sealed class S3RequestCounter() : DelegatingHandler(new SocketsHttpHandler())
 {
-    private int _uploadParts, _initiates, _puts, _failUploadParts, _failPuts, _corruptPuts;
+    private int _uploadParts, _initiates, _puts, _failUploadParts, _failPuts, _corruptPuts, _stallPuts;
 
     public int UploadParts => Volatile.Read(ref _uploadParts);
 
@@ -21,6 +21,9 @@ internal sealed class S3RequestCounter() : DelegatingHandler(new SocketsHttpHand
     public void FailNextUploadParts(int count) => Volatile.Write(ref _failUploadParts, count);
 
     public void FailNextPuts(int count) => Volatile.Write(ref _failPuts, count);
+
+    /// <summary>Holds the next object puts until the client gives up on them (its request timeout).</summary>
+    public void StallNextPuts(int count) => Volatile.Write(ref _stallPuts, count);
 
     /// <summary>Flips a byte in the body of the next object puts and parts on their way (a bad NIC, a broken proxy).</summary>
     public void CorruptNextBodies(int count) => Volatile.Write(ref _corruptPuts, count);
@@ -38,6 +41,11 @@ internal sealed class S3RequestCounter() : DelegatingHandler(new SocketsHttpHand
         if (response is not null)
         {
             return response;
+        }
+
+        if (request.Method == HttpMethod.Put && (request.RequestUri?.Query ?? "").Length <= 1 && TakeFailure(ref _stallPuts))
+        {
+            await Task.Delay(Timeout.Infinite, cancellationToken); // ends when the client's timeout cancels it
         }
 
         if (request.Method == HttpMethod.Put && request.Content is not null && TakeFailure(ref _corruptPuts))

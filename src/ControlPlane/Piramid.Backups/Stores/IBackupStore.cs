@@ -16,6 +16,7 @@ public interface IBackupStore
     /// resumes from the parts already uploaded). Throws <see cref="BackupObjectCorruptedException"/> when the bytes
     /// read do not have <paramref name="length"/> or <paramref name="sha256Hex"/>, and
     /// <see cref="InvalidBackupKeyException"/> for a key outside <see cref="BackupKey"/>'s rules.
+    /// <paramref name="progress"/> receives the number of bytes read from <paramref name="content"/> so far.
     /// </summary>
     Task PutAsync(string key, Stream content, long length, string sha256Hex, IProgress<long>? progress, CancellationToken ct);
 

@@ -97,18 +97,25 @@ public sealed partial class FilesystemBackupStore
     private string KeyOf(FileSystemInfo entry) => Path.GetRelativePath(_root, entry.FullName).Replace(Path.DirectorySeparatorChar, '/');
 
     /// <inheritdoc />
-    public Task DeleteAsync(string key, CancellationToken ct)
+    public async Task DeleteAsync(string key, CancellationToken ct)
     {
         var path = PathOf(key);
-        if (File.Exists(path) || File.Exists(path + HashFile.Suffix))
+        var keyLock = LockOf(key);
+        await keyLock.WaitAsync(ct);
+        try
         {
-            // The object first: from then on the key is absent, whatever happens to its hash file.
-            File.Delete(path);
-            File.Delete(path + HashFile.Suffix);
-            DirectorySync.Sync(Path.GetDirectoryName(path)!);
+            if (File.Exists(path) || File.Exists(path + HashFile.Suffix))
+            {
+                // The object first: from then on the key is absent, whatever happens to its hash file.
+                File.Delete(path);
+                File.Delete(path + HashFile.Suffix);
+                DirectorySync.Sync(Path.GetDirectoryName(path)!);
+            }
         }
-
-        return Task.CompletedTask;
+        finally
+        {
+            keyLock.Release();
+        }
     }
 
     /// <inheritdoc />

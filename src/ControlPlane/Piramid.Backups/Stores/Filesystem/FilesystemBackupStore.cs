@@ -22,6 +22,9 @@ public sealed partial class FilesystemBackupStore : IBackupStore
     // A put older than this in .partial/ is a leftover of a crash: no put runs that long on one file.
     private static readonly TimeSpan StalePartialAge = TimeSpan.FromDays(1);
 
+    // Striped by key: the two renames of a put (hash file, object) and a delete's two unlinks never interleave
+    // with another's on the same key in this process, so concurrent puts of one key leave a matching pair.
+    private readonly SemaphoreSlim[] _keyLocks = [.. Enumerable.Range(0, 64).Select(_ => new SemaphoreSlim(1, 1))];
     private readonly string _root;
     private readonly string _partial;
     private readonly ILogger _logger;
@@ -86,9 +89,18 @@ public sealed partial class FilesystemBackupStore : IBackupStore
 
             // Hash file first: a crash between the renames leaves a new key invisible (no object file) and an
             // overwritten one refused on read (old bytes, new hash), never a wrong object accepted.
-            File.Move(tempHash, path + HashFile.Suffix, overwrite: true);
-            File.Move(temp, path, overwrite: true);
-            DirectorySync.Sync(directory);
+            var keyLock = LockOf(key);
+            await keyLock.WaitAsync(ct);
+            try
+            {
+                File.Move(tempHash, path + HashFile.Suffix, overwrite: true);
+                File.Move(temp, path, overwrite: true);
+                DirectorySync.Sync(directory);
+            }
+            finally
+            {
+                keyLock.Release();
+            }
         }
         finally
         {
@@ -138,6 +150,8 @@ public sealed partial class FilesystemBackupStore : IBackupStore
             ArrayPool<byte>.Shared.Return(buffer);
         }
     }
+
+    private SemaphoreSlim LockOf(string key) => _keyLocks[(int)((uint)StringComparer.Ordinal.GetHashCode(key) % (uint)_keyLocks.Length)];
 
     private static FileStream CreateFile(string path)
     {

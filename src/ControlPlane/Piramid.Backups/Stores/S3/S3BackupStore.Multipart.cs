@@ -82,17 +82,18 @@ public sealed partial class S3BackupStore
             throw new BackupObjectCorruptedException(key, $"the content offered hashes to {actual}, {expected} declared.");
         }
 
-        await _s3.CompleteMultipartUploadAsync(
+        var completed = await _s3.CompleteMultipartUploadAsync(
             new CompleteMultipartUploadRequest { BucketName = _options.Bucket, Key = bucketKey, UploadId = uploadId, PartETags = etags },
             ct);
         LogUploaded(key, partCount, skipped);
+        var receivedTag = ObjectTag.Normalize(completed.ETag);
         if (resumed)
         {
-            await FixResumedMetadataAsync(key, bucketKey, expected, ct);
+            receivedTag = await FixResumedMetadataAsync(key, bucketKey, expected, receivedTag, ct);
         }
 
         await VerifyUploadAsync(
-            key, bucketKey, length, expected, ObjectTag.Multipart(partMd5s), ct, ObjectTag.Single(md5Whole.GetHashAndReset()));
+            key, bucketKey, length, expected, receivedTag, ObjectTag.Multipart(partMd5s), ct, ObjectTag.Single(md5Whole.GetHashAndReset()));
     }
 
     // The newest unfinished upload of this key and its parts (number → size, ETag). Older ones are left to
@@ -135,12 +136,12 @@ public sealed partial class S3BackupStore
     // A resumed upload keeps the metadata it was started with. Its parts matched this content, but it may have
     // been started for other content that shared them (a put interrupted, then another version of the object):
     // the stored SHA-256 is then rewritten by a server-side copy onto itself.
-    private async Task FixResumedMetadataAsync(string key, string bucketKey, string expected, CancellationToken ct)
+    private async Task<string> FixResumedMetadataAsync(string key, string bucketKey, string expected, string tag, CancellationToken ct)
     {
         var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _options.Bucket, Key = bucketKey }, ct);
-        if (StoredSha256(head.Metadata) == expected)
+        if (StoredSha256(head.Metadata) == expected || ObjectTag.Normalize(head.ETag) != tag)
         {
-            return;
+            return tag; // right already, or replaced by a concurrent put
         }
 
         LogRewritingMetadata(key);
@@ -150,10 +151,11 @@ public sealed partial class S3BackupStore
             SourceKey = bucketKey,
             DestinationBucket = _options.Bucket,
             DestinationKey = bucketKey,
+            ETagToMatch = head.ETag, // only this put's version
             MetadataDirective = Amazon.S3.S3MetadataDirective.REPLACE,
         };
         copy.Metadata[Sha256Metadata] = expected;
-        await _s3.CopyObjectAsync(copy, ct);
+        return ObjectTag.Normalize((await _s3.CopyObjectAsync(copy, ct)).ETag);
     }
 
     private async IAsyncEnumerable<MultipartUpload> ListUploadsAsync(string bucketPrefix, [System.Runtime.CompilerServices.EnumeratorCancellation] CancellationToken ct)

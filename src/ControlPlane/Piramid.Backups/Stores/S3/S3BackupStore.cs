@@ -95,9 +95,9 @@ public sealed partial class S3BackupStore : IBackupStore, IDisposable
                 AutoCloseStream = true,
             };
             request.Metadata[Sha256Metadata] = expected;
-            await _s3.PutObjectAsync(request, ct);
+            var put = await _s3.PutObjectAsync(request, ct);
             progress?.Report(length);
-            await VerifyUploadAsync(key, bucketKey, length, expected, ObjectTag.Single(md5), ct);
+            await VerifyUploadAsync(key, bucketKey, length, expected, ObjectTag.Normalize(put.ETag), ObjectTag.Single(md5), ct);
         }
         finally
         {
@@ -105,22 +105,46 @@ public sealed partial class S3BackupStore : IBackupStore, IDisposable
         }
     }
 
-    // HEAD after the put: the size, the stored SHA-256 and the ETag S3 computed from what it received must be
-    // those computed here from what was sent.
+    // Two checks after a put. The ETag in the put's (or completion's) own response is what the service computed
+    // from the bytes it received for this request: it must be the one computed here from what was sent. Then a
+    // HEAD checks size and SHA-256 metadata, but only while the object is still this put's (same ETag): a
+    // concurrent put of the same key may have replaced it meanwhile, and the last writer wins.
     // A multipart object rewritten by a copy has the single-request ETag of its whole content: the alternative.
     private async Task VerifyUploadAsync(
-        string key, string bucketKey, long length, string expected, string expectedTag, CancellationToken ct, string? alternativeTag = null)
+        string key, string bucketKey, long length, string expected, string receivedTag, string expectedTag, CancellationToken ct,
+        string? alternativeTag = null)
     {
-        var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _options.Bucket, Key = bucketKey }, ct);
-        var tag = ObjectTag.Normalize(head.ETag);
-        if (head.ContentLength != length || (tag != expectedTag && tag != alternativeTag) || StoredSha256(head.Metadata) != expected)
+        if (receivedTag != expectedTag && receivedTag != alternativeTag)
         {
-            // What arrived is not what was sent (S3 checks Content-MD5 on receipt; not every compatible service
-            // does): remove it, so the refused put leaves no object behind, as a refused put never does.
-            await _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _options.Bucket, Key = bucketKey }, ct);
+            await DeleteIfStillAsync(bucketKey, receivedTag, ct);
             throw new BackupObjectCorruptedException(
-                key, $"after upload it holds {head.ContentLength} bytes, ETag {tag}, SHA-256 {StoredSha256(head.Metadata) ?? "none"}; "
-                + $"{length} bytes, ETag {expectedTag}, SHA-256 {expected} were sent.");
+                key, $"the service stored ETag {receivedTag} for it, {expectedTag} was sent (damaged in transit).");
+        }
+
+        var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _options.Bucket, Key = bucketKey }, ct);
+        if (ObjectTag.Normalize(head.ETag) == receivedTag && (head.ContentLength != length || StoredSha256(head.Metadata) != expected))
+        {
+            await DeleteIfStillAsync(bucketKey, receivedTag, ct);
+            throw new BackupObjectCorruptedException(
+                key, $"after upload it holds {head.ContentLength} bytes with SHA-256 {StoredSha256(head.Metadata) ?? "none"}; "
+                + $"{length} bytes with SHA-256 {expected} were sent.");
+        }
+    }
+
+    // A refused put leaves no object behind, as a refused put never does; but never deletes another put's version.
+    private async Task DeleteIfStillAsync(string bucketKey, string tag, CancellationToken ct)
+    {
+        try
+        {
+            var head = await _s3.GetObjectMetadataAsync(new GetObjectMetadataRequest { BucketName = _options.Bucket, Key = bucketKey }, ct);
+            if (ObjectTag.Normalize(head.ETag) == tag)
+            {
+                await _s3.DeleteObjectAsync(new DeleteObjectRequest { BucketName = _options.Bucket, Key = bucketKey }, ct);
+            }
+        }
+        catch (AmazonS3Exception e) when (IsNotFound(e))
+        {
+            // Gone already.
         }
     }
 
