@@ -28,6 +28,11 @@ public sealed partial class VectorEngine
             {
                 allWritable = false;
             }
+
+            if (_options.RecoveryWindow > TimeSpan.Zero)
+            {
+                collection.SealIfOlderThan(now - _options.WalSealInterval);
+            }
         }
 
         if (Health.IsReadOnly && allWritable && ProbeDisk())

@@ -16,7 +16,7 @@ internal sealed class BackupEngine : IAsyncDisposable
     private readonly TempDirectory _directory = new();
     private readonly PlatformKey _key = PlatformKey.FromBase64(PlatformKey.GenerateBase64());
 
-    public BackupEngine(long walSegmentBytes = 64 * 1024 * 1024, TimeProvider? time = null)
+    public BackupEngine(long walSegmentBytes = 64 * 1024 * 1024, TimeProvider? time = null, TimeSpan recoveryWindow = default, long unarchivedLimit = 1L << 40)
     {
         Engine = VectorEngine.Open(
             new EngineOptions
@@ -26,6 +26,8 @@ internal sealed class BackupEngine : IAsyncDisposable
                 CheckpointInterval = TimeSpan.FromDays(1),
                 WalSegmentBytes = walSegmentBytes,
                 Time = time ?? TimeProvider.System,
+                RecoveryWindow = recoveryWindow,
+                UnarchivedWalLimitBytes = unarchivedLimit,
             },
             _key);
     }

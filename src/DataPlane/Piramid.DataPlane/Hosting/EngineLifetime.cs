@@ -63,6 +63,7 @@ internal sealed class EngineLifetime(IOptions<EngineHostOptions> options, TimePr
                     IdempotencyMaxKeys = settings.IdempotencyMaxKeys,
                     RecoveryWindow = TimeSpan.FromSeconds(settings.RecoveryWindowSeconds),
                     UnarchivedWalLimitBytes = settings.UnarchivedWalLimitBytes,
+                    WalSealInterval = TimeSpan.FromSeconds(settings.WalSealIntervalSeconds),
                     SnapshotLifetime = TimeSpan.FromSeconds(settings.SnapshotLifetimeSeconds),
                     RestoreAbortStep = Environment.GetEnvironmentVariable(RestoreAbortVariable),
                     Time = time,

@@ -24,6 +24,39 @@ public sealed partial class Collection
     /// <summary>The sealed segments on disk, oldest first (empty while the collection is closed).</summary>
     public IReadOnlyList<SealedSegmentInfo> SealedSegments() => _wal is { } wal && !_closed ? wal.SealedSegments() : [];
 
+    /// <summary>
+    /// Seals the log when its oldest unsealed record was appended at or before <paramref name="cutoff"/>, so archiving
+    /// never lags a quiet collection by more than <see cref="EngineOptions.WalSealInterval"/>. True when it sealed.
+    /// </summary>
+    internal bool SealIfOlderThan(DateTimeOffset cutoff)
+    {
+        var wal = _wal;
+        if (wal is null || _closed || FailureReason is not null || wal.IsFailed)
+        {
+            return false;
+        }
+
+        var since = wal.UnsealedSinceMs;
+        if (since == 0 || DateTimeOffset.FromUnixTimeMilliseconds(since) > cutoff)
+        {
+            return false;
+        }
+
+        lock (_fileSetLock)
+        {
+            try
+            {
+                wal.Seal();
+                return true;
+            }
+            catch (StorageFailedException e)
+            {
+                _health.MarkFailed(e.Message);
+                return false;
+            }
+        }
+    }
+
     /// <summary>Records that every record up to <paramref name="throughLsn"/> is archived; never moves back.</summary>
     public void MarkArchived(long throughLsn)
     {

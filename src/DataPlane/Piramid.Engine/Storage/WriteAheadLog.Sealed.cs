@@ -21,6 +21,18 @@ public sealed partial class WriteAheadLog
         }
     }
 
+    /// <summary>Append time (Unix ms) of the oldest record not yet in a sealed segment; 0 when there is none.</summary>
+    public long UnsealedSinceMs
+    {
+        get
+        {
+            lock (_stateLock)
+            {
+                return _current.RecordCount == 0 ? 0 : _current.FirstTimeMs;
+            }
+        }
+    }
+
     /// <summary>The sealed segments on disk, oldest first.</summary>
     public IReadOnlyList<SealedSegmentInfo> SealedSegments()
     {
