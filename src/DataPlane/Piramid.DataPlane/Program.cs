@@ -1,4 +1,5 @@
 using Piramid.DataPlane.Api;
+using Piramid.DataPlane.Exports;
 using Piramid.DataPlane.Hosting;
 using Piramid.DataPlane.Security;
 using Piramid.ServiceDefaults;
@@ -28,6 +29,7 @@ app.UseInternalAuth();
 app.UseAudit();
 app.MapCollectionsApi();
 app.MapPointsApi();
+app.MapExportApi();
 try
 {
     await app.RunAsync();

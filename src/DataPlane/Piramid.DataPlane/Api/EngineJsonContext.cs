@@ -33,6 +33,7 @@ namespace Piramid.DataPlane.Api;
 [JsonSerializable(typeof(ScrollRequest))]
 [JsonSerializable(typeof(CountRequest))]
 [JsonSerializable(typeof(CountResult))]
+[JsonSerializable(typeof(Piramid.Contracts.Exports.ImportResult))]
 public sealed partial class EngineJsonContext : JsonSerializerContext
 {
 }
