@@ -1,5 +1,6 @@
 using Piramid.DataPlane.Api;
 using Piramid.DataPlane.Exports;
+using Piramid.DataPlane.Backups;
 using Piramid.DataPlane.Hosting;
 using Piramid.DataPlane.Security;
 using Piramid.ServiceDefaults;
@@ -30,6 +31,7 @@ app.UseAudit();
 app.MapCollectionsApi();
 app.MapPointsApi();
 app.MapExportApi();
+app.MapBackupsApi();
 try
 {
     await app.RunAsync();

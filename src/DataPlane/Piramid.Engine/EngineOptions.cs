@@ -39,6 +39,24 @@ public sealed class EngineOptions
     /// <summary>Most idempotency keys remembered by the engine, across its collections; the oldest are dropped first.</summary>
     public int IdempotencyMaxKeys { get; init; } = 100_000;
 
+    /// <summary>
+    /// Point-in-time recovery window of the plan: sealed WAL segments younger than this are kept until the control
+    /// plane acknowledges them as archived (zero: none are kept for archiving).
+    /// </summary>
+    public TimeSpan RecoveryWindow { get; init; } = TimeSpan.Zero;
+
+    /// <summary>Most bytes of unarchived sealed segments a collection keeps for <see cref="RecoveryWindow"/>; older ones are pruned, and reported.</summary>
+    public long UnarchivedWalLimitBytes { get; init; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>A snapshot not released by its caller is released after this long.</summary>
+    public TimeSpan SnapshotLifetime { get; init; } = TimeSpan.FromHours(1);
+
+    /// <summary>
+    /// Test seam only (<c>PIRAMID_TEST_RESTORE_ABORT_AT</c> in the engine process): the restore step at which the
+    /// process kills itself, to prove a restore killed at that step leaves the previous data serving. Null in production.
+    /// </summary>
+    public string? RestoreAbortStep { get; init; }
+
     /// <summary>Clock for the audit log and checkpoint scheduling.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
 }

@@ -42,6 +42,7 @@ public sealed partial class VectorEngine
         }
 
         Quotas.StorageBytes = bytes;
+        ReleaseExpiredSnapshots(now);
         try
         {
             Audit.Flush();

@@ -117,6 +117,8 @@ public sealed partial class VectorEngine : IAsyncDisposable
         {
             var audit = AuditLog.Open(Path.Combine(options.DataDirectory, "audit"), key, options.Time);
             var engine = new VectorEngine(options, directoryLock, key, audit);
+            engine.RemoveLeftoverSnapshots();
+            engine.RemoveLeftoverRestores();
             engine.LoadCollections();
             engine.StartMaintenance();
             return engine;

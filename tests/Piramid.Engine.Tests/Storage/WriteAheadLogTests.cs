@@ -133,7 +133,7 @@ public sealed class WriteAheadLogTests : IDisposable
         await WriteRecords(5);
         var segment = SegmentFiles().Last();
         var bytes = File.ReadAllBytes(segment);
-        var recordSize = Payload(1).Length + 40;
+        var recordSize = Payload(1).Length + 40 + WalTime.Length; // framing, then the append time before the payload
         bytes[32 + recordSize + 25] ^= 0x5A; // inside record 2's ciphertext; records 3-5 follow intact
         File.WriteAllBytes(segment, bytes);
 

@@ -25,8 +25,12 @@ public sealed class ControlPlaneHost : IAsyncDisposable
 
     private readonly Dictionary<string, string?> _settings;
 
-    private ControlPlaneHost(WebApplication app, TempDirectory temp, Uri baseAddress, string database, CapturingLoggerProvider logs, Dictionary<string, string?> settings)
+    private readonly Action<WebApplicationBuilder>? _configure;
+
+    private ControlPlaneHost(
+        WebApplication app, TempDirectory temp, Uri baseAddress, string database, CapturingLoggerProvider logs, Dictionary<string, string?> settings, Action<WebApplicationBuilder>? configure)
     {
+        _configure = configure;
         _settings = settings;
         App = app;
         _temp = temp;
@@ -57,7 +61,10 @@ public sealed class ControlPlaneHost : IAsyncDisposable
     public ClientCredentials Gateway { get; private set; } = null!;
 
     /// <summary>Starts it.</summary>
-    public static async Task<ControlPlaneHost> StartAsync(PostgresFixture postgres, IDictionary<string, string?>? extra = null)
+    /// <param name="postgres">The cluster.</param>
+    /// <param name="extra">Settings added to (or replacing) the defaults.</param>
+    /// <param name="configure">Services of the test (an operation handler), added after the defaults at every start.</param>
+    public static async Task<ControlPlaneHost> StartAsync(PostgresFixture postgres, IDictionary<string, string?>? extra = null, Action<WebApplicationBuilder>? configure = null)
     {
         var (database, connectionString) = await postgres.CreateMigratedDatabaseAsync();
         var temp = new TempDirectory("piramid-cp");
@@ -87,9 +94,9 @@ public sealed class ControlPlaneHost : IAsyncDisposable
         }
 
         var logs = new CapturingLoggerProvider();
-        var app = Build(settings, url, logs);
+        var app = Build(settings, url, logs, configure);
         await app.StartAsync();
-        var host = new ControlPlaneHost(app, temp, new Uri(url), database, logs, settings);
+        var host = new ControlPlaneHost(app, temp, new Uri(url), database, logs, settings, configure);
         await using var scope = app.Services.CreateAsyncScope();
         var bootstrapper = scope.ServiceProvider.GetRequiredService<OperatorBootstrapper>();
         host.Operator = await bootstrapper.EnsureBootstrapOperatorAsync() ?? throw new InvalidOperationException("bootstrap returned nothing");
@@ -105,16 +112,17 @@ public sealed class ControlPlaneHost : IAsyncDisposable
     {
         await App.StopAsync();
         await App.DisposeAsync();
-        App = Build(_settings, BaseAddress.ToString().TrimEnd('/'), Logs);
+        App = Build(_settings, BaseAddress.ToString().TrimEnd('/'), Logs, _configure);
         await App.StartAsync();
     }
 
-    private static WebApplication Build(Dictionary<string, string?> settings, string url, CapturingLoggerProvider logs) =>
+    private static WebApplication Build(Dictionary<string, string?> settings, string url, CapturingLoggerProvider logs, Action<WebApplicationBuilder>? configure) =>
         ControlPlaneApp.Build([], b =>
         {
             b.WebHost.UseUrls(url);
             b.Configuration.AddInMemoryCollection(settings);
             b.Logging.AddProvider(logs);
+            configure?.Invoke(b);
         });
 
     /// <summary>A client with a bearer token for <paramref name="credentials"/> (or none).</summary>

@@ -57,6 +57,10 @@ public static class PlansApi
         plan.MaxRequestsInFlight = InRange(request.MaxRequestsInFlight, 1, PlanDefaults.MaxMaxRequestsInFlight, "max_requests_in_flight") ?? plan.MaxRequestsInFlight;
         plan.EngineMemoryBytes = InRange(request.EngineMemoryBytes, PlanDefaults.MinEngineMemoryBytes, long.MaxValue, "engine_memory_bytes") ?? plan.EngineMemoryBytes;
         plan.AuditRetentionDays = InRange(request.AuditRetentionDays, 1, PlanDefaults.MaxAuditRetentionDays, "audit_retention_days") ?? plan.AuditRetentionDays;
+        plan.BackupIntervalHours = InRange(request.BackupIntervalHours, 0, PlanDefaults.MaxBackupIntervalHours, "backup_interval_hours") is int hours
+            ? (hours == 0 ? null : hours) : plan.BackupIntervalHours;
+        plan.BackupRetentionDays = InRange(request.BackupRetentionDays, 1, PlanDefaults.MaxBackupRetentionDays, "backup_retention_days") ?? plan.BackupRetentionDays;
+        plan.PitrWindowHours = InRange(request.PitrWindowHours, 0, PlanDefaults.MaxPitrWindowHours, "pitr_window_hours") ?? plan.PitrWindowHours;
         plan.UpdatedAt = time.GetUtcNow();
         audit.Record("plan.put", "plan", id, null, before, plan.ToInfo());
         db.ChangeEvents.Add(new ChangeEvent { Kind = ChangeKinds.Plan, Subject = id, Time = time.GetUtcNow() });

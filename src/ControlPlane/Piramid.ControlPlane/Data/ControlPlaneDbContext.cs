@@ -50,6 +50,18 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     /// <summary>Usage reports already applied, by id.</summary>
     public DbSet<UsageReportReceipt> UsageReportReceipts => Set<UsageReportReceipt>();
 
+    /// <summary>Long-running operations (backups, restores, exports, imports).</summary>
+    public DbSet<Operation> Operations => Set<Operation>();
+
+    /// <summary>Backups and where they stand.</summary>
+    public DbSet<Backup> Backups => Set<Backup>();
+
+    /// <summary>Archived WAL segments (point-in-time recovery).</summary>
+    public DbSet<WalArchiveSegment> WalArchive => Set<WalArchiveSegment>();
+
+    /// <summary>Each tenant's log archiver position.</summary>
+    public DbSet<WalArchiveCursor> WalArchiveCursors => Set<WalArchiveCursor>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

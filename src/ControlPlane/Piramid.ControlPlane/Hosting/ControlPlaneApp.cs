@@ -7,6 +7,7 @@ using Piramid.ControlPlane.Identity;
 using Piramid.ControlPlane.Internal;
 using Piramid.ControlPlane.Keys;
 using Piramid.ControlPlane.Members;
+using Piramid.ControlPlane.Operations;
 using Piramid.ControlPlane.Orchestration;
 using Piramid.ControlPlane.Tenants;
 using Piramid.ControlPlane.Usage;
@@ -41,6 +42,7 @@ public static class ControlPlaneApp
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddHostedService<TenantPurger>();
         builder.AddRetention();
+        builder.AddOperations();
         // The binder throws, so RequestInputGuard can name the field and the problem instead of an empty 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o => Piramid.Contracts.Json.WireJson.ConfigureServer(o.SerializerOptions));
@@ -61,6 +63,7 @@ public static class ControlPlaneApp
         app.MapPlansApi();
         app.MapUsageApi();
         app.MapInternalApi();
+        app.MapOperationsApi();
         return app;
     }
 }

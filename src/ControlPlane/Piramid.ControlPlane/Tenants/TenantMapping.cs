@@ -53,5 +53,8 @@ public static class TenantMapping
         MaxRequestsInFlight = plan.MaxRequestsInFlight,
         EngineMemoryBytes = plan.EngineMemoryBytes,
         AuditRetentionDays = plan.AuditRetentionDays,
+        BackupIntervalHours = plan.BackupIntervalHours,
+        BackupRetentionDays = plan.BackupRetentionDays,
+        PitrWindowHours = plan.PitrWindowHours,
     };
 }

@@ -1,4 +1,5 @@
 using System.Text.Json.Serialization;
+using Piramid.Contracts.Backups;
 using Piramid.Contracts.Collections;
 using Piramid.Contracts.Points;
 
@@ -34,6 +35,14 @@ namespace Piramid.DataPlane.Api;
 [JsonSerializable(typeof(CountRequest))]
 [JsonSerializable(typeof(CountResult))]
 [JsonSerializable(typeof(Piramid.Contracts.Exports.ImportResult))]
+[JsonSerializable(typeof(SnapshotRequest))]
+[JsonSerializable(typeof(SnapshotManifest))]
+[JsonSerializable(typeof(SealedSegmentList))]
+[JsonSerializable(typeof(WalArchivedRequest))]
+[JsonSerializable(typeof(WalArchiveStatus))]
+[JsonSerializable(typeof(RestoreCreated))]
+[JsonSerializable(typeof(RestoreApplyRequest))]
+[JsonSerializable(typeof(RestoreApplyResult))]
 public sealed partial class EngineJsonContext : JsonSerializerContext
 {
 }

@@ -50,6 +50,18 @@ public sealed class EngineHostOptions
     [Range(1, 10_000_000)]
     public int IdempotencyMaxKeys { get; set; } = 100_000;
 
+    /// <summary>Seconds of point-in-time recovery the plan promises: sealed WAL segments this young are kept until archived (0: none).</summary>
+    [Range(0, 366L * 24 * 3600)]
+    public long RecoveryWindowSeconds { get; set; }
+
+    /// <summary>Most bytes of unarchived sealed WAL segments a collection keeps for the recovery window; older ones are pruned and reported.</summary>
+    [Range(1024 * 1024, long.MaxValue)]
+    public long UnarchivedWalLimitBytes { get; set; } = 4L * 1024 * 1024 * 1024;
+
+    /// <summary>Seconds after which a snapshot its caller did not release is released.</summary>
+    [Range(1, 7 * 24 * 3600)]
+    public int SnapshotLifetimeSeconds { get; set; } = 3600;
+
     /// <summary>Plan limit: collections.</summary>
     public int? MaxCollections { get; set; }
 

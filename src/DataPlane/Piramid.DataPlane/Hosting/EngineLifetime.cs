@@ -16,6 +16,9 @@ namespace Piramid.DataPlane.Hosting;
 /// </summary>
 internal sealed class EngineLifetime(IOptions<EngineHostOptions> options, TimeProvider time) : IHostedLifecycleService
 {
+    /// <summary>Test seam: the restore step at which the process kills itself (docs/design/backups.md, "Crash safety").</summary>
+    public const string RestoreAbortVariable = "PIRAMID_TEST_RESTORE_ABORT_AT";
+
     private VectorEngine? _engine;
     private InternalAuthSettings? _authSettings;
 
@@ -58,6 +61,10 @@ internal sealed class EngineLifetime(IOptions<EngineHostOptions> options, TimePr
                     MaintenanceInterval = TimeSpan.FromSeconds(settings.MaintenanceIntervalSeconds),
                     IdempotencyRetention = TimeSpan.FromHours(settings.IdempotencyRetentionHours),
                     IdempotencyMaxKeys = settings.IdempotencyMaxKeys,
+                    RecoveryWindow = TimeSpan.FromSeconds(settings.RecoveryWindowSeconds),
+                    UnarchivedWalLimitBytes = settings.UnarchivedWalLimitBytes,
+                    SnapshotLifetime = TimeSpan.FromSeconds(settings.SnapshotLifetimeSeconds),
+                    RestoreAbortStep = Environment.GetEnvironmentVariable(RestoreAbortVariable),
                     Time = time,
                     Quotas = new EngineQuotas
                     {

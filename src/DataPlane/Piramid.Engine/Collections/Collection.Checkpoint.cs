@@ -44,13 +44,17 @@ public sealed partial class Collection
             }
 
             var lsn = wal.LastLsn;
-            wal.Rotate();
-            CheckpointStore.Write(CheckpointDirectory, _key, lsn, CheckpointCodec.Encode(_store, _idempotency.Snapshot(IdempotencyOwner)));
-            _previousCheckpointLsn = _checkpointLsn;
-            _checkpointLsn = lsn;
-            _lastCheckpointAt = _options.Time.GetUtcNow();
-            wal.RemoveSegmentsUpTo(_previousCheckpointLsn);
-            CheckpointStore.RemoveAllButNewest(CheckpointDirectory, 2);
+            lock (_fileSetLock)
+            {
+                wal.Rotate();
+                CheckpointStore.Write(CheckpointDirectory, _key, lsn, CheckpointCodec.Encode(_store, _idempotency.Snapshot(IdempotencyOwner)));
+                _previousCheckpointLsn = _checkpointLsn;
+                _checkpointLsn = lsn;
+                _lastCheckpointAt = _options.Time.GetUtcNow();
+                wal.RemoveSegmentsUpTo(RemovableThrough(wal, _previousCheckpointLsn, _lastCheckpointAt));
+                CheckpointStore.RemoveAllButNewest(CheckpointDirectory, 2);
+            }
+
             _walBytesAtCheckpoint = wal.BytesOnDisk;
             return true;
         }

@@ -107,6 +107,23 @@ public static class CheckpointStore
         }
     }
 
+    /// <summary>The checkpoint files of <paramref name="directory"/> (validated only by name), in no order.</summary>
+    internal static List<(string Path, long Lsn)> ListFiles(string directory) => Directory.Exists(directory) ? List(directory) : [];
+
+    /// <summary>The newest checkpoint at or before <paramref name="maxLsn"/> that validates completely, or null.</summary>
+    internal static CheckpointData? LoadNewestAtOrBefore(string directory, DataKey key, long maxLsn)
+    {
+        foreach (var (path, lsn) in ListFiles(directory).Where(c => c.Lsn <= maxLsn).OrderByDescending(c => c.Lsn))
+        {
+            if (TryLoad(path, lsn, key) is { } checkpoint)
+            {
+                return checkpoint;
+            }
+        }
+
+        return null;
+    }
+
     internal static string FileName(long lsn) => Prefix + lsn.ToString("D20", CultureInfo.InvariantCulture) + Suffix;
 
     private static List<(string Path, long Lsn)> List(string directory)

@@ -52,6 +52,29 @@ internal static partial class FileSync
         }
     }
 
+    /// <summary>
+    /// Hard-links <paramref name="source"/> as <paramref name="destination"/> (an immutable file shared, no byte
+    /// copied); copies it where the file system has no hard links. Either way the destination is fsynced.
+    /// </summary>
+    public static void LinkOrCopy(string source, string destination)
+    {
+        if (OperatingSystem.IsWindows() || Link(source, destination) != 0)
+        {
+            var errno = OperatingSystem.IsWindows() ? 0 : Marshal.GetLastPInvokeError();
+            if (errno == 2 /* ENOENT */)
+            {
+                throw new FileNotFoundException($"Cannot link '{source}': it does not exist.", source);
+            }
+
+            File.Copy(source, destination, overwrite: false);
+            using var handle = File.OpenHandle(destination, FileMode.Open, FileAccess.ReadWrite);
+            RandomAccess.FlushToDisk(handle);
+        }
+    }
+
+    [LibraryImport("libc", EntryPoint = "link", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
+    private static partial int Link(string oldPath, string newPath);
+
     [LibraryImport("libc", EntryPoint = "open", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
     private static partial int Open(string path, int flags);
 

@@ -29,7 +29,16 @@ internal static class WalRecovery
         {
             var (path, firstLsn) = files[i];
             var data = File.ReadAllBytes(path);
-            var scan = Scan(path, data, key, firstLsn, afterLsn, ref lastSeen, ref nextKept, replay);
+            long firstTime = 0, lastTime = 0;
+            var scan = Scan(path, data, key, firstLsn, afterLsn, ref lastSeen, ref nextKept, (record, isReplayed) =>
+            {
+                firstTime = firstTime == 0 ? record.AppendedAtMs : firstTime;
+                lastTime = record.AppendedAtMs;
+                if (isReplayed)
+                {
+                    replay(record);
+                }
+            });
             var records = scan.Records;
             if (scan.Outcome == ScanOutcome.WrongKey)
             {
@@ -55,7 +64,7 @@ internal static class WalRecovery
                 changed = true;
                 if (records > 0)
                 {
-                    kept.Add(new ClosedSegment(path, firstLsn, scan.IntactEnd));
+                    kept.Add(new ClosedSegment(path, firstLsn, lastSeen, scan.IntactEnd, firstTime, lastTime));
                 }
 
                 break;
@@ -69,7 +78,7 @@ internal static class WalRecovery
                 continue;
             }
 
-            kept.Add(new ClosedSegment(path, firstLsn, data.Length));
+            kept.Add(new ClosedSegment(path, firstLsn, lastSeen, data.Length, firstTime, lastTime));
         }
 
         if (changed)
@@ -83,7 +92,7 @@ internal static class WalRecovery
     // Scans one segment with the WAL's tail rule, replaying the records after the checkpoint; LSNs that are
     // missing or out of order are corruption whatever the tail policy says.
     private static RecordScan Scan(
-        string path, byte[] data, DataKey key, long firstLsn, long afterLsn, ref long lastSeen, ref long nextKept, Action<WalRecord> replay)
+        string path, byte[] data, DataKey key, long firstLsn, long afterLsn, ref long lastSeen, ref long nextKept, Action<WalRecord, bool> visit)
     {
         var seen = lastSeen;
         var next = nextKept;
@@ -97,7 +106,9 @@ internal static class WalRecovery
                     $"{path}: record at offset {frame.Offset} has LSN {frame.Lsn}, expected {expected}; records are missing or out of order.");
             }
 
-            if (frame.Lsn > afterLsn)
+            var decoded = WalTime.Decode(frame.Lsn, frame.Type, record.Payload, path, frame.Offset);
+            var replayed = frame.Lsn > afterLsn;
+            if (replayed)
             {
                 if (frame.Lsn != next)
                 {
@@ -106,10 +117,10 @@ internal static class WalRecovery
                         "(the checkpoint and the log do not meet); records are missing.");
                 }
 
-                replay(new WalRecord(frame.Lsn, frame.Type, record.Payload));
                 next++;
             }
 
+            visit(decoded, replayed);
             seen = frame.Lsn;
             return true;
         });

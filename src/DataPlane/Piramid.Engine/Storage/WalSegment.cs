@@ -5,8 +5,8 @@ using Piramid.Engine.Crypto;
 
 namespace Piramid.Engine.Storage;
 
-/// <summary>A closed WAL segment: its first LSN and size.</summary>
-internal readonly record struct ClosedSegment(string Path, long FirstLsn, long Bytes);
+/// <summary>A closed WAL segment: its LSNs, size and the append times of its first and last records (0: unknown).</summary>
+internal readonly record struct ClosedSegment(string Path, long FirstLsn, long LastLsn, long Bytes, long FirstTimeMs, long LastTimeMs);
 
 /// <summary>
 /// The segment the log appends to. It is created with a fresh salt (so a fresh subkey) and only this
@@ -43,6 +43,12 @@ internal sealed class WalSegment : IDisposable
     public long AssignedBytes { get; set; }
 
     public long WrittenLength { get; set; }
+
+    /// <summary>Append time of the first record encrypted for this segment (0 while empty).</summary>
+    public long FirstTimeMs { get; set; }
+
+    /// <summary>Append time of the last record encrypted for this segment.</summary>
+    public long LastTimeMs { get; set; }
 
     public long SyncedLength { get; set; }
 

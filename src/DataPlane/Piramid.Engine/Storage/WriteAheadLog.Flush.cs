@@ -56,7 +56,7 @@ public sealed partial class WriteAheadLog
 
             if (failed.FirstLsn <= synced)
             {
-                _closed.Add(new ClosedSegment(failed.Path, failed.FirstLsn, failed.SyncedLength));
+                _closed.Add(new ClosedSegment(failed.Path, failed.FirstLsn, synced, failed.SyncedLength, failed.FirstTimeMs, failed.LastTimeMs));
                 Interlocked.Add(ref _closedBytes, failed.SyncedLength);
             }
 
@@ -253,7 +253,7 @@ public sealed partial class WriteAheadLog
         }
 
         old.Dispose();
-        _closed.Add(new ClosedSegment(old.Path, old.FirstLsn, old.WrittenLength));
+        _closed.Add(new ClosedSegment(old.Path, old.FirstLsn, next.FirstLsn - 1, old.WrittenLength, old.FirstTimeMs, old.LastTimeMs));
         Interlocked.Add(ref _closedBytes, old.WrittenLength);
         try
         {

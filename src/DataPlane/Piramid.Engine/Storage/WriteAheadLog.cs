@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Piramid.Engine.Crypto;
 
 namespace Piramid.Engine.Storage;
@@ -29,6 +30,7 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
     private long _writtenLsn;
     private long _syncedLsn;
     private long _closedBytes;
+    private long _lastTimeMs;
     private int _wakeRequested;
     private int _disposed;
 
@@ -41,6 +43,7 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
         _closed = closed;
         _closedBytes = closed.Sum(s => s.Bytes);
         _lastLsn = _writtenLsn = _syncedLsn = lastLsn;
+        _lastTimeMs = closed.Count == 0 ? 0 : closed[^1].LastTimeMs;
         _current = WalSegment.Create(directory, lastLsn + 1, key);
     }
 
@@ -89,12 +92,17 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
     }
 
     /// <summary>
-    /// Assigns the next LSN and encrypts the record into the current segment's buffer. Callers serialise
-    /// Append; rotates the segment once it passes <see cref="WalOptions.SegmentBytes"/>.
+    /// Assigns the next LSN and its append time, and encrypts the record into the current segment's buffer.
+    /// Callers serialise Append; rotates the segment once it passes <see cref="WalOptions.SegmentBytes"/>.
     /// </summary>
     public long Append(byte type, ReadOnlySpan<byte> payload)
     {
-        if (payload.Length > RecordFormat.MaxPayloadLength)
+        if ((type & WalTime.TimedFlag) != 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(type), type, "The high bit of a WAL record type marks its append time.");
+        }
+
+        if (payload.Length > RecordFormat.MaxPayloadLength - WalTime.Length)
         {
             throw new ArgumentException($"A WAL record payload is at most {RecordFormat.MaxPayloadLength} bytes.", nameof(payload));
         }
@@ -107,8 +115,19 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
             ThrowIfFailed();
             lsn = _lastLsn + 1;
             var segment = _current;
-            var size = payload.Length + RecordFormat.RecordOverhead;
-            RecordFormat.Encrypt(segment.Cipher, segment.RecordCount, lsn, type, payload, _pending.Reserve(size));
+            var size = WalTime.Length + payload.Length + RecordFormat.RecordOverhead;
+            var destination = _pending.Reserve(size);
+
+            // Stamped under the lock that orders LSNs, and never behind the previous stamp, so times follow
+            // LSNs and "every record appended at or before T" is a prefix of the log.
+            var now = Math.Max(_options.Time.GetUtcNow().ToUnixTimeMilliseconds(), _lastTimeMs);
+            _lastTimeMs = now;
+            var plaintext = destination.Slice(RecordFormat.RecordHeaderLength, WalTime.Length + payload.Length);
+            BinaryPrimitives.WriteInt64LittleEndian(plaintext, now);
+            payload.CopyTo(plaintext[WalTime.Length..]);
+            RecordFormat.Encrypt(segment.Cipher, segment.RecordCount, lsn, (byte)(type | WalTime.TimedFlag), plaintext, destination);
+            segment.FirstTimeMs = segment.RecordCount == 0 ? now : segment.FirstTimeMs;
+            segment.LastTimeMs = now;
             segment.RecordCount++;
             segment.AssignedBytes += size;
             Volatile.Write(ref _lastLsn, lsn);

@@ -3,6 +3,7 @@ using Piramid.Contracts.Accounts;
 using Piramid.Contracts.Admin;
 using Piramid.Contracts.Collections;
 using Piramid.Contracts.Identity;
+using Piramid.Contracts.Operations;
 using Piramid.Contracts.Points;
 
 namespace Piramid.Contracts.Routes;
@@ -157,6 +158,11 @@ public static class PublicRoutes
             .WithQuery<DateTimeOffset>("to", "Events before this time.")
             .WithQuery<string>("cursor", "The next_cursor of the previous page (opaque).")
             .WithQuery<int>("limit", "Page size."),
+        // Operations (docs/design/backups.md): the short form finds the tenant from the operation itself.
+        Admin("tenants.operations.get", "GET", "/v1/tenants/{id}/operations/{op_id}", Roles.ReadOnly)
+            .Describe("A long-running operation (backup, restore, export, import): state, progress, error or result").Returns<OperationInfo>(),
+        Admin("operations.get", "GET", "/v1/operations/{op_id}", Roles.ReadOnly)
+            .Describe("An operation of the caller's tenant (a tenant API key or a member token)").Returns<OperationInfo>(),
         Admin("plans.list", "GET", "/v1/plans", Roles.PlatformAdmin)
             .Describe("List plans").Returns<PlanList>(),
         Admin("plans.put", "PUT", "/v1/plans/{id}", Roles.PlatformAdmin)

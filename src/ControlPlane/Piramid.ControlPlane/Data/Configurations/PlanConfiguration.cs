@@ -45,6 +45,8 @@ internal sealed class PlanConfiguration : IEntityTypeConfiguration<Plan>
                 WriteBurst = 400,
                 MonthlyReadUnits = 100_000_000,
                 MonthlyWriteUnits = 50_000_000,
+                BackupIntervalHours = 24,
+                PitrWindowHours = 24,
                 UpdatedAt = seeded,
             });
     }

@@ -48,6 +48,15 @@ public sealed class Plan
     /// <summary>Days the tenant's audit events are kept.</summary>
     public int AuditRetentionDays { get; set; } = PlanDefaults.AuditRetentionDays;
 
+    /// <summary>Hours between scheduled backups; null = no scheduled backups.</summary>
+    public int? BackupIntervalHours { get; set; }
+
+    /// <summary>Days a backup is kept before retention deletes it.</summary>
+    public int BackupRetentionDays { get; set; } = PlanDefaults.BackupRetentionDays;
+
+    /// <summary>Hours back a point-in-time restore may reach (archived WAL kept that long); 0 = none.</summary>
+    public int PitrWindowHours { get; set; }
+
     /// <summary>Last change.</summary>
     public DateTimeOffset UpdatedAt { get; set; }
 }

@@ -23,4 +23,16 @@ public static class PlanDefaults
 
     /// <summary>Longest audit retention, 100 years.</summary>
     public const int MaxAuditRetentionDays = 36_500;
+
+    /// <summary>Backup retention in days.</summary>
+    public const int BackupRetentionDays = 7;
+
+    /// <summary>Longest backup interval, one year.</summary>
+    public const int MaxBackupIntervalHours = 8_760;
+
+    /// <summary>Longest backup retention, 10 years.</summary>
+    public const int MaxBackupRetentionDays = 3_650;
+
+    /// <summary>Longest point-in-time window, 90 days.</summary>
+    public const int MaxPitrWindowHours = 2_160;
 }

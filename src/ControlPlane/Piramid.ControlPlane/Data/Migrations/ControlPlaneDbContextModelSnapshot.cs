@@ -416,6 +416,77 @@ namespace Piramid.ControlPlane.Data.Migrations
                     b.ToTable("audit_events", (string)null);
                 });
 
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.Backup", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<string>("Collections")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("collections");
+
+                    b.Property<DateTimeOffset?>("CompletedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("completed_at");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<long?>("Lsn")
+                        .HasColumnType("bigint")
+                        .HasColumnName("lsn");
+
+                    b.Property<string>("OperationId")
+                        .IsRequired()
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("operation_id");
+
+                    b.Property<string>("RequestedCollections")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("requested_collections");
+
+                    b.Property<bool>("Scheduled")
+                        .HasColumnType("boolean")
+                        .HasColumnName("scheduled");
+
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("SizeBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size_bytes");
+
+                    b.Property<DateTimeOffset?>("SnapshotAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("snapshot_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_backups");
+
+                    b.HasIndex("TenantId", "CreatedAt")
+                        .HasDatabaseName("ix_backups_tenant_id_created_at");
+
+                    b.ToTable("backups", (string)null);
+                });
+
             modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.ChangeEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -613,6 +684,94 @@ namespace Piramid.ControlPlane.Data.Migrations
                     b.ToTable("invitations", (string)null);
                 });
 
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.Operation", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(40)
+                        .HasColumnType("character varying(40)")
+                        .HasColumnName("id");
+
+                    b.Property<int>("Attempts")
+                        .HasColumnType("integer")
+                        .HasColumnName("attempts");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<string>("Error")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("error");
+
+                    b.Property<DateTimeOffset?>("FinishedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("finished_at");
+
+                    b.Property<DateTimeOffset?>("HeartbeatAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("heartbeat_at");
+
+                    b.Property<string>("Kind")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("kind");
+
+                    b.Property<string>("Owner")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("owner");
+
+                    b.Property<double>("Percent")
+                        .HasColumnType("double precision")
+                        .HasColumnName("percent");
+
+                    b.Property<long>("Points")
+                        .HasColumnType("bigint")
+                        .HasColumnName("points");
+
+                    b.Property<string>("Request")
+                        .IsRequired()
+                        .HasColumnType("jsonb")
+                        .HasColumnName("request");
+
+                    b.Property<string>("Result")
+                        .HasColumnType("jsonb")
+                        .HasColumnName("result");
+
+                    b.Property<DateTimeOffset?>("StartedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("started_at");
+
+                    b.Property<string>("State")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("state");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.HasKey("Id")
+                        .HasName("pk_operations");
+
+                    b.HasIndex("State", "CreatedAt")
+                        .HasDatabaseName("ix_operations_state_created_at")
+                        .HasFilter("state in ('pending', 'running')");
+
+                    b.HasIndex("TenantId", "CreatedAt")
+                        .HasDatabaseName("ix_operations_tenant_id_created_at");
+
+                    b.ToTable("operations", (string)null);
+                });
+
             modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.Operator", b =>
                 {
                     b.Property<string>("Id")
@@ -661,6 +820,14 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasColumnType("integer")
                         .HasColumnName("audit_retention_days");
 
+                    b.Property<int?>("BackupIntervalHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("backup_interval_hours");
+
+                    b.Property<int>("BackupRetentionDays")
+                        .HasColumnType("integer")
+                        .HasColumnName("backup_retention_days");
+
                     b.Property<long>("EngineMemoryBytes")
                         .HasColumnType("bigint")
                         .HasColumnName("engine_memory_bytes");
@@ -699,6 +866,10 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasColumnType("character varying(128)")
                         .HasColumnName("name");
 
+                    b.Property<int>("PitrWindowHours")
+                        .HasColumnType("integer")
+                        .HasColumnName("pitr_window_hours");
+
                     b.Property<int>("ReadBurst")
                         .HasColumnType("integer")
                         .HasColumnName("read_burst");
@@ -729,6 +900,7 @@ namespace Piramid.ControlPlane.Data.Migrations
                         {
                             Id = "free",
                             AuditRetentionDays = 365,
+                            BackupRetentionDays = 7,
                             EngineMemoryBytes = 2147483648L,
                             MaxCollections = 5,
                             MaxDimension = 4096,
@@ -738,6 +910,7 @@ namespace Piramid.ControlPlane.Data.Migrations
                             MonthlyReadUnits = 1000000L,
                             MonthlyWriteUnits = 1000000L,
                             Name = "Free",
+                            PitrWindowHours = 0,
                             ReadBurst = 100,
                             ReadRatePerSecond = 50,
                             UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
@@ -748,6 +921,8 @@ namespace Piramid.ControlPlane.Data.Migrations
                         {
                             Id = "standard",
                             AuditRetentionDays = 365,
+                            BackupIntervalHours = 24,
+                            BackupRetentionDays = 7,
                             EngineMemoryBytes = 2147483648L,
                             MaxCollections = 50,
                             MaxDimension = 20000,
@@ -757,6 +932,7 @@ namespace Piramid.ControlPlane.Data.Migrations
                             MonthlyReadUnits = 100000000L,
                             MonthlyWriteUnits = 50000000L,
                             Name = "Standard",
+                            PitrWindowHours = 24,
                             ReadBurst = 1000,
                             ReadRatePerSecond = 500,
                             UpdatedAt = new DateTimeOffset(new DateTime(2026, 11, 1, 0, 0, 0, 0, DateTimeKind.Unspecified), new TimeSpan(0, 0, 0, 0, 0)),
@@ -960,6 +1136,94 @@ namespace Piramid.ControlPlane.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.WalArchiveCursor", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("Cursor")
+                        .IsRequired()
+                        .HasMaxLength(512)
+                        .HasColumnType("character varying(512)")
+                        .HasColumnName("cursor");
+
+                    b.Property<DateTimeOffset>("UpdatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("updated_at");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_wal_archive_cursors");
+
+                    b.ToTable("wal_archive_cursors", (string)null);
+                });
+
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.WalArchiveSegment", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("CollectionId")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("collection_id");
+
+                    b.Property<string>("File")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("file");
+
+                    b.Property<DateTimeOffset>("ArchivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("archived_at");
+
+                    b.Property<string>("Collection")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("collection");
+
+                    b.Property<long>("FirstLsn")
+                        .HasColumnType("bigint")
+                        .HasColumnName("first_lsn");
+
+                    b.Property<DateTimeOffset>("FirstTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_time");
+
+                    b.Property<long>("LastLsn")
+                        .HasColumnType("bigint")
+                        .HasColumnName("last_lsn");
+
+                    b.Property<DateTimeOffset>("LastTime")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_time");
+
+                    b.Property<string>("Sha256")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.HasKey("TenantId", "CollectionId", "File")
+                        .HasName("pk_wal_archive");
+
+                    b.HasIndex("TenantId", "LastTime")
+                        .HasDatabaseName("ix_wal_archive_tenant_id_last_time");
+
+                    b.HasIndex("TenantId", "CollectionId", "LastLsn")
+                        .HasDatabaseName("ix_wal_archive_tenant_id_collection_id_last_lsn");
+
+                    b.ToTable("wal_archive", (string)null);
+                });
+
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreAuthorization", b =>
                 {
                     b.HasOne("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", "Application")
@@ -997,6 +1261,16 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasConstraintName("fk_api_keys_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.Backup", b =>
+                {
+                    b.HasOne("Piramid.ControlPlane.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_backups_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.EngineRecord", b =>
                 {
                     b.HasOne("Piramid.ControlPlane.Data.Entities.Tenant", null)
@@ -1017,6 +1291,16 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasConstraintName("fk_invitations_tenants_tenant_id");
 
                     b.Navigation("Tenant");
+                });
+
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.Operation", b =>
+                {
+                    b.HasOne("Piramid.ControlPlane.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_operations_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.Tenant", b =>
@@ -1060,6 +1344,26 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_usage_records_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.WalArchiveCursor", b =>
+                {
+                    b.HasOne("Piramid.ControlPlane.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_wal_archive_cursors_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.WalArchiveSegment", b =>
+                {
+                    b.HasOne("Piramid.ControlPlane.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_wal_archive_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>

@@ -421,6 +421,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/operations/{op_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** An operation of the caller's tenant (a tenant API key or a member token) */
+        get: operations["operations.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/plans": {
         parameters: {
             query?: never;
@@ -628,6 +645,23 @@ export interface paths {
         head?: never;
         /** Change a member's role (only an owner makes or unmakes an owner; a tenant keeps at least one owner) */
         patch: operations["tenants.members.update"];
+        trace?: never;
+    };
+    "/v1/tenants/{id}/operations/{op_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A long-running operation (backup, restore, export, import): state, progress, error or result */
+        get: operations["tenants.operations.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/tenants/{id}/resume": {
@@ -1276,6 +1310,62 @@ export interface components {
             /** @description `owner`, `admin`, `developer` or `viewer`. */
             role: string;
         };
+        /** @description A long-running operation (backup, restore, export, import): where it stands, and its outcome once finished. */
+        OperationInfo: {
+            /** @description Id (`op_` + 32 hex). */
+            id: string;
+            /** @description The tenant it works on. */
+            tenant_id: string;
+            /**
+             * @description What it does.
+             * @enum {string}
+             */
+            kind: "backup" | "restore" | "export" | "import";
+            /**
+             * @description Where it stands: `succeeded` and `failed` are final.
+             * @enum {string}
+             */
+            state: "pending" | "running" | "succeeded" | "failed";
+            /** @description Progress so far (persisted at most every half second while running). */
+            progress: components["schemas"]["OperationProgress"];
+            /** @description Why it failed: a problem+json object with `type`, `title`, `status` and `detail`. */
+            error?: unknown;
+            /** @description What it produced (depends on the kind: the backup, the restored collections, ...). */
+            result?: unknown;
+            /**
+             * Format: date-time
+             * @description When it was asked for.
+             */
+            created_at?: string;
+            /**
+             * Format: date-time
+             * @description When it started running.
+             */
+            started_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When it succeeded or failed.
+             */
+            finished_at?: string | null;
+        };
+        /** @description How far an operation has come. */
+        OperationProgress: {
+            /**
+             * Format: double
+             * @description 0 to 100.
+             */
+            percent?: number;
+            /**
+             * Format: int64
+             * @description Bytes moved so far.
+             */
+            bytes?: number;
+            /**
+             * Format: int64
+             * @description Points handled so far (when the operation knows them).
+             */
+            points?: number;
+        };
         /** @description Body of `POST /v1/me/password`; every token of the user is revoked when it succeeds. */
         PasswordChangeRequest: {
             /** @description The current password. */
@@ -1354,6 +1444,21 @@ export interface components {
              * @description Days the tenant's audit events are kept (default 365).
              */
             audit_retention_days?: number | null;
+            /**
+             * Format: int32
+             * @description Hours between scheduled backups; null = none (in a PUT: absent keeps it, 0 turns the schedule off).
+             */
+            backup_interval_hours?: number | null;
+            /**
+             * Format: int32
+             * @description Days a backup is kept (default 7).
+             */
+            backup_retention_days?: number | null;
+            /**
+             * Format: int32
+             * @description Hours back a point-in-time restore may reach; 0 = no point-in-time recovery (default 0).
+             */
+            pitr_window_hours?: number | null;
         };
         /** @description Body of `GET /v1/plans`. */
         PlanList: {
@@ -3139,6 +3244,39 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    "operations.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The operation id. */
+                op_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     "plans.list": {
         parameters: {
             query?: never;
@@ -3195,7 +3333,10 @@ export interface operations {
                  *       "write_rate_per_second": 100,
                  *       "write_burst": 200,
                  *       "monthly_read_units": 100000000,
-                 *       "monthly_write_units": 10000000
+                 *       "monthly_write_units": 10000000,
+                 *       "backup_interval_hours": 24,
+                 *       "backup_retention_days": 7,
+                 *       "pitr_window_hours": 24
                  *     }
                  */
                 "application/json": components["schemas"]["PlanInfo"];
@@ -3844,6 +3985,41 @@ export interface operations {
             413: components["responses"]["Problem413"];
             414: components["responses"]["Problem414"];
             415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.operations.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+                /** @description The operation id. */
+                op_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
             429: components["responses"]["Problem429"];
             431: components["responses"]["Problem431"];
             500: components["responses"]["Problem500"];

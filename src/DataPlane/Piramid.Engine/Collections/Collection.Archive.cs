@@ -1,0 +1,83 @@
+using Piramid.Engine.Storage;
+
+namespace Piramid.Engine.Collections;
+
+/// <summary>
+/// Log archiving: which sealed segments the control plane has safely archived, and which ones a checkpoint may not
+/// prune yet because point-in-time recovery within <see cref="EngineOptions.RecoveryWindow"/> needs them
+/// (docs/design/backups.md, "Log archiving").
+/// </summary>
+public sealed partial class Collection
+{
+    private long _archivedThroughLsn;
+    private long _droppedUnarchivedThroughLsn;
+
+    /// <summary>Highest LSN acknowledged as archived since the engine started (0: none).</summary>
+    public long ArchivedThroughLsn => Interlocked.Read(ref _archivedThroughLsn);
+
+    /// <summary>Highest LSN pruned before it was archived because of <see cref="EngineOptions.UnarchivedWalLimitBytes"/> (0: none).</summary>
+    public long DroppedUnarchivedThroughLsn => Interlocked.Read(ref _droppedUnarchivedThroughLsn);
+
+    /// <summary>Last appended LSN.</summary>
+    public long LastLsn => _wal?.LastLsn ?? 0;
+
+    /// <summary>The sealed segments on disk, oldest first (empty while the collection is closed).</summary>
+    public IReadOnlyList<SealedSegmentInfo> SealedSegments() => _wal is { } wal && !_closed ? wal.SealedSegments() : [];
+
+    /// <summary>Records that every record up to <paramref name="throughLsn"/> is archived; never moves back.</summary>
+    public void MarkArchived(long throughLsn)
+    {
+        long current;
+        do
+        {
+            current = Interlocked.Read(ref _archivedThroughLsn);
+            if (throughLsn <= current)
+            {
+                return;
+            }
+        }
+        while (Interlocked.CompareExchange(ref _archivedThroughLsn, throughLsn, current) != current);
+    }
+
+    // The LSN through which a checkpoint may delete segments: the previous checkpoint's, except that with a recovery
+    // window the oldest segment not yet archived and young enough to matter stops the pruning, unless the kept
+    // unarchived bytes pass the limit (then the oldest go anyway, and the loss is reported).
+    private long RemovableThrough(WriteAheadLog wal, long checkpointFloor, DateTimeOffset now)
+    {
+        if (_options.RecoveryWindow <= TimeSpan.Zero)
+        {
+            return checkpointFloor;
+        }
+
+        var archived = ArchivedThroughLsn;
+        var oldestWanted = now - _options.RecoveryWindow;
+        var candidates = wal.SealedSegments().Where(s => s.LastLsn <= checkpointFloor).ToList();
+        var removable = 0L;
+        var firstKept = candidates.Count;
+        for (var i = 0; i < candidates.Count; i++)
+        {
+            var s = candidates[i];
+            var wanted = s.LastLsn > archived && (s.LastTimeMs == 0 || WalTime.ToInstant(s.LastTimeMs) >= oldestWanted);
+            if (wanted)
+            {
+                firstKept = i;
+                break;
+            }
+
+            removable = s.LastLsn;
+        }
+
+        var unarchivedBytes = wal.SealedSegments().Where(s => s.LastLsn > archived).Sum(s => s.Bytes);
+        for (var i = firstKept; i < candidates.Count && unarchivedBytes > _options.UnarchivedWalLimitBytes; i++)
+        {
+            removable = candidates[i].LastLsn;
+            unarchivedBytes -= candidates[i].LastLsn > archived ? candidates[i].Bytes : 0;
+            if (candidates[i].LastLsn > archived)
+            {
+                Interlocked.Exchange(ref _droppedUnarchivedThroughLsn, candidates[i].LastLsn);
+            }
+        }
+
+        return removable;
+    }
+}

@@ -1,0 +1,122 @@
+using System.Collections.Concurrent;
+using System.Globalization;
+using Piramid.Engine.Backups;
+using Piramid.Engine.Collections;
+using Piramid.Engine.Storage;
+
+namespace Piramid.Engine;
+
+/// <summary>
+/// Log archiving (docs/design/backups.md): sealed segments not yet acknowledged are listed by (collection id, first
+/// LSN) with a cursor, streamed, and acknowledged; a checkpoint keeps the ones the recovery window needs.
+/// </summary>
+public sealed partial class VectorEngine
+{
+    // Sealed segments never change, so each is hashed once.
+    private readonly ConcurrentDictionary<string, string> _segmentHashes = new(StringComparer.Ordinal);
+
+    /// <summary>
+    /// Sealed, unacknowledged segments after <paramref name="after"/> (a previous page's cursor), at most
+    /// <paramref name="limit"/>; the cursor of the next page, or null when this page ends the listing.
+    /// </summary>
+    public (IReadOnlyList<SealedSegmentEntry> Segments, string? NextCursor) ListSealedSegments(string? after, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
+        var (afterId, afterLsn) = ParseCursor(after);
+        var rows = new List<(Collection Collection, string Id, SealedSegmentInfo Segment)>();
+        foreach (var collection in _collections.Values)
+        {
+            var id = Path.GetFileName(collection.Directory);
+            var archived = collection.ArchivedThroughLsn;
+            foreach (var segment in collection.SealedSegments())
+            {
+                var key = string.CompareOrdinal(id, afterId);
+                if (segment.LastLsn > archived && (key > 0 || (key == 0 && segment.FirstLsn > afterLsn)))
+                {
+                    rows.Add((collection, id, segment));
+                }
+            }
+        }
+
+        var page = rows.OrderBy(r => r.Id, StringComparer.Ordinal).ThenBy(r => r.Segment.FirstLsn).Take(limit + 1).ToList();
+        var more = page.Count > limit;
+        if (more)
+        {
+            page.RemoveAt(limit);
+        }
+
+        var entries = page.Select(r => new SealedSegmentEntry(
+            r.Collection.Config.Name, r.Id, Path.GetFileName(r.Segment.Path), r.Segment.FirstLsn, r.Segment.LastLsn,
+            WalTime.ToInstant(r.Segment.FirstTimeMs), WalTime.ToInstant(r.Segment.LastTimeMs), r.Segment.Bytes,
+            _segmentHashes.GetOrAdd(r.Segment.Path, FileHash.Of))).ToList();
+        var next = more ? string.Create(CultureInfo.InvariantCulture, $"{page[^1].Id}.{page[^1].Segment.FirstLsn}") : null;
+        return (entries, next);
+    }
+
+    /// <summary>The full path of a sealed segment still on disk; 404 otherwise (never the segment being appended to).</summary>
+    public string SealedSegmentFile(string collectionId, string file)
+    {
+        if (!BackupPaths.IsCollectionId(collectionId) || !BackupPaths.IsSegmentName(file))
+        {
+            throw EngineException.Invalid("The path must be /internal/v1/wal/segments/<16 hex collection id>/wal-<20 digits>.seg.");
+        }
+
+        var collection = ById(collectionId);
+        return collection.SealedSegments().FirstOrDefault(s => Path.GetFileName(s.Path) == file)?.Path
+            ?? throw EngineException.NotFound($"Collection '{collectionId}' has no sealed segment '{file}' (not sealed yet, or already pruned).");
+    }
+
+    /// <summary>Records that a collection's log is archived through <paramref name="throughLsn"/>.</summary>
+    public void MarkArchived(string collectionId, long throughLsn)
+    {
+        if (!BackupPaths.IsCollectionId(collectionId))
+        {
+            throw EngineException.Invalid("'collection_id' must be 16 lowercase hex digits.");
+        }
+
+        var collection = ById(collectionId);
+        if (throughLsn > collection.LastLsn)
+        {
+            throw EngineException.Invalid($"'through_lsn' {throughLsn} is past the collection's last LSN {collection.LastLsn}.");
+        }
+
+        collection.MarkArchived(throughLsn);
+    }
+
+    /// <summary>The archive state of every collection, by id.</summary>
+    public ArchiveState ArchiveStatus()
+    {
+        var states = new List<ArchiveCollectionState>();
+        foreach (var collection in _collections.Values.OrderBy(c => Path.GetFileName(c.Directory), StringComparer.Ordinal))
+        {
+            var sealedSegments = collection.SealedSegments();
+            var archived = collection.ArchivedThroughLsn;
+            var unarchived = sealedSegments.Where(s => s.LastLsn > archived).ToList();
+            var newest = sealedSegments.Count == 0 ? null : sealedSegments[^1];
+            states.Add(new ArchiveCollectionState(
+                collection.Config.Name, Path.GetFileName(collection.Directory), collection.LastLsn, newest?.LastLsn,
+                newest is null ? null : WalTime.ToInstant(newest.LastTimeMs), archived, unarchived.Count, unarchived.Sum(s => s.Bytes),
+                collection.DroppedUnarchivedThroughLsn));
+        }
+
+        return new ArchiveState(states, states.Sum(s => s.UnarchivedBytes), _options.UnarchivedWalLimitBytes, _options.RecoveryWindow);
+    }
+
+    private Collection ById(string collectionId) =>
+        _collections.Values.FirstOrDefault(c => Path.GetFileName(c.Directory) == collectionId)
+            ?? throw EngineException.NotFound($"No collection has the id '{collectionId}'.");
+
+    private static (string Id, long Lsn) ParseCursor(string? cursor)
+    {
+        if (cursor is null)
+        {
+            return (string.Empty, 0);
+        }
+
+        var dot = cursor.IndexOf('.', StringComparison.Ordinal);
+        return dot == 16 && BackupPaths.IsCollectionId(cursor[..16])
+            && long.TryParse(cursor.AsSpan(17), NumberStyles.None, CultureInfo.InvariantCulture, out var lsn)
+                ? (cursor[..16], lsn)
+                : throw EngineException.Invalid("'after' is not a cursor this listing returned.");
+    }
+}
