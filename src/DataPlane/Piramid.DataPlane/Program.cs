@@ -1,6 +1,6 @@
 using Piramid.DataPlane.Api;
-using Piramid.DataPlane.Exports;
 using Piramid.DataPlane.Backups;
+using Piramid.DataPlane.Exports;
 using Piramid.DataPlane.Hosting;
 using Piramid.DataPlane.Security;
 using Piramid.ServiceDefaults;
