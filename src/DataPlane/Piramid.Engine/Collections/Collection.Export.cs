@@ -6,9 +6,6 @@ namespace Piramid.Engine.Collections;
 /// <summary>Export: a point-in-time read of every point in id order, with bounded memory, while writes go on.</summary>
 public sealed partial class Collection
 {
-    /// <summary>The log position of the newest write (appended; durable once acknowledged).</summary>
-    public long LastLsn => _wal?.LastLsn ?? 0;
-
     /// <summary>
     /// Opens a consistent view of the collection at its current log position: the reader sees every write up to
     /// <see cref="CollectionExport.Lsn"/> and none after, however long it takes. Dispose it to stop keeping pre-images.
