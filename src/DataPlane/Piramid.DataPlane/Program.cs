@@ -1,5 +1,6 @@
 using Piramid.DataPlane.Api;
 using Piramid.DataPlane.Backups;
+using Piramid.DataPlane.Exports;
 using Piramid.DataPlane.Hosting;
 using Piramid.DataPlane.Security;
 using Piramid.ServiceDefaults;
@@ -29,6 +30,7 @@ app.UseInternalAuth();
 app.UseAudit();
 app.MapCollectionsApi();
 app.MapPointsApi();
+app.MapExportApi();
 app.MapBackupsApi();
 try
 {

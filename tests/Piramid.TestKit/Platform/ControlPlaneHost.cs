@@ -84,6 +84,7 @@ public sealed class ControlPlaneHost : IAsyncDisposable
             ["Orchestrator:EngineBinary"] = EngineBinary.ForOtherUsers(),
             ["Orchestrator:PlatformKeyFile"] = platformKey,
             ["Orchestrator:HealthInterval"] = "00:00:00.200",
+            ["Backups:Directory"] = temp.Combine("backups"),
             ["Logging:LogLevel:Default"] = "Information",
             // Request logging on (appsettings.json turns it off in production): leak checks read these lines.
             ["Logging:LogLevel:Microsoft.AspNetCore"] = "Information",

@@ -21,7 +21,11 @@ public static class AccessExtensions
             .AddPolicy(TenantPolicies.Member, p => p
                 .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
                 .RequireAuthenticatedUser()
-                .AddRequirements(TenantPolicies.MemberRequirement));
+                .AddRequirements(TenantPolicies.MemberRequirement))
+            .AddPolicy(TenantPolicies.Writer, p => p
+                .AddAuthenticationSchemes(OpenIddictValidationAspNetCoreDefaults.AuthenticationScheme)
+                .RequireAuthenticatedUser()
+                .AddRequirements(TenantPolicies.WriterRequirement));
         return builder;
     }
 }

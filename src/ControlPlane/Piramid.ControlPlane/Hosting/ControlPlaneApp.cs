@@ -3,6 +3,7 @@ using Piramid.ControlPlane.Access;
 using Piramid.ControlPlane.Accounts;
 using Piramid.ControlPlane.Admin;
 using Piramid.ControlPlane.Auditing;
+using Piramid.ControlPlane.Exports;
 using Piramid.ControlPlane.Identity;
 using Piramid.ControlPlane.Internal;
 using Piramid.ControlPlane.Keys;
@@ -43,6 +44,7 @@ public static class ControlPlaneApp
         builder.Services.AddHostedService<TenantPurger>();
         builder.AddRetention();
         builder.AddOperations();
+        builder.AddExports();
         // The binder throws, so RequestInputGuard can name the field and the problem instead of an empty 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o => Piramid.Contracts.Json.WireJson.ConfigureServer(o.SerializerOptions));
@@ -64,6 +66,7 @@ public static class ControlPlaneApp
         app.MapUsageApi();
         app.MapInternalApi();
         app.MapOperationsApi();
+        app.MapExportsApi();
         return app;
     }
 }

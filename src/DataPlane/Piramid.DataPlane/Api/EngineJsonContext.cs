@@ -34,6 +34,7 @@ namespace Piramid.DataPlane.Api;
 [JsonSerializable(typeof(ScrollRequest))]
 [JsonSerializable(typeof(CountRequest))]
 [JsonSerializable(typeof(CountResult))]
+[JsonSerializable(typeof(Piramid.Contracts.Exports.ImportResult))]
 [JsonSerializable(typeof(SnapshotRequest))]
 [JsonSerializable(typeof(SnapshotManifest))]
 [JsonSerializable(typeof(SealedSegmentList))]

@@ -20,6 +20,7 @@ internal sealed class PointStore
 {
     private readonly Dictionary<string, PointEntry> _points = new(StringComparer.Ordinal);
     private readonly SortedSet<string> _orderedIds = new(StringComparer.Ordinal);
+    private readonly List<PointSnapshot> _snapshots = [];
     private PointEntry?[] _bySlot = new PointEntry?[1024];
     private long _count;
 
@@ -114,6 +115,7 @@ internal sealed class PointStore
     public int Upsert(PreparedPoint point)
     {
         ArgumentNullException.ThrowIfNull(point);
+        PreserveForSnapshots(point.Id);
         var metadata = ParseMetadata(point.Metadata);
         if (_points.TryGetValue(point.Id, out var existing))
         {
@@ -149,6 +151,7 @@ internal sealed class PointStore
     /// <summary>Removes one point; false when it did not exist.</summary>
     public bool Delete(string id)
     {
+        PreserveForSnapshots(id);
         if (!_points.Remove(id, out var entry))
         {
             return false;
@@ -194,6 +197,17 @@ internal sealed class PointStore
         return true;
     }
 
+    /// <summary>Opens a point-in-time view at <paramref name="lsn"/> (under the write lock); close it with <see cref="CloseSnapshot"/>.</summary>
+    public PointSnapshot OpenSnapshot(long lsn)
+    {
+        var snapshot = new PointSnapshot(_points.Count, lsn);
+        _snapshots.Add(snapshot);
+        return snapshot;
+    }
+
+    /// <summary>Stops keeping pre-images for <paramref name="snapshot"/> (under the write lock).</summary>
+    public void CloseSnapshot(PointSnapshot snapshot) => _snapshots.Remove(snapshot);
+
     /// <summary>Frees the slots of graph nodes a repair routed around; returns how many were freed.</summary>
     public int ReleaseRepaired(List<int> repaired)
     {
@@ -218,6 +232,15 @@ internal sealed class PointStore
         _points.Clear();
         _orderedIds.Clear();
         Interlocked.Exchange(ref _count, 0);
+    }
+
+    // Copy on write for open views: the pre-image is taken before the point changes (docs/design/export-format.md).
+    private void PreserveForSnapshots(string id)
+    {
+        foreach (var snapshot in _snapshots)
+        {
+            snapshot.Preserve(id, this);
+        }
     }
 
     private static JsonElement ParseMetadata(byte[]? bytes)

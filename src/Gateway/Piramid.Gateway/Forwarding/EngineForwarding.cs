@@ -21,7 +21,8 @@ public static class EngineForwarding
     public static void AddTransforms(TransformBuilderContext builder, RoutingTable table, TimeProvider time, ControlPlaneClient controlPlane)
     {
         ArgumentNullException.ThrowIfNull(builder);
-        if (KeyOnControlPlane.IsKeyTenantRoute(builder.Route.RouteId) || builder.Route.RouteId == GatewayProxyConfig.TenantsRoute)
+        if (KeyOnControlPlane.IsKeyTenantRoute(builder.Route.RouteId) || builder.Route.RouteId == GatewayProxyConfig.TenantsRoute
+            || builder.Route.RouteId.StartsWith(GatewayProxyConfig.TenantCollectionRoutes, StringComparison.Ordinal))
         {
             builder.AddRequestTransform(transform => KeyOnControlPlane.ForwardAsync(transform, controlPlane));
             return;

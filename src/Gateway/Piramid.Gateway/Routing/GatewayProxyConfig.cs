@@ -39,6 +39,12 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
     /// <summary>Routes of one tenant, <c>/v1/tenants/{id}/...</c>, served by the control plane.</summary>
     public const string TenantsRoute = "tenants";
 
+    /// <summary>
+    /// Prefix of the ids of the control plane's routes under a collection's member path (export, import): forwarded like
+    /// <see cref="TenantsRoute"/>, not to the engine.
+    /// </summary>
+    public const string TenantCollectionRoutes = "tenant-collection-";
+
     /// <summary>Authorization policy of <c>/v1/me</c>: a person's access token (it carries <c>email</c>).</summary>
     public const string UserPolicy = "user-jwt";
 
@@ -82,6 +88,11 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
         {
             Route("collections", EnginesCluster, TenantPolicy, "/v1/collections", Read, JsonBodies.Json),
             Route("collections-all", EnginesCluster, TenantPolicy, "/v1/collections/{name}/{**rest}", Api, JsonBodies.Json),
+            // A collection's export and import are the control plane's (operations on the backup store), under the
+            // member data paths: more literal segments than the member routes below, so these win for every credential.
+            Route(TenantCollectionRoutes + "export", ControlPlaneCluster, TenantPathPolicy, "/v1/tenants/{id}/collections/{name}/export", Post, JsonBodies.Json),
+            Route(TenantCollectionRoutes + "exports", ControlPlaneCluster, TenantPathPolicy, "/v1/tenants/{id}/collections/{name}/exports/{export_id}", Read, JsonBodies.Json),
+            Route(TenantCollectionRoutes + "import", ControlPlaneCluster, TenantPathPolicy, "/v1/tenants/{id}/collections/{name}/import", Post, JsonBodies.JsonOrNdjson),
             // More literal segments than the tenant route below: these win for collections. Every method of the API
             // (not only GET) so another one gets the data door's 405 with Allow instead of the control plane's 404.
             Route(MemberDataRoutes, EnginesCluster, MemberPolicy, "/v1/tenants/{id}/collections", Api, JsonBodies.Json),

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Piramid.Contracts.Accounts;
 using Piramid.Contracts.Admin;
 using Piramid.Contracts.Collections;
+using Piramid.Contracts.Exports;
 using Piramid.Contracts.Identity;
 using Piramid.Contracts.Operations;
 using Piramid.Contracts.Points;
@@ -163,6 +164,18 @@ public static class PublicRoutes
             .Describe("A long-running operation (backup, restore, export, import): state, progress, error or result").Returns<OperationInfo>(),
         Admin("operations.get", "GET", "/v1/operations/{op_id}", Roles.ReadOnly)
             .Describe("An operation of the caller's tenant (a tenant API key or a member token)").Returns<OperationInfo>(),
+        // Exports and imports (docs/design/export-format.md): served by the control plane, not the engine, on a member's
+        // collection paths; export needs read, import write.
+        Admin("tenants.collections.export", "POST", "/v1/tenants/{id}/collections/{name}/export", Roles.ReadOnly)
+            .Describe("Export a collection at one point in time as gzip NDJSON and a manifest: 202 with an export operation")
+            .Takes<ExportRequest>(optional: true).Returns<OperationInfo>(202),
+        Admin("tenants.collections.exports.get", "GET", "/v1/tenants/{id}/collections/{name}/exports/{export_id}", Roles.ReadOnly)
+            .Describe("Download a finished export: points.ndjson.gz, or its manifest with ?part=manifest")
+            .Returns<byte[]>(200, "application/gzip").Returns<ExportManifest>()
+            .WithQuery<string>("part", "points (default) or manifest."),
+        Admin("tenants.collections.import", "POST", "/v1/tenants/{id}/collections/{name}/import", Roles.ReadWrite)
+            .Describe("Import points: {\"export_id\"} (creates the collection from the manifest when missing), or an application/x-ndjson body (gzip with Content-Encoding: gzip) into an existing collection: 202 with an import operation")
+            .Takes<ImportRequest>().Returns<OperationInfo>(202),
         Admin("plans.list", "GET", "/v1/plans", Roles.PlatformAdmin)
             .Describe("List plans").Returns<PlanList>(),
         Admin("plans.put", "PUT", "/v1/plans/{id}", Roles.PlatformAdmin)

@@ -595,6 +595,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{id}/collections/{name}/export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Export a collection at one point in time as gzip NDJSON and a manifest: 202 with an export operation */
+        post: operations["tenants.collections.export"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{id}/collections/{name}/exports/{export_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Download a finished export: points.ndjson.gz, or its manifest with ?part=manifest */
+        get: operations["tenants.collections.exports.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{id}/collections/{name}/import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Import points: {"export_id"} (creates the collection from the manifest when missing), or an application/x-ndjson body (gzip with Content-Encoding: gzip) into an existing collection: 202 with an import operation */
+        post: operations["tenants.collections.import"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants/{id}/invitations": {
         parameters: {
             query?: never;
@@ -1094,6 +1145,7 @@ export interface components {
             /** @description Opaque; pass it unchanged as `cursor` for the next page. Null at the end of the range. */
             next_cursor?: string | null;
         };
+        "Byte[]": string;
         /** @description A collection as described by `GET /v1/collections/{name}`. */
         CollectionInfo: {
             /** @description Collection name. */
@@ -1189,6 +1241,65 @@ export interface components {
             /** @description True to delete every point; only alone, never with ids or a filter. */
             all?: boolean;
         };
+        /** @description A collection's settings in an export manifest: the fields of a create request, plus its name. */
+        ExportCollection: {
+            /** @description The exported collection's name. */
+            name: string;
+            /**
+             * Format: int32
+             * @description Vector dimension.
+             */
+            dimension?: number;
+            /** @description `cosine`, `dot` or `euclidean`. */
+            metric: string;
+            /** @description Index settings. */
+            index: components["schemas"]["IndexSettings"];
+            /** @description `none` or `int8`. */
+            quantization: string;
+            /** @description The metadata schema, or null. */
+            schema?: unknown;
+        };
+        /** @description The `manifest.json` of an export: what the points file holds and how to check it (docs/design/export-format.md). */
+        ExportManifest: {
+            /** @description piramid-export. */
+            format?: string;
+            /**
+             * Format: int32
+             * @description Format version; a reader refuses versions it does not know.
+             */
+            version?: number;
+            /** @description The exported collection's settings: enough to create it again. */
+            collection: components["schemas"]["ExportCollection"];
+            /**
+             * Format: int64
+             * @description Points in the points file.
+             */
+            count?: number;
+            /**
+             * Format: int64
+             * @description The collection's log position the export is at: every write up to it is in, none after.
+             */
+            lsn?: number;
+            /**
+             * Format: date-time
+             * @description When the export was taken.
+             */
+            created_at?: string;
+            /** @description `base64-f32le` or `json` (VectorEncodings). */
+            vector_encoding: string;
+            /**
+             * Format: int64
+             * @description Size of `points.ndjson.gz` in bytes.
+             */
+            bytes?: number;
+            /** @description SHA-256 of `points.ndjson.gz`, lowercase hex. */
+            sha256: string;
+        };
+        /** @description Body of `POST /v1/tenants/{id}/collections/{name}/export` (optional). */
+        ExportRequest: {
+            /** @description `base64-f32le` (default: exact and compact) or `json` (numbers). */
+            vector_encoding?: string | null;
+        };
         /** @description Body of `POST /v1/collections/{name}/points/get`. */
         GetPointsRequest: {
             /** @description 1 to 1000 ids; missing ones are left out of the reply. */
@@ -1197,6 +1308,11 @@ export interface components {
             include_vector?: boolean | null;
             /** @description Return metadata (default true). */
             include_metadata?: boolean | null;
+        };
+        /** @description JSON body of `POST /v1/tenants/{id}/collections/{name}/import` that imports an earlier export; send the points themselves instead with `Content-Type: application/x-ndjson` (plain, or gzip with `Content-Encoding: gzip`). */
+        ImportRequest: {
+            /** @description The export to import (of this tenant); the collection is created from its manifest when it does not exist. */
+            export_id?: string | null;
         };
         /** @description Index settings of a collection. */
         IndexSettings: {
@@ -3823,6 +3939,143 @@ export interface operations {
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.collections.export": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+                /** @description The collection name: 1-63 lower-case letters, digits, '_' or '-', starting with a letter or digit. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "vector_encoding": "base64-f32le"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ExportRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            411: components["responses"]["Problem411"];
+            413: components["responses"]["Problem413"];
+            414: components["responses"]["Problem414"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.collections.exports.get": {
+        parameters: {
+            query?: {
+                /** @description points (default) or manifest. */
+                part?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+                /** @description The collection name: 1-63 lower-case letters, digits, '_' or '-', starting with a letter or digit. */
+                name: string;
+                /** @description The export id. */
+                export_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/gzip": components["schemas"]["Byte[]"];
+                    "application/json": components["schemas"]["ExportManifest"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.collections.import": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+                /** @description The collection name: 1-63 lower-case letters, digits, '_' or '-', starting with a letter or digit. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "export_id": "exp_9c1f0e2d3b4a59687f6e5d4c3b2a1908"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ImportRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            411: components["responses"]["Problem411"];
+            413: components["responses"]["Problem413"];
+            414: components["responses"]["Problem414"];
+            415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
             431: components["responses"]["Problem431"];
             500: components["responses"]["Problem500"];
