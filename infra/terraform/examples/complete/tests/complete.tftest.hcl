@@ -7,7 +7,7 @@ run "creates_everything" {
   command = apply
 
   assert {
-    condition     = startswith(piramid_tenant.acme.id, "ten_") && piramid_tenant.acme.status == "active"
+    condition     = startswith(piramid_tenant.acme.id, "t_") && piramid_tenant.acme.status == "active"
     error_message = "The tenant was not created active."
   }
 

@@ -23,7 +23,7 @@ public sealed class CollectionDataSource(PiramidProvider provider) : ApiDataSour
         new TfAttribute("index", CollectionResource.IndexAttributes.Select(a => new TfAttribute(a.Name, a.Type, TfMode.Computed, a.Description)).ToList(), TfMode.Computed, "The index settings."),
         new TfAttribute("quantization", TfType.String, TfMode.Computed, "none or int8."),
         new TfAttribute("schema", TfType.Map(TfType.String), TfMode.Computed, "Types of metadata fields."),
-        new TfAttribute("count", TfType.Number, TfMode.Computed, "Points in the collection."),
+        new TfAttribute("points_count", TfType.Number, TfMode.Computed, "Points in the collection (count is a name Terraform reserves)."),
     ], "A collection.");
 
     /// <inheritdoc />
@@ -32,7 +32,7 @@ public sealed class CollectionDataSource(PiramidProvider provider) : ApiDataSour
         var info = (await api.GetAsync($"/v1/collections/{Uri.EscapeDataString(config.GetString("name")!)}", ct))!;
         var state = CollectionResource.FromApi(info, config.GetString("tenant_id")!, TfValue.Null);
         var attributes = state.Attributes.Where(a => a.Key != "force_destroy").ToDictionary(a => a.Key, a => a.Value, StringComparer.Ordinal);
-        attributes["count"] = TfValue.Number(info["count"]?.GetValue<double>() ?? 0);
+        attributes["points_count"] = TfValue.Number(info["count"]?.GetValue<double>() ?? 0);
         return TfValue.Object(attributes);
     }
 }

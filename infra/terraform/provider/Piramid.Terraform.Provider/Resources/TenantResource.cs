@@ -12,7 +12,7 @@ public sealed class TenantResource(PiramidProvider provider) : ApiResource(provi
     /// <summary>The schema (also the data source's computed attributes).</summary>
     public static readonly TfSchema TenantSchema = new(
     [
-        new TfAttribute("id", TfType.String, TfMode.Computed, "The tenant id (ten_...)."),
+        new TfAttribute("id", TfType.String, TfMode.Computed, "The tenant id (t_...)."),
         new TfAttribute("name", TfType.String, TfMode.Required, "Unique name."),
         new TfAttribute("plan", TfType.String, TfMode.OptionalComputed, "Plan id; the API's default (free) when unset."),
         new TfAttribute("status", TfType.String, TfMode.Computed, "active or suspended."),

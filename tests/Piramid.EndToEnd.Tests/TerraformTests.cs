@@ -1,0 +1,172 @@
+using System.Net;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Piramid.EndToEnd.Tests.Support;
+using Piramid.TestKit;
+using Xunit.Abstractions;
+
+namespace Piramid.EndToEnd.Tests;
+
+/// <summary>
+/// The Terraform provider with the real terraform binary against the platform <c>./piramid up</c> started: the complete
+/// example from init (offline, through the terraform.rc that up wrote) to destroy, and its <c>terraform test</c> files.
+/// </summary>
+[Collection(PlatformCollection.Name)]
+public sealed class TerraformTests(LocalPlatform platform, ITestOutputHelper output)
+{
+    private static readonly string Example = Path.Combine(RepositoryPaths.Root, "infra", "terraform", "examples", "complete");
+
+    [TerraformFact]
+    public async Task CompleteExample_InitPlanApply_EmptyPlan_Change_Drift_Import_Destroy()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var terraform = NewWorkspace();
+        string[] names = ["-var", $"plan_id=tf-{suffix}", "-var", $"tenant_name=tf-{suffix}"];
+        using var admin = await platform.OperatorAsync();
+
+        var init = await terraform.RunAsync("init", "-input=false", "-no-color");
+        Assert.True(init.ExitCode == 0, init.Output);
+        Assert.Contains("piramid/piramid v0.1.0", init.Output, StringComparison.Ordinal);
+
+        var plan = await terraform.RunAsync(["plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=tfplan", .. names]);
+        Assert.True(plan.ExitCode == 2, plan.Output);
+        Assert.Contains("Plan: 6 to add, 0 to change, 0 to destroy.", plan.Output, StringComparison.Ordinal);
+        output.WriteLine($"terraform plan: {plan.Elapsed.TotalSeconds:F1} s\n{plan.Output}");
+
+        var apply = await terraform.RunAsync("apply", "-input=false", "-no-color", "tfplan");
+        Assert.True(apply.ExitCode == 0, apply.Output);
+        Assert.Contains("Apply complete! Resources: 6 added, 0 changed, 0 destroyed.", apply.Output, StringComparison.Ordinal);
+        output.WriteLine($"terraform apply: {apply.Elapsed.TotalSeconds:F1} s");
+
+        var again = await terraform.RunAsync(["plan", "-input=false", "-no-color", "-detailed-exitcode", .. names]);
+        Assert.True(again.ExitCode == 0, "a second plan after apply must be empty:\n" + again.Output);
+
+        var tenantId = (await terraform.RunAsync("output", "-raw", "tenant_id")).Output.Trim();
+        var adminKey = (await terraform.RunAsync("output", "-raw", "admin_key")).Output.Trim();
+        var searchKey = (await terraform.RunAsync("output", "-raw", "search_key")).Output.Trim();
+        using var tenant = platform.Tenant(adminKey);
+        var created = await admin.GetFromJsonAsync<JsonObject>($"/v1/tenants/{tenantId}");
+        Assert.Equal($"tf-{suffix}", created!["plan"]!.GetValue<string>());
+        var docs = await tenant.GetFromJsonAsync<JsonObject>("/v1/collections/docs");
+        Assert.Equal(64, docs!["index"]!["ef"]!.GetValue<int>());
+        Assert.Equal("integer", docs["schema"]!["year"]!.GetValue<string>());
+
+        // A key's scope and a collection's ef: the API changes neither in place, so both are replaced.
+        string[] changed = [.. names, "-var", "search_collections=[\"docs\",\"archive\"]", "-var", "docs_ef=128"];
+        var change = await terraform.RunAsync(["plan", "-input=false", "-no-color", "-detailed-exitcode", .. changed]);
+        Assert.True(change.ExitCode == 2, change.Output);
+        Assert.Contains("piramid_api_key.search must be replaced", change.Output, StringComparison.Ordinal);
+        Assert.Contains("piramid_collection.docs must be replaced", change.Output, StringComparison.Ordinal);
+        var applyChange = await terraform.RunAsync(["apply", "-input=false", "-no-color", "-auto-approve", .. changed]);
+        Assert.True(applyChange.ExitCode == 0, applyChange.Output);
+        Assert.Equal(128, (await tenant.GetFromJsonAsync<JsonObject>("/v1/collections/docs"))!["index"]!["ef"]!.GetValue<int>());
+        var keys = (await admin.GetFromJsonAsync<JsonObject>($"/v1/tenants/{tenantId}/api-keys"))!["api_keys"]!.AsArray();
+        var search = keys.Where(k => k!["name"]!.GetValue<string>() == "search-frontend").ToList();
+        Assert.Single(search, k => k!["revoked_at"] is null);
+        Assert.Equal(["archive", "docs"], search.Single(k => k!["revoked_at"] is null)!["collections"]!.AsArray().Select(c => c!.GetValue<string>()).Order(StringComparer.Ordinal));
+        using (var oldSearch = platform.Tenant(searchKey))
+        {
+            Assert.Equal(HttpStatusCode.Unauthorized, (await oldSearch.GetAsync("/v1/collections")).StatusCode);
+        }
+
+        // Drift: a collection deleted out of band is planned for re-creation.
+        Assert.Equal(HttpStatusCode.NoContent, (await tenant.DeleteAsync("/v1/collections/docs")).StatusCode);
+        var drift = await terraform.RunAsync(["plan", "-input=false", "-no-color", "-detailed-exitcode", .. changed]);
+        Assert.True(drift.ExitCode == 2, drift.Output);
+        Assert.Contains("piramid_collection.docs will be created", drift.Output, StringComparison.Ordinal);
+
+        // Import an existing tenant and collection; then they plan no change.
+        var existing = await (await admin.PostAsJsonAsync("/v1/tenants", new { name = $"tf-imp-{suffix}" })).Content.ReadFromJsonAsync<JsonObject>();
+        var importedTenant = existing!["id"]!.GetValue<string>();
+        var keep = await (await admin.PostAsJsonAsync("/v1/tenants", new { name = $"tf-keep-{suffix}" })).Content.ReadFromJsonAsync<JsonObject>();
+        Assert.Equal(HttpStatusCode.Created, (await tenant.PutAsJsonAsync("/v1/collections/imported", new { dimension = 8 })).StatusCode);
+        await File.WriteAllTextAsync(Path.Combine(terraform.WorkingDirectory, "imported.tf"), $$"""
+            resource "piramid_tenant" "imported" {
+              name = "tf-imp-{{suffix}}"
+            }
+
+            resource "piramid_collection" "imported" {
+              provider  = piramid.acme
+              tenant_id = piramid_tenant.acme.id
+              name      = "imported"
+              dimension = 8
+            }
+            """);
+        var importTenant = await terraform.RunAsync(["import", "-input=false", "-no-color", .. changed, "piramid_tenant.imported", importedTenant]);
+        Assert.True(importTenant.ExitCode == 0, importTenant.Output);
+        var importCollection = await terraform.RunAsync(["import", "-input=false", "-no-color", .. changed, "piramid_collection.imported", $"{tenantId}/imported"]);
+        Assert.True(importCollection.ExitCode == 0, importCollection.Output);
+        var afterImport = await terraform.RunAsync(["plan", "-input=false", "-no-color", .. changed]);
+        Assert.Contains("Plan: 1 to add, 0 to change, 0 to destroy.", afterImport.Output, StringComparison.Ordinal);
+
+        var destroy = await terraform.RunAsync(["destroy", "-input=false", "-no-color", "-auto-approve", .. changed]);
+        Assert.True(destroy.ExitCode == 0, destroy.Output);
+        output.WriteLine($"terraform destroy: {destroy.Elapsed.TotalSeconds:F1} s");
+
+        // Exactly what Terraform managed is gone: both tenants (and with them their keys), nothing else.
+        foreach (var id in new[] { tenantId, importedTenant })
+        {
+            var gone = await admin.GetAsync($"/v1/tenants/{id}");
+            Assert.True(gone.StatusCode == HttpStatusCode.NotFound || (await gone.Content.ReadFromJsonAsync<JsonObject>())!["status"]!.GetValue<string>() == "deleted", id);
+        }
+
+        Assert.Equal(HttpStatusCode.Unauthorized, (await tenant.GetAsync("/v1/collections")).StatusCode);
+        Assert.Equal("active", (await admin.GetFromJsonAsync<JsonObject>($"/v1/tenants/{keep!["id"]}"))!["status"]!.GetValue<string>());
+        Assert.Equal("active", (await admin.GetFromJsonAsync<JsonObject>($"/v1/tenants/{platform.Local["demo_tenant_id"]}"))!["status"]!.GetValue<string>());
+
+        // Plans cannot be deleted through the API: the provider leaves the plan (with a warning).
+        Assert.Contains("Plan kept", destroy.Output, StringComparison.Ordinal);
+    }
+
+    [TerraformFact]
+    public async Task ExampleTerraformTestFiles_Pass()
+    {
+        var suffix = Guid.NewGuid().ToString("N")[..8];
+        var terraform = NewWorkspace();
+        var init = await terraform.RunAsync("init", "-input=false", "-no-color");
+        Assert.True(init.ExitCode == 0, init.Output);
+
+        var test = await terraform.RunAsync("test", "-no-color", "-var", $"plan_id=tft-{suffix}", "-var", $"tenant_name=tft-{suffix}");
+
+        Assert.True(test.ExitCode == 0, test.Output);
+        Assert.Contains("Success! 2 passed, 0 failed.", test.Output, StringComparison.Ordinal);
+    }
+
+    /// <summary>A copy of the complete example in a fresh directory, with the platform's endpoint and operator.</summary>
+    private TerraformWorkspace NewWorkspace()
+    {
+        var mirror = Path.Combine(RepositoryPaths.Root, ".piramid", "terraform", "mirror", "registry.terraform.io", "piramid", "piramid");
+        Assert.True(Directory.Exists(mirror), $"No provider in {mirror}: ./piramid test (or ./piramid terraform) publishes it.");
+        var rc = Path.Combine(platform.State, "terraform.rc");
+        Assert.True(File.Exists(rc), "./piramid up wrote no terraform.rc");
+
+        var directory = Path.Combine(platform.State, "terraform-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(Path.Combine(directory, "tests"));
+        foreach (var file in Directory.EnumerateFiles(Example, "*.tf"))
+        {
+            File.Copy(file, Path.Combine(directory, Path.GetFileName(file)));
+        }
+
+        foreach (var file in Directory.EnumerateFiles(Path.Combine(Example, "tests"), "*.tftest.hcl"))
+        {
+            File.Copy(file, Path.Combine(directory, "tests", Path.GetFileName(file)));
+        }
+
+        return new TerraformWorkspace(directory, new Dictionary<string, string>
+        {
+            ["TF_CLI_CONFIG_FILE"] = rc,
+            ["PIRAMID_ENDPOINT"] = platform.Gateway.ToString().TrimEnd('/'),
+            ["PIRAMID_CLIENT_ID"] = platform.Local["operator_client_id"]!.GetValue<string>(),
+            ["PIRAMID_CLIENT_SECRET"] = platform.Local["operator_client_secret"]!.GetValue<string>(),
+        });
+    }
+
+    private sealed class TerraformWorkspace(string directory, IReadOnlyDictionary<string, string> environment)
+    {
+        private readonly TerraformCli _cli = new(directory, environment);
+
+        public string WorkingDirectory => directory;
+
+        public Task<TerraformCli.Result> RunAsync(params string[] args) => _cli.RunAsync(args);
+    }
+}
