@@ -132,6 +132,74 @@ public sealed class TerraformTests(LocalPlatform platform, ITestOutputHelper out
         Assert.Contains("Success! 2 passed, 0 failed.", test.Output, StringComparison.Ordinal);
     }
 
+    [TerraformFact]
+    public async Task ApiProblems_PointAtTheAttribute_AndANonEmptyCollectionNeedsForceDestroy()
+    {
+        var (tenantId, tenant) = await platform.NewTenantAsync("tf-problems-" + Guid.NewGuid().ToString("N")[..8]);
+        using var _ = tenant;
+        var directory = Path.Combine(platform.State, "terraform-" + Guid.NewGuid().ToString("N")[..8]);
+        Directory.CreateDirectory(directory);
+        var key = tenant.DefaultRequestHeaders.Authorization!.Parameter!;
+        var terraform = new TerraformCli(directory, new Dictionary<string, string>
+        {
+            ["TF_CLI_CONFIG_FILE"] = Path.Combine(platform.State, "terraform.rc"),
+            ["PIRAMID_ENDPOINT"] = platform.Gateway.ToString().TrimEnd('/'),
+            ["PIRAMID_API_KEY"] = key,
+        });
+        await WriteAsync("manhattan", forceDestroy: false);
+        Assert.Equal(0, (await terraform.RunAsync("init", "-input=false", "-no-color")).ExitCode);
+
+        async Task<TerraformCli.Result> ApplyAsync(string metric, bool forceDestroy)
+        {
+            await WriteAsync(metric, forceDestroy);
+            return await terraform.RunAsync("apply", "-input=false", "-no-color", "-auto-approve");
+        }
+
+        Task WriteAsync(string metric, bool forceDestroy) =>
+            File.WriteAllTextAsync(Path.Combine(directory, "main.tf"), $$"""
+                terraform {
+                  required_providers {
+                    piramid = { source = "piramid/piramid" }
+                  }
+                }
+
+                provider "piramid" {}
+
+                resource "piramid_collection" "full" {
+                  tenant_id     = "{{tenantId}}"
+                  name          = "full"
+                  dimension     = 2
+                  metric        = "{{metric}}"
+                  force_destroy = {{(forceDestroy ? "true" : "false")}}
+                }
+                """);
+
+        // The API's 400 is a diagnostic with its detail, at the line of the attribute it names; nothing is created.
+        var refused = await ApplyAsync("manhattan", forceDestroy: false);
+        Assert.Equal(1, refused.ExitCode);
+        Assert.Contains("Error: Creating the collection: Invalid request", refused.Output, StringComparison.Ordinal);
+        Assert.Contains("metric        = \"manhattan\"", refused.Output, StringComparison.Ordinal);
+        Assert.Contains("'metric' must be", refused.Output, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.NotFound, (await tenant.GetAsync("/v1/collections/full")).StatusCode);
+
+        var created = await ApplyAsync("dot", forceDestroy: false);
+        Assert.True(created.ExitCode == 0, created.Output);
+        var upsert = await tenant.PostAsJsonAsync("/v1/collections/full/points", new { points = new[] { new { id = "p1", vector = new[] { 1f, 0f } } } });
+        Assert.True(upsert.IsSuccessStatusCode, await upsert.Content.ReadAsStringAsync());
+
+        var kept = await terraform.RunAsync("destroy", "-input=false", "-no-color", "-auto-approve");
+        Assert.Equal(1, kept.ExitCode);
+        Assert.Contains("holds 1 point(s)", kept.Output, StringComparison.Ordinal);
+        Assert.Equal(HttpStatusCode.OK, (await tenant.GetAsync("/v1/collections/full")).StatusCode);
+
+        Assert.Equal(0, (await ApplyAsync("dot", forceDestroy: true)).ExitCode);
+        var destroyed = await terraform.RunAsync("destroy", "-input=false", "-no-color", "-auto-approve");
+        Assert.True(destroyed.ExitCode == 0, destroyed.Output);
+        Assert.Equal(HttpStatusCode.NotFound, (await tenant.GetAsync("/v1/collections/full")).StatusCode);
+        using var admin = await platform.OperatorAsync();
+        Assert.Equal("active", (await admin.GetFromJsonAsync<JsonObject>($"/v1/tenants/{tenantId}"))!["status"]!.GetValue<string>());
+    }
+
     /// <summary>A copy of the complete example in a fresh directory, with the platform's endpoint and operator.</summary>
     private TerraformWorkspace NewWorkspace()
     {
