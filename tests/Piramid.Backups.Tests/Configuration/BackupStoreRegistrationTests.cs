@@ -65,6 +65,8 @@ public sealed class BackupStoreRegistrationTests(MotoFixture moto) : IClassFixtu
     [InlineData("Backups:Directory", "", "'Backups:Directory'")]
     [InlineData("Backups:S3:Bucket", "No_Such", "'Backups:S3:Bucket'")]
     [InlineData("Backups:S3:PartSizeBytes", "1024", "'Backups:S3:PartSizeBytes'")]
+    [InlineData("Backups:S3:PartSizeBytes", "2147483648", "'Backups:S3:PartSizeBytes'")]
+    [InlineData("Backups:S3:MultipartThresholdBytes", "2147483648", "'Backups:S3:MultipartThresholdBytes'")]
     [InlineData("Backups:S3:Prefix", "../x", "'Backups:S3:Prefix'")]
     [InlineData("Backups:S3:ServiceUrl", "ftp://x", "'Backups:S3:ServiceUrl'")]
     [InlineData("Backups:S3:SecretKey", "", "'Backups:S3:AccessKey'")]

@@ -63,12 +63,12 @@ internal sealed partial class BackupStoreOptionsValidator : IValidateOptions<Bac
 
         if (s3.PartSizeBytes < S3StoreOptions.MinPartSizeBytes || s3.PartSizeBytes > S3StoreOptions.MaxPartSizeBytes)
         {
-            errors.Add($"'{P}PartSizeBytes' must lie between {S3StoreOptions.MinPartSizeBytes} (5 MiB) and {S3StoreOptions.MaxPartSizeBytes} (5 GiB).");
+            errors.Add($"'{P}PartSizeBytes' must lie between {S3StoreOptions.MinPartSizeBytes} (5 MiB) and {S3StoreOptions.MaxPartSizeBytes} (1 GiB).");
         }
 
-        if (s3.MultipartThresholdBytes < 0)
+        if (s3.MultipartThresholdBytes < 0 || s3.MultipartThresholdBytes > S3StoreOptions.MaxMultipartThresholdBytes)
         {
-            errors.Add($"'{P}MultipartThresholdBytes' must not be negative.");
+            errors.Add($"'{P}MultipartThresholdBytes' must lie between 0 and {S3StoreOptions.MaxMultipartThresholdBytes} (1 GiB).");
         }
 
         if (s3.MaxAttempts is < 1 or > 20)

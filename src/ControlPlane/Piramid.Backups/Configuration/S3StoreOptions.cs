@@ -3,8 +3,11 @@ namespace Piramid.Backups.Configuration;
 /// <summary>The S3-compatible store's settings, under <c>Backups:S3</c>.</summary>
 public sealed class S3StoreOptions
 {
-    /// <summary>S3's smallest part but the last; also its largest part.</summary>
-    public const long MinPartSizeBytes = 5L << 20, MaxPartSizeBytes = 5L << 30;
+    /// <summary>S3's smallest part but the last; the largest this store holds in memory (S3 allows 5 GiB).</summary>
+    public const long MinPartSizeBytes = 5L << 20, MaxPartSizeBytes = 1L << 30;
+
+    /// <summary>Largest object sent in one request (it is held in memory whole).</summary>
+    public const long MaxMultipartThresholdBytes = 1L << 30;
 
     /// <summary>Endpoint of an S3-compatible service (MinIO, moto, Ceph); empty for AWS itself.</summary>
     public string? ServiceUrl { get; set; }
@@ -33,7 +36,10 @@ public sealed class S3StoreOptions
     /// </summary>
     public long MultipartThresholdBytes { get; set; } = 8L << 20;
 
-    /// <summary>Size of each part but the last (5 MiB to 5 GiB); one part is held in memory per put.</summary>
+    /// <summary>
+    /// Size of each part but the last (5 MiB to 1 GiB); one part is held in memory per put. Objects above 10,000
+    /// parts (S3's limit: 78 GiB at 8 MiB) use larger parts, the same for the same length, so a resume still matches.
+    /// </summary>
     public long PartSizeBytes { get; set; } = 8L << 20;
 
     /// <summary>Attempts per request, the first included; 5xx answers, throttling and timeouts are retried with backoff.</summary>

@@ -5,12 +5,15 @@ namespace Piramid.Backups.Stores.S3;
 
 public sealed partial class S3BackupStore
 {
+    private const long MaxParts = 10_000;
+
     // One part in memory at a time: the content is read once, in order, and each part is either skipped (already
     // uploaded by an interrupted put, same size and MD5) or uploaded from the buffer, so a retry can resend it.
     private async Task PutMultipartAsync(
         string key, string bucketKey, Stream content, long length, string expected, IProgress<long>? progress, CancellationToken ct)
     {
-        var partSize = (int)_options.PartSizeBytes;
+        // S3 allows 10,000 parts: bigger objects get bigger parts, a function of the length only (resumable).
+        var partSize = (int)Math.Max(_options.PartSizeBytes, (length + MaxParts - 1) / MaxParts);
         var partCount = (int)((length + partSize - 1) / partSize);
         var (uploadId, uploaded) = await FindResumableUploadAsync(bucketKey, ct);
         var resumed = uploadId is not null;
