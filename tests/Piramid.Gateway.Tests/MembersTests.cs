@@ -167,6 +167,7 @@ public sealed class MembersTests(PostgresFixture postgres)
     private static string Token(JsonObject invitation)
     {
         var url = invitation["invite_url"]!.GetValue<string>();
+        Assert.Equal("/invite", new Uri(url).AbsolutePath); // the portal's invitation page
         var at = url.IndexOf("#token=", StringComparison.Ordinal);
         Assert.True(at > 0, url);
         return url[(at + "#token=".Length)..];

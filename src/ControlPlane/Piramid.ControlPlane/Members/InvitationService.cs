@@ -24,6 +24,10 @@ public sealed class InvitationService(
     ControlPlaneDbContext db, AuditTrail audit, MemberService members, TimeProvider time,
     IOptions<InvitationOptions> options, IOptions<Identity.IdentityOptions> identity)
 {
+    // The portal's page that accepts an invitation (`/invite` in portal/src/App.tsx), relative to the issuer: the gateway's
+    // public URL, which serves the portal at its root.
+    private const string InvitePagePath = "invite";
+
     /// <summary>Creates an invitation; the answer carries the only copy of its token.</summary>
     public async Task<InvitationCreated> CreateAsync(string tenantId, InvitationCreateRequest request, MemberActor actor, CancellationToken ct)
     {
@@ -78,7 +82,7 @@ public sealed class InvitationService(
         var created = new InvitationCreated
         {
             Id = invitation.Id,
-            InviteUrl = new Uri(identity.Value.Issuer!, "invitations/accept#token=" + token),
+            InviteUrl = new Uri(identity.Value.Issuer!, InvitePagePath + "#token=" + token),
             Role = MemberRoles.ToWire(role),
             Email = email,
             ExpiresAt = invitation.ExpiresAt,
@@ -87,7 +91,7 @@ public sealed class InvitationService(
         audit.Record("invitation.create", "invitation", invitation.Id, tenantId, null, new InvitationCreated
         {
             Id = created.Id,
-            InviteUrl = new Uri(identity.Value.Issuer!, "invitations/accept"),
+            InviteUrl = new Uri(identity.Value.Issuer!, InvitePagePath),
             Role = created.Role,
             Email = email,
             ExpiresAt = created.ExpiresAt,
