@@ -170,8 +170,8 @@ public static class PublicRoutes
             .Describe("Export a collection at one point in time as gzip NDJSON and a manifest: 202 with an export operation")
             .Takes<ExportRequest>(optional: true).Returns<OperationInfo>(202),
         Admin("tenants.collections.exports.get", "GET", "/v1/tenants/{id}/collections/{name}/exports/{export_id}", Roles.ReadOnly)
-            .Describe("Download a finished export: points.ndjson.gz, or its manifest with ?part=manifest")
-            .Returns<byte[]>(200, "application/gzip").Returns<ExportManifest>()
+            .Describe("Download a finished export: points.ndjson.gz (application/gzip), or its manifest (JSON) with ?part=manifest")
+            .Returns<ExportManifest>()
             .WithQuery<string>("part", "points (default) or manifest."),
         Admin("tenants.collections.import", "POST", "/v1/tenants/{id}/collections/{name}/import", Roles.ReadWrite)
             .Describe("Import points: {\"export_id\"} (creates the collection from the manifest when missing), or an application/x-ndjson body (gzip with Content-Encoding: gzip) into an existing collection: 202 with an import operation")
@@ -245,5 +245,5 @@ public static class PublicRoutes
         new(name, method, template, role, role == Roles.ReadOnly ? UnitKind.Read : UnitKind.Write, scoped, RouteService.Engine);
 
     private static PublicRoute Admin(string name, string method, string template, string? role) =>
-        new(name, method, template, role, method == "GET" ? UnitKind.Read : UnitKind.Write, collectionScoped: false, RouteService.ControlPlane);
+        new(name, method, template, role, method == "GET" ? UnitKind.Read : UnitKind.Write, template.Contains("{name}", StringComparison.Ordinal), RouteService.ControlPlane);
 }

@@ -604,7 +604,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Export a collection at one point in time as gzip NDJSON and a manifest: 202 with an export operation */
+        /**
+         * Export a collection at one point in time as gzip NDJSON and a manifest: 202 with an export operation
+         * @description A key limited to collections reaches this route only for one of them.
+         */
         post: operations["tenants.collections.export"];
         delete?: never;
         options?: never;
@@ -619,7 +622,10 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Download a finished export: points.ndjson.gz, or its manifest with ?part=manifest */
+        /**
+         * Download a finished export: points.ndjson.gz (application/gzip), or its manifest (JSON) with ?part=manifest
+         * @description A key limited to collections reaches this route only for one of them.
+         */
         get: operations["tenants.collections.exports.get"];
         put?: never;
         post?: never;
@@ -638,7 +644,10 @@ export interface paths {
         };
         get?: never;
         put?: never;
-        /** Import points: {"export_id"} (creates the collection from the manifest when missing), or an application/x-ndjson body (gzip with Content-Encoding: gzip) into an existing collection: 202 with an import operation */
+        /**
+         * Import points: {"export_id"} (creates the collection from the manifest when missing), or an application/x-ndjson body (gzip with Content-Encoding: gzip) into an existing collection: 202 with an import operation
+         * @description A key limited to collections reaches this route only for one of them.
+         */
         post: operations["tenants.collections.import"];
         delete?: never;
         options?: never;
@@ -1145,7 +1154,6 @@ export interface components {
             /** @description Opaque; pass it unchanged as `cursor` for the next page. Null at the end of the range. */
             next_cursor?: string | null;
         };
-        "Byte[]": string;
         /** @description A collection as described by `GET /v1/collections/{name}`. */
         CollectionInfo: {
             /** @description Collection name. */
@@ -4018,7 +4026,6 @@ export interface operations {
                     [name: string]: unknown;
                 };
                 content: {
-                    "application/gzip": components["schemas"]["Byte[]"];
                     "application/json": components["schemas"]["ExportManifest"];
                 };
             };
