@@ -3,6 +3,7 @@ using Piramid.ControlPlane.Access;
 using Piramid.ControlPlane.Accounts;
 using Piramid.ControlPlane.Admin;
 using Piramid.ControlPlane.Auditing;
+using Piramid.ControlPlane.Backups;
 using Piramid.ControlPlane.Identity;
 using Piramid.ControlPlane.Internal;
 using Piramid.ControlPlane.Keys;
@@ -24,7 +25,7 @@ public static class ControlPlaneApp
         // Settings (appsettings.json) live next to the binary, whatever directory it is started from.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
-        builder.AddServiceDefaults("piramid-control-plane");
+        builder.AddServiceDefaults("piramid-control-plane", BackupTelemetry.MeterName);
         builder.AddControlPlaneDatabase();
         builder.AddControlPlaneIdentity();
         builder.AddAccounts();
@@ -43,6 +44,7 @@ public static class ControlPlaneApp
         builder.Services.AddHostedService<TenantPurger>();
         builder.AddRetention();
         builder.AddOperations();
+        builder.AddBackups();
         // The binder throws, so RequestInputGuard can name the field and the problem instead of an empty 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o => Piramid.Contracts.Json.WireJson.ConfigureServer(o.SerializerOptions));
@@ -64,6 +66,7 @@ public static class ControlPlaneApp
         app.MapUsageApi();
         app.MapInternalApi();
         app.MapOperationsApi();
+        app.MapBackupsApi();
         return app;
     }
 }
