@@ -51,6 +51,7 @@ public sealed partial class FilesystemBackupStore
     public async IAsyncEnumerable<BackupObjectInfo> ListAsync(string prefix, [EnumeratorCancellation] CancellationToken ct)
     {
         BackupKey.ValidatePrefix(prefix);
+        EnsureRoot();
         // Only the directory of the prefix's whole segments can hold matches; the rest of the prefix filters names.
         var slash = prefix.LastIndexOf('/');
         var start = slash < 0 ? _root : Path.Combine(_root, prefix[..slash]);
@@ -66,23 +67,24 @@ public sealed partial class FilesystemBackupStore
             ct.ThrowIfCancellationRequested();
             var directory = pending.Pop();
             var entries = new DirectoryInfo(directory).GetFileSystemInfos();
-            Array.Sort(entries, (a, b) => string.CompareOrdinal(b.Name, a.Name));
+            Array.Sort(entries, (a, b) => string.CompareOrdinal(a.Name, b.Name));
+            // Subdirectories after this directory's files, in name order (pushed in reverse onto the stack).
+            for (var i = entries.Length - 1; i >= 0; i--)
+            {
+                var key = KeyOf(entries[i]);
+                if (entries[i] is DirectoryInfo && key != PartialDirectoryName
+                    && (key.StartsWith(prefix, StringComparison.Ordinal) || prefix.StartsWith(key + '/', StringComparison.Ordinal)))
+                {
+                    pending.Push(entries[i].FullName);
+                }
+            }
+
             foreach (var entry in entries)
             {
-                var key = Path.GetRelativePath(_root, entry.FullName).Replace(Path.DirectorySeparatorChar, '/');
-                if (entry is DirectoryInfo)
+                var key = KeyOf(entry);
+                if (entry is DirectoryInfo || !BackupKey.IsValid(key) || !key.StartsWith(prefix, StringComparison.Ordinal))
                 {
-                    if (key != PartialDirectoryName && (key.StartsWith(prefix, StringComparison.Ordinal) || prefix.StartsWith(key + '/', StringComparison.Ordinal)))
-                    {
-                        pending.Push(entry.FullName);
-                    }
-
-                    continue;
-                }
-
-                if (!BackupKey.IsValid(key) || !key.StartsWith(prefix, StringComparison.Ordinal))
-                {
-                    continue; // hash files, and anything a key could not have written
+                    continue; // directories, hash files, and anything a key could not have written
                 }
 
                 var stored = await HashFile.ReadAsync(entry.FullName, key, ct);
@@ -91,6 +93,8 @@ public sealed partial class FilesystemBackupStore
             }
         }
     }
+
+    private string KeyOf(FileSystemInfo entry) => Path.GetRelativePath(_root, entry.FullName).Replace(Path.DirectorySeparatorChar, '/');
 
     /// <inheritdoc />
     public Task DeleteAsync(string key, CancellationToken ct)

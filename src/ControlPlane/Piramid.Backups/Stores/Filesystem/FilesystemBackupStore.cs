@@ -48,6 +48,7 @@ public sealed partial class FilesystemBackupStore : IBackupStore
     public string PathOf(string key)
     {
         BackupKey.Validate(key);
+        EnsureRoot();
         var path = Path.GetFullPath(Path.Combine(_root, key));
         // BackupKey already refuses '..' and absolute keys; this keeps the invariant visible where it matters.
         if (!path.StartsWith(_root + Path.DirectorySeparatorChar, StringComparison.Ordinal))
@@ -181,6 +182,16 @@ public sealed partial class FilesystemBackupStore : IBackupStore
                 CreateDirectory(current);
                 DirectorySync.Sync(parent);
             }
+        }
+    }
+
+    // A root that vanished is an unmounted or deleted volume: recreating it would put backups on the wrong disk
+    // and report every object missing, so it is an error (and the health check reports it).
+    private void EnsureRoot()
+    {
+        if (!Directory.Exists(_partial))
+        {
+            throw new DirectoryNotFoundException($"The backup store directory '{_root}' (or its {PartialDirectoryName}/) is missing: is its volume mounted?");
         }
     }
 
