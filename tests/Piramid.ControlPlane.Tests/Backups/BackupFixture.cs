@@ -30,13 +30,23 @@ internal sealed class BackupFixture : IAsyncDisposable
     /// <summary>Where the filesystem store keeps objects (the state directory's backups/).</summary>
     public string StoreDirectory => Path.Combine(Host.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LocalOrchestratorOptions>>().Value.StateDirectory, "backups");
 
-    public static async Task<BackupFixture> StartAsync(PostgresFixture postgres, string name, string plan = "free")
+    /// <param name="postgres">The cluster.</param>
+    /// <param name="name">The tenant's name.</param>
+    /// <param name="plan">Its plan.</param>
+    /// <param name="store">Backups:* settings of another store (S3 on moto); null = the filesystem store.</param>
+    public static async Task<BackupFixture> StartAsync(PostgresFixture postgres, string name, string plan = "free", IDictionary<string, string?>? store = null)
     {
-        var host = await ControlPlaneHost.StartAsync(postgres, new Dictionary<string, string?>
+        var settings = new Dictionary<string, string?>
         {
             ["Operations:PollInterval"] = "00:00:00.100",
             ["Backups:ArchiveInterval"] = "00:00:00.500",
-        });
+        };
+        foreach (var (key, value) in store ?? new Dictionary<string, string?>())
+        {
+            settings[key] = value;
+        }
+
+        var host = await ControlPlaneHost.StartAsync(postgres, settings);
         var admin = await host.ClientAsync(host.Operator);
         var created = await SendAsync(admin, HttpMethod.Post, "/v1/tenants", new { name, plan }, HttpStatusCode.Created);
         return new BackupFixture(host, admin, created["id"]!.GetValue<string>());

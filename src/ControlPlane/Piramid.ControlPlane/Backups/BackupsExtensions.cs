@@ -1,9 +1,6 @@
-using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
-using Piramid.Backups.Stores;
-using Piramid.Backups.Stores.Filesystem;
+using Piramid.Backups.Configuration;
 using Piramid.ControlPlane.Operations;
-using Piramid.ControlPlane.Orchestration;
 
 namespace Piramid.ControlPlane.Backups;
 
@@ -16,15 +13,14 @@ public static class BackupsExtensions
         ArgumentNullException.ThrowIfNull(builder);
         builder.Services.AddSingleton<IValidateOptions<BackupScheduleOptions>, BackupScheduleOptionsValidator>();
         builder.Services.AddOptions<BackupScheduleOptions>().BindConfiguration(BackupScheduleOptions.Section).ValidateOnStart();
-        // The filesystem store under Backups:Directory, or the state directory's backups/ when unset (tests, a first run).
-        builder.Services.TryAddSingleton<IBackupStore>(sp =>
+        // The filesystem store defaults to the state directory's backups/ (./piramid up sets Backups__Directory itself).
+        var state = builder.Configuration["Orchestrator:StateDirectory"];
+        if (string.IsNullOrWhiteSpace(builder.Configuration["Backups:Directory"]) && !string.IsNullOrWhiteSpace(state))
         {
-            var configured = sp.GetRequiredService<IConfiguration>()["Backups:Directory"];
-            var directory = string.IsNullOrWhiteSpace(configured)
-                ? Path.Combine(sp.GetRequiredService<IOptions<LocalOrchestratorOptions>>().Value.StateDirectory, "backups")
-                : configured;
-            return new FilesystemBackupStore(directory, sp.GetRequiredService<TimeProvider>(), sp.GetRequiredService<ILogger<FilesystemBackupStore>>());
-        });
+            builder.Configuration["Backups:Directory"] = Path.Combine(state, "backups");
+        }
+
+        builder.Services.AddBackupStore(builder.Configuration);
         builder.Services.AddSingleton<EngineBackupClient>();
         builder.Services.AddSingleton<BackupTelemetry>();
         builder.Services.AddScoped<BackupService>();
