@@ -1,7 +1,7 @@
 using Piramid.Benchmarks;
 
 // Usage: dotnet run -c Release --project tests/Piramid.Benchmarks -- <mode> [--option value ...]
-IBenchmarkMode[] modes = [new KernelsMode(), new ExactMode(), new AnnMode(), new IngestMode(), new RecoveryMode(), new StartupMode(), new GatewayMode(), new NoisyMode(), new KillSoakMode(), new BackupStoreMode()];
+IBenchmarkMode[] modes = [new KernelsMode(), new ExactMode(), new AnnMode(), new IngestMode(), new RecoveryMode(), new StartupMode(), new GatewayMode(), new NoisyMode(), new KillSoakMode(), new BackupStoreMode(), new BackupMode()];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
 {
