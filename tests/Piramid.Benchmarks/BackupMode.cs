@@ -1,135 +1,150 @@
 using System.Diagnostics;
-using Piramid.Engine;
-using Piramid.Engine.Backups;
-using Piramid.Engine.Commands;
+using System.Net.Http.Json;
+using System.Text.Json.Nodes;
+using Microsoft.Extensions.DependencyInjection;
+using Piramid.ControlPlane.Backups;
+using Piramid.ControlPlane.Orchestration;
+using Piramid.TestKit.Http;
+using Piramid.TestKit.Platform;
 
 namespace Piramid.Benchmarks;
 
 /// <summary>
-/// Backups in the engine (docs/design/backups.md): snapshot and restore throughput of <c>--points</c> × <c>--dim</c>
-/// (seeded random vectors, a checkpoint plus a log tail), and the write stall a snapshot causes: the p99 latency
-/// of a steady writer (one point per write, batch durability) for <c>--seconds</c> without snapshots, then with
-/// snapshots taken back to back.
+/// Backup and restore through the control plane on one machine: a private PostgreSQL, the control plane in process,
+/// a real engine (PIRAMID_ENGINE_BINARY), the filesystem store. Loads <c>--points</c> × <c>--dim</c> (flat index),
+/// then times a backup, a restore of the deleted collection, a point-in-time restore, and samples the archive lag
+/// while one writer writes steadily for <c>--lag-seconds</c>.
 /// </summary>
 internal sealed class BackupMode : IBenchmarkMode
 {
     public string Name => "backup";
 
-    public string Usage => "[--points 100000] [--dim 256] [--seconds 5]";
+    public string Usage => "[--points 100000] [--dim 256] [--lag-seconds 30]";
 
     public int Run(BenchmarkArgs args)
     {
-        var points = args.GetInt("points", 100_000, min: 1000);
+        var points = args.GetInt("points", 100_000, min: 1_000);
         var dim = args.GetInt("dim", 256, min: 1);
-        var seconds = args.GetInt("seconds", 5, min: 1);
+        var lagSeconds = args.GetInt("lag-seconds", 30, min: 1);
         args.ThrowIfUnused();
-        var directory = EngineBench.TempDirectory("backup");
-        using var key = EngineBench.NewPlatformKey();
+        return RunAsync(points, dim, lagSeconds).GetAwaiter().GetResult();
+    }
+
+    private static async Task<int> RunAsync(int count, int dim, int lagSeconds)
+    {
+        var postgres = new PostgresFixture();
+        await postgres.InitializeAsync();
         try
         {
-            var engine = EngineBench.Open(directory, key, "batch");
-            engine.Create("bench", EngineBench.Collection(dim), out _);
-            var random = new Random(42);
-            var ids = Enumerable.Range(0, points).Select(i => $"p{i}").ToArray();
-            var vectors = ids.Select(_ => Enumerable.Range(0, dim).Select(_ => (float)random.NextDouble()).ToArray()).ToArray();
-            Task.WaitAll([.. EngineBench.Batches(vectors[..(points * 9 / 10)], ids[..(points * 9 / 10)], 500).Select(b => engine.Get("bench").UpsertAsync(b))]);
-            engine.DisposeAsync().AsTask().GetAwaiter().GetResult(); // checkpoints 90 %
-            engine = EngineBench.Open(directory, key, "batch");
-            Task.WaitAll([.. EngineBench.Batches(vectors[(points * 9 / 10)..], ids[(points * 9 / 10)..], 500).Select(b => engine.Get("bench").UpsertAsync(b))]);
-
-            var clock = Stopwatch.StartNew();
-            var snapshot = engine.CreateSnapshot(["bench"]);
-            var snapshotSeconds = clock.Elapsed.TotalSeconds;
-            var files = snapshot.Files.Concat(snapshot.Collections.SelectMany(c => c.Files)).ToList();
-            var megabytes = files.Sum(f => f.Size) / 1e6;
-            Console.WriteLine($"snapshot of {points} x {dim}-d: {megabytes:F1} MB in {snapshotSeconds:F2} s (link + SHA-256): {megabytes / snapshotSeconds:F0} MB/s, {points / snapshotSeconds:F0} points/s");
-
-            clock.Restart();
-            var restore = engine.CreateRestore();
-            foreach (var file in files)
+            await using var host = await ControlPlaneHost.StartAsync(postgres, new Dictionary<string, string?>
             {
-                using var content = File.OpenRead(engine.SnapshotFile(snapshot.Id, file.Path));
-                engine.StageRestoreFileAsync(restore, file.Path, content, file.Sha256, CancellationToken.None).GetAwaiter().GetResult();
-            }
-
-            var stageSeconds = clock.Elapsed.TotalSeconds;
-            clock.Restart();
-            var restored = engine.ApplyRestoreAsync(restore, null, new Dictionary<string, string> { ["bench"] = "copy" }, RestorePoint.End).GetAwaiter().GetResult();
-            var applySeconds = clock.Elapsed.TotalSeconds;
-            if (restored[0].Points != points)
-            {
-                throw new InvalidOperationException($"restored {restored[0].Points} points, expected {points}");
-            }
-
-            Console.WriteLine($"restore: staged {megabytes:F1} MB (hash-verified, fsynced) in {stageSeconds:F2} s ({megabytes / stageSeconds:F0} MB/s); " +
-                $"applied (checkpoint load, replay of {points / 10} points, new checkpoint, switch) in {applySeconds:F2} s; " +
-                $"total {megabytes / (stageSeconds + applySeconds):F0} MB/s, {points / (stageSeconds + applySeconds):F0} points/s");
-            engine.ReleaseSnapshot(snapshot.Id);
-
-            var steady = Write(engine, dim, seconds, "steady");
-            var (p99Without, countWithout) = (P99(steady), steady.Count);
-            var (p99With, countWith, taken) = SteadyWriterWithSnapshots(engine, dim, seconds);
-            Console.WriteLine($"steady writer p99: {p99Without:F2} ms without snapshots ({countWithout} writes), {p99With:F2} ms with {taken} snapshots back to back ({countWith} writes)");
-            var path = BenchmarkReport.Write(Name, json =>
-            {
-                json.WriteString("mode", Name);
-                json.WriteNumber("points", points);
-                json.WriteNumber("dimension", dim);
-                json.WriteNumber("snapshot_mb_per_s", Math.Round(megabytes / snapshotSeconds, 1));
-                json.WriteNumber("restore_mb_per_s", Math.Round(megabytes / (stageSeconds + applySeconds), 1));
-                json.WriteNumber("restore_points_per_s", Math.Round(points / (stageSeconds + applySeconds)));
-                json.WriteNumber("p99_ms_without_snapshots", Math.Round(p99Without, 3));
-                json.WriteNumber("p99_ms_with_snapshots", Math.Round(p99With, 3));
+                ["Operations:PollInterval"] = "00:00:00.050",
+                ["Backups:ArchiveInterval"] = "00:00:01",
+                ["Logging:LogLevel:Default"] = "Warning",
+                ["Logging:LogLevel:Microsoft.AspNetCore"] = "Warning",
             });
-            Console.WriteLine($"wrote {path}");
-            engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
+            using var admin = await host.ClientAsync(host.Operator);
+            var tenant = (await Send(admin, HttpMethod.Post, "/v1/tenants", new { name = "bench", plan = "standard" }))["id"]!.GetValue<string>();
+            var route = host.App.Services.GetRequiredService<IEngineOrchestrator>().GetRoute(tenant)!;
+            using var engine = new HttpClient(new SigningHandler(route.EngineSecret, tenant, "admin", "bench", null)) { BaseAddress = route.Endpoint, Timeout = TimeSpan.FromMinutes(5) };
+            await Send(engine, HttpMethod.Put, "/v1/collections/docs", new { dimension = dim, metric = "cosine", index = new { type = "flat" } });
+            var random = new Random(1);
+            var load = Stopwatch.StartNew();
+            for (var at = 0; at < count; at += 1000)
+            {
+                await Upsert(engine, random, at, Math.Min(1000, count - at), dim);
+            }
+
+            Console.WriteLine($"loaded {count:N0} x {dim}-d in {load.Elapsed.TotalSeconds:F1} s");
+
+            var (backup, backupTime) = await Operation(admin, $"/v1/tenants/{tenant}/backups", new { });
+            var bytes = backup["result"]!["size_bytes"]!.GetValue<long>();
+            Console.WriteLine($"backup: {bytes / 1048576.0:F1} MiB in {backupTime.TotalSeconds:F2} s = {bytes / 1048576.0 / backupTime.TotalSeconds:F1} MiB/s, {count / backupTime.TotalSeconds:N0} points/s");
+
+            await Send(engine, HttpMethod.Delete, "/v1/collections/docs", null);
+            var (_, restoreTime) = await Operation(admin, $"/v1/tenants/{tenant}/restore", new { backup_id = backup["result"]!["id"]!.GetValue<string>() });
+            Console.WriteLine($"restore: {bytes / 1048576.0:F1} MiB in {restoreTime.TotalSeconds:F2} s = {bytes / 1048576.0 / restoreTime.TotalSeconds:F1} MiB/s, {count / restoreTime.TotalSeconds:N0} points/s");
+
+            await Upsert(engine, random, count, 1000, dim);
+            var target = DateTimeOffset.UtcNow;
+            await Upsert(engine, random, count + 1000, 1000, dim);
+            var (_, pitrTime) = await Operation(admin, $"/v1/tenants/{tenant}/restore", new { at = target });
+            Console.WriteLine($"point-in-time restore (backup + archived log, {count + 1000:N0} points): {pitrTime.TotalSeconds:F2} s");
+
+            // Steady writes: 10 batches of 100 points a second; the archiver runs every second.
+            var telemetry = host.App.Services.GetRequiredService<BackupTelemetry>();
+            var lags = new List<(double Seconds, long Bytes)>();
+            var writes = Stopwatch.StartNew();
+            var next = count + 2000;
+            while (writes.Elapsed < TimeSpan.FromSeconds(lagSeconds))
+            {
+                await Upsert(engine, random, next, 100, dim);
+                next += 100;
+                if (telemetry.LagOf(tenant) is { } lag)
+                {
+                    lags.Add((lag.Seconds, lag.Bytes));
+                }
+
+                await Task.Delay(100);
+            }
+
+            var archived = await host.App.Services.GetRequiredService<WalArchiver>().ArchiveTenantAsync(tenant, CancellationToken.None);
+            Console.WriteLine(lags.Count == 0
+                ? "archive lag: no measurement"
+                : $"archive lag under {next - count - 2000:N0} points in {lagSeconds} s: max {lags.Max(l => l.Seconds):F1} s / {lags.Max(l => l.Bytes) / 1024.0:F0} KiB, median {lags.Select(l => l.Seconds).Order().ElementAt(lags.Count / 2):F1} s ({lags.Count} samples; a final pass stored {archived} more segments)");
+            return 0;
         }
         finally
         {
-            Directory.Delete(directory, recursive: true);
+            await postgres.DisposeAsync();
         }
-
-        return 0;
     }
 
-    private static (double P99, int Count, int Snapshots) SteadyWriterWithSnapshots(VectorEngine engine, int dim, int seconds)
-    {
-        using var stop = new CancellationTokenSource();
-        var taken = 0;
-        var snapshotter = Task.Run(() =>
+    private static async Task Upsert(HttpClient engine, Random random, int first, int count, int dim) =>
+        await Send(engine, HttpMethod.Post, "/v1/collections/docs/points", new
         {
-            while (!stop.IsCancellationRequested)
+            points = Enumerable.Range(first, count).Select(i => new
             {
-                engine.ReleaseSnapshot(engine.CreateSnapshot(["bench"]).Id);
-                taken++;
-            }
+                id = $"p{i}",
+                vector = Enumerable.Range(0, dim).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray(),
+                metadata = new { n = i },
+            }),
         });
-        var latencies = Write(engine, dim, seconds, "during");
-        stop.Cancel();
-        snapshotter.GetAwaiter().GetResult();
-        return (P99(latencies), latencies.Count, taken);
-    }
 
-    private static List<double> Write(VectorEngine engine, int dim, int seconds, string prefix)
+    private static async Task<(JsonObject Operation, TimeSpan Elapsed)> Operation(HttpClient admin, string path, object body)
     {
-        var collection = engine.Get("bench");
-        var random = new Random(7);
-        var latencies = new List<double>();
-        var run = Stopwatch.StartNew();
-        for (var i = 0; run.Elapsed < TimeSpan.FromSeconds(seconds); i++)
+        var clock = Stopwatch.StartNew();
+        var op = await Send(admin, HttpMethod.Post, path, body);
+        var location = $"/v1/tenants/{op["tenant_id"]!.GetValue<string>()}/operations/{op["id"]!.GetValue<string>()}";
+        while (op["state"]!.GetValue<string>() is "pending" or "running")
         {
-            var point = new NewPoint($"{prefix}{i % 1000}", [.. Enumerable.Range(0, dim).Select(_ => (float)random.NextDouble())]);
-            var start = Stopwatch.GetTimestamp();
-            collection.UpsertAsync(new UpsertPoints([point])).GetAwaiter().GetResult();
-            latencies.Add(Stopwatch.GetElapsedTime(start).TotalMilliseconds);
+            await Task.Delay(50);
+            op = await Send(admin, HttpMethod.Get, location, null);
         }
 
-        return latencies;
+        if (op["state"]!.GetValue<string>() != "succeeded")
+        {
+            throw new InvalidOperationException($"{path} failed: {op["error"]}");
+        }
+
+        return (op, clock.Elapsed);
     }
 
-    private static double P99(List<double> values)
+    private static async Task<JsonObject> Send(HttpClient http, HttpMethod method, string path, object? body)
     {
-        values.Sort();
-        return values[(int)Math.Min(values.Count - 1, Math.Ceiling(values.Count * 0.99) - 1)];
+        using var request = new HttpRequestMessage(method, new Uri(path, UriKind.Relative));
+        if (body is not null)
+        {
+            request.Content = JsonContent.Create(body, options: ControlPlaneHost.Json);
+        }
+
+        using var response = await http.SendAsync(request);
+        var text = await response.Content.ReadAsStringAsync();
+        if (!response.IsSuccessStatusCode)
+        {
+            throw new InvalidOperationException($"{method} {path}: {(int)response.StatusCode} {text}");
+        }
+
+        return text.Length == 0 ? [] : JsonNode.Parse(text)!.AsObject();
     }
 }

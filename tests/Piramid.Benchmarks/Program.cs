@@ -14,6 +14,7 @@ IBenchmarkMode[] modes =
     new NoisyMode(),
     new KillSoakMode(),
     new BackupStoreMode(),
+    new SnapshotMode(),
     new BackupMode(),
     new ExportMode(),
 ];

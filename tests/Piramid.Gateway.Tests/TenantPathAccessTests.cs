@@ -34,6 +34,8 @@ public sealed class TenantPathAccessTests(PostgresFixture postgres)
         ("POST", "/v1/tenants/{A}/api-keys/nosuchkey/rotate", "{}", 404, 404, 403, 403, 404),
         ("GET", "/v1/tenants/{A}/usage", null, 200, 200, 403, 403, 404),
         ("GET", "/v1/tenants/{A}/audit", null, 200, 200, 403, 403, 404),
+        // Any role reads an operation; a scoped key manages nothing of the tenant.
+        ("GET", "/v1/tenants/{A}/operations/op_nosuch", null, 404, 404, 404, 403, 404),
         ("PATCH", "/v1/tenants/{A}", """{"name":"renamed"}""", 200, 403, 403, 403, 403),
         ("POST", "/v1/tenants/{A}/suspend", null, null, 403, 403, 403, 403),
         ("POST", "/v1/tenants/{A}/resume", null, null, 403, 403, 403, 403),
@@ -44,6 +46,7 @@ public sealed class TenantPathAccessTests(PostgresFixture postgres)
         ("GET", "/v1/usage", null, 403, 200, 403, 403, 200),
         ("GET", "/v1/audit", null, 403, 200, 403, 403, 200),
         ("GET", "/v1/api-keys", null, 403, 200, 403, 403, 200),
+        ("GET", "/v1/operations/op_nosuch", null, 404, 404, 404, 403, 404),
     ];
 
     [Fact]

@@ -3,6 +3,7 @@ using Piramid.ControlPlane.Access;
 using Piramid.ControlPlane.Accounts;
 using Piramid.ControlPlane.Admin;
 using Piramid.ControlPlane.Auditing;
+using Piramid.ControlPlane.Backups;
 using Piramid.ControlPlane.Exports;
 using Piramid.ControlPlane.Identity;
 using Piramid.ControlPlane.Internal;
@@ -25,7 +26,7 @@ public static class ControlPlaneApp
         // Settings (appsettings.json) live next to the binary, whatever directory it is started from.
         var builder = WebApplication.CreateBuilder(new WebApplicationOptions { Args = args, ContentRootPath = AppContext.BaseDirectory });
         configure?.Invoke(builder);
-        builder.AddServiceDefaults("piramid-control-plane");
+        builder.AddServiceDefaults("piramid-control-plane", BackupTelemetry.MeterName);
         builder.AddControlPlaneDatabase();
         builder.AddControlPlaneIdentity();
         builder.AddAccounts();
@@ -44,6 +45,7 @@ public static class ControlPlaneApp
         builder.Services.AddHostedService<TenantPurger>();
         builder.AddRetention();
         builder.AddOperations();
+        builder.AddBackups();
         builder.AddExports();
         // The binder throws, so RequestInputGuard can name the field and the problem instead of an empty 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
@@ -66,6 +68,7 @@ public static class ControlPlaneApp
         app.MapUsageApi();
         app.MapInternalApi();
         app.MapOperationsApi();
+        app.MapBackupsApi();
         app.MapExportsApi();
         return app;
     }

@@ -104,6 +104,8 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
             // A key's short form becomes /v1/tenants/{key's tenant}/operations/...; a member token's goes as it came and
             // the control plane finds the tenant from the operation.
             Route(KeyTenantRoutes + "operations", ControlPlaneCluster, TenantPathPolicy, "/v1/operations/{**rest}", Read, JsonBodies.Json),
+            Route(KeyTenantRoutes + "backups", ControlPlaneCluster, TenantPathPolicy, "/v1/backups/{**rest}", Api, JsonBodies.Json),
+            Route(KeyTenantRoutes + "backups-root", ControlPlaneCluster, TenantPathPolicy, "/v1/backups", Api, JsonBodies.Json),
             Route(TenantsRoute, ControlPlaneCluster, TenantPathPolicy, "/v1/tenants/{id}/{**rest}", Api, JsonBodies.JsonOrNdjson),
             Route("tenants-root", ControlPlaneCluster, AdminPolicy, "/v1/tenants", Api, JsonBodies.Json),
             Route("plans", ControlPlaneCluster, AdminPolicy, "/v1/plans/{**rest}", Api, JsonBodies.Json),

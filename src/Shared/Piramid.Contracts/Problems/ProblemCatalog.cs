@@ -51,6 +51,9 @@ public static class ProblemCatalog
     /// <summary>An <c>Idempotency-Key</c> reused with a different request (422).</summary>
     public static readonly ProblemKind IdempotencyKeyReused = new(ProblemTypes.IdempotencyKeyReused, "Idempotency key reused", 422);
 
+    /// <summary>A backup object is tampered with, truncated or missing: the problem names it in <c>object</c> (422).</summary>
+    public static readonly ProblemKind BackupCorrupted = new(ProblemTypes.BackupCorrupted, "Backup corrupted", 422);
+
     /// <summary>Too many requests, or too many in flight; <c>Retry-After</c> says when to retry (429).</summary>
     public static readonly ProblemKind RateLimited = new(ProblemTypes.RateLimited, "Too many requests", 429);
 
@@ -85,7 +88,7 @@ public static class ProblemCatalog
     public static IReadOnlyList<ProblemKind> All { get; } =
     [
         InvalidRequest, InvalidFilter, Unauthorized, Forbidden, QuotaExceeded, TenantSuspended, NotFound, MethodNotAllowed,
-        RequestTimeout, Conflict, LengthRequired, PayloadTooLarge, UriTooLong, UnsupportedMediaType, IdempotencyKeyReused,
+        RequestTimeout, Conflict, LengthRequired, PayloadTooLarge, UriTooLong, UnsupportedMediaType, IdempotencyKeyReused, BackupCorrupted,
         RateLimited, HeadersTooLarge, Internal, NotImplemented, ServiceUnavailable, EngineUnavailable, CollectionUnavailable,
         HttpVersionNotSupported, InsufficientStorage, InsufficientMemory,
     ];

@@ -36,6 +36,9 @@ public static class ProblemTypes
     /// <summary>An <c>Idempotency-Key</c> reused with a different request (422).</summary>
     public const string IdempotencyKeyReused = Base + "idempotency-key-reused";
 
+    /// <summary>A backup object failed its SHA-256 or size check, or is missing (422).</summary>
+    public const string BackupCorrupted = Base + "backup-corrupted";
+
     /// <summary>A method or framing the server implements nowhere (501).</summary>
     public const string NotImplemented = Base + "not-implemented";
 

@@ -1,6 +1,7 @@
 using System.Collections.Frozen;
 using Piramid.Contracts.Accounts;
 using Piramid.Contracts.Admin;
+using Piramid.Contracts.Backups;
 using Piramid.Contracts.Collections;
 using Piramid.Contracts.Exports;
 using Piramid.Contracts.Identity;
@@ -176,6 +177,29 @@ public static class PublicRoutes
         Admin("tenants.collections.import", "POST", "/v1/tenants/{id}/collections/{name}/import", Roles.ReadWrite)
             .Describe("Import points: {\"export_id\"} (creates the collection from the manifest when missing), or an application/x-ndjson body (gzip with Content-Encoding: gzip) into an existing collection: 202 with an import operation")
             .Takes<ImportRequest>().Returns<OperationInfo>(202),
+        // Backups (docs/design/backups.md): 202 with an operation; the short forms take the tenant from the key, the
+        // token's only membership, or the backup itself.
+        Admin("tenants.backups.create", "POST", "/v1/tenants/{id}/backups", Roles.Admin)
+            .Describe("Back up the tenant (or some collections) online: 202 with the operation that makes the backup")
+            .Takes<BackupCreateRequest>(optional: true).Returns<OperationInfo>(202).AcceptsIdempotencyKey(),
+        Admin("tenants.backups.list", "GET", "/v1/tenants/{id}/backups", Roles.ReadOnly)
+            .Describe("List a tenant's backups, newest first").Returns<BackupList>(),
+        Admin("tenants.backups.get", "GET", "/v1/tenants/{id}/backups/{backup_id}", Roles.ReadOnly)
+            .Describe("Describe a backup: state, LSN, size, SHA-256 of its manifest, collections").Returns<BackupInfo>(),
+        Admin("tenants.backups.delete", "DELETE", "/v1/tenants/{id}/backups/{backup_id}", Roles.Admin)
+            .Describe("Delete a backup and its stored objects").ReturnsNothing().AcceptsIdempotencyKey(),
+        Admin("tenants.restore", "POST", "/v1/tenants/{id}/restore", Roles.Admin)
+            .Describe("Restore a backup, or a point in time inside the plan's recovery window, in place or beside the live data: 202 with the operation")
+            .Takes<RestoreRequest>().Returns<OperationInfo>(202).AcceptsIdempotencyKey(),
+        Admin("backups.create", "POST", "/v1/backups", Roles.Admin)
+            .Describe("Back up the caller's own tenant: 202 with the operation")
+            .Takes<BackupCreateRequest>(optional: true).Returns<OperationInfo>(202).AcceptsIdempotencyKey(),
+        Admin("backups.list", "GET", "/v1/backups", Roles.ReadOnly)
+            .Describe("List the caller's own tenant's backups, newest first").Returns<BackupList>(),
+        Admin("backups.get", "GET", "/v1/backups/{backup_id}", Roles.ReadOnly)
+            .Describe("Describe one of the caller's tenant's backups").Returns<BackupInfo>(),
+        Admin("backups.delete", "DELETE", "/v1/backups/{backup_id}", Roles.Admin)
+            .Describe("Delete one of the caller's tenant's backups and its stored objects").ReturnsNothing().AcceptsIdempotencyKey(),
         Admin("plans.list", "GET", "/v1/plans", Roles.PlatformAdmin)
             .Describe("List plans").Returns<PlanList>(),
         Admin("plans.put", "PUT", "/v1/plans/{id}", Roles.PlatformAdmin)
