@@ -87,6 +87,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List the caller's own tenant's backups, newest first */
+        get: operations["backups.list"];
+        put?: never;
+        /** Back up the caller's own tenant: 202 with the operation */
+        post: operations["backups.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/backups/{backup_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Describe one of the caller's tenant's backups */
+        get: operations["backups.get"];
+        put?: never;
+        post?: never;
+        /** Delete one of the caller's tenant's backups and its stored objects */
+        delete: operations["backups.delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/collections": {
         parameters: {
             query?: never;
@@ -595,6 +631,42 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{id}/backups": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** List a tenant's backups, newest first */
+        get: operations["tenants.backups.list"];
+        put?: never;
+        /** Back up the tenant (or some collections) online: 202 with the operation that makes the backup */
+        post: operations["tenants.backups.create"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{id}/backups/{backup_id}": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Describe a backup: state, LSN, size, SHA-256 of its manifest, collections */
+        get: operations["tenants.backups.get"];
+        put?: never;
+        post?: never;
+        /** Delete a backup and its stored objects */
+        delete: operations["tenants.backups.delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants/{id}/collections/{name}/export": {
         parameters: {
             query?: never;
@@ -718,6 +790,23 @@ export interface paths {
         get: operations["tenants.operations.get"];
         put?: never;
         post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{id}/restore": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Restore a backup, or a point in time inside the plan's recovery window, in place or beside the live data: 202 with the operation */
+        post: operations["tenants.restore"];
         delete?: never;
         options?: never;
         head?: never;
@@ -1153,6 +1242,78 @@ export interface components {
             events?: components["schemas"]["AuditEventInfo"][];
             /** @description Opaque; pass it unchanged as `cursor` for the next page. Null at the end of the range. */
             next_cursor?: string | null;
+        };
+        /** @description One collection in a backup. */
+        BackupCollection: {
+            /** @description Its name when the backup was taken. */
+            name: string;
+            /** @description Its directory id (16 hex). */
+            collection_id?: string | null;
+            /**
+             * Format: int64
+             * @description Every record up to this LSN is in the backup, none after.
+             */
+            lsn?: number | null;
+            /**
+             * Format: int64
+             * @description Bytes of its files.
+             */
+            size_bytes?: number;
+        };
+        /** @description Body of `POST /v1/tenants/{id}/backups` (optional). */
+        BackupCreateRequest: {
+            /** @description Collections to back up; absent = every collection. */
+            collections?: string[] | null;
+        };
+        /** @description A backup as the API shows it. */
+        BackupInfo: {
+            /** @description Id (`bk_` + 32 hex). */
+            id: string;
+            /** @description The tenant. */
+            tenant_id: string;
+            /**
+             * @description `completed` once its manifest is stored; a `failed` backup holds nothing.
+             * @enum {string}
+             */
+            state: "pending" | "running" | "completed" | "failed";
+            /** @description The operation that makes (or made) it. */
+            operation_id: string;
+            /** @description True when the plan's schedule made it. */
+            scheduled?: boolean;
+            /**
+             * Format: int64
+             * @description The highest collection LSN it holds (null until completed).
+             */
+            lsn?: number | null;
+            /**
+             * Format: int64
+             * @description Bytes stored, manifest included.
+             */
+            size_bytes?: number;
+            /** @description SHA-256 (hex) of its manifest, which lists every file's SHA-256. */
+            sha256?: string | null;
+            /**
+             * Format: date-time
+             * @description When it was asked for.
+             */
+            created_at?: string;
+            /**
+             * Format: date-time
+             * @description Its point in time: when the engine took the snapshot.
+             */
+            snapshot_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When it was completed.
+             */
+            completed_at?: string | null;
+            /** @description The collections it holds (once completed; before, those asked for, without LSNs). */
+            collections: components["schemas"]["BackupCollection"][];
+        };
+        /** @description A tenant's backups, newest first. */
+        BackupList: {
+            /** @description The backups. */
+            backups: components["schemas"]["BackupInfo"][];
         };
         /** @description A collection as described by `GET /v1/collections/{name}`. */
         CollectionInfo: {
@@ -1627,9 +1788,9 @@ export interface components {
              * Format: uri
              * @enum {string}
              */
-            type: "https://piramid.dev/problems/invalid-request" | "https://piramid.dev/problems/invalid-filter" | "https://piramid.dev/problems/unauthorized" | "https://piramid.dev/problems/forbidden" | "https://piramid.dev/problems/quota-exceeded" | "https://piramid.dev/problems/tenant-suspended" | "https://piramid.dev/problems/not-found" | "https://piramid.dev/problems/method-not-allowed" | "https://piramid.dev/problems/request-timeout" | "https://piramid.dev/problems/conflict" | "https://piramid.dev/problems/length-required" | "https://piramid.dev/problems/payload-too-large" | "https://piramid.dev/problems/uri-too-long" | "https://piramid.dev/problems/unsupported-media-type" | "https://piramid.dev/problems/idempotency-key-reused" | "https://piramid.dev/problems/rate-limited" | "https://piramid.dev/problems/headers-too-large" | "https://piramid.dev/problems/internal" | "https://piramid.dev/problems/not-implemented" | "https://piramid.dev/problems/service-unavailable" | "https://piramid.dev/problems/engine-unavailable" | "https://piramid.dev/problems/collection-unavailable" | "https://piramid.dev/problems/http-version-not-supported" | "https://piramid.dev/problems/insufficient-storage" | "https://piramid.dev/problems/insufficient-memory";
+            type: "https://piramid.dev/problems/invalid-request" | "https://piramid.dev/problems/invalid-filter" | "https://piramid.dev/problems/unauthorized" | "https://piramid.dev/problems/forbidden" | "https://piramid.dev/problems/quota-exceeded" | "https://piramid.dev/problems/tenant-suspended" | "https://piramid.dev/problems/not-found" | "https://piramid.dev/problems/method-not-allowed" | "https://piramid.dev/problems/request-timeout" | "https://piramid.dev/problems/conflict" | "https://piramid.dev/problems/length-required" | "https://piramid.dev/problems/payload-too-large" | "https://piramid.dev/problems/uri-too-long" | "https://piramid.dev/problems/unsupported-media-type" | "https://piramid.dev/problems/idempotency-key-reused" | "https://piramid.dev/problems/backup-corrupted" | "https://piramid.dev/problems/rate-limited" | "https://piramid.dev/problems/headers-too-large" | "https://piramid.dev/problems/internal" | "https://piramid.dev/problems/not-implemented" | "https://piramid.dev/problems/service-unavailable" | "https://piramid.dev/problems/engine-unavailable" | "https://piramid.dev/problems/collection-unavailable" | "https://piramid.dev/problems/http-version-not-supported" | "https://piramid.dev/problems/insufficient-storage" | "https://piramid.dev/problems/insufficient-memory";
             /** @enum {string} */
-            title: "Invalid request" | "Invalid filter" | "Unauthorized" | "Forbidden" | "Quota exceeded" | "Tenant suspended" | "Not found" | "Method not allowed" | "Request timeout" | "Conflict" | "Length required" | "Payload too large" | "URI too long" | "Unsupported media type" | "Idempotency key reused" | "Too many requests" | "Request headers too large" | "Internal error" | "Not implemented" | "Service unavailable" | "Engine unavailable" | "Collection unavailable" | "HTTP version not supported" | "Insufficient storage" | "Insufficient memory";
+            title: "Invalid request" | "Invalid filter" | "Unauthorized" | "Forbidden" | "Quota exceeded" | "Tenant suspended" | "Not found" | "Method not allowed" | "Request timeout" | "Conflict" | "Length required" | "Payload too large" | "URI too long" | "Unsupported media type" | "Idempotency key reused" | "Backup corrupted" | "Too many requests" | "Request headers too large" | "Internal error" | "Not implemented" | "Service unavailable" | "Engine unavailable" | "Collection unavailable" | "HTTP version not supported" | "Insufficient storage" | "Insufficient memory";
             /** Format: int32 */
             status: number;
             /** @description What went wrong with this request, naming the field. */
@@ -1668,6 +1829,27 @@ export interface components {
             include_vector?: boolean | null;
             /** @description Return metadata (default true). */
             include_metadata?: boolean | null;
+        };
+        /** @description Body of `POST /v1/tenants/{id}/restore`: exactly one of BackupId, At and Lsn; the last two must lie inside the plan's recovery window. */
+        RestoreRequest: {
+            /** @description Restore this backup as it was taken. */
+            backup_id?: string | null;
+            /**
+             * Format: date-time
+             * @description Restore to this instant (RFC 3339): every write acknowledged at or before it, none after.
+             */
+            at?: string | null;
+            /**
+             * Format: int64
+             * @description Restore through this LSN (a write's `lsn`).
+             */
+            lsn?: number | null;
+            /** @description Collections to restore; absent = every collection of the backup. */
+            collections?: string[] | null;
+            /** @description Old name to new name: restore beside the live collection instead of in place. */
+            rename?: {
+                [key: string]: string;
+            } | null;
         };
         /** @description One search result. Higher scores are more similar for every metric. */
         ScoredPointOutput: {
@@ -2098,7 +2280,7 @@ export interface components {
                 "application/problem+json": components["schemas"]["Problem"];
             };
         };
-        /** @description Idempotency key reused (https://piramid.dev/problems/idempotency-key-reused) */
+        /** @description Idempotency key reused (https://piramid.dev/problems/idempotency-key-reused); Backup corrupted (https://piramid.dev/problems/backup-corrupted) */
         Problem422: {
             headers: {
                 [name: string]: unknown;
@@ -2420,6 +2602,152 @@ export interface operations {
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "backups.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "backups.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer for a repeated key (nothing is done twice); the same key with another body is 422. */
+                "Idempotency-Key"?: string;
+            };
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "collections": [
+                 *         "docs"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BackupCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            411: components["responses"]["Problem411"];
+            413: components["responses"]["Problem413"];
+            414: components["responses"]["Problem414"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "backups.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The backup id. */
+                backup_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "backups.delete": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer for a repeated key (nothing is done twice); the same key with another body is 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The backup id. */
+                backup_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            414: components["responses"]["Problem414"];
+            422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
             431: components["responses"]["Problem431"];
             500: components["responses"]["Problem500"];
@@ -3953,6 +4281,164 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    "tenants.backups.list": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupList"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.backups.create": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer for a repeated key (nothing is done twice); the same key with another body is 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: {
+            content: {
+                /**
+                 * @example {
+                 *       "collections": [
+                 *         "docs"
+                 *       ]
+                 *     }
+                 */
+                "application/json": components["schemas"]["BackupCreateRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            411: components["responses"]["Problem411"];
+            413: components["responses"]["Problem413"];
+            414: components["responses"]["Problem414"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.backups.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+                /** @description The backup id. */
+                backup_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BackupInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.backups.delete": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer for a repeated key (nothing is done twice); the same key with another body is 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+                /** @description The backup id. */
+                backup_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            414: components["responses"]["Problem414"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     "tenants.collections.export": {
         parameters: {
             query?: never;
@@ -4280,6 +4766,62 @@ export interface operations {
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.restore": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer for a repeated key (nothing is done twice); the same key with another body is 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "at": "2026-12-06T09:30:00Z",
+                 *       "collections": [
+                 *         "docs"
+                 *       ],
+                 *       "rename": {
+                 *         "docs": "docs-restored"
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["RestoreRequest"];
+            };
+        };
+        responses: {
+            /** @description Accepted */
+            202: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["OperationInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            411: components["responses"]["Problem411"];
+            413: components["responses"]["Problem413"];
+            414: components["responses"]["Problem414"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
             429: components["responses"]["Problem429"];
             431: components["responses"]["Problem431"];
             500: components["responses"]["Problem500"];
