@@ -32,6 +32,7 @@ public static class TenantMapping
         RevokedAt = key.RevokedAt,
         RotatedAt = key.RotatedAt,
         PreviousSecretExpiresAt = key.PreviousSecretExpiresAt,
+        LastUsedAt = key.LastUsedAt,
         Key = secret,
     };
 

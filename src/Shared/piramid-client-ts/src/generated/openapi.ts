@@ -1191,6 +1191,11 @@ export interface components {
              * @description End of the old secret's grace period after a rotation.
              */
             previous_secret_expires_at?: string | null;
+            /**
+             * Format: date-time
+             * @description Last time the key authenticated a request at the gateway, to the minute (null: never). Reported in batches, so it can lag by one report interval.
+             */
+            last_used_at?: string | null;
             /** @description The full key, returned only by create and rotate. Store it: it cannot be shown again. */
             key?: string | null;
         };
