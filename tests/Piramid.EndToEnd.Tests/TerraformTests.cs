@@ -12,9 +12,15 @@ namespace Piramid.EndToEnd.Tests;
 /// example from init (offline, through the terraform.rc that up wrote) to destroy, and its <c>terraform test</c> files.
 /// </summary>
 [Collection(PlatformCollection.Name)]
-public sealed class TerraformTests(LocalPlatform platform, ITestOutputHelper output)
+public sealed class TerraformTests(LocalPlatform platform, ITestOutputHelper output) : IDisposable
 {
     private static readonly string Example = Path.Combine(RepositoryPaths.Root, "infra", "terraform", "examples", "complete");
+
+    // Terraform's working directories live outside the platform's state, which must stay owner-only
+    // (LocalStateTests): terraform writes its files with the usual 0644.
+    private readonly TempDirectory _work = new("piramid-terraform");
+
+    public void Dispose() => _work.Dispose();
 
     [TerraformFact]
     public async Task CompleteExample_InitPlanApply_EmptyPlan_Change_Drift_Import_Destroy()
@@ -137,7 +143,7 @@ public sealed class TerraformTests(LocalPlatform platform, ITestOutputHelper out
     {
         var (tenantId, tenant) = await platform.NewTenantAsync("tf-problems-" + Guid.NewGuid().ToString("N")[..8]);
         using var _ = tenant;
-        var directory = Path.Combine(platform.State, "terraform-" + Guid.NewGuid().ToString("N")[..8]);
+        var directory = _work.Combine("terraform-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(directory);
         var key = tenant.DefaultRequestHeaders.Authorization!.Parameter!;
         var terraform = new TerraformCli(directory, new Dictionary<string, string>
@@ -208,7 +214,7 @@ public sealed class TerraformTests(LocalPlatform platform, ITestOutputHelper out
         var rc = Path.Combine(platform.State, "terraform.rc");
         Assert.True(File.Exists(rc), "./piramid up wrote no terraform.rc");
 
-        var directory = Path.Combine(platform.State, "terraform-" + Guid.NewGuid().ToString("N")[..8]);
+        var directory = _work.Combine("terraform-" + Guid.NewGuid().ToString("N")[..8]);
         Directory.CreateDirectory(Path.Combine(directory, "tests"));
         foreach (var file in Directory.EnumerateFiles(Example, "*.tf"))
         {

@@ -47,9 +47,11 @@ public sealed partial class PiramidClient
     /// <summary>
     /// A connection refused or reset, or an answer cut off mid-body. The caller's cancellation and the
     /// <see cref="HttpClient.Timeout"/> surface as <see cref="OperationCanceledException"/> and are not retried.
+    /// A bare <see cref="System.Net.Sockets.SocketException"/> counts too: SocketsHttpHandler lets one through
+    /// unwrapped when the peer resets a connection just after it was accepted ("Transport endpoint is not connected").
     /// </summary>
     private static bool IsTransportFailure(Exception failure, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && failure is HttpRequestException or IOException;
+        !cancellationToken.IsCancellationRequested && failure is HttpRequestException or IOException or System.Net.Sockets.SocketException;
 
     /// <summary>One attempt: the answer, or how long to wait before the next (a 429 or 503), or the problem thrown.</summary>
     private async Task<(TAnswer? Answer, TimeSpan? RetryIn)> AttemptAsync<TAnswer>(HttpMethod method, string path, byte[]? bytes, JsonTypeInfo<TAnswer>? answerType, string? idempotencyKey, int attempt, CancellationToken cancellationToken)

@@ -27,8 +27,8 @@ internal sealed class BackupFixture : IAsyncDisposable
 
     public string Tenant { get; }
 
-    /// <summary>Where the filesystem store keeps objects (the state directory's backups/).</summary>
-    public string StoreDirectory => Path.Combine(Host.App.Services.GetRequiredService<Microsoft.Extensions.Options.IOptions<LocalOrchestratorOptions>>().Value.StateDirectory, "backups");
+    /// <summary>Where the filesystem store keeps objects (`Backups:Directory`, which the test host sets).</summary>
+    public string StoreDirectory => Host.App.Configuration["Backups:Directory"] ?? throw new InvalidOperationException("no filesystem store configured");
 
     /// <param name="postgres">The cluster.</param>
     /// <param name="name">The tenant's name.</param>
