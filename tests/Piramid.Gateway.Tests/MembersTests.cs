@@ -158,6 +158,29 @@ public sealed class MembersTests(PostgresFixture postgres)
         Assert.True(failures.Count == 0, string.Join('\n', failures));
     }
 
+    [Fact]
+    public async Task AViewer_ReadsItsTenantsPlanLimits_ThoughNotThePlans()
+    {
+        await using var platform = await StartAsync(postgres);
+        var tenant = (await SignUpAsync(platform, "own@example.com", "limits-a"))["tenant_id"]!.GetValue<string>();
+        await SignUpAsync(platform, "view@example.com", "limits-view");
+        using var owner = Authorized(platform, await TokenAsync(platform, "own@example.com"));
+        var invitation = await ReadAsync(await owner.PostAsJsonAsync($"/v1/tenants/{tenant}/invitations", new { email = "view@example.com", role = "viewer" }), HttpStatusCode.Created);
+        using var viewer = Authorized(platform, await TokenAsync(platform, "view@example.com"));
+        await ReadAsync(await viewer.PostAsJsonAsync("/v1/invitations/accept", new { token = Token(invitation) }), HttpStatusCode.OK);
+
+        var info = await ReadAsync(await viewer.GetAsync(new Uri($"/v1/tenants/{tenant}", UriKind.Relative)), HttpStatusCode.OK);
+        await ProblemAssert.MatchesAsync(await viewer.GetAsync(new Uri("/v1/plans", UriKind.Relative)), ProblemCatalog.Forbidden);
+        using var admin = await platform.ControlPlane.ClientAsync(platform.ControlPlane.Operator);
+        var plans = (await admin.GetFromJsonAsync<JsonObject>("/v1/plans"))!["plans"]!.AsArray();
+        var plan = plans.Single(p => p!["id"]!.GetValue<string>() == info["plan"]!.GetValue<string>())!.AsObject();
+        var limits = info["limits"]!.AsObject();
+        string[] fields = ["max_collections", "max_points", "max_storage_bytes", "max_dimension", "monthly_read_units", "monthly_write_units", "read_rate_per_second", "write_rate_per_second"];
+        Assert.Equal(fields.Order(StringComparer.Ordinal), limits.Select(p => p.Key).Order(StringComparer.Ordinal));
+        Assert.Contains(fields, f => limits[f] is not null);
+        Assert.All(fields, f => Assert.Equal(plan[f]?.ToJsonString(), limits[f]?.ToJsonString()));
+    }
+
     private static async Task<string> TokenAsync(PlatformHost platform, string email)
     {
         using var browser = new PortalBrowser(platform.GatewayAddress);

@@ -26,13 +26,3 @@ export function useUsage(tenantId: string, range: { from: string; to: string }) 
 }
 
 export type PlanInfo = components["schemas"]["PlanInfo"];
-
-/** `GET /v1/plans` (operators only): the plans' limits. */
-export function usePlans(enabled: boolean) {
-  const api = useApi();
-  return useQuery({
-    queryKey: ["plans"],
-    queryFn: () => unwrap(api.GET("/v1/plans")),
-    enabled,
-  });
-}

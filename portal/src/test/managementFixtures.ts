@@ -29,6 +29,7 @@ export const activeKey: S["ApiKeyInfo"] = {
   revoked_at: null,
   rotated_at: null,
   previous_secret_expires_at: null,
+  last_used_at: "2026-12-06T08:41:00Z",
 };
 
 export const revokedKey: S["ApiKeyInfo"] = {
@@ -42,6 +43,7 @@ export const revokedKey: S["ApiKeyInfo"] = {
   revoked_at: "2026-11-15T08:00:00Z",
   rotated_at: null,
   previous_secret_expires_at: null,
+  last_used_at: null,
 };
 
 /** A full key as create and rotate answer it, once. */

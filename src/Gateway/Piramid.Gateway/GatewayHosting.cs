@@ -51,6 +51,7 @@ public static class GatewayHosting
         builder.Services.AddSingleton<Limits.AddressLimits>();
         builder.Services.AddSingleton<UsageMeter>();
         builder.Services.AddSingleton<AuthFailureLog>();
+        builder.Services.AddSingleton<KeyUseLog>();
         builder.Services.AddSingleton<UsageReporter>();
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UsageReporter>());
         builder.Services.AddSingleton<RoutingTable>();

@@ -3,6 +3,7 @@ import { screen, waitFor, within } from "@testing-library/react";
 import userEvent from "@testing-library/user-event";
 import { ApiKeysPage } from "./ApiKeysPage";
 import { HttpStub, problem, renderWithStub } from "../../test/pageHarness";
+import { formatTime } from "../shared/formatTime";
 import { activeKey, collections, me, revokedKey, SECRET, TENANT_ID } from "../../test/managementFixtures";
 
 const now = () => new Date("2026-12-06T09:00:00Z");
@@ -19,22 +20,25 @@ function stub(keys = [activeKey, revokedKey]) {
 afterEach(() => vi.unstubAllGlobals());
 
 describe("ApiKeysPage", () => {
-  it("lists the active keys with prefix, role, scope, created and expiry, and no invented last-used column", async () => {
+  it("lists the active keys with prefix, role, scope, created, expiry and last use (never, when unused)", async () => {
     stub();
     await renderWithStub(<ApiKeysPage now={now} />, page);
     const table = await screen.findByRole("table", { name: "API keys" });
     const headers = within(table)
       .getAllByRole("columnheader")
       .map((h) => h.textContent);
-    expect(headers).toEqual(["Name", "Prefix", "Role", "Collections", "Created", "Expires", "Status", "Actions"]);
+    expect(headers).toEqual(["Name", "Prefix", "Role", "Collections", "Created", "Expires", "Last used", "Status", "Actions"]);
     const row = within(table).getByRole("row", { name: /search-service/ });
     expect(row).toHaveTextContent("pk_0123456789abcdef_…");
     expect(row).toHaveTextContent("read_only");
     expect(row).toHaveTextContent("movies");
+    expect(within(row).getAllByRole("cell")[6]).toHaveTextContent(formatTime(activeKey.last_used_at!));
     expect(within(table).queryByText("old-batch-job")).toBeNull();
 
     await userEvent.click(screen.getByRole("checkbox", { name: "Show revoked keys" }));
-    expect(within(table).getByRole("row", { name: /old-batch-job/ })).toHaveTextContent("All collections");
+    const revoked = within(table).getByRole("row", { name: /old-batch-job/ });
+    expect(revoked).toHaveTextContent("All collections");
+    expect(within(revoked).getAllByRole("cell")[6]).toHaveTextContent(/^never$/);
     expect(within(within(table).getByRole("row", { name: /old-batch-job/ })).queryByRole("button")).toBeNull();
   });
 

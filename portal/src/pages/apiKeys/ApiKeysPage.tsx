@@ -48,6 +48,8 @@ function ApiKeysPageContent({ now = () => new Date() }: { now?: () => Date }) {
     { header: "Collections", cell: (k) => describeScope(k.collections) },
     { header: "Created", cell: (k) => formatTime(k.created_at) },
     { header: "Expires", cell: (k) => (k.expires_at ? formatTime(k.expires_at) : "Never") },
+    // Reported by the gateway in batches, to the minute: it can lag a use by one report interval.
+    { header: "Last used", cell: (k) => (k.last_used_at ? formatTime(k.last_used_at) : "never") },
     { header: "Status", cell: (k) => statusText(k, now()) },
     {
       header: "Actions",

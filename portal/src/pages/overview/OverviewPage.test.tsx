@@ -19,7 +19,7 @@ let server: LoopbackApi;
 beforeEach(async () => {
   server = await new LoopbackApi()
     .on("GET /v1/me", [200, { id: "u1", email: "a@example.com", platform_admin: false, memberships: [{ tenant_id: "acme", tenant_name: "Acme", role: "owner" }] }])
-    .on("GET /v1/tenants/acme", [200, { id: "acme", name: "Acme", plan: "free", status: "active", engine_state: "running" }])
+    .on("GET /v1/tenants/acme", [200, { id: "acme", name: "Acme", plan: "free", status: "active", engine_state: "running", limits: { max_collections: 5, max_points: 10000 } }])
     .on("GET /v1/tenants/acme/collections", [200, { collections: [{ name: "a", count: 1200, metric: "cosine", index: {}, quantization: "none", status: "ready" }, { name: "b", count: 34, metric: "cosine", index: {}, quantization: "none", status: "ready" }] }])
     .on("GET /v1/tenants/acme/usage", (r) =>
       r.path.includes("from=2026-03-01")
@@ -40,10 +40,19 @@ describe("Overview", () => {
     expect(await screen.findByText("2,500 of 10,000 (25 %)")).toBeInTheDocument();
     expect(screen.getByText("40 of 1,000 (4 %)")).toBeInTheDocument();
     expect(screen.getByRole("meter", { name: "Read units" })).toHaveAttribute("value", "2500");
-    expect(await screen.findByText("1,234")).toBeInTheDocument();
+    expect(await screen.findByText("2 of 5 (40 %)")).toBeInTheDocument();
+    expect(screen.getByText("1,234 of 10,000 (12 %)")).toBeInTheDocument();
     const usage = server.received.filter((r) => r.path.startsWith("/v1/tenants/acme/usage")).map((r) => r.path);
     expect(usage).toContain("/v1/tenants/acme/usage?from=2026-03-01&to=2026-03-10");
     expect(usage).toContain("/v1/tenants/acme/usage?from=2026-02-09&to=2026-03-10");
+  });
+
+  it("shows a viewer the collections and points against the plan's limits from the tenant, not from the operators' plans", async () => {
+    server.on("GET /v1/me", [200, { id: "u2", email: "v@example.com", platform_admin: false, memberships: [{ tenant_id: "acme", tenant_name: "Acme", role: "viewer" }] }]);
+    renderPage(routes, "/t/acme/overview", server.origin);
+    expect(await screen.findByText("2 of 5 (40 %)")).toBeInTheDocument();
+    expect(screen.getByRole("meter", { name: "Points" })).toHaveAttribute("max", "10000");
+    expect(server.received.some((r) => r.path.startsWith("/v1/plans"))).toBe(false);
   });
 
   it("has the units per day as a table behind the chart, every day of the range", async () => {

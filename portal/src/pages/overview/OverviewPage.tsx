@@ -1,7 +1,7 @@
 import { lazy, Suspense, useState } from "react";
 import { Link } from "react-router";
 import { useTenantId } from "../../shell/useTenantId";
-import { useTenant, useUsage, usePlans } from "../../api/tenant";
+import { useTenant, useUsage } from "../../api/tenant";
 import { useCollections } from "../../api/collections";
 import { roleIn, useMe } from "../../api/me";
 import { PageState } from "../../components/PageState";
@@ -36,9 +36,8 @@ export function OverviewPage({ now: fixedNow }: { now?: Date }) {
   // sees the plan and usage only.
   const member = roleIn(me.data, tenantId) !== undefined;
   const collections = useCollections(tenantId, member);
-  // Plan limits are readable by operators only (GET /v1/plans); members see the use without the maximum.
-  const plans = usePlans(me.data?.platform_admin === true);
-  const plan = plans.data?.plans?.find((p) => p.id === tenant.data?.plan);
+  // The tenant's own answer carries its plan's limits, so every member sees the maximum (GET /v1/plans is operators' only).
+  const limits = tenant.data?.limits;
   const list = collections.data?.collections ?? [];
   const points = list.reduce((sum, c) => sum + (c.count ?? 0), 0);
 
@@ -77,8 +76,8 @@ export function OverviewPage({ now: fixedNow }: { now?: Date }) {
         </PageState>
         {member && (
           <PageState loading={collections.isPending} label="Loading collections" error={collections.error}>
-            <Meter label="Collections" used={list.length} max={plan?.max_collections} />
-            <Meter label="Points" used={points} max={plan?.max_points} />
+            <Meter label="Collections" used={list.length} max={limits?.max_collections} />
+            <Meter label="Points" used={points} max={limits?.max_points} />
           </PageState>
         )}
       </div>

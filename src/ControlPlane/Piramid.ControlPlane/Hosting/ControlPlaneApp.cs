@@ -41,6 +41,7 @@ public static class ControlPlaneApp
         builder.Services.AddScoped<TenantService>();
         builder.Services.AddScoped<UsageStore>();
         builder.Services.AddScoped<AuthFailureIntake>();
+        builder.Services.AddScoped<KeyUseIntake>();
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddHostedService<TenantPurger>();
         builder.AddRetention();

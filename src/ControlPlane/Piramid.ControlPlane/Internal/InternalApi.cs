@@ -33,6 +33,7 @@ public static class InternalApi
         group.MapGet("/changes", Changes);
         group.MapPost("/usage", ReportUsage);
         group.MapPost("/auth-failures", ReportAuthFailures);
+        group.MapPost("/key-uses", ReportKeyUses);
         return app;
     }
 
@@ -135,6 +136,12 @@ public static class InternalApi
 
     private static async Task<Ok<UsageReportResponse>> ReportUsage(UsageReport report, UsageStore usage, CancellationToken ct) =>
         TypedResults.Ok(await usage.RecordAsync(report, ct));
+
+    private static async Task<NoContent> ReportKeyUses(KeyUseReport report, KeyUseIntake uses, CancellationToken ct)
+    {
+        await uses.RecordAsync(report, ct);
+        return TypedResults.NoContent();
+    }
 
     private static async Task<NoContent> ReportAuthFailures(AuthFailureReport report, HttpContext context, AuthFailureIntake failures, CancellationToken ct)
     {

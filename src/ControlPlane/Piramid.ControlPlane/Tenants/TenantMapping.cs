@@ -32,7 +32,21 @@ public static class TenantMapping
         RevokedAt = key.RevokedAt,
         RotatedAt = key.RotatedAt,
         PreviousSecretExpiresAt = key.PreviousSecretExpiresAt,
+        LastUsedAt = key.LastUsedAt,
         Key = secret,
+    };
+
+    /// <summary>The limits of a plan that every member of its tenants may read.</summary>
+    public static TenantLimits ToLimits(this Plan plan) => new()
+    {
+        MaxCollections = plan.MaxCollections,
+        MaxPoints = plan.MaxPoints,
+        MaxStorageBytes = plan.MaxStorageBytes,
+        MaxDimension = plan.MaxDimension,
+        MonthlyReadUnits = plan.MonthlyReadUnits,
+        MonthlyWriteUnits = plan.MonthlyWriteUnits,
+        ReadRatePerSecond = plan.ReadRatePerSecond,
+        WriteRatePerSecond = plan.WriteRatePerSecond,
     };
 
     /// <summary>A plan for the API.</summary>

@@ -71,7 +71,9 @@ public sealed partial class TenantService(
     public async Task<TenantInfo> GetAsync(string id, CancellationToken cancellationToken)
     {
         var tenant = await FindAsync(id, cancellationToken);
-        return tenant.ToInfo(await EngineStateAsync(id, cancellationToken));
+        var info = tenant.ToInfo(await EngineStateAsync(id, cancellationToken));
+        info.Limits = (await FindPlanAsync(tenant.PlanId, cancellationToken)).ToLimits();
+        return info;
     }
 
     /// <summary>Renames and/or moves to another plan; a plan change reaches the engine at once.</summary>

@@ -3,6 +3,7 @@ using System.Text.Encodings.Web;
 using Microsoft.AspNetCore.Authentication;
 using Microsoft.Extensions.Options;
 using Piramid.Gateway.Limits;
+using Piramid.Gateway.Usage;
 
 namespace Piramid.Gateway.Authentication;
 
@@ -66,6 +67,7 @@ public sealed class ApiKeyAuthenticationHandler(
         }
 
         Context.Items[IdentityItem] = identity;
+        Context.RequestServices.GetRequiredService<KeyUseLog>().Record(identity.KeyId);
         var claims = new List<Claim>
         {
             new(GatewayClaims.Principal, identity.KeyId),

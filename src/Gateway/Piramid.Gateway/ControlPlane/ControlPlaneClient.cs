@@ -108,6 +108,15 @@ public sealed class ControlPlaneClient(HttpClient http, IOptions<GatewayOptions>
         response.EnsureSuccessStatusCode();
     }
 
+    /// <summary>Sends the last use of each key seen since the previous report.</summary>
+    public async Task ReportKeyUsesAsync(KeyUseReport report, CancellationToken cancellationToken)
+    {
+        using var request = await AuthorizedAsync(HttpMethod.Post, "internal/v1/key-uses", cancellationToken);
+        request.Content = JsonContent.Create(report, options: Json);
+        using var response = await http.SendAsync(request, cancellationToken);
+        response.EnsureSuccessStatusCode();
+    }
+
     /// <summary>Releases the token lock.</summary>
     public void Dispose() => _tokenLock.Dispose();
 

@@ -6,7 +6,7 @@ using Piramid.Gateway.ControlPlane;
 namespace Piramid.Gateway.Usage;
 
 /// <summary>
-/// Sends the counted units, then apart the counts of refused credentials, to the control plane every
+/// Sends the counted units, then apart the counts of refused credentials and the keys' last uses, to the control plane every
 /// <see cref="GatewayOptions.UsageReportInterval"/> and once more on shutdown. A usage report that gets no answer
 /// is sent again, whole and with the same id, before anything newer: an outage of the control plane delays usage
 /// but loses none, and a report applied whose answer was lost is not billed twice. A report the control plane
@@ -14,7 +14,7 @@ namespace Piramid.Gateway.Usage;
 /// alone, and that entry is dropped with a log line, so one bad entry cannot hold up everyone's billing.
 /// </summary>
 public sealed partial class UsageReporter(
-    UsageMeter meter, AuthFailureLog failures, ControlPlaneClient controlPlane, IOptions<GatewayOptions> options, TimeProvider time, ILogger<UsageReporter> logger)
+    UsageMeter meter, AuthFailureLog failures, KeyUseLog keyUses, ControlPlaneClient controlPlane, IOptions<GatewayOptions> options, TimeProvider time, ILogger<UsageReporter> logger)
     : BackgroundService
 {
     // One report at a time: when ReportOnceAsync returns, everything counted before the call has been
@@ -59,6 +59,7 @@ public sealed partial class UsageReporter(
             }
 
             await SendAuthFailuresAsync(cancellationToken);
+            await SendKeyUsesAsync(cancellationToken);
         }
         finally
         {
@@ -189,6 +190,31 @@ public sealed partial class UsageReporter(
 
                 LogReportFailed(logger, e.Message);
             }
+        }
+    }
+
+    // Last-use times, not a queue: what got no answer is merged back and sent with the next report; a refused
+    // report is dropped (its keys are stamped again on their next use).
+    private async Task SendKeyUsesAsync(CancellationToken cancellationToken)
+    {
+        var report = keyUses.Drain();
+        if (report.KeyLastUsed.Count == 0)
+        {
+            return;
+        }
+
+        try
+        {
+            await controlPlane.ReportKeyUsesAsync(report, cancellationToken);
+        }
+        catch (HttpRequestException e) when (IsRefusal(e.StatusCode))
+        {
+            LogReportRefused(logger, "key use", report.KeyLastUsed.Count, (int)e.StatusCode!.Value);
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            keyUses.Restore(report);
+            LogReportFailed(logger, e.Message);
         }
     }
 

@@ -35,6 +35,9 @@ public sealed class ApiKeyInfo
     /// <summary>End of the old secret's grace period after a rotation.</summary>
     public DateTimeOffset? PreviousSecretExpiresAt { get; set; }
 
+    /// <summary>Last time the key authenticated a request at the gateway, to the minute (null: never). Reported in batches, so it can lag by one report interval.</summary>
+    public DateTimeOffset? LastUsedAt { get; set; }
+
     /// <summary>The full key, returned only by create and rotate. Store it: it cannot be shown again.</summary>
     [System.Text.Json.Serialization.JsonIgnore(Condition = System.Text.Json.Serialization.JsonIgnoreCondition.WhenWritingNull)]
     public string? Key { get; set; }

@@ -28,4 +28,7 @@ public sealed class TenantInfo
 
     /// <summary>When its data will be purged (deleted tenants).</summary>
     public DateTimeOffset? PurgeAfter { get; set; }
+
+    /// <summary>Its plan's limits; given by <c>GET /v1/tenants/{id}</c> (so members see their quotas), null in other answers.</summary>
+    public TenantLimits? Limits { get; set; }
 }

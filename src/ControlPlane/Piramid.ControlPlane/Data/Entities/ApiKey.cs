@@ -41,4 +41,7 @@ public sealed class ApiKey
 
     /// <summary>Last rotation.</summary>
     public DateTimeOffset? RotatedAt { get; set; }
+
+    /// <summary>Last use through the gateway, to the minute; only ever moved forward.</summary>
+    public DateTimeOffset? LastUsedAt { get; set; }
 }

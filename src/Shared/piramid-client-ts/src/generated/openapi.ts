@@ -1191,6 +1191,11 @@ export interface components {
              * @description End of the old secret's grace period after a rotation.
              */
             previous_secret_expires_at?: string | null;
+            /**
+             * Format: date-time
+             * @description Last time the key authenticated a request at the gateway, to the minute (null: never). Reported in batches, so it can lag by one report interval.
+             */
+            last_used_at?: string | null;
             /** @description The full key, returned only by create and rotate. Store it: it cannot be shown again. */
             key?: string | null;
         };
@@ -2029,6 +2034,51 @@ export interface components {
              * @description When its data will be purged (deleted tenants).
              */
             purge_after?: string | null;
+            /** @description Its plan's limits; given by `GET /v1/tenants/{id}` (so members see their quotas), null in other answers. */
+            limits?: components["schemas"]["TenantLimits"] | null;
+        };
+        /** @description The tenant's plan limits, readable by every member (the plans themselves are operator-only). Null: no limit. */
+        TenantLimits: {
+            /**
+             * Format: int32
+             * @description Most collections.
+             */
+            max_collections?: number | null;
+            /**
+             * Format: int64
+             * @description Most points.
+             */
+            max_points?: number | null;
+            /**
+             * Format: int64
+             * @description Most bytes on disk.
+             */
+            max_storage_bytes?: number | null;
+            /**
+             * Format: int32
+             * @description Largest dimension.
+             */
+            max_dimension?: number | null;
+            /**
+             * Format: int64
+             * @description Read units per month.
+             */
+            monthly_read_units?: number | null;
+            /**
+             * Format: int64
+             * @description Write units per month.
+             */
+            monthly_write_units?: number | null;
+            /**
+             * Format: int32
+             * @description Reads per second.
+             */
+            read_rate_per_second?: number | null;
+            /**
+             * Format: int32
+             * @description Writes per second.
+             */
+            write_rate_per_second?: number | null;
         };
         /** @description Body of `GET /v1/tenants`. */
         TenantList: {
