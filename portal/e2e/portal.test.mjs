@@ -68,13 +68,27 @@ async function eventually(what, check, timeoutMs = 15_000) {
   }
 }
 
+/** Elements that stick out of the sidebar (a long tenant name once pushed the tenant select past its edge). */
+function outOfSidebar(page) {
+  return page.evaluate(() => {
+    const aside = document.querySelector("aside.sidebar");
+    if (!aside) return [];
+    const edge = aside.getBoundingClientRect().right;
+    return [...aside.querySelectorAll("*")]
+      .filter((e) => e.getBoundingClientRect().right > edge + 0.5)
+      .map((e) => `${e.tagName.toLowerCase()}.${e.className}`);
+  });
+}
+
 async function checkPage(page, name, { narrowToo = false } = {}) {
   await page.waitForLoadState("networkidle");
   await screenshot(page, name);
+  assert.deepEqual(await outOfSidebar(page), [], `layout of ${name}`);
   if (narrowToo) {
     const size = page.viewportSize();
     await page.setViewportSize(narrow);
     await screenshot(page, `${name}-390`);
+    assert.deepEqual(await outOfSidebar(page), [], `layout of ${name} at 390 px`);
     await page.setViewportSize(size);
   }
   assert.deepEqual(await seriousViolations(page), [], `axe on ${name}`);

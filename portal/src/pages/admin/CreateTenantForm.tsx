@@ -1,8 +1,8 @@
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState } from "react";
 import { Link } from "react-router";
 import { ProblemMessage } from "../../components/ProblemMessage";
 import { FieldError } from "../shared/FieldError";
-import { placeProblem } from "../shared/fieldProblem";
+import { useFormSubmit } from "../shared/useFormSubmit";
 import { checkTenantForm } from "./tenantList";
 import type { PlanInfo, TenantInfo } from "./adminQueries";
 
@@ -16,33 +16,18 @@ export function CreateTenantForm({ plans, onCreate }: CreateTenantFormProps) {
   const ids = { title: useId(), name: useId(), plan: useId() };
   const [name, setName] = useState("");
   const [plan, setPlan] = useState("");
-  const [errors, setErrors] = useState<Partial<Record<"name" | "plan", string>>>({});
-  const [failure, setFailure] = useState<string | null>(null);
   const [created, setCreated] = useState<TenantInfo | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setFailure(null);
-    setCreated(null);
-    const checked = checkTenantForm({ name, plan });
-    if (!checked.ok) {
-      setErrors(checked.errors);
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
-      setCreated(await onCreate(checked.body));
+  const { errors, failure, busy, submit } = useFormSubmit(
+    ["name", "plan"],
+    () => {
+      setCreated(null);
+      return checkTenantForm({ name, plan });
+    },
+    async (body) => {
+      setCreated(await onCreate(body));
       setName("");
-    } catch (error) {
-      const placed = placeProblem(error, ["name", "plan"]);
-      if (placed.field === "name" || placed.field === "plan") setErrors({ [placed.field]: placed.message });
-      else setFailure(placed.message);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+  );
 
   return (
     <form onSubmit={submit} noValidate aria-labelledby={ids.title}>

@@ -1,17 +1,16 @@
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState } from "react";
 import { useCollections } from "../../api/collections";
 import { roleIn, useMe } from "../../api/me";
 import { ProblemMessage } from "../../components/ProblemMessage";
 import { errorText } from "../../api/problem";
 import { FieldError } from "../shared/FieldError";
-import { placeProblem } from "../shared/fieldProblem";
+import { useFormSubmit } from "../shared/useFormSubmit";
 import {
   API_KEY_ROLE_LABELS,
   API_KEY_ROLES,
   checkApiKeyForm,
   parseCollectionList,
   type ApiKeyCreateBody,
-  type FormErrors,
 } from "./apiKeyForm";
 
 type Field = "name" | "role" | "collections" | "expires_at";
@@ -35,38 +34,19 @@ export function CreateApiKeyForm({ tenantId, onCreate, now = () => new Date() }:
   const [picked, setPicked] = useState<string[]>([]);
   const [other, setOther] = useState("");
   const [expiresAt, setExpiresAt] = useState("");
-  const [errors, setErrors] = useState<FormErrors<Field>>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
   const known = collections.data?.collections.map((c) => c.name) ?? [];
 
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setFailure(null);
-    const checked = checkApiKeyForm(
-      { name, role, collections: [...picked, ...parseCollectionList(other)], expiresAt },
-      now(),
-    );
-    if (!checked.ok) {
-      setErrors(checked.errors);
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
-      await onCreate(checked.body);
+  const { errors, failure, busy, submit } = useFormSubmit(
+    FIELDS,
+    () => checkApiKeyForm({ name, role, collections: [...picked, ...parseCollectionList(other)], expiresAt }, now()),
+    async (body) => {
+      await onCreate(body);
       setName("");
       setPicked([]);
       setOther("");
       setExpiresAt("");
-    } catch (error) {
-      const placed = placeProblem(error, FIELDS);
-      if (placed.field) setErrors({ [placed.field]: placed.message });
-      else setFailure(placed.message);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+  );
 
   const toggle = (c: string, on: boolean) => setPicked((p) => (on ? [...p, c] : p.filter((x) => x !== c)));
   const described = (field: Field) => (errors[field] ? `${ids.errors}-${field}` : undefined);

@@ -1,7 +1,7 @@
-import { useId, useState, type FormEvent } from "react";
+import { useId, useState } from "react";
 import { ProblemMessage } from "../../components/ProblemMessage";
 import { FieldError } from "../shared/FieldError";
-import { placeProblem } from "../shared/fieldProblem";
+import { useFormSubmit } from "../shared/useFormSubmit";
 import { assignableRoles, checkInviteForm, type Actor, type InviteBody } from "./memberRules";
 
 interface InviteFormProps {
@@ -15,31 +15,14 @@ export function InviteForm({ actor, onInvite }: InviteFormProps) {
   const roles = assignableRoles(actor);
   const [email, setEmail] = useState("");
   const [role, setRole] = useState("viewer");
-  const [errors, setErrors] = useState<Partial<Record<"email" | "role", string>>>({});
-  const [failure, setFailure] = useState<string | null>(null);
-  const [busy, setBusy] = useState(false);
-
-  async function submit(event: FormEvent) {
-    event.preventDefault();
-    setFailure(null);
-    const checked = checkInviteForm({ email, role }, actor);
-    if (!checked.ok) {
-      setErrors(checked.errors);
-      return;
-    }
-    setErrors({});
-    setBusy(true);
-    try {
-      await onInvite(checked.body);
+  const { errors, failure, busy, submit } = useFormSubmit(
+    ["email", "role"],
+    () => checkInviteForm({ email, role }, actor),
+    async (body) => {
+      await onInvite(body);
       setEmail("");
-    } catch (error) {
-      const placed = placeProblem(error, ["email", "role"]);
-      if (placed.field === "email" || placed.field === "role") setErrors({ [placed.field]: placed.message });
-      else setFailure(placed.message);
-    } finally {
-      setBusy(false);
-    }
-  }
+    },
+  );
 
   return (
     <form onSubmit={submit} noValidate aria-labelledby={ids.title}>
