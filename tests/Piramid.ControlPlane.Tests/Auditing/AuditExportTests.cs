@@ -86,6 +86,12 @@ public sealed class AuditExportTests(PostgresFixture postgres)
         Assert.True(code == 0, output);
         Assert.Contains("3 engine entries (seq 1..3) chained", output, StringComparison.Ordinal);
 
+        // Kept for docs/AUDIT.md's example: the export and what the tool said of it.
+        var example = Path.Combine(RepositoryPaths.Root, ".piramid", "test-results", "audit-example");
+        Directory.CreateDirectory(example);
+        await File.WriteAllTextAsync(Path.Combine(example, "audit.ndjson"), export);
+        await File.WriteAllTextAsync(Path.Combine(example, "verify.txt"), output);
+
         // One character of one entry changed: the tool names that entry and fails.
         var edited = lines.Select(l => l.Contains("\"seq\":2,", StringComparison.Ordinal) && l.Contains("\"source\":\"data\"", StringComparison.Ordinal)
             ? l.Replace("\"points.upsert\"", "\"points.delete\"", StringComparison.Ordinal) : l);
