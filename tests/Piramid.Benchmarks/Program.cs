@@ -17,6 +17,7 @@ IBenchmarkMode[] modes =
     new SnapshotMode(),
     new BackupMode(),
     new ExportMode(),
+    new AuditMode(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

@@ -45,4 +45,47 @@ public sealed class AuditTrailTests
         Assert.Equal("error:400", entries[2].Outcome);
         Assert.True(AuditVerifier.Verify(auditDirectory, key).IsValid);
     }
+
+    [Fact]
+    public async Task RefusedCalls_AreAudited_ReadsToo_WithTheRequestIdTheAnswerCarries()
+    {
+        await using var host = new EngineTestHost();
+        var engine = await host.StartAsync();
+        using (var admin = engine.CreateClient(principal: "key-admin"))
+        {
+            await admin.CreateCollectionAsync("docs", 2);
+            await admin.CreateCollectionAsync("other", 2);
+        }
+
+        var answered = new List<string>();
+        using (var scoped = engine.CreateClient(role: "read_only", principal: "key-scoped", collections: ["docs"]))
+        {
+            foreach (var (method, path, body) in new[]
+            {
+                (HttpMethod.Post, "/v1/collections/other/search", """{"vector":[1,2]}"""),      // a read outside its collections
+                (HttpMethod.Post, "/v1/collections/docs/points", """{"points":[{"id":"a","vector":[1,2]}]}"""), // a write above its role
+            })
+            {
+                using var request = new HttpRequestMessage(method, path) { Content = new StringContent(body, System.Text.Encoding.UTF8, "application/json") };
+                request.Headers.Add(HeaderNames.RequestId, $"req-refused-{answered.Count}");
+                using var response = await scoped.SendAsync(request);
+                Assert.Equal(System.Net.HttpStatusCode.Forbidden, response.StatusCode);
+                answered.Add(response.Headers.GetValues(HeaderNames.RequestId).Single());
+            }
+
+            // An admitted read leaves no entry.
+            await scoped.OkAsync(HttpMethod.Post, "/v1/collections/docs/search", new { vector = new[] { 1f, 2f } });
+        }
+
+        Assert.Equal(0, await engine.StopAsync());
+        using var platformKey = PlatformKey.FromBase64(host.PlatformKey);
+        using var key = DataKeyStore.OpenOrCreate(host.DataDirectory, platformKey);
+        using var log = AuditLog.Open(Path.Combine(host.DataDirectory, "audit"), key, TimeProvider.System);
+        var refused = log.Read().Where(e => e.Principal == "key-scoped").ToList();
+        Assert.Equal(2, refused.Count);
+        Assert.All(refused, e => Assert.Equal("error:403", e.Outcome));
+        Assert.Equal(["other", "docs"], refused.Select(e => e.Collection));
+        Assert.Equal("points.upsert", refused[1].Operation);
+        Assert.Equal(answered, refused.Select(e => e.RequestId));
+    }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.Extensions.DependencyInjection;
+using Piramid.Contracts;
 using Piramid.Contracts.Admin;
 using Piramid.Contracts.Problems;
 using Piramid.Gateway.ControlPlane;
@@ -116,9 +117,21 @@ public sealed class UsageTests(PostgresFixture postgres)
         var (tenantId, key) = await platform.TenantWithKeyAsync("audited");
         var keyId = key.Split('_')[1];
         var wrongSecret = $"pk_{keyId}_{new string('Q', 43)}";
+        string refusedId;
         using (var bad = platform.Client(wrongSecret))
         {
-            Assert.Equal(HttpStatusCode.Unauthorized, (await bad.GetAsync(new Uri("/v1/collections", UriKind.Relative))).StatusCode);
+            using var refused = await bad.GetAsync(new Uri("/v1/collections", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.Unauthorized, refused.StatusCode);
+            refusedId = refused.Headers.GetValues(HeaderNames.RequestId).Single();
+        }
+
+        // A valid key of the wrong kind for the route: a 403, audited the same way with its request id.
+        string forbiddenId;
+        using (var valid = platform.Client(key))
+        {
+            using var forbidden = await valid.GetAsync(new Uri("/v1/tenants", UriKind.Relative));
+            Assert.Equal(HttpStatusCode.Forbidden, forbidden.StatusCode);
+            forbiddenId = forbidden.Headers.GetValues(HeaderNames.RequestId).Single();
         }
 
         using (var garbage = platform.Client("not-a-key"))
@@ -132,19 +145,26 @@ public sealed class UsageTests(PostgresFixture postgres)
         var actions = page!["events"]!.AsArray().Select(e => e!["action"]!.GetValue<string>()).ToList();
         Assert.Contains("tenant.create", actions);
         Assert.Contains("api_key.create", actions);
-        var failure = page["events"]!.AsArray().Single(e => e!["action"]!.GetValue<string>() == "auth.failed")!;
+        var failures = page["events"]!.AsArray().Where(e => e!["action"]!.GetValue<string>() == "auth.failed").ToList();
+        var failure = failures.Single(e => e!["after"]!["reason"]!.GetValue<string>() == "invalid")!;
         Assert.Equal(keyId, failure["target_id"]!.GetValue<string>());
-        Assert.Equal("invalid", failure["after"]!["reason"]!.GetValue<string>());
         Assert.Equal("127.0.0.1", failure["after"]!["remote_address"]!.GetValue<string>());
         Assert.Equal(1, failure["after"]!["count"]!.GetValue<long>());
+        Assert.Equal(refusedId, failure["request_id"]!.GetValue<string>());
+        var refusal = failures.Single(e => e!["after"]!["reason"]!.GetValue<string>() == "forbidden")!;
+        Assert.Equal(keyId, refusal["target_id"]!.GetValue<string>());
+        Assert.Equal(forbiddenId, refusal["request_id"]!.GetValue<string>());
 
         using var export = new HttpRequestMessage(HttpMethod.Get, new Uri($"/v1/tenants/{tenantId}/audit", UriKind.Relative));
         export.Headers.Accept.ParseAdd("application/x-ndjson");
         using var response = await admin.SendAsync(export);
         Assert.Equal("application/x-ndjson", response.Content.Headers.ContentType?.MediaType);
         var lines = (await response.Content.ReadAsStringAsync()).Split('\n', StringSplitOptions.RemoveEmptyEntries);
-        Assert.Equal(page["events"]!.AsArray().Count, lines.Length);
-        Assert.All(lines, l => Assert.NotNull(JsonNode.Parse(l)!["action"]));
+        // Every event, then the signed anchors of the engine's audit head (docs/API.md, "Audit").
+        var events = lines.Where(l => JsonNode.Parse(l)!["anchor"] is null).ToList();
+        Assert.Equal(page["events"]!.AsArray().Count, events.Count);
+        Assert.All(events, l => Assert.NotNull(JsonNode.Parse(l)!["action"]));
+        Assert.All(lines.Except(events), l => Assert.NotNull(JsonNode.Parse(l)!["anchor"]!["signature"]));
         var all = string.Join('\n', lines);
         Assert.DoesNotContain(key[(key.IndexOf('_', 3) + 1)..], all, StringComparison.Ordinal); // the secret may itself hold '_'
         Assert.DoesNotContain(new string('Q', 43), all, StringComparison.Ordinal);

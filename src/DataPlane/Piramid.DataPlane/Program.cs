@@ -1,4 +1,5 @@
 using Piramid.DataPlane.Api;
+using Piramid.DataPlane.Auditing;
 using Piramid.DataPlane.Backups;
 using Piramid.DataPlane.Exports;
 using Piramid.DataPlane.Hosting;
@@ -32,6 +33,7 @@ app.MapCollectionsApi();
 app.MapPointsApi();
 app.MapExportApi();
 app.MapBackupsApi();
+app.MapAuditApi();
 try
 {
     await app.RunAsync();

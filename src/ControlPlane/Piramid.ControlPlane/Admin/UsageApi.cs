@@ -1,8 +1,10 @@
 using System.Text.Json;
 using Microsoft.AspNetCore.Http.HttpResults;
 using Piramid.Contracts.Admin;
+using Piramid.Contracts.Auditing;
 using Piramid.Contracts.Problems;
 using Piramid.ControlPlane.Access;
+using Piramid.ControlPlane.Auditing;
 using Piramid.ControlPlane.Usage;
 using Piramid.ServiceDefaults;
 
@@ -29,7 +31,8 @@ public static class UsageApi
         TypedResults.Ok(await usage.GetAsync(id, from, to, ct));
 
     private static async Task<IResult> GetAudit(
-        HttpContext context, string id, DateTimeOffset? from, DateTimeOffset? to, string? cursor, int? limit, AuditLog audit, CancellationToken ct)
+        HttpContext context, string id, DateTimeOffset? from, DateTimeOffset? to, string? source, string? actor, string? action,
+        string? cursor, int? limit, AuditLog audit, AuditAnchors anchors, CancellationToken ct)
     {
         if (context.Request.Query.ContainsKey("after"))
         {
@@ -37,26 +40,48 @@ public static class UsageApi
             throw new ProblemException(ProblemCatalog.InvalidRequest, "'after' is no longer accepted; pass the previous page's 'next_cursor' as 'cursor'.");
         }
 
+        var filter = new AuditFilter(from, to, source, actor, action);
         if (!context.Request.Headers.Accept.ToString().Contains(NdJson, StringComparison.OrdinalIgnoreCase))
         {
-            return TypedResults.Ok(await audit.PageAsync(id, from, to, cursor, limit, ct));
+            return TypedResults.Ok(await audit.PageAsync(id, filter, cursor, limit, ct));
         }
 
-        // The export: one JSON object per line, streamed, so a year of events never sits in memory.
-        var events = audit.ExportAsync(id, from, to, ct);
+        // The export: one JSON object per line, streamed, so a year of events never sits in memory. It ends with the
+        // anchors of the range; without 'to', the last one is signed now, before the entries are read, so the export
+        // reaches at least the head it names (docs/design/audit-log.md).
+        if (filter.WantsData && to is null)
+        {
+            await audit.CheckAsync(id, filter, ct);
+            await anchors.AnchorAsync(id, ct);
+        }
+
+        var events = audit.ExportAsync(id, filter, ct);
         await using var enumerator = events.GetAsyncEnumerator(ct);
-        var hasFirst = await enumerator.MoveNextAsync(); // surfaces 404/400 before the response starts
+        var hasFirst = await enumerator.MoveNextAsync(); // surfaces 404/400/503 before the response starts
         context.Response.ContentType = NdJson;
         if (hasFirst)
         {
             do
             {
-                await JsonSerializer.SerializeAsync(context.Response.Body, enumerator.Current, Json, ct);
-                await context.Response.Body.WriteAsync("\n"u8.ToArray(), ct);
+                await WriteLineAsync(context, enumerator.Current, ct);
             }
             while (await enumerator.MoveNextAsync());
         }
 
+        if (filter.WantsData)
+        {
+            foreach (var anchor in await anchors.ListAsync(id, from, to, ct))
+            {
+                await WriteLineAsync(context, new AuditExportAnchorLine(anchor), ct);
+            }
+        }
+
         return Results.Empty;
+    }
+
+    private static async Task WriteLineAsync<T>(HttpContext context, T value, CancellationToken ct)
+    {
+        await JsonSerializer.SerializeAsync(context.Response.Body, value, Json, ct);
+        await context.Response.Body.WriteAsync("\n"u8.ToArray(), ct);
     }
 }

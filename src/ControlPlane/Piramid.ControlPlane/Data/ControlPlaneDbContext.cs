@@ -62,6 +62,9 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     /// <summary>Each tenant's log archiver position.</summary>
     public DbSet<WalArchiveCursor> WalArchiveCursors => Set<WalArchiveCursor>();
 
+    /// <summary>Signed heads of the engines' audit logs.</summary>
+    public DbSet<AuditAnchorRecord> AuditAnchors => Set<AuditAnchorRecord>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

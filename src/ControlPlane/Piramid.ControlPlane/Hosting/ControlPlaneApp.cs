@@ -45,6 +45,7 @@ public static class ControlPlaneApp
         builder.Services.AddScoped<AuditLog>();
         builder.Services.AddHostedService<TenantPurger>();
         builder.AddRetention();
+        builder.AddAuditExport();
         builder.AddOperations();
         builder.AddBackups();
         builder.AddExports();

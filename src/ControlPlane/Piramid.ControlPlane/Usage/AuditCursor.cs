@@ -8,34 +8,37 @@ namespace Piramid.ControlPlane.Usage;
 
 /// <summary>
 /// The audit trail's page cursor: opaque to clients, like scroll's (the request's <c>cursor</c> is the previous
-/// answer's <c>next_cursor</c>, the same string). Inside it is the last event's id, versioned so the encoding can
-/// change; anything that does not decode to one is a 400, never a page from somewhere else.
+/// answer's <c>next_cursor</c>, the same string). Inside it are the positions in both merged sources (the last
+/// control-plane event id and the last engine sequence returned), versioned so the encoding can change; anything that
+/// does not decode to one is a 400, never a page from somewhere else.
 /// </summary>
 public static class AuditCursor
 {
-    private const string Version = "a1:";
+    private const string Version = "a2:";
 
-    /// <summary>The cursor that continues after event <paramref name="lastId"/>.</summary>
-    public static string Encode(long lastId) =>
-        Base64Url.EncodeToString(Encoding.ASCII.GetBytes(Version + lastId.ToString(CultureInfo.InvariantCulture)));
+    /// <summary>The cursor that continues after control event <paramref name="control"/> and engine entry <paramref name="data"/>.</summary>
+    public static string Encode(long control, long data) =>
+        Base64Url.EncodeToString(Encoding.ASCII.GetBytes(string.Create(CultureInfo.InvariantCulture, $"{Version}{control}:{data}")));
 
-    /// <summary>The event id a cursor continues after, or null without one; a 400 naming <c>cursor</c> when forged.</summary>
-    public static long? Decode(string? cursor)
+    /// <summary>The positions a cursor continues after ((0, 0) without one); a 400 naming <c>cursor</c> when forged.</summary>
+    public static (long Control, long Data) Decode(string? cursor)
     {
         if (cursor is null)
         {
-            return null;
+            return (0, 0);
         }
 
-        if (cursor.Length is > 0 and <= 64 && Base64Url.IsValid(cursor))
+        if (cursor.Length is > 0 and <= 96 && Base64Url.IsValid(cursor))
         {
             var text = Encoding.ASCII.GetString(Base64Url.DecodeFromChars(cursor));
-            if (text.StartsWith(Version, StringComparison.Ordinal)
-                && long.TryParse(text.AsSpan(Version.Length), NumberStyles.None, CultureInfo.InvariantCulture, out var id)
-                && id > 0
-                && Encode(id) == cursor)
+            var parts = text.StartsWith(Version, StringComparison.Ordinal) ? text[Version.Length..].Split(':') : [];
+            if (parts.Length == 2
+                && long.TryParse(parts[0], NumberStyles.None, CultureInfo.InvariantCulture, out var control)
+                && long.TryParse(parts[1], NumberStyles.None, CultureInfo.InvariantCulture, out var data)
+                && (control > 0 || data > 0)
+                && Encode(control, data) == cursor)
             {
-                return id;
+                return (control, data);
             }
         }
 

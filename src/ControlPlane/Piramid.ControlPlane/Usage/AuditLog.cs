@@ -2,22 +2,26 @@ using System.Runtime.CompilerServices;
 using System.Text.Json;
 using Microsoft.EntityFrameworkCore;
 using Piramid.Contracts.Admin;
+using Piramid.Contracts.Auditing;
 using Piramid.Contracts.Problems;
+using Piramid.ControlPlane.Auditing;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Data.Entities;
-using Piramid.ControlPlane.Tenants;
 using Piramid.ServiceDefaults;
 
 namespace Piramid.ControlPlane.Usage;
 
-/// <summary>Reads a tenant's audit events for the admin API: paged JSON or a streamed export.</summary>
-public sealed class AuditLog(ControlPlaneDbContext db)
+/// <summary>
+/// Reads a tenant's audit events for the admin API: the control plane's events and its engine's hash-chained entries,
+/// merged in time order (each source keeps its own order), as paged JSON or a streamed export.
+/// </summary>
+public sealed class AuditLog(ControlPlaneDbContext db, EngineAuditClient engines)
 {
     /// <summary>Default and largest page.</summary>
     public const int MaxPage = 1000;
 
-    /// <summary>One page of events in [from, to), oldest first, after the cursor (<see cref="AuditCursor"/>).</summary>
-    public async Task<AuditEventList> PageAsync(string tenantId, DateTimeOffset? from, DateTimeOffset? to, string? cursor, int? limit, CancellationToken ct)
+    /// <summary>One page of events matching <paramref name="filter"/>, oldest first, after the cursor (<see cref="AuditCursor"/>).</summary>
+    public async Task<AuditEventList> PageAsync(string tenantId, AuditFilter filter, string? cursor, int? limit, CancellationToken ct)
     {
         var after = AuditCursor.Decode(cursor);
         var size = limit ?? MaxPage;
@@ -26,55 +30,126 @@ public sealed class AuditLog(ControlPlaneDbContext db)
             throw new ProblemException(ProblemCatalog.InvalidRequest, $"'limit' must be between 1 and {MaxPage}.");
         }
 
-        var events = await (await QueryAsync(tenantId, from, to, after, ct)).Take(size + 1).ToListAsync(ct);
-        var more = events.Count > size;
-        var page = events.Take(size).Select(ToInfo).ToList();
-        return new AuditEventList { Events = page, NextCursor = more ? AuditCursor.Encode(page[^1].Id) : null };
+        await CheckAsync(tenantId, filter, ct);
+        var (page, next) = await ReadAsync(tenantId, filter, after, size, ct);
+        return new AuditEventList { Events = page, NextCursor = next is { } n ? AuditCursor.Encode(n.Control, n.Data) : null };
     }
 
-    /// <summary>Every event in range, streamed from the database without buffering.</summary>
-    public async IAsyncEnumerable<AuditEventInfo> ExportAsync(string tenantId, DateTimeOffset? from, DateTimeOffset? to, [EnumeratorCancellation] CancellationToken ct)
+    /// <summary>Every event matching <paramref name="filter"/>, streamed page by page (never the whole range in memory).</summary>
+    public async IAsyncEnumerable<AuditEventInfo> ExportAsync(string tenantId, AuditFilter filter, [EnumeratorCancellation] CancellationToken ct)
     {
-        await foreach (var e in (await QueryAsync(tenantId, from, to, null, ct)).AsAsyncEnumerable().WithCancellation(ct))
+        await CheckAsync(tenantId, filter, ct);
+        (long Control, long Data)? position = (0, 0);
+        while (position is { } after)
         {
-            yield return ToInfo(e);
+            var (page, next) = await ReadAsync(tenantId, filter, after, MaxPage, ct);
+            foreach (var e in page)
+            {
+                yield return e;
+            }
+
+            position = next;
         }
     }
 
-    private async Task<IQueryable<AuditEvent>> QueryAsync(string tenantId, DateTimeOffset? from, DateTimeOffset? to, long? after, CancellationToken ct)
+    /// <summary>A 400 for a bad filter, a 404 for a tenant that does not exist.</summary>
+    public async Task CheckAsync(string tenantId, AuditFilter filter, CancellationToken ct)
     {
-        if (from > to)
-        {
-            throw new ProblemException(ProblemCatalog.InvalidRequest, "'from' must not be after 'to'.");
-        }
-
+        filter.Validate();
         if (!await db.Tenants.AnyAsync(t => t.Id == tenantId, ct))
         {
             throw new ProblemException(ProblemCatalog.NotFound, $"Tenant '{tenantId}' does not exist.");
         }
+    }
 
-        var query = db.AuditEvents.AsNoTracking().Where(e => e.TenantId == tenantId);
-        if (from is { } f)
+    // The next `size` events of both sources after the positions, merged by time; and where the page after it starts.
+    private async Task<(List<AuditEventInfo> Page, (long Control, long Data)? Next)> ReadAsync(
+        string tenantId, AuditFilter filter, (long Control, long Data) after, int size, CancellationToken ct)
+    {
+        var control = filter.WantsControl ? await ControlAsync(tenantId, filter, after.Control, size + 1, ct) : [];
+        var data = filter.WantsData ? await DataAsync(tenantId, filter, after.Data, size + 1, ct) : [];
+        var merged = new List<AuditEventInfo>(Math.Min(size + 1, control.Count + data.Count));
+        int i = 0, j = 0;
+        while (merged.Count <= size && (i < control.Count || j < data.Count))
+        {
+            // Each list holds the next size + 1 events of its source, so the first size + 1 merged are the right ones.
+            merged.Add(j == data.Count || (i < control.Count && control[i].Time <= data[j].Time) ? control[i++] : data[j++]);
+        }
+
+        if (merged.Count <= size)
+        {
+            return (merged, null);
+        }
+
+        merged.RemoveAt(size);
+        var lastControl = merged.LastOrDefault(e => e.Source == AuditSources.Control)?.Seq ?? after.Control;
+        var lastData = merged.LastOrDefault(e => e.Source == AuditSources.Data)?.Seq ?? after.Data;
+        return (merged, (lastControl, lastData));
+    }
+
+    private async Task<List<AuditEventInfo>> ControlAsync(string tenantId, AuditFilter filter, long after, int count, CancellationToken ct)
+    {
+        var query = db.AuditEvents.AsNoTracking().Where(e => e.TenantId == tenantId && e.Id > after);
+        if (filter.From is { } f)
         {
             query = query.Where(e => e.Time >= f);
         }
 
-        if (to is { } t)
+        if (filter.To is { } t)
         {
             query = query.Where(e => e.Time < t);
         }
 
-        if (after is { } a)
+        if (filter.Actor is { } actor)
         {
-            query = query.Where(e => e.Id > a);
+            query = query.Where(e => e.Actor == actor);
         }
 
-        return query.OrderBy(e => e.Id);
+        if (filter.Action is { } action)
+        {
+            query = query.Where(e => e.Action == action);
+        }
+
+        return [.. (await query.OrderBy(e => e.Id).Take(count).ToListAsync(ct)).Select(ToInfo)];
+    }
+
+    // Engine entries are filtered here (the engine pages by sequence only); entries are appended in time order, so the
+    // first one at or after 'to' ends the range.
+    private async Task<List<AuditEventInfo>> DataAsync(string tenantId, AuditFilter filter, long after, int count, CancellationToken ct)
+    {
+        var result = new List<AuditEventInfo>();
+        for (long? position = after; position is { } p && result.Count < count;)
+        {
+            var page = await engines.ReadAsync(tenantId, p, InternalAuditRoutes.MaxLimit, ct);
+            foreach (var entry in page.Entries)
+            {
+                if (filter.To is { } to && entry.Time >= to)
+                {
+                    return result;
+                }
+
+                var info = ToInfo(tenantId, entry);
+                if (filter.Matches(info))
+                {
+                    result.Add(info);
+                    if (result.Count == count)
+                    {
+                        break;
+                    }
+                }
+            }
+
+            position = page.NextAfter;
+        }
+
+        return result;
     }
 
     private static AuditEventInfo ToInfo(AuditEvent e) => new()
     {
         Id = e.Id,
+        Source = AuditSources.Control,
+        Seq = e.Id,
         Time = e.Time,
         Actor = e.Actor,
         Action = e.Action,
@@ -84,6 +159,23 @@ public sealed class AuditLog(ControlPlaneDbContext db)
         Before = Parse(e.Before),
         After = Parse(e.After),
         RequestId = e.RequestId,
+    };
+
+    private static AuditEventInfo ToInfo(string tenantId, EngineAuditEntry e) => new()
+    {
+        Id = e.Seq,
+        Source = AuditSources.Data,
+        Seq = e.Seq,
+        Time = e.Time,
+        Actor = e.Principal,
+        Action = e.Operation,
+        TargetType = "collection",
+        TargetId = e.Collection ?? string.Empty,
+        TenantId = tenantId,
+        RequestId = e.RequestId,
+        Outcome = e.Outcome,
+        PrevHash = e.PrevHash,
+        Hash = e.Hash,
     };
 
     private static JsonElement? Parse(string? json)

@@ -39,7 +39,8 @@ public sealed class AuthFailureIntake(ControlPlaneDbContext db, TimeProvider tim
                 TargetType = entry.KeyId is null ? "request" : "api_key",
                 TargetId = entry.KeyId ?? "-",
                 TenantId = entry.KeyId is not null && owners.TryGetValue(entry.KeyId, out var tenant) ? tenant : null,
-                After = JsonSerializer.Serialize(new { entry.Reason, entry.RemoteAddress, entry.Count, entry.FirstSeen, entry.LastSeen }, Json),
+                After = JsonSerializer.Serialize(new { entry.Reason, entry.RemoteAddress, entry.Count, entry.FirstSeen, entry.LastSeen, entry.FirstRequestId, entry.LastRequestId }, Json),
+                RequestId = entry.LastRequestId,
             });
         }
 
@@ -80,6 +81,7 @@ public sealed class AuthFailureIntake(ControlPlaneDbContext db, TimeProvider tim
                 { Reason: null or "" } or { Reason.Length: > 32 } => "needs a 'reason' of 1 to 32 characters",
                 { RemoteAddress.Length: > 64 } => "has a 'remote_address' over 64 characters",
                 { KeyId.Length: > 64 } => "has a 'key_id' over 64 characters",
+                { FirstRequestId.Length: > 128 } or { LastRequestId.Length: > 128 } => "has a request id over 128 characters",
                 { Count: < 1 } => "needs a 'count' of at least 1",
                 _ when entry.FirstSeen > entry.LastSeen => "has 'first_seen' after 'last_seen'",
                 _ => null,

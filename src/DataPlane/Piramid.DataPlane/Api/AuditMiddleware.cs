@@ -6,8 +6,8 @@ using Piramid.Engine;
 namespace Piramid.DataPlane.Api;
 
 /// <summary>
-/// One audit entry per mutating call (its outcome included, failures too): time, principal, operation
-/// (the endpoint's name), collection, outcome and request id.
+/// One audit entry per mutating call (its outcome included, failures too) and per refused call (401/403) of any
+/// kind: time, principal, operation (the endpoint's name), collection, outcome and request id.
 /// </summary>
 public sealed class AuditMiddleware(RequestDelegate next, VectorEngine engine)
 {
@@ -30,12 +30,19 @@ public sealed class AuditMiddleware(RequestDelegate next, VectorEngine engine)
         }
         finally
         {
-            if (mutating && context.GetEndpoint()?.Metadata.GetMetadata<MutationAttribute>() is { } mutation)
+            // Mutations always; any other call of the data API only when refused (401/403), so that every refusal
+            // is in the trail with the request id its answer carried.
+            var endpoint = context.GetEndpoint();
+            var operation = mutating && endpoint?.Metadata.GetMetadata<MutationAttribute>() is { } mutation ? mutation.Operation
+                : context.Response.StatusCode is 401 or 403 && context.Request.Path.StartsWithSegments("/v1")
+                    ? endpoint?.Metadata.GetMetadata<IEndpointNameMetadata>()?.EndpointName ?? "request"
+                    : null;
+            if (operation is not null)
             {
                 var identity = context.Items[InternalAuthMiddleware.ItemKey] as InternalIdentity;
                 var outcome = context.Response.StatusCode < 400 ? "ok" : $"error:{context.Response.StatusCode}";
                 var collection = context.Request.RouteValues.TryGetValue("name", out var n) ? n as string : null;
-                engine.Audit.Append(identity?.Principal ?? "unknown", mutation.Operation, collection, outcome, requestId);
+                engine.Audit.Append(identity?.Principal ?? "unknown", operation, collection, outcome, requestId);
             }
         }
     }

@@ -43,6 +43,7 @@ namespace Piramid.DataPlane.Api;
 [JsonSerializable(typeof(RestoreCreated))]
 [JsonSerializable(typeof(RestoreApplyRequest))]
 [JsonSerializable(typeof(RestoreApplyResult))]
+[JsonSerializable(typeof(Piramid.Contracts.Auditing.EngineAuditPage))]
 public sealed partial class EngineJsonContext : JsonSerializerContext
 {
 }

@@ -140,6 +140,67 @@ public sealed class AuditLog : IDisposable
         return result;
     }
 
+    /// <summary>The newest entry's sequence and hash (0 and 32 zero bytes when the log is empty).</summary>
+    public (long Sequence, byte[] Hash) Head
+    {
+        get
+        {
+            lock (_gate)
+            {
+                return (_lastSequence, _lastHash.ToArray());
+            }
+        }
+    }
+
+    /// <summary>
+    /// Up to <paramref name="limit"/> entries after sequence <paramref name="after"/>, in order, with their chain
+    /// links. Only the segments that can hold them are read (a segment's name is its first sequence).
+    /// </summary>
+    public IReadOnlyList<AuditChainEntry> ReadAfter(long after, int limit)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(after);
+        ArgumentOutOfRangeException.ThrowIfNegativeOrZero(limit);
+        var files = new List<(string Path, byte[] Data)>();
+        lock (_gate)
+        {
+            ObjectDisposedException.ThrowIf(_disposed, this);
+            var segments = AuditSegments.List(_directory);
+            for (var i = 0; i < segments.Count; i++)
+            {
+                var path = segments[i].Path;
+                // The next segment starts at or before after + 1: this one ends before it.
+                if (i + 1 < segments.Count && segments[i + 1].FirstSequence <= after + 1)
+                {
+                    continue;
+                }
+
+                files.Add((path, AuditSegments.ReadAllShared(path, path == _path ? _written : -1)));
+            }
+        }
+
+        var result = new List<AuditChainEntry>();
+        foreach (var (path, data) in files)
+        {
+            foreach (var record in RecordScanner.ReadAll(path, data, _key, FileKind.Audit))
+            {
+                var payload = AuditEntryCodec.TryDecode(record.Payload)
+                    ?? throw new StorageCorruptedException($"{path}: malformed audit entry at offset {record.Frame.Offset}.");
+                if (payload.Entry.Sequence <= after)
+                {
+                    continue;
+                }
+
+                result.Add(new AuditChainEntry(payload.Entry, payload.PreviousHash, payload.Hash));
+                if (result.Count == limit)
+                {
+                    return result;
+                }
+            }
+        }
+
+        return result;
+    }
+
     /// <summary>Fsyncs and closes the current segment.</summary>
     public void Dispose()
     {

@@ -33,6 +33,7 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
         {
             // The requirement that refused names the problem; several refusing answer with the first by rank.
             var refusal = authorizeResult.AuthorizationFailure?.FailureReasons.OfType<TenantRefusal>().MinBy(r => r.Rank);
+            RecordForbidden(context);
             return ProblemResults.WriteAsync(context, refusal?.Kind ?? ProblemCatalog.Forbidden, refusal?.Message ?? "The credential is valid but may not do this.");
         }
 
@@ -56,6 +57,7 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
 
         if (context.Items[ApiKeyAuthenticationHandler.IdentityItem] is KeyIntrospectionResponse && context.Items.ContainsKey(Forwarding.MemberPaths.RewrittenItem))
         {
+            RecordForbidden(context);
             await ProblemResults.WriteAsync(context, ProblemCatalog.Forbidden,
                 "A tenant API key calls the data API at /v1/collections/...; /v1/tenants/{id}/collections/... takes a member's access token.");
             return;
@@ -63,6 +65,7 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
 
         if (context.Items[ApiKeyAuthenticationHandler.IdentityItem] is KeyIntrospectionResponse)
         {
+            RecordForbidden(context);
             await ProblemResults.WriteAsync(context, ProblemCatalog.Forbidden,
                 "A tenant API key cannot call the platform admin API; use an operator access token.");
             return;
@@ -71,6 +74,7 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
         if (context.Request.Headers.Authorization.Count > 0 && ApiKeyParser.Find(context.Request) is null
             && (await context.AuthenticateAsync(AdminJwt.SchemeName)).Succeeded)
         {
+            RecordForbidden(context);
             await ProblemResults.WriteAsync(context, ProblemCatalog.Forbidden,
                 "An operator access token cannot call the tenant API; use a tenant API key.");
             return;
@@ -78,6 +82,14 @@ public sealed class UniformAuthorizationResults : IAuthorizationMiddlewareResult
 
         await WriteUnauthorizedAsync(context);
     }
+
+    // A 403 is audited like a 401 (reason 'forbidden'), with the key id when an API key was presented.
+    private static void RecordForbidden(HttpContext context) =>
+        context.RequestServices.GetRequiredService<AuthFailureLog>().Record(
+            context, ForbiddenReason, (context.Items[ApiKeyAuthenticationHandler.IdentityItem] as KeyIntrospectionResponse)?.KeyId);
+
+    /// <summary>The <c>auth.failed</c> reason of a 403: a valid credential that may not do this.</summary>
+    public const string ForbiddenReason = "forbidden";
 
     /// <summary>
     /// The single 401 body of the gateway; a 429 instead once the client address has spent its budget for

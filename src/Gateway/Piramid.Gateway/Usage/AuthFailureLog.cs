@@ -14,11 +14,12 @@ public sealed class AuthFailureLog(IOptions<GatewayOptions> options, TimeProvide
     private Dictionary<(string Reason, string? Address, string? KeyId), AuthFailureCount> _entries = [];
     private long _others;
 
-    /// <summary>Records one refusal of this request.</summary>
+    /// <summary>Records one refusal of this request, with the request id its answer carries (the trace identifier).</summary>
     public void Record(HttpContext context, string reason, string? keyId)
     {
         ArgumentNullException.ThrowIfNull(context);
-        Add(reason, context.Connection.RemoteIpAddress?.ToString(), keyId, 1, time.GetUtcNow(), time.GetUtcNow());
+        var now = time.GetUtcNow();
+        Add(reason, context.Connection.RemoteIpAddress?.ToString(), keyId, 1, now, now, context.TraceIdentifier, context.TraceIdentifier);
     }
 
     /// <summary>Takes what was counted since the last call.</summary>
@@ -39,7 +40,7 @@ public sealed class AuthFailureLog(IOptions<GatewayOptions> options, TimeProvide
         ArgumentNullException.ThrowIfNull(report);
         foreach (var entry in report.Entries)
         {
-            Add(entry.Reason, entry.RemoteAddress, entry.KeyId, entry.Count, entry.FirstSeen, entry.LastSeen);
+            Add(entry.Reason, entry.RemoteAddress, entry.KeyId, entry.Count, entry.FirstSeen, entry.LastSeen, entry.FirstRequestId, entry.LastRequestId);
         }
 
         lock (_lock)
@@ -48,15 +49,22 @@ public sealed class AuthFailureLog(IOptions<GatewayOptions> options, TimeProvide
         }
     }
 
-    private void Add(string reason, string? address, string? keyId, long count, DateTimeOffset first, DateTimeOffset last)
+    private void Add(string reason, string? address, string? keyId, long count, DateTimeOffset first, DateTimeOffset last, string? firstRequest, string? lastRequest)
     {
         lock (_lock)
         {
             if (_entries.TryGetValue((reason, address, keyId), out var entry))
             {
                 entry.Count += count;
-                entry.FirstSeen = first < entry.FirstSeen ? first : entry.FirstSeen;
-                entry.LastSeen = last > entry.LastSeen ? last : entry.LastSeen;
+                if (first < entry.FirstSeen)
+                {
+                    (entry.FirstSeen, entry.FirstRequestId) = (first, firstRequest);
+                }
+
+                if (last >= entry.LastSeen)
+                {
+                    (entry.LastSeen, entry.LastRequestId) = (last, lastRequest);
+                }
             }
             else if (_entries.Count < options.Value.AuthFailureEntriesPerReport)
             {
@@ -68,6 +76,8 @@ public sealed class AuthFailureLog(IOptions<GatewayOptions> options, TimeProvide
                     Count = count,
                     FirstSeen = first,
                     LastSeen = last,
+                    FirstRequestId = firstRequest,
+                    LastRequestId = lastRequest,
                 };
             }
             else

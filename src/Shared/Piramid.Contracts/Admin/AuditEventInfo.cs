@@ -5,8 +5,23 @@ namespace Piramid.Contracts.Admin;
 /// <summary>One audit event as the admin API and its NDJSON export show it.</summary>
 public sealed class AuditEventInfo
 {
-    /// <summary>Sequence number (increasing).</summary>
+    /// <summary>Sequence number (increasing): the control plane's event id, or the engine log's sequence for <c>data</c>.</summary>
     public long Id { get; set; }
+
+    /// <summary>Where it was recorded: <c>control</c> (the control plane) or <c>data</c> (the tenant's engine, hash-chained).</summary>
+    public string Source { get; set; } = AuditSources.Control;
+
+    /// <summary>Sequence within its source: the event id for <c>control</c>, the engine log's sequence for <c>data</c>.</summary>
+    public long Seq { get; set; }
+
+    /// <summary>For <c>data</c>: <c>ok</c> or <c>error:&lt;status&gt;</c>; null for <c>control</c> (a recorded change succeeded).</summary>
+    public string? Outcome { get; set; }
+
+    /// <summary>For <c>data</c>: the previous entry's hash (lowercase hex); null for <c>control</c>.</summary>
+    public string? PrevHash { get; set; }
+
+    /// <summary>For <c>data</c>: SHA-256(previous hash ‖ canonical entry) (lowercase hex); null for <c>control</c>.</summary>
+    public string? Hash { get; set; }
 
     /// <summary>When it happened.</summary>
     public DateTimeOffset Time { get; set; }

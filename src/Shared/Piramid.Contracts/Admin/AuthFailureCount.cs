@@ -8,7 +8,8 @@ public sealed class AuthFailureCount
 {
     /// <summary>
     /// Why: <c>missing</c>, <c>malformed</c>, <c>invalid</c> (unknown, revoked, expired or wrong secret), <c>token</c>,
-    /// or <c>rate_limited</c> (the client address's budget for unauthenticated requests was spent).
+    /// <c>rate_limited</c> (the client address's budget for unauthenticated requests was spent), or <c>forbidden</c>
+    /// (a valid credential of the wrong kind for the route: 403).
     /// </summary>
     public required string Reason { get; set; }
 
@@ -26,4 +27,10 @@ public sealed class AuthFailureCount
 
     /// <summary>The last of them.</summary>
     public DateTimeOffset LastSeen { get; set; }
+
+    /// <summary>The request id (<c>X-Request-Id</c>) the first refusal's answer carried.</summary>
+    public string? FirstRequestId { get; set; }
+
+    /// <summary>The request id the last refusal's answer carried (the audit event's <c>request_id</c>).</summary>
+    public string? LastRequestId { get; set; }
 }

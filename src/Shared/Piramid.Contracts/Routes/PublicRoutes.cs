@@ -108,10 +108,13 @@ public static class PublicRoutes
             .WithQuery<DateOnly>("from", "First UTC day (default: 30 days ago).")
             .WithQuery<DateOnly>("to", "Last UTC day (default: today)."),
         Admin("audit.list", "GET", "/v1/audit", Roles.Admin)
-            .Describe("Audit events of the caller's own tenant, oldest first; Accept: application/x-ndjson streams every event in range")
+            .Describe("Audit events of the caller's own tenant (control plane and engine merged in time order); Accept: application/x-ndjson streams every event in range, then its signed anchors")
             .Returns<AuditEventList>().Returns<AuditEventInfo>(200, "application/x-ndjson")
             .WithQuery<DateTimeOffset>("from", "Events at or after this time.")
             .WithQuery<DateTimeOffset>("to", "Events before this time.")
+            .WithQuery<string>("source", "Only 'control' (control-plane events) or 'data' (the engine's hash-chained entries).")
+            .WithQuery<string>("actor", "Only events of this actor (exact).")
+            .WithQuery<string>("action", "Only events of this action (exact), e.g. points.upsert.")
             .WithQuery<string>("cursor", "The next_cursor of the previous page (opaque).")
             .WithQuery<int>("limit", "Page size."),
         Admin("tenants.create", "POST", "/v1/tenants", Roles.PlatformAdmin)
@@ -154,10 +157,13 @@ public static class PublicRoutes
             .WithQuery<DateOnly>("from", "First UTC day (default: 30 days ago).")
             .WithQuery<DateOnly>("to", "Last UTC day (default: today)."),
         Admin("tenants.audit", "GET", "/v1/tenants/{id}/audit", Roles.Admin)
-            .Describe("Audit events of a tenant, oldest first; Accept: application/x-ndjson streams every event in range")
+            .Describe("Audit events of a tenant (control plane and engine merged in time order); Accept: application/x-ndjson streams every event in range, then its signed anchors")
             .Returns<AuditEventList>().Returns<AuditEventInfo>(200, "application/x-ndjson")
             .WithQuery<DateTimeOffset>("from", "Events at or after this time.")
             .WithQuery<DateTimeOffset>("to", "Events before this time.")
+            .WithQuery<string>("source", "Only 'control' (control-plane events) or 'data' (the engine's hash-chained entries).")
+            .WithQuery<string>("actor", "Only events of this actor (exact).")
+            .WithQuery<string>("action", "Only events of this action (exact), e.g. points.upsert.")
             .WithQuery<string>("cursor", "The next_cursor of the previous page (opaque).")
             .WithQuery<int>("limit", "Page size."),
         // Operations (docs/design/backups.md): the short form finds the tenant from the operation itself.

@@ -77,7 +77,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit events of the caller's own tenant, oldest first; Accept: application/x-ndjson streams every event in range */
+        /** Audit events of the caller's own tenant (control plane and engine merged in time order); Accept: application/x-ndjson streams every event in range, then its signed anchors */
         get: operations["audit.list"];
         put?: never;
         post?: never;
@@ -621,7 +621,7 @@ export interface paths {
             path?: never;
             cookie?: never;
         };
-        /** Audit events of a tenant, oldest first; Accept: application/x-ndjson streams every event in range */
+        /** Audit events of a tenant (control plane and engine merged in time order); Accept: application/x-ndjson streams every event in range, then its signed anchors */
         get: operations["tenants.audit"];
         put?: never;
         post?: never;
@@ -1216,9 +1216,22 @@ export interface components {
         AuditEventInfo: {
             /**
              * Format: int64
-             * @description Sequence number (increasing).
+             * @description Sequence number (increasing): the control plane's event id, or the engine log's sequence for `data`.
              */
             id?: number;
+            /** @description Where it was recorded: `control` (the control plane) or `data` (the tenant's engine, hash-chained). */
+            source?: string;
+            /**
+             * Format: int64
+             * @description Sequence within its source: the event id for `control`, the engine log's sequence for `data`.
+             */
+            seq?: number;
+            /** @description For `data`: `ok` or `error:<status>`; null for `control` (a recorded change succeeded). */
+            outcome?: string | null;
+            /** @description For `data`: the previous entry's hash (lowercase hex); null for `control`. */
+            prev_hash?: string | null;
+            /** @description For `data`: SHA-256(previous hash ‖ canonical entry) (lowercase hex); null for `control`. */
+            hash?: string | null;
             /**
              * Format: date-time
              * @description When it happened.
@@ -2626,6 +2639,12 @@ export interface operations {
                 from?: string;
                 /** @description Events before this time. */
                 to?: string;
+                /** @description Only 'control' (control-plane events) or 'data' (the engine's hash-chained entries). */
+                source?: string;
+                /** @description Only events of this actor (exact). */
+                actor?: string;
+                /** @description Only events of this action (exact), e.g. points.upsert. */
+                action?: string;
                 /** @description The next_cursor of the previous page (opaque). */
                 cursor?: string;
                 /** @description Page size. */
@@ -4295,6 +4314,12 @@ export interface operations {
                 from?: string;
                 /** @description Events before this time. */
                 to?: string;
+                /** @description Only 'control' (control-plane events) or 'data' (the engine's hash-chained entries). */
+                source?: string;
+                /** @description Only events of this actor (exact). */
+                actor?: string;
+                /** @description Only events of this action (exact), e.g. points.upsert. */
+                action?: string;
                 /** @description The next_cursor of the previous page (opaque). */
                 cursor?: string;
                 /** @description Page size. */
