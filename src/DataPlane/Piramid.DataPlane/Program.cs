@@ -24,6 +24,8 @@ builder.AddInternalAuth();
 builder.Services.AddEngineApi();
 
 var app = builder.Build();
+// First: Prometheus presents no signature, and the engine's only port is internal (docs/design/observability.md).
+app.UseMetricsEndpoint(onEveryPort: true);
 app.UseProblemDefaults();
 app.MapDefaultEndpoints();
 app.MapAdoptionChallenge();

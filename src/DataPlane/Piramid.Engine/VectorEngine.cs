@@ -131,6 +131,9 @@ public sealed partial class VectorEngine : IAsyncDisposable
         }
     }
 
+    /// <summary>The open collections, in no order (metrics read them at each scrape).</summary>
+    public IEnumerable<Collection> Collections => _collections.Values;
+
     /// <summary>Every collection, by name.</summary>
     public IReadOnlyList<CollectionDescription> List() =>
         [.. _collections.Values.Select(c => c.Describe()).OrderBy(c => c.Name, StringComparer.Ordinal)];

@@ -2,6 +2,7 @@ using Microsoft.AspNetCore.Authentication;
 using Microsoft.AspNetCore.Authorization;
 using Microsoft.AspNetCore.Cors.Infrastructure;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 using Piramid.Contracts;
 using Piramid.Gateway.Authentication;
 using Piramid.Gateway.Authorization;
@@ -50,6 +51,8 @@ public static class GatewayHosting
         builder.Services.AddSingleton<Limits.RateLimits>();
         builder.Services.AddSingleton<Limits.AddressLimits>();
         builder.Services.AddSingleton<UsageMeter>();
+        builder.Services.AddSingleton<Telemetry.GatewayTelemetry>();
+        builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddMeter(Telemetry.GatewayTelemetry.MeterName));
         builder.Services.AddSingleton<AuthFailureLog>();
         builder.Services.AddSingleton<KeyUseLog>();
         builder.Services.AddSingleton<UsageReporter>();
@@ -135,6 +138,7 @@ public static class GatewayHosting
     public static WebApplication UseGateway(this WebApplication app)
     {
         ArgumentNullException.ThrowIfNull(app);
+        app.UseMetricsEndpoint(); // on its own loopback port (Metrics:Port), before anything public
         app.Use(SecurityHeaders.ApplyAsync);
         app.UseProblemDefaults();
         app.Use(RequestShape.CheckAsync);

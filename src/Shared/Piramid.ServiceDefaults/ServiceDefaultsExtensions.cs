@@ -14,8 +14,9 @@ using Piramid.Contracts.Problems;
 namespace Piramid.ServiceDefaults;
 
 /// <summary>
-/// What every Piramid process gets: one <see cref="TimeProvider"/>, OpenTelemetry traces and metrics (exported over OTLP only when
-/// <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set), liveness and readiness endpoints, and problem+json errors.
+/// What every Piramid process gets: one <see cref="TimeProvider"/>, OpenTelemetry metrics (scraped by Prometheus, see
+/// <see cref="MetricsEndpoint"/>) and traces (exported over OTLP only when <c>OTEL_EXPORTER_OTLP_ENDPOINT</c> is set),
+/// JSON logs carrying trace ids (<see cref="StructuredLogs"/>), liveness and readiness endpoints, and problem+json errors.
 /// </summary>
 public static class ServiceDefaultsExtensions
 {
@@ -35,7 +36,11 @@ public static class ServiceDefaultsExtensions
             {
                 m.AddAspNetCoreInstrumentation().AddHttpClientInstrumentation().AddRuntimeInstrumentation();
                 m.AddMeter(meterAndSourceNames);
+                // Collected only when scraped (GET /metrics, MetricsEndpoint); nothing is kept between scrapes but the instruments' state.
+                m.AddPrometheusExporter();
             });
+        MetricsEndpoint.AddListener(builder);
+        StructuredLogs.Add(builder);
 
         // Spans are only worth their cost per request when something collects them; without a collector the
         // incoming traceparent still travels on unchanged (proxies forward the header as is).

@@ -9,6 +9,7 @@ using Piramid.ControlPlane.Identity;
 using Piramid.ControlPlane.Internal;
 using Piramid.ControlPlane.Keys;
 using Piramid.ControlPlane.Members;
+using Piramid.ControlPlane.Observability;
 using Piramid.ControlPlane.Operations;
 using Piramid.ControlPlane.Orchestration;
 using Piramid.ControlPlane.Tenants;
@@ -54,6 +55,9 @@ public static class ControlPlaneApp
         builder.Services.ConfigureHttpJsonOptions(o => Piramid.Contracts.Json.WireJson.ConfigureServer(o.SerializerOptions));
 
         var app = builder.Build();
+        // The metrics port (Metrics:Port) first: Prometheus presents no credential there, and nothing else is served on it.
+        app.UsePrometheusTargets();
+        app.UseMetricsEndpoint();
         app.UseProblemDefaults();
         app.UseMiddleware<RequestInputGuard>();
         app.UseAuthentication();

@@ -1,5 +1,6 @@
 using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace Piramid.ControlPlane.Orchestration;
 
@@ -17,6 +18,14 @@ public static class LocalOrchestratorExtensions
             .Bind(builder.Configuration.GetSection(LocalOrchestratorOptions.Section))
             .ValidateOnStart();
         builder.Services.TryAddEnumerable(ServiceDescriptor.Singleton<IValidateOptions<LocalOrchestratorOptions>, LocalOrchestratorOptionsValidator>());
+        // Engines send their spans where the control plane sends its own, unless configured apart.
+        builder.Services.PostConfigure<LocalOrchestratorOptions>(o =>
+        {
+            o.OtlpEndpoint ??= builder.Configuration["OTEL_EXPORTER_OTLP_ENDPOINT"];
+            o.OtlpProtocol ??= builder.Configuration["OTEL_EXPORTER_OTLP_PROTOCOL"];
+        });
+        builder.Services.AddSingleton<OrchestratorTelemetry>();
+        builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddMeter(OrchestratorTelemetry.MeterName));
         builder.Services.AddSingleton<LocalProcessOrchestrator>();
         builder.Services.AddSingleton<IEngineOrchestrator>(sp => sp.GetRequiredService<LocalProcessOrchestrator>());
         builder.Services.AddHostedService<EngineSupervisor>();

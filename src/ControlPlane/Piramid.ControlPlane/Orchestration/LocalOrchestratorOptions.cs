@@ -36,6 +36,15 @@ public sealed class LocalOrchestratorOptions
     /// <summary>An engine healthy this long gets its backoff and restart count reset.</summary>
     public TimeSpan HealthyResetAfter { get; set; } = TimeSpan.FromSeconds(60);
 
+    /// <summary>
+    /// OTLP endpoint the engines export traces to (their <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>); defaults to the control
+    /// plane's own <c>OTEL_EXPORTER_OTLP_ENDPOINT</c>. Unset: engines export nothing.
+    /// </summary>
+    public string? OtlpEndpoint { get; set; }
+
+    /// <summary>The engines' <c>OTEL_EXPORTER_OTLP_PROTOCOL</c> (grpc or http/protobuf); defaults to the control plane's own.</summary>
+    public string? OtlpProtocol { get; set; }
+
     /// <summary>How long a starting engine may take to answer <c>/health/ready</c>.</summary>
     public TimeSpan ReadyTimeout { get; set; } = TimeSpan.FromSeconds(30);
 

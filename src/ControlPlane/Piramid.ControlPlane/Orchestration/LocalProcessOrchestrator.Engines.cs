@@ -50,6 +50,15 @@ public sealed partial class LocalProcessOrchestrator
             ["Engine__Durability"] = _options.Durability,
         };
         slot.Limits.AddTo(environment); // The plan's limits, its engine heap among them.
+        if (!string.IsNullOrWhiteSpace(_options.OtlpEndpoint))
+        {
+            // Only where to send spans: OTLP headers may carry a collector's credential, which is not the engine's.
+            environment["OTEL_EXPORTER_OTLP_ENDPOINT"] = _options.OtlpEndpoint;
+            if (!string.IsNullOrWhiteSpace(_options.OtlpProtocol))
+            {
+                environment["OTEL_EXPORTER_OTLP_PROTOCOL"] = _options.OtlpProtocol;
+            }
+        }
 
         if (uid is not null)
         {

@@ -153,6 +153,7 @@ public sealed partial class LocalProcessOrchestrator
                 if (now >= slot.NextRestartAt)
                 {
                     slot.RestartCount++;
+                    _telemetry.Restarted();
                     await LaunchAsync(slot, cancellationToken);
                 }
 

@@ -26,15 +26,18 @@ public sealed partial class LocalProcessOrchestrator : IEngineOrchestrator, IAsy
     private readonly ConcurrentDictionary<Task, byte> _background = new();
     private readonly TaskCompletionSource _adopted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _disposing = new();
+    private readonly OrchestratorTelemetry _telemetry;
     private long _rounds;
     private int _disposed;
 
     /// <summary>Creates the orchestrator; the platform key file is read once, here.</summary>
     public LocalProcessOrchestrator(
-        IServiceScopeFactory scopes, IOptions<LocalOrchestratorOptions> options, TimeProvider time, ILogger<LocalProcessOrchestrator> logger)
+        IServiceScopeFactory scopes, IOptions<LocalOrchestratorOptions> options, TimeProvider time, ILogger<LocalProcessOrchestrator> logger,
+        OrchestratorTelemetry telemetry)
     {
         ArgumentNullException.ThrowIfNull(options);
         _scopes = scopes;
+        _telemetry = telemetry;
         _options = options.Value;
         _time = time;
         _logger = logger;

@@ -84,6 +84,7 @@ internal sealed class EngineLifetime(IOptions<EngineHostOptions> options, TimePr
         }
 
         _authSettings = new InternalAuthSettings(settings.TenantId, keys.EngineSecret, TimeSpan.FromSeconds(settings.MaxIdentityAgeSeconds));
+        EngineTelemetry.ObserveEngine(_engine);
         return Task.CompletedTask;
     }
 

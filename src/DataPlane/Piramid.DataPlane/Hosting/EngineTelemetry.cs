@@ -1,18 +1,42 @@
 using System.Diagnostics.Metrics;
+using Piramid.Engine;
 
 namespace Piramid.DataPlane.Hosting;
 
-/// <summary>The engine process's one Meter (OpenTelemetry names and units).</summary>
+/// <summary>The host's instruments on the engine process's one Meter (<see cref="EngineMetrics"/>).</summary>
 public static class EngineTelemetry
 {
     /// <summary>Meter and ActivitySource name.</summary>
-    public const string Name = "Piramid.Engine";
-
-    private static readonly Meter Meter = new(Name);
+    public const string Name = EngineMetrics.Name;
 
     /// <summary>Points written, by operation.</summary>
-    public static readonly Counter<long> PointsWritten = Meter.CreateCounter<long>("piramid.engine.points.written", "{point}");
+    public static readonly Counter<long> PointsWritten = EngineMetrics.Meter.CreateCounter<long>("piramid.engine.points.written", "{point}");
 
     /// <summary>Searches served.</summary>
-    public static readonly Counter<long> Searches = Meter.CreateCounter<long>("piramid.engine.searches", "{search}");
+    public static readonly Counter<long> Searches = EngineMetrics.Meter.CreateCounter<long>("piramid.engine.searches", "{search}");
+
+    /// <summary>The gauges read at each scrape: storage, index memory and points of the engine's collections.</summary>
+    public static void ObserveEngine(VectorEngine engine)
+    {
+        ArgumentNullException.ThrowIfNull(engine);
+        EngineMetrics.Meter.CreateObservableGauge("piramid.engine.storage.size", () => engine.Quotas.StorageBytes, "By",
+            "Bytes of the engine's data directory, as last sampled by its maintenance loop");
+        EngineMetrics.Meter.CreateObservableGauge("piramid.engine.index.size", () => PerCollection(engine, c => c.IndexBytes), "By",
+            "Bytes of each collection's graph index in memory");
+        EngineMetrics.Meter.CreateObservableGauge("piramid.engine.points", () => PerCollection(engine, c => c.Count), "{point}",
+            "Points of each collection");
+    }
+
+    private static IEnumerable<Measurement<long>> PerCollection(VectorEngine engine, Func<Engine.Collections.Collection, long> value)
+    {
+        // Collections past the label cap are summed into one 'other' series, as the search metrics are.
+        var totals = new Dictionary<string, long>(StringComparer.Ordinal);
+        foreach (var collection in engine.Collections)
+        {
+            var label = EngineMetrics.CollectionLabel(collection.Config.Name);
+            totals[label] = totals.GetValueOrDefault(label) + value(collection);
+        }
+
+        return totals.Select(t => new Measurement<long>(t.Value, new KeyValuePair<string, object?>("collection", t.Key)));
+    }
 }

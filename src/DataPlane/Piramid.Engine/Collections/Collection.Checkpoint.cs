@@ -44,6 +44,7 @@ public sealed partial class Collection
             }
 
             var lsn = wal.LastLsn;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             lock (_fileSetLock)
             {
                 wal.Rotate();
@@ -54,6 +55,8 @@ public sealed partial class Collection
                 wal.RemoveSegmentsUpTo(RemovableThrough(wal, _previousCheckpointLsn, _lastCheckpointAt));
                 CheckpointStore.RemoveAllButNewest(CheckpointDirectory, 2);
             }
+
+            EngineMetrics.CheckpointDuration.Record(EngineMetrics.Seconds(started));
 
             _walBytesAtCheckpoint = wal.BytesOnDisk;
             return true;

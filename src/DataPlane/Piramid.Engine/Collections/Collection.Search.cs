@@ -1,7 +1,9 @@
+using System.Diagnostics;
 using System.Runtime.InteropServices;
 using Piramid.Contracts;
 using Piramid.Engine.Queries;
 using Piramid.Engine.Search;
+using Piramid.Engine.Search.Hnsw;
 
 namespace Piramid.Engine.Collections;
 
@@ -66,6 +68,8 @@ public sealed partial class Collection
         // least accurate and the next page repeated a point (SearchByIdTests.Pages_OnTheGraphIndex_HaveNoDuplicates).
         var depth = offset + topK + (selfId is null ? 0 : 1);
         var ef = Math.Max((request.Ef ?? Config.Ef) + offset, depth);
+        var started = Stopwatch.GetTimestamp();
+        var visited = 0;
         _lock.EnterReadLock();
         try
         {
@@ -80,12 +84,19 @@ public sealed partial class Collection
 
             var bySlot = _store.BySlot;
             Func<int, bool>? accept = filter.MatchesAll ? null : slot => bySlot[slot] is { } entry && filter.Matches(entry.Metadata);
-            var hits = SearchPlanner.Plan(_store, filter, ef, out var candidates) switch
+            var plan = SearchPlanner.Plan(_store, filter, ef, out var candidates);
+            var hits = plan switch
             {
                 SearchPlan.Graph => GraphSearch(query!, depth, ef, request.ScoreThreshold, accept),
                 SearchPlan.IndexedMatches => ExactSearch.SearchCandidates(
                     _store.Vectors, Config.Metric, query!, depth, request.ScoreThreshold, CollectionsMarshal.AsSpan(candidates), accept),
                 _ => ExactSearch.Search(_store.Vectors, Config.Metric, query!, depth, request.ScoreThreshold, accept),
+            };
+            visited = plan switch
+            {
+                SearchPlan.Graph => SearchContext.LastVisited,
+                SearchPlan.IndexedMatches => candidates?.Count ?? 0,
+                _ => _store.Count,
             };
             var results = new List<ScoredPoint>(Math.Min(hits.Length, topK));
             var skipped = 0;
@@ -115,6 +126,7 @@ public sealed partial class Collection
                     includeVector ? _store.Vectors.Get(hit.Slot).ToArray() : null));
             }
 
+            RecordSearch(plan, started, ef, visited);
             return results;
         }
         finally
@@ -165,4 +177,22 @@ public sealed partial class Collection
 
         return kept == hits.Length ? hits : hits[..kept];
     }
+
+    private void RecordSearch(SearchPlan plan, long started, int ef, int visited)
+    {
+        var collection = new KeyValuePair<string, object?>("collection", EngineMetrics.CollectionLabel(Config.Name));
+        EngineMetrics.SearchDuration.Record(EngineMetrics.Seconds(started), collection, new("plan", PlanLabel(plan)));
+        EngineMetrics.SearchCandidates.Record(visited, collection);
+        if (plan == SearchPlan.Graph)
+        {
+            EngineMetrics.SearchEf.Record(ef, collection); // ef means something only to the graph
+        }
+    }
+
+    private static string PlanLabel(SearchPlan plan) => plan switch
+    {
+        SearchPlan.Graph => "graph",
+        SearchPlan.IndexedMatches => "indexed",
+        _ => "exact",
+    };
 }

@@ -50,6 +50,9 @@ public sealed partial class Collection : IDisposable, IAsyncDisposable
     /// <summary>Live points (read without the lock; exact at quiescence).</summary>
     public long Count => _store.LiveCount;
 
+    /// <summary>Bytes of the graph index in memory; 0 without one.</summary>
+    public long IndexBytes => _store.Index?.GraphBytes ?? 0;
+
     /// <summary>Whose records these are in the engine's idempotency ledger: the directory's random id, unique per collection.</summary>
     internal string IdempotencyOwner => Path.GetFileName(Directory);
 

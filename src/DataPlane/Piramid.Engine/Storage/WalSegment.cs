@@ -89,7 +89,9 @@ internal sealed class WalSegment : IDisposable
     {
         var handle = Handle ?? throw new IOException($"WAL segment '{Path}' is not open.");
         beforeSync?.Invoke(handle);
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         RandomAccess.FlushToDisk(handle);
+        EngineMetrics.WalFsyncDuration.Record(EngineMetrics.Seconds(started));
         SyncedLength = WrittenLength;
     }
 

@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Diagnostics;
 using Piramid.Engine.Crypto;
 
 namespace Piramid.Engine.Storage;
@@ -109,6 +110,7 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
 
         long lsn;
         bool rotate;
+        var started = Stopwatch.GetTimestamp();
         lock (_stateLock)
         {
             ObjectDisposedException.ThrowIf(_disposed != 0, this);
@@ -133,6 +135,8 @@ public sealed partial class WriteAheadLog : IAsyncDisposable
             Volatile.Write(ref _lastLsn, lsn);
             rotate = segment.AssignedBytes >= _options.SegmentBytes;
         }
+
+        EngineMetrics.WalAppendDuration.Record(EngineMetrics.Seconds(started));
 
         if (rotate)
         {

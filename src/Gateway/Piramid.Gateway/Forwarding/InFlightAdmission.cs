@@ -26,6 +26,7 @@ public static class InFlightAdmission
         if (!await inFlight.TryEnter(request.TenantId, limit, context.RequestAborted))
         {
             context.Response.Headers.RetryAfter = "1";
+            context.RequestServices.GetRequiredService<Telemetry.GatewayTelemetry>().Refused(Telemetry.GatewayTelemetry.InFlight);
             await ProblemResults.WriteAsync(context, ProblemCatalog.RateLimited,
                 "This tenant has as many requests in flight as its plan allows, and none finished in time; retry when one has finished.");
             return;

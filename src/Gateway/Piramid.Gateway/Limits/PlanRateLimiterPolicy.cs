@@ -28,7 +28,10 @@ public sealed class PlanRateLimiterPolicy(RateLimits limits) : IRateLimiterPolic
 
     /// <inheritdoc />
     public Func<OnRejectedContext, CancellationToken, ValueTask>? OnRejected { get; } = static (rejected, _) =>
-        new(ProblemResults.WriteAsync(rejected.HttpContext, ProblemCatalog.RateLimited, "The plan's request rate is exceeded; retry after the number of seconds in Retry-After."));
+    {
+        rejected.HttpContext.RequestServices.GetRequiredService<Telemetry.GatewayTelemetry>().Refused(Telemetry.GatewayTelemetry.RateLimit);
+        return new(ProblemResults.WriteAsync(rejected.HttpContext, ProblemCatalog.RateLimited, "The plan's request rate is exceeded; retry after the number of seconds in Retry-After."));
+    };
 
     /// <inheritdoc />
     public RateLimitPartition<string> GetPartition(HttpContext httpContext)

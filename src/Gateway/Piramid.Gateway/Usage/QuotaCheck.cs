@@ -15,6 +15,7 @@ public static class QuotaCheck
         if (EngineRequest.Of(context) is { Key: { } key } request
             && context.RequestServices.GetRequiredService<UsageMeter>().ExhaustedQuota(key.TenantId, request.Write, key.Plan) is { } quota)
         {
+            context.RequestServices.GetRequiredService<Telemetry.GatewayTelemetry>().Refused(Telemetry.GatewayTelemetry.Quota);
             await ProblemResults.WriteAsync(context, ProblemCatalog.QuotaExceeded, $"The plan's '{quota}' for this calendar month (UTC) is used up.",
                 new Dictionary<string, object?> { ["quota"] = quota });
             return;

@@ -14,7 +14,8 @@ namespace Piramid.Gateway.Usage;
 /// alone, and that entry is dropped with a log line, so one bad entry cannot hold up everyone's billing.
 /// </summary>
 public sealed partial class UsageReporter(
-    UsageMeter meter, AuthFailureLog failures, KeyUseLog keyUses, ControlPlaneClient controlPlane, IOptions<GatewayOptions> options, TimeProvider time, ILogger<UsageReporter> logger)
+    UsageMeter meter, AuthFailureLog failures, KeyUseLog keyUses, ControlPlaneClient controlPlane, IOptions<GatewayOptions> options, TimeProvider time, ILogger<UsageReporter> logger,
+    Telemetry.GatewayTelemetry telemetry)
     : BackgroundService
 {
     // One report at a time: when ReportOnceAsync returns, everything counted before the call has been
@@ -50,11 +51,16 @@ public sealed partial class UsageReporter(
             // Usage first and on its own: however many refusals there were, they never delay billing.
             if (await DeliverWaitingAsync(cancellationToken))
             {
+                var drainedAt = time.GetTimestamp();
                 var usage = meter.Drain();
                 if (usage.Count > 0)
                 {
                     _waiting.Add(new UsageReport { Id = NewId(), Usage = usage });
-                    await DeliverWaitingAsync(cancellationToken);
+                }
+
+                if (await DeliverWaitingAsync(cancellationToken))
+                {
+                    telemetry.UsageCaughtUp(drainedAt);
                 }
             }
 

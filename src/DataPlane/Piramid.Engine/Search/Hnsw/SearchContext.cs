@@ -10,8 +10,15 @@ internal sealed class SearchContext
     [ThreadStatic]
     private static SearchContext? _current;
 
+    [ThreadStatic]
+    private static int _lastVisited;
+
     private int[] _marks = [];
     private int _generation;
+    private int _visited;
+
+    /// <summary>Nodes the last search returned on this thread visited (for the engine's metrics).</summary>
+    public static int LastVisited => _lastVisited;
 
     public ScoreHeap Candidates { get; } = new(bestOnTop: true);
 
@@ -73,7 +80,11 @@ internal sealed class SearchContext
         return context;
     }
 
-    public static void Return(SearchContext context) => _current = context;
+    public static void Return(SearchContext context)
+    {
+        _lastVisited = context._visited;
+        _current = context;
+    }
 
     /// <summary>Marks a node visited; false when it already was in this search.</summary>
     public bool Visit(int node)
@@ -84,6 +95,7 @@ internal sealed class SearchContext
         }
 
         _marks[node] = _generation;
+        _visited++;
         return true;
     }
 
@@ -122,6 +134,7 @@ internal sealed class SearchContext
 
         Candidates.Clear();
         Results.Clear();
+        _visited = 0;
         NewGeneration();
     }
 }
