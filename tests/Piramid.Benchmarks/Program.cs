@@ -17,6 +17,8 @@ IBenchmarkMode[] modes =
     new SnapshotMode(),
     new BackupMode(),
     new ExportMode(),
+    new ApiIngestMode(),
+    new ApiFilterMode(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
