@@ -37,7 +37,8 @@ internal sealed class BenchTenant : IAsyncDisposable
     /// <summary>The path's client by name: <c>gateway</c> or <c>direct</c>.</summary>
     public HttpClient Path(string name) => name == "direct" ? Direct : ViaGateway;
 
-    public static async Task<BenchTenant> CreateAsync(string state)
+    /// <summary>A new tenant, or (<paramref name="existingTenantId"/>) a new admin key for one left by an earlier run.</summary>
+    public static async Task<BenchTenant> CreateAsync(string state, string? existingTenantId = null)
     {
         var gatewayUrl = new Uri(LocalPlatform.PortUrl(state, "gateway"));
         var controlPlaneUrl = new Uri(LocalPlatform.PortUrl(state, "control-plane"));
@@ -59,9 +60,8 @@ internal sealed class BenchTenant : IAsyncDisposable
             monthly_read_units = 1_000_000_000_000,
             monthly_write_units = 1_000_000_000_000,
         })).EnsureSuccessStatusCode();
-        var tenant = await (await admin.PostAsJsonAsync("/v1/tenants", new { name = $"bench-{Guid.NewGuid():N}"[..20], plan = "benchmark" }))
-            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>();
-        var tenantId = tenant!["id"]!.GetValue<string>();
+        var tenantId = existingTenantId ?? (await (await admin.PostAsJsonAsync("/v1/tenants", new { name = $"bench-{Guid.NewGuid():N}"[..20], plan = "benchmark" }))
+            .EnsureSuccessStatusCode().Content.ReadFromJsonAsync<JsonObject>())!["id"]!.GetValue<string>();
         var key = (await (await admin.PostAsJsonAsync($"/v1/tenants/{tenantId}/api-keys", new { name = "bench", role = "admin" })).EnsureSuccessStatusCode()
             .Content.ReadFromJsonAsync<JsonObject>())!["key"]!.GetValue<string>();
         var viaGateway = new HttpClient(new SocketsHttpHandler()) { BaseAddress = gatewayUrl, Timeout = TimeSpan.FromMinutes(5) };
