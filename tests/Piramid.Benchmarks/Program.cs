@@ -18,6 +18,8 @@ IBenchmarkMode[] modes =
     new BackupMode(),
     new ExportMode(),
     new AuditMode(),
+    new ApiIngestMode(),
+    new ApiFilterMode(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

@@ -100,6 +100,7 @@ public sealed class BadInputTests : IAsyncLifetime
     [InlineData("""{"dimension":3,"index":{"type":"ivf"}}""", "index.type")]
     [InlineData("""{"dimension":3,"quantization":"pq"}""", "quantization")]
     [InlineData("""{"dimension":3,"schema":{"year":"date"}}""", "schema")]
+    [InlineData("""{"dimension":3,"auto_index":"yes"}""", "auto_index")]
     public async Task CreateCollection_BadSettings_Is400(string body, string detail)
     {
         ApiCalls.AssertProblem(await _http.SendRawAsync(HttpMethod.Put, "/v1/collections/fresh", body), 400, detail);

@@ -64,6 +64,12 @@ public static class Limits
     /// <summary>Most fields in a collection's metadata schema (each typed field is indexed).</summary>
     public const int MaxSchemaFields = 100;
 
+    /// <summary>
+    /// Most undeclared metadata fields a collection indexes (the first ones points hold; later ones are filtered by
+    /// scanning). Each costs about 4-12 bytes per point holding it, plus ~150 bytes per distinct string value.
+    /// </summary>
+    public const int MaxAutoIndexedFields = 64;
+
     /// <summary>HNSW <c>m</c>: neighbours per node (twice that on the bottom layer).</summary>
     public const int MinHnswM = 2;
 

@@ -60,18 +60,34 @@ public sealed class SearchPlannerTests
     [Fact]
     public void UnindexedFilter_IsSampled_SelectiveScans_BroadWalks()
     {
-        var store = Store(CollectionConfig.Hnsw, indexed: false);
+        var store = Store(CollectionConfig.Hnsw, indexed: false, autoIndex: false);
         Assert.Equal(SearchPlan.FullScan, SearchPlanner.Plan(store, Filter("""{"tag":"rare"}"""), Ef, out var candidates));
         Assert.Null(candidates);
         Assert.Equal(SearchPlan.Graph, SearchPlanner.Plan(store, Filter("""{"tag":"common"}"""), Ef, out _));
-        Assert.Equal(SearchPlan.FullScan, SearchPlanner.Plan(Store(CollectionConfig.Flat, indexed: false), Filter("""{"tag":"common"}"""), Ef, out _));
+        Assert.Equal(
+            SearchPlan.FullScan,
+            SearchPlanner.Plan(Store(CollectionConfig.Flat, indexed: false, autoIndex: false), Filter("""{"tag":"common"}"""), Ef, out _));
+    }
+
+    [Theory]
+    [InlineData(CollectionConfig.Hnsw)]
+    [InlineData(CollectionConfig.Flat)]
+    public void SelectiveFilterOnUndeclaredField_ScoresTheAutoIndexedMatches(string index)
+    {
+        var store = Store(index, indexed: false);
+        var plan = SearchPlanner.Plan(store, Filter("""{"tag":"rare"}"""), Ef, out var candidates);
+
+        Assert.Equal(SearchPlan.IndexedMatches, plan);
+        var expected = store.Entries.Where(e => StoreTestData.MetadataText(e)!.Contains("rare", StringComparison.Ordinal)).Select(e => e.Slot).Order();
+        Assert.Equal(expected, candidates!);
+        Assert.Equal(["tag", "n"], store.MetadataIndexes.AutoFieldPaths);
     }
 
     // Every 100th point is tagged "rare" (20 of 2000, well below the switch), the others "common".
-    private static PointStore Store(string index, bool indexed, int count = Points)
+    private static PointStore Store(string index, bool indexed, int count = Points, bool autoIndex = true)
     {
         var random = new Random(21);
-        var store = new PointStore(StoreTestData.Config(index, indexed ? """{"tag":"keyword","n":"integer"}""" : null));
+        var store = new PointStore(StoreTestData.Config(index, indexed ? """{"tag":"keyword","n":"integer"}""" : null, autoIndex: autoIndex));
         for (var i = 0; i < count; i++)
         {
             StoreTestData.Put(store, StoreTestData.Point($"p{i}", StoreTestData.Vector(random), i % 100 == 0 ? "rare" : "common", i));

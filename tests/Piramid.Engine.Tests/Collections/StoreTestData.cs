@@ -12,9 +12,9 @@ internal static class StoreTestData
     public const int Dimension = 8;
 
     /// <summary>Settings of a test collection; <paramref name="schema"/> is JSON text or null.</summary>
-    public static CollectionConfig Config(string index = CollectionConfig.Hnsw, string? schema = null, string quantization = "none") =>
+    public static CollectionConfig Config(string index = CollectionConfig.Hnsw, string? schema = null, string quantization = "none", bool autoIndex = true) =>
         new("c", Dimension, DistanceMetric.Euclidean, index, 16, 100, 64, quantization,
-            schema is null ? null : MetadataSchema.Parse(JsonDocument.Parse(schema).RootElement), DateTimeOffset.UnixEpoch);
+            schema is null ? null : MetadataSchema.Parse(JsonDocument.Parse(schema).RootElement), DateTimeOffset.UnixEpoch, autoIndex);
 
     /// <summary>A seeded random vector.</summary>
     public static float[] Vector(Random random) => Enumerable.Range(0, Dimension).Select(_ => (float)random.NextDouble()).ToArray();

@@ -12,7 +12,8 @@ internal static class CollectionMapping
             request.Metric,
             request.Index is { } index ? new IndexSpec(index.Type, index.M, index.EfConstruction, index.Ef) : null,
             request.Quantization,
-            request.Schema);
+            request.Schema,
+            request.AutoIndex);
 
     public static CollectionInfo ToWire(CollectionDescription collection) => new()
     {
@@ -28,6 +29,7 @@ internal static class CollectionMapping
         },
         Quantization = collection.Quantization,
         Schema = collection.Schema,
+        AutoIndex = collection.AutoIndex,
         Status = collection.Failed is null ? "ready" : "failed",
         Error = collection.Failed,
         Count = collection.Count,

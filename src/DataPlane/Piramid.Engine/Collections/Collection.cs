@@ -79,7 +79,8 @@ public sealed partial class Collection : IDisposable, IAsyncDisposable
             FailureReason is null ? null : ServerPaths.Redact(FailureReason),
             Count,
             BytesOnDisk(),
-            Config.CreatedAt);
+            Config.CreatedAt,
+            Config.AutoIndex);
     }
 
     /// <summary>Bytes of every file of the collection.</summary>

@@ -20,7 +20,8 @@ public sealed partial record CollectionConfig(
     int Ef,
     string Quantization,
     MetadataSchema? Schema,
-    DateTimeOffset CreatedAt)
+    DateTimeOffset CreatedAt,
+    bool AutoIndex = true)
 {
     /// <summary>Index type for exact search.</summary>
     public const string Flat = "flat";
@@ -86,14 +87,17 @@ public sealed partial record CollectionConfig(
             throw EngineException.Invalid($"'schema' is invalid: {e.Message}");
         }
 
-        return new CollectionConfig(name, dimension, metric, type, m, efConstruction, ef, quantization, schema, now);
+        return new CollectionConfig(name, dimension, metric, type, m, efConstruction, ef, quantization, schema, now, request.AutoIndex ?? true);
     }
 
     /// <summary>True when a repeated create asks for the same settings (then it is idempotent).</summary>
     public bool SameSettingsAs(CollectionConfig other) =>
         other is not null && Dimension == other.Dimension && Metric == other.Metric && IndexType == other.IndexType
         && M == other.M && EfConstruction == other.EfConstruction && Ef == other.Ef && Quantization == other.Quantization
-        && SchemaJson() == other.SchemaJson();
+        && SchemaJson() == other.SchemaJson() && AutoIndex == other.AutoIndex;
+
+    /// <summary>How many undeclared metadata fields the collection indexes at most (0 when it opted out).</summary>
+    public int MaxAutoIndexedFields => AutoIndex ? Limits.MaxAutoIndexedFields : 0;
 
     /// <summary>The metric's API name.</summary>
     public string MetricName => Metric switch

@@ -36,6 +36,9 @@ public static class CollectionManifest
             w.WriteNumber("ef", config.Ef);
             w.WriteString("quantization", config.Quantization);
             w.WriteString("created_at", config.CreatedAt);
+
+            // Absent in manifests written before undeclared fields were indexed: those collections index them too.
+            w.WriteBoolean("auto_index", config.AutoIndex);
             if (config.Schema is not null)
             {
                 w.WritePropertyName("schema");
@@ -79,7 +82,8 @@ public static class CollectionManifest
                 r.GetProperty("ef").GetInt32(),
                 r.GetProperty("quantization").GetString()!,
                 schema,
-                r.GetProperty("created_at").GetDateTimeOffset());
+                r.GetProperty("created_at").GetDateTimeOffset(),
+                !r.TryGetProperty("auto_index", out var autoIndex) || autoIndex.GetBoolean());
         }
         catch (Exception e) when (e is JsonException or KeyNotFoundException or InvalidOperationException or FormatException or MetadataException)
         {

@@ -30,7 +30,7 @@ internal sealed class PointStore
         ArgumentNullException.ThrowIfNull(config);
         Dimension = config.Dimension;
         Vectors = new VectorSlab(config.Dimension);
-        MetadataIndexes = new MetadataIndexes(config.Schema);
+        MetadataIndexes = new MetadataIndexes(config.Schema, config.MaxAutoIndexedFields);
         Index = config.IndexType == CollectionConfig.Hnsw
             ? HnswIndex.Create(Vectors, config.Metric, config.M, config.EfConstruction, int8: config.Quantization == "int8")
             : null;
@@ -45,7 +45,7 @@ internal sealed class PointStore
     /// <summary>The graph index, or null for a flat collection.</summary>
     public HnswIndex? Index { get; }
 
-    /// <summary>Indexes of the schema's keyword, numeric and boolean fields.</summary>
+    /// <summary>Indexes of the schema's keyword, numeric and boolean fields, and of undeclared scalar fields.</summary>
     public MetadataIndexes MetadataIndexes { get; }
 
     /// <summary>Live points (under the lock).</summary>

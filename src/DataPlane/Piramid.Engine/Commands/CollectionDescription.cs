@@ -13,6 +13,7 @@ namespace Piramid.Engine.Commands;
 /// <param name="Count">Live points.</param>
 /// <param name="BytesOnDisk">Bytes of every file of the collection.</param>
 /// <param name="CreatedAt">When it was created.</param>
+/// <param name="AutoIndex">Whether undeclared metadata fields are indexed.</param>
 public sealed record CollectionDescription(
     string Name,
     int Dimension,
@@ -23,4 +24,5 @@ public sealed record CollectionDescription(
     string? Failed,
     long Count,
     long BytesOnDisk,
-    DateTimeOffset CreatedAt);
+    DateTimeOffset CreatedAt,
+    bool AutoIndex = true);

@@ -8,4 +8,6 @@ namespace Piramid.Engine.Commands;
 /// <param name="Index">Index settings, or null for the defaults.</param>
 /// <param name="Quantization"><c>none</c> (default) or <c>int8</c>.</param>
 /// <param name="Schema">Typed metadata fields, or undefined/null for none.</param>
-public sealed record CreateCollection(int? Dimension, string? Metric = null, IndexSpec? Index = null, string? Quantization = null, JsonElement Schema = default);
+/// <param name="AutoIndex">Whether undeclared metadata fields are indexed (null: true).</param>
+public sealed record CreateCollection(
+    int? Dimension, string? Metric = null, IndexSpec? Index = null, string? Quantization = null, JsonElement Schema = default, bool? AutoIndex = null);

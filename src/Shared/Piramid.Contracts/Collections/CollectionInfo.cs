@@ -26,6 +26,9 @@ public sealed class CollectionInfo
     /// <summary>Metadata schema, when one was given.</summary>
     public JsonElement? Schema { get; set; }
 
+    /// <summary>Whether undeclared metadata fields are indexed.</summary>
+    public bool AutoIndex { get; set; }
+
     /// <summary><c>ready</c>, or <c>failed</c> when its storage is damaged (see <see cref="Error"/>).</summary>
     [AllowedValues("ready", "failed")]
     public required string Status { get; set; }

@@ -23,4 +23,10 @@ public sealed class CreateCollectionRequest
 
     /// <summary>Optional metadata schema: field path to type (<c>keyword</c>, <c>text</c>, <c>integer</c>, <c>float</c>, <c>boolean</c>).</summary>
     public JsonElement Schema { get; set; }
+
+    /// <summary>
+    /// Whether metadata fields the schema does not declare are indexed as points first hold them (default true), up
+    /// to <see cref="Limits.MaxAutoIndexedFields"/> per collection; false indexes only the schema's typed fields.
+    /// </summary>
+    public bool? AutoIndex { get; set; }
 }

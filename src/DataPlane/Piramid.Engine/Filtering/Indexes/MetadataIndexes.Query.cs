@@ -11,7 +11,7 @@ internal sealed partial class MetadataIndexes
     public long? Estimate(CompiledFilter filter)
     {
         ArgumentNullException.ThrowIfNull(filter);
-        return _fields.Length == 0 ? null : Estimate(filter.Root, out _);
+        return _fields.Count == 0 ? null : Estimate(filter.Root, out _);
     }
 
     /// <summary>
@@ -24,7 +24,7 @@ internal sealed partial class MetadataIndexes
         ArgumentNullException.ThrowIfNull(filter);
         ArgumentNullException.ThrowIfNull(slots);
         slots.Clear();
-        if (_fields.Length == 0 || !Collect(filter.Root, slots))
+        if (_fields.Count == 0 || !Collect(filter.Root, slots))
         {
             slots.Clear();
             return false;

@@ -1356,6 +1356,8 @@ export interface components {
             quantization: "none" | "int8";
             /** @description Metadata schema, when one was given. */
             schema?: unknown;
+            /** @description Whether undeclared metadata fields are indexed. */
+            auto_index?: boolean;
             /**
              * @description `ready`, or `failed` when its storage is damaged (see Error).
              * @enum {string}
@@ -1418,6 +1420,8 @@ export interface components {
             quantization?: "none" | "int8" | null;
             /** @description Optional metadata schema: field path to type (`keyword`, `text`, `integer`, `float`, `boolean`). */
             schema?: unknown;
+            /** @description Whether metadata fields the schema does not declare are indexed as points first hold them (default true), up to 64 per collection; false indexes only the schema's typed fields. */
+            auto_index?: boolean | null;
         };
         /** @description Body of `POST /v1/collections/{name}/points/delete`: exactly one of ids, a filter, or `all: true`. A filter that matches every point is refused without `all`, so no typo empties a collection. */
         DeletePointsRequest: {
