@@ -22,6 +22,7 @@ export function filterNdjson(
   filter: Pick<AuditFilterValues, "actor" | "action">,
 ): { text: string; lines: number } {
   const kept: string[] = [];
+  let events = 0;
   for (const line of text.split("\n")) {
     if (line.trim() === "") continue;
     let event: unknown;
@@ -29,12 +30,21 @@ export function filterNdjson(
       event = JSON.parse(line);
     } catch {
       kept.push(line);
+      events++;
+      continue;
+    }
+    // The export ends with the anchors that let `piramid-audit verify` check it: kept, but they are not events.
+    if (typeof event === "object" && event !== null && "anchor" in event) {
+      kept.push(line);
       continue;
     }
     const e = event as { actor?: unknown; action?: unknown };
-    if (matchesAudit({ actor: String(e.actor ?? ""), action: String(e.action ?? "") }, filter)) kept.push(line);
+    if (matchesAudit({ actor: String(e.actor ?? ""), action: String(e.action ?? "") }, filter)) {
+      kept.push(line);
+      events++;
+    }
   }
-  return { text: kept.length === 0 ? "" : kept.join("\n") + "\n", lines: kept.length };
+  return { text: kept.length === 0 ? "" : kept.join("\n") + "\n", lines: events };
 }
 
 /** The file name: the tenant and the range, safe on every file system (no ':' from the ISO times). */

@@ -87,6 +87,14 @@ describe("NDJSON export", () => {
     expect(filterNdjson("not json\n", { actor: "nobody", action: "" })).toEqual({ text: "not json\n", lines: 1 });
   });
 
+  it("keeps the anchors that end an export, whatever the filter, and does not count them as events", () => {
+    const anchor = '{"anchor":{"tenant_id":"t1","engine_seq":7,"engine_hash":"ab","signed_at":"2026-12-01T12:00:01Z","signature":"x.y.z"}}';
+    expect(filterNdjson(`${text}${anchor}\n`, { actor: "gateway", action: "" })).toEqual({
+      text: `${lines[0]}\n${lines[2]}\n${anchor}\n`,
+      lines: 2,
+    });
+  });
+
   it("handles a body without a final newline and with CRLF-free blank lines", () => {
     expect(filterNdjson(`${lines[1]}\n\n${lines[0]}`, { actor: "", action: "rotate" })).toEqual({
       text: `${lines[1]}\n`,
