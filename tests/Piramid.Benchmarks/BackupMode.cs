@@ -74,6 +74,7 @@ internal sealed class BackupMode : IBenchmarkMode
             // Steady writes: 10 batches of 100 points a second; the archiver runs every second.
             var telemetry = host.App.Services.GetRequiredService<BackupTelemetry>();
             var lags = new List<(double Seconds, long Bytes)>();
+            var behind = new List<double>();
             var writes = Stopwatch.StartNew();
             var next = count + 2000;
             while (writes.Elapsed < TimeSpan.FromSeconds(lagSeconds))
@@ -85,6 +86,14 @@ internal sealed class BackupMode : IBenchmarkMode
                     lags.Add((lag.Seconds, lag.Bytes));
                 }
 
+                // What the API shows (GET .../backups "archive"): how far the store trails the newest write, which
+                // includes the log not sealed yet (sealed at the latest after Engine:WalSealIntervalSeconds).
+                var archive = (await Send(admin, HttpMethod.Get, $"/v1/tenants/{tenant}/backups", null))["archive"]!;
+                if (archive["archived_through"] is { } through)
+                {
+                    behind.Add((DateTimeOffset.UtcNow - through.GetValue<DateTimeOffset>()).TotalSeconds);
+                }
+
                 await Task.Delay(100);
             }
 
@@ -92,6 +101,9 @@ internal sealed class BackupMode : IBenchmarkMode
             Console.WriteLine(lags.Count == 0
                 ? "archive lag: no measurement"
                 : $"archive lag under {next - count - 2000:N0} points in {lagSeconds} s: max {lags.Max(l => l.Seconds):F1} s / {lags.Max(l => l.Bytes) / 1024.0:F0} KiB, median {lags.Select(l => l.Seconds).Order().ElementAt(lags.Count / 2):F1} s ({lags.Count} samples; a final pass stored {archived} more segments)");
+            Console.WriteLine(behind.Count == 0
+                ? "store behind the newest write: no archived segment yet"
+                : $"store behind the newest write (now - archived_through): max {behind.Max():F1} s, median {behind.Order().ElementAt(behind.Count / 2):F1} s ({behind.Count} samples)");
             return 0;
         }
         finally

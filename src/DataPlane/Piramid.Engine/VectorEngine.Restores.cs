@@ -1,5 +1,4 @@
 using System.Collections.Concurrent;
-using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Piramid.Engine.Backups;
 using Piramid.Engine.Collections;
@@ -9,8 +8,9 @@ namespace Piramid.Engine;
 
 /// <summary>
 /// Staged restores (docs/design/backups.md): files are uploaded into <c>&lt;data&gt;/.restore-&lt;id&gt;/files/</c>, each
-/// verified by its SHA-256; apply builds each restored collection beside the live ones and switches it in with one
-/// atomic rename. A restore killed at any step leaves the previous data serving; its staging area is removed at start.
+/// verified by its SHA-256; apply builds each restored collection beside the live ones, then switches the whole set in
+/// behind one journal write (<c>VectorEngine.RestoreCommit.cs</c>). A restore killed before that write leaves the
+/// previous data serving and its staging area is removed at start; one killed after it is finished at start.
 /// </summary>
 public sealed partial class VectorEngine
 {
@@ -157,45 +157,8 @@ public sealed partial class VectorEngine
         }
 
         Step("built");
-        var result = new List<RestoredCollectionInfo>();
-        foreach (var (item, buildDirectory, newId, info) in built)
-        {
-            SwitchIn(item.TargetName, buildDirectory, newId);
-            result.Add(info);
-        }
-
-        return result;
-    }
-
-    // The commit point of one collection is one rename: a new collection appears under a fresh id, or the restored
-    // directory and the live one exchange places (renameat2 RENAME_EXCHANGE), so a crash sees one or the other whole.
-    private void SwitchIn(string name, string buildDirectory, string newId)
-    {
-        lock (_catalogLock)
-        {
-            Step("switching");
-            if (!_collections.TryGetValue(name, out var live))
-            {
-                var final = Path.Combine(CollectionsDirectory, newId);
-                Directory.Move(buildDirectory, final);
-                FileSync.SyncDirectory(CollectionsDirectory);
-                Step("switched");
-                _collections[name] = Collection.Open(final, _key, _options, Health, Quotas, _idempotency);
-                return;
-            }
-
-            // The live collection stops taking writes first (flushed, closed), so nothing acknowledged after this
-            // point can be lost by the exchange.
-            _collections.TryRemove(name, out _);
-            live.Dispose();
-            _idempotency.Forget(live.IdempotencyOwner);
-            Exchange(buildDirectory, live.Directory);
-            FileSync.SyncDirectory(CollectionsDirectory);
-            FileSync.SyncDirectory(Path.GetDirectoryName(buildDirectory)!);
-            Step("switched");
-            _collections[name] = Collection.Open(live.Directory, _key, _options, Health, Quotas, _idempotency);
-            TryDelete(buildDirectory); // now the previous collection's files
-        }
+        SwitchInAll(restoreId, [.. built.Select(b => (b.Item.TargetName, b.NewId))]);
+        return [.. built.Select(b => b.Info)];
     }
 
     private void Step(string step)
@@ -218,20 +181,10 @@ public sealed partial class VectorEngine
     {
         foreach (var directory in Directory.GetDirectories(_options.DataDirectory, RestorePrefix + "*"))
         {
+            RollForward(directory); // a committed set finishes its switch; anything else never switched
             TryDelete(directory);
         }
     }
 
-    private static void Exchange(string a, string b)
-    {
-        if (RenameAt2(-100 /* AT_FDCWD */, a, -100, b, 2 /* RENAME_EXCHANGE */) != 0)
-        {
-            throw new IOException($"Cannot exchange '{a}' and '{b}' atomically (errno {Marshal.GetLastPInvokeError()}).");
-        }
-    }
-
     private static string Truncate(string value) => value.Length <= 80 ? value : value[..80] + "…";
-
-    [LibraryImport("libc", EntryPoint = "renameat2", StringMarshalling = StringMarshalling.Utf8, SetLastError = true)]
-    private static partial int RenameAt2(int oldDirFd, string oldPath, int newDirFd, string newPath, uint flags);
 }

@@ -86,6 +86,64 @@ public sealed class RestoreProcessTests
         Assert.Single(listed["collections"]!.AsArray());
     }
 
+    /// <summary>
+    /// A restore of several collections switches them as a set: killed before the commit none switched, killed after
+    /// the first collection moved in the restart finishes the others (before the commit journal the first stayed
+    /// restored and the second kept its live data: a tenant served a mix of two points in time).
+    /// </summary>
+    [Theory]
+    [InlineData("switching", false)]
+    [InlineData("switched", true)]
+    public async Task KillDuringTheSwitchOfSeveralCollections_RestoresAllOrNone(string step, bool restoredAfter)
+    {
+        await using var host = new EngineTestHost();
+        var engine = await host.StartAsync("always", new Dictionary<string, string> { [AbortVariable] = step });
+        using var http = engine.CreateClient();
+        using var admin = engine.CreateClient(Roles.PlatformAdmin, "control-plane");
+        string[] names = ["alpha", "beta", "gamma"];
+        foreach (var name in names)
+        {
+            await http.CreateCollectionAsync(name, 4);
+            await http.OkAsync(HttpMethod.Post, $"/v1/collections/{name}/points", new
+            {
+                points = Enumerable.Range(0, 40).Select(i => new { id = $"p{i}", vector = new[] { i, 1f, 2f, 3f }, metadata = new { v = 1 } }),
+            });
+        }
+
+        var snapshot = new Dictionary<string, string>();
+        foreach (var name in names)
+        {
+            snapshot[name] = await BackupCalls.ContentHashAsync(http, name);
+        }
+
+        var (_, files) = await BackupCalls.SnapshotAsync(admin);
+        var live = new Dictionary<string, string>();
+        foreach (var name in names)
+        {
+            await http.OkAsync(HttpMethod.Post, $"/v1/collections/{name}/points", new
+            {
+                points = Enumerable.Range(20, 40).Select(i => new { id = $"p{i}", vector = new[] { i, 9f, 9f, 9f }, metadata = new { v = 2 } }),
+            });
+            live[name] = await BackupCalls.ContentHashAsync(http, name);
+            Assert.NotEqual(snapshot[name], live[name]);
+        }
+
+        var restore = await BackupCalls.StageAsync(admin, files);
+        await Assert.ThrowsAnyAsync<HttpRequestException>(() => admin.SendRawAsync(HttpMethod.Post, InternalBackupRoutes.Apply(restore), "{}"));
+        Assert.NotEqual(0, await engine.WaitForExitAsync(TimeSpan.FromSeconds(30)));
+
+        var restarted = await host.StartAsync("always");
+        using var after = restarted.CreateClient();
+        foreach (var name in names)
+        {
+            Assert.True((restoredAfter ? snapshot[name] : live[name]) == await BackupCalls.ContentHashAsync(after, name), $"{name} after a kill at '{step}'");
+        }
+
+        Assert.Empty(Directory.GetDirectories(host.DataDirectory, ".restore-*"));
+        var listed = await after.OkAsync(HttpMethod.Get, "/v1/collections");
+        Assert.Equal(names.Length, listed["collections"]!.AsArray().Count);
+    }
+
     [Fact]
     public async Task StagedFile_WithAWrongHash_Is400NamingThePath()
     {

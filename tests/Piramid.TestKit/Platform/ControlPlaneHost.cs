@@ -111,11 +111,26 @@ public sealed class ControlPlaneHost : IAsyncDisposable
     /// </summary>
     public async Task RestartAsync()
     {
+        await StopAsync();
+        await StartAgainAsync();
+    }
+
+    /// <summary>Stops the control plane only (its engines keep running), so that another process may take its place.</summary>
+    public async Task StopAsync()
+    {
         await App.StopAsync();
         await App.DisposeAsync();
+    }
+
+    /// <summary>Starts a new instance after <see cref="StopAsync"/>, on the same database, keys, state directory and port.</summary>
+    public async Task StartAgainAsync()
+    {
         App = Build(_settings, BaseAddress.ToString().TrimEnd('/'), Logs, _configure);
         await App.StartAsync();
     }
+
+    /// <summary>The configuration this host runs with (for a control plane started as a separate process on the same state).</summary>
+    public IReadOnlyDictionary<string, string?> Settings => _settings;
 
     private static WebApplication Build(Dictionary<string, string?> settings, string url, CapturingLoggerProvider logs, Action<WebApplicationBuilder>? configure) =>
         ControlPlaneApp.Build([], b =>

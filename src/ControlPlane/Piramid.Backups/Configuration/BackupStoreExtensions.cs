@@ -4,6 +4,7 @@ using Microsoft.Extensions.DependencyInjection.Extensions;
 using Microsoft.Extensions.Logging;
 using Microsoft.Extensions.Options;
 using Piramid.Backups.Stores;
+using Piramid.Backups.Stores.FaultInjection;
 using Piramid.Backups.Stores.Filesystem;
 using Piramid.Backups.Stores.S3;
 
@@ -26,7 +27,18 @@ public static class BackupStoreExtensions
         services.AddSingleton<IValidateOptions<BackupStoreOptions>, BackupStoreOptionsValidator>();
         services.AddOptions<BackupStoreOptions>().Bind(configuration.GetSection(BackupStoreOptions.Section)).ValidateOnStart();
         services.TryAddSingleton(TimeProvider.System);
-        services.AddSingleton<IBackupStore>(CreateStore);
+        var pause = configuration.GetSection(PauseOptions.Section).Get<PauseOptions>();
+        if (pause?.AfterBytes is >= 0)
+        {
+            // Crash tests only (docs/design/backups.md, "Crash tests"): the store stops at a known byte.
+            services.AddSingleton(sp => new PausingBackupStore(CreateStore(sp), pause));
+            services.AddSingleton<IBackupStore>(sp => sp.GetRequiredService<PausingBackupStore>());
+        }
+        else
+        {
+            services.AddSingleton<IBackupStore>(CreateStore);
+        }
+
         services.AddHealthChecks().AddCheck<BackupStoreHealth>("backup-store", tags: [HealthTag]);
         return services;
     }

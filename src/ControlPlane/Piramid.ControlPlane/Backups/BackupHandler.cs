@@ -87,7 +87,7 @@ public sealed partial class BackupHandler(
         OperationContext context, string tenantId, string backupId, string snapshotId, SnapshotFile file, long before, long total, CancellationToken ct)
     {
         using var response = await engine.OpenSnapshotFileAsync(tenantId, snapshotId, file.Path, ct);
-        await using var content = await response.Content.ReadAsStreamAsync(ct);
+        await using var content = new EngineBodyStream(await response.Content.ReadAsStreamAsync(ct), tenantId, $"'{file.Path}' of the backup");
         var progress = new Progress(context, before, total);
         await store.PutAsync(BackupObjects.File(tenantId, backupId, file.Path), content, file.Size, file.Sha256, progress, ct);
     }

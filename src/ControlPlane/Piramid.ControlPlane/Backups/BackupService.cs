@@ -15,7 +15,8 @@ using Piramid.ServiceDefaults;
 namespace Piramid.ControlPlane.Backups;
 
 /// <summary>A tenant's backups: ask for one (an operation does the work), list, describe, delete.</summary>
-public sealed class BackupService(ControlPlaneDbContext db, OperationQueue operations, IBackupStore store, AuditTrail audit, TimeProvider time)
+public sealed class BackupService(
+    ControlPlaneDbContext db, OperationQueue operations, IBackupStore store, AuditTrail audit, BackupTelemetry telemetry, TimeProvider time)
 {
     /// <summary>Most collections one request may name.</summary>
     public const int MaxCollections = 1_000;
@@ -49,7 +50,25 @@ public sealed class BackupService(ControlPlaneDbContext db, OperationQueue opera
     {
         await OperationQueue.RequireTenantAsync(db, tenantId, ct);
         var rows = await WithOperationStatesAsync(db.Backups.AsNoTracking().Where(b => b.TenantId == tenantId).OrderByDescending(b => b.CreatedAt), ct);
-        return new BackupList { Backups = [.. rows.Select(r => r.Backup.ToInfo(r.OperationState))] };
+        return new BackupList { Backups = [.. rows.Select(r => r.Backup.ToInfo(r.OperationState))], Archive = await ArchiveStatusAsync(tenantId, ct) };
+    }
+
+    /// <summary>The window from the plan, the lag from the archiver's last pass (in this process), the times from <c>wal_archive</c>.</summary>
+    private async Task<BackupArchiveStatus> ArchiveStatusAsync(string tenantId, CancellationToken ct)
+    {
+        var window = await db.Tenants.AsNoTracking().Where(t => t.Id == tenantId).Select(t => t.Plan!.PitrWindowHours).SingleAsync(ct);
+        var archived = await db.WalArchive.AsNoTracking().Where(s => s.TenantId == tenantId)
+            .GroupBy(s => s.TenantId).Select(g => new { At = g.Max(s => s.ArchivedAt), Through = g.Max(s => s.LastTime) }).SingleOrDefaultAsync(ct);
+        var lag = window > 0 ? telemetry.LagOf(tenantId) : null;
+        return new BackupArchiveStatus
+        {
+            RecoveryWindowHours = window,
+            WalArchiveLagSeconds = lag is null ? null : Math.Round(lag.Seconds, 3),
+            UnarchivedBytes = lag?.Bytes,
+            LastArchivedAt = archived?.At,
+            ArchivedThrough = archived?.Through,
+            MeasuredAt = lag?.MeasuredAt,
+        };
     }
 
     /// <summary>One backup, or a 404 naming it.</summary>

@@ -24,6 +24,16 @@ public sealed partial class RestoreHandler(
     public string Kind => OperationKinds.Restore;
 
     /// <inheritdoc />
+    /// <remarks>
+    /// Not resumable: the engine may still be applying the dead run's staging area, and a second run would race it.
+    /// The engine switches each collection whole, so the user sees every chosen collection either as it was or restored.
+    /// </remarks>
+    public string? InterruptedDetail =>
+        "The control plane running this restore stopped before it finished. The engine switches each collection whole, never half: "
+        + "if it stopped before the switch, nothing changed; if during it, each chosen collection serves either its previous data or the restored data. "
+        + "Start the restore again to be sure of the outcome.";
+
+    /// <inheritdoc />
     public async Task RunAsync(OperationContext context, CancellationToken cancellationToken)
     {
         ArgumentNullException.ThrowIfNull(context);

@@ -16,6 +16,12 @@ public interface IOperationHandler
     /// </summary>
     bool CanResume => false;
 
+    /// <summary>
+    /// What a run that was cut off (its control plane died) left behind, for the problem the operation fails with;
+    /// null means nothing of it was applied.
+    /// </summary>
+    string? InterruptedDetail => null;
+
     /// <summary>Runs it; report progress through <paramref name="context"/>.</summary>
     Task RunAsync(OperationContext context, CancellationToken cancellationToken);
 }

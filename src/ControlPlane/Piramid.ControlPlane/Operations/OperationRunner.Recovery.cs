@@ -26,7 +26,8 @@ public sealed partial class OperationRunner
             return;
         }
 
-        var resumable = scope.ServiceProvider.GetServices<IOperationHandler>().Where(h => h.CanResume).Select(h => h.Kind).ToHashSet();
+        var handlers = scope.ServiceProvider.GetServices<IOperationHandler>().ToList();
+        var resumable = handlers.Where(h => h.CanResume).Select(h => h.Kind).ToHashSet();
         foreach (var op in others.Where(o => o.HeartbeatAt is null || now - o.HeartbeatAt > _options.StaleAfter || IsDeadLocalOwner(o.Owner)))
         {
             var rows = db.Operations.Where(o => o.Id == op.Id && o.Owner == op.Owner && o.State == OperationStates.Running);
@@ -40,8 +41,9 @@ public sealed partial class OperationRunner
                 continue;
             }
 
-            var error = OperationProblems.ToJson(ProblemCatalog.ServiceUnavailable,
-                $"The control plane running this {op.Kind} stopped before it finished; nothing of it was applied. Start it again.");
+            var detail = handlers.FirstOrDefault(h => h.Kind == op.Kind)?.InterruptedDetail
+                ?? $"The control plane running this {op.Kind} stopped before it finished; nothing of it was applied. Start it again.";
+            var error = OperationProblems.ToJson(ProblemCatalog.ServiceUnavailable, detail);
             if (await rows.ExecuteUpdateAsync(s => s.SetProperty(o => o.State, OperationStates.Failed).SetProperty(o => o.Error, error)
                     .SetProperty(o => o.FinishedAt, now), ct) > 0)
             {

@@ -40,7 +40,7 @@ public sealed partial class OperationRunner
             // This control plane is stopping: a resumable operation waits for the next one, any other fails now
             // rather than at the next start, so nobody polls a dead operation.
             state = handler.CanResume ? OperationStates.Pending : OperationStates.Failed;
-            error = handler.CanResume ? null : Interrupted();
+            error = handler.CanResume ? null : Interrupted(handler);
         }
         catch (OperationCanceledException) when (run.IsCancellationRequested)
         {
@@ -142,6 +142,6 @@ public sealed partial class OperationRunner
             .SetProperty(o => o.HeartbeatAt, now));
     }
 
-    private static string Interrupted() => OperationProblems.ToJson(ProblemCatalog.ServiceUnavailable,
-        "The control plane running this operation stopped before it finished; nothing of it was applied. Start it again.");
+    private static string Interrupted(IOperationHandler handler) => OperationProblems.ToJson(ProblemCatalog.ServiceUnavailable,
+        handler.InterruptedDetail ?? "The control plane running this operation stopped before it finished; nothing of it was applied. Start it again.");
 }

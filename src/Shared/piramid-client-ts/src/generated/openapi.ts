@@ -1261,6 +1261,39 @@ export interface components {
             /** @description Opaque; pass it unchanged as `cursor` for the next page. Null at the end of the range. */
             next_cursor?: string | null;
         };
+        /** @description Where the tenant's log archive stands, as the last archiving pass measured it: how far point-in-time recovery can reach right now. All measured fields are null while the plan has no recovery window or before the first pass. */
+        BackupArchiveStatus: {
+            /**
+             * Format: int32
+             * @description The plan's recovery window in hours (0: no point-in-time recovery, nothing is archived).
+             */
+            recovery_window_hours?: number;
+            /**
+             * Format: double
+             * @description Seconds of log the engine has sealed but the store does not hold yet: the append time of the newest sealed record minus that of the newest archived one (0 when everything sealed is archived).
+             */
+            wal_archive_lag_seconds?: number | null;
+            /**
+             * Format: int64
+             * @description Bytes of sealed log not archived yet.
+             */
+            unarchived_bytes?: number | null;
+            /**
+             * Format: date-time
+             * @description When a log segment of the tenant was last stored in the archive.
+             */
+            last_archived_at?: string | null;
+            /**
+             * Format: date-time
+             * @description Append time of the newest archived record: a point in time up to here can be restored from the store.
+             */
+            archived_through?: string | null;
+            /**
+             * Format: date-time
+             * @description When the lag was measured (the archiver runs every `Backups:ArchiveInterval`).
+             */
+            measured_at?: string | null;
+        };
         /** @description One collection in a backup. */
         BackupCollection: {
             /** @description Its name when the backup was taken. */
@@ -1332,6 +1365,8 @@ export interface components {
         BackupList: {
             /** @description The backups. */
             backups: components["schemas"]["BackupInfo"][];
+            /** @description The log archive behind point-in-time recovery: window, lag and last archived time. */
+            archive?: components["schemas"]["BackupArchiveStatus"] | null;
         };
         /** @description A collection as described by `GET /v1/collections/{name}`. */
         CollectionInfo: {
