@@ -36,12 +36,12 @@ public sealed class TerraformTests(LocalPlatform platform, ITestOutputHelper out
 
         var plan = await terraform.RunAsync(["plan", "-input=false", "-no-color", "-detailed-exitcode", "-out=tfplan", .. names]);
         Assert.True(plan.ExitCode == 2, plan.Output);
-        Assert.Contains("Plan: 6 to add, 0 to change, 0 to destroy.", plan.Output, StringComparison.Ordinal);
+        Assert.Contains("Plan: 7 to add, 0 to change, 0 to destroy.", plan.Output, StringComparison.Ordinal);
         output.WriteLine($"terraform plan: {plan.Elapsed.TotalSeconds:F1} s\n{plan.Output}");
 
         var apply = await terraform.RunAsync("apply", "-input=false", "-no-color", "tfplan");
         Assert.True(apply.ExitCode == 0, apply.Output);
-        Assert.Contains("Apply complete! Resources: 6 added, 0 changed, 0 destroyed.", apply.Output, StringComparison.Ordinal);
+        Assert.Contains("Apply complete! Resources: 7 added, 0 changed, 0 destroyed.", apply.Output, StringComparison.Ordinal);
         output.WriteLine($"terraform apply: {apply.Elapsed.TotalSeconds:F1} s");
 
         var again = await terraform.RunAsync(["plan", "-input=false", "-no-color", "-detailed-exitcode", .. names]);
@@ -53,6 +53,10 @@ public sealed class TerraformTests(LocalPlatform platform, ITestOutputHelper out
         using var tenant = platform.Tenant(adminKey);
         var created = await admin.GetFromJsonAsync<JsonObject>($"/v1/tenants/{tenantId}");
         Assert.Equal($"tf-{suffix}", created!["plan"]!.GetValue<string>());
+        var plans = (await admin.GetFromJsonAsync<JsonObject>("/v1/plans"))!["plans"]!.AsArray();
+        var scheduled = plans.Single(p => p!["id"]!.GetValue<string>() == $"tf-{suffix}")!;
+        Assert.Equal(24, scheduled["backup_interval_hours"]!.GetValue<int>());
+        Assert.Equal(14, scheduled["backup_retention_days"]!.GetValue<int>());
         var docs = await tenant.GetFromJsonAsync<JsonObject>("/v1/collections/docs");
         Assert.Equal(64, docs!["index"]!["ef"]!.GetValue<int>());
         Assert.Equal("integer", docs["schema"]!["year"]!.GetValue<string>());
@@ -119,6 +123,10 @@ public sealed class TerraformTests(LocalPlatform platform, ITestOutputHelper out
         await Eventually.AnswersAsync(tenant, "/v1/collections", HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(5));
         Assert.Equal("active", (await admin.GetFromJsonAsync<JsonObject>($"/v1/tenants/{keep!["id"]}"))!["status"]!.GetValue<string>());
         Assert.Equal("active", (await admin.GetFromJsonAsync<JsonObject>($"/v1/tenants/{platform.Local["demo_tenant_id"]}"))!["status"]!.GetValue<string>());
+
+        // The schedule's destroy turned the plan's backups off.
+        var kept = (await admin.GetFromJsonAsync<JsonObject>("/v1/plans"))!["plans"]!.AsArray().Single(p => p!["id"]!.GetValue<string>() == $"tf-{suffix}")!;
+        Assert.Null(kept["backup_interval_hours"]);
 
         // Plans cannot be deleted through the API: the provider leaves the plan (with a warning).
         Assert.Contains("Plan kept", destroy.Output, StringComparison.Ordinal);

@@ -1,4 +1,4 @@
-# A complete Piramid setup: a plan, a tenant on it, an admin key for Terraform itself, two scoped keys and a
+# A complete Piramid setup: a plan with a backup schedule, a tenant on it, an admin key for Terraform itself, two scoped keys and a
 # collection with a metadata schema. The endpoint and the operator's client credentials come from
 # PIRAMID_ENDPOINT, PIRAMID_CLIENT_ID and PIRAMID_CLIENT_SECRET (./piramid up prints them).
 terraform {
@@ -25,6 +25,15 @@ resource "piramid_plan" "team" {
   write_burst           = 200
   monthly_read_units    = 50000000
   monthly_write_units   = 10000000
+}
+
+# Backups are scheduled per plan: every tenant on it is backed up daily and can be restored to any instant of the
+# last day.
+resource "piramid_backup_schedule" "team" {
+  plan_id               = piramid_plan.team.id
+  backup_interval_hours = var.backup_interval_hours
+  backup_retention_days = 14
+  pitr_window_hours     = 24
 }
 
 resource "piramid_tenant" "acme" {

@@ -21,3 +21,9 @@ variable "docs_ef" {
   type        = number
   default     = 64
 }
+
+variable "backup_interval_hours" {
+  description = "Hours between scheduled backups of the plan's tenants."
+  type        = number
+  default     = 24
+}

@@ -26,7 +26,7 @@ public sealed class PiramidProvider : IProvider, IDisposable
         _environment = environment;
         _http = http;
         _time = time;
-        Resources = [new PlanResource(this), new TenantResource(this), new ApiKeyResource(this), new CollectionResource(this), new MemberResource(this)];
+        Resources = [new PlanResource(this), new TenantResource(this), new ApiKeyResource(this), new CollectionResource(this), new MemberResource(this), new BackupScheduleResource(this)];
         DataSources = [new PlansDataSource(this), new TenantDataSource(this), new CollectionDataSource(this)];
     }
 
@@ -40,7 +40,7 @@ public sealed class PiramidProvider : IProvider, IDisposable
         new TfAttribute("client_id", TfType.String, TfMode.Optional, "Operator client id (or PIRAMID_CLIENT_ID)."),
         new TfAttribute("client_secret", TfType.String, TfMode.Optional, "Operator client secret (or PIRAMID_CLIENT_SECRET).") { Sensitive = true },
         new TfAttribute("api_key", TfType.String, TfMode.Optional, "A tenant's admin API key without collection scope, instead of operator credentials (or PIRAMID_API_KEY).") { Sensitive = true },
-    ], "Piramid, a multi-tenant vector database: tenants, plans, API keys, members and collections.");
+    ], "Piramid, a multi-tenant vector database: tenants, plans, API keys, members, collections and backup schedules.");
 
     /// <inheritdoc />
     public IReadOnlyList<IResource> Resources { get; }

@@ -22,17 +22,28 @@ run "creates_everything" {
   }
 
   assert {
+    condition     = piramid_backup_schedule.team.id == var.plan_id && piramid_backup_schedule.team.backup_interval_hours == 24 && piramid_backup_schedule.team.backup_retention_days == 14
+    error_message = "The plan's backup schedule differs from the configuration."
+  }
+
+  assert {
     condition     = piramid_collection.docs.index.ef == 64 && piramid_collection.docs.index.m == 16 && piramid_collection.docs.schema["year"] == "integer"
     error_message = "The collection's settings differ from the configuration."
   }
 }
 
-run "changes_the_scope_and_ef" {
+run "changes_the_scope_ef_and_schedule" {
   command = apply
 
   variables {
-    search_collections = ["docs", "archive"]
-    docs_ef            = 128
+    search_collections    = ["docs", "archive"]
+    docs_ef               = 128
+    backup_interval_hours = 6
+  }
+
+  assert {
+    condition     = piramid_backup_schedule.team.backup_interval_hours == 6
+    error_message = "The backup interval did not change."
   }
 
   assert {
