@@ -13,9 +13,9 @@ internal sealed class SearchContext
     private int[] _marks = [];
     private int _generation;
 
-    public ScoreHeap Candidates { get; } = new(bestOnTop: true);
+    public ScoreHeap<BestOnTop> Candidates { get; } = new();
 
-    public ScoreHeap Results { get; } = new(bestOnTop: false);
+    public ScoreHeap<WorstOnTop> Results { get; } = new();
 
     /// <summary>Unvisited neighbours of the node being expanded (a row holds at most 2·M ≤ 256).</summary>
     public int[] Fresh { get; } = new int[256];
@@ -74,6 +74,12 @@ internal sealed class SearchContext
     }
 
     public static void Return(SearchContext context) => _current = context;
+
+    /// <summary>The visited marks, one per graph slot: a slot is visited when its mark equals <see cref="Generation"/>.</summary>
+    public int[] Marks => _marks;
+
+    /// <summary>The current search's generation.</summary>
+    public int Generation => _generation;
 
     /// <summary>Marks a node visited; false when it already was in this search.</summary>
     public bool Visit(int node)
