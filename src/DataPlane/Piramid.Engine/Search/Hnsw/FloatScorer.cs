@@ -66,11 +66,12 @@ internal readonly unsafe struct FloatScorer<TDistance> : IQueryScorer
         if (Sse.IsSupported)
         {
             // Every line of the vector: one random read of a whole vector is what a step of the walk waits on.
-            var start = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_data), (nint)slot * _dimension));
-            var bytes = _dimension * sizeof(float);
-            for (var offset = 0; offset < bytes; offset += 64)
+            // A stale address after a GC move is harmless: a prefetch never faults.
+            var line = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_data), (nint)slot * _dimension));
+            var end = line + (_dimension * sizeof(float));
+            for (; line < end; line += 64)
             {
-                Sse.Prefetch0(start + offset);
+                Sse.Prefetch0(line);
             }
         }
     }
