@@ -53,6 +53,19 @@ internal sealed class SearchContext
         return _weights;
     }
 
+    private short[] _wideWeights = [];
+
+    /// <summary>A buffer for a query's int8 weights widened to 16 bits.</summary>
+    public short[] WideWeightBuffer(int dimension)
+    {
+        if (_wideWeights.Length < dimension)
+        {
+            _wideWeights = new short[dimension];
+        }
+
+        return _wideWeights;
+    }
+
     /// <summary>A second float buffer (the normalized query for cosine codes).</summary>
     public float[] ScratchVector(int dimension)
     {
