@@ -66,12 +66,17 @@ internal readonly unsafe struct FloatScorer<TDistance> : IQueryScorer
         if (Sse.IsSupported)
         {
             // Every line of the vector: one random read of a whole vector is what a step of the walk waits on.
-            // A stale address after a GC move is harmless: a prefetch never faults.
+            // Four lines a step: the loop was a third of the walk's instructions outside the dot product at
+            // 256-d (callgrind). Lines past the vector's end and a stale address after a GC move are harmless:
+            // a prefetch never faults.
             var line = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_data), (nint)slot * _dimension));
             var end = line + (_dimension * sizeof(float));
-            for (; line < end; line += 64)
+            for (; line < end; line += 256)
             {
                 Sse.Prefetch0(line);
+                Sse.Prefetch0(line + 64);
+                Sse.Prefetch0(line + 128);
+                Sse.Prefetch0(line + 192);
             }
         }
     }
