@@ -113,6 +113,28 @@ public sealed class DistanceScoreTests
         Assert.Equal(expected, VectorKernels.SquaredL2(a, b), expected * RelativeTolerance);
     }
 
+    // The graph walk's kernel: every length through each vector width and the scalar tail, against doubles,
+    // reading from an offset inside a longer array as the walk reads a slot of the slab.
+    [Fact]
+    public void Dot_OnReferences_MatchesDoubleReferenceAtEveryLength()
+    {
+        var random = new Random(4100);
+        for (int dimension = 0; dimension <= 300; dimension++)
+        {
+            var a = SearchTestData.RandomVector(random, dimension + 8, 4f);
+            var b = SearchTestData.RandomVector(random, dimension + 4, 4f);
+            double expected = 0, magnitude = 0;
+            for (int i = 0; i < dimension; i++)
+            {
+                expected += (double)a[i + 7] * b[i + 3];
+                magnitude += Math.Abs((double)a[i + 7] * b[i + 3]);
+            }
+
+            float actual = VectorKernels.Dot(ref a[7], ref b[3], (nuint)dimension);
+            Assert.True(Math.Abs(expected - actual) <= (magnitude * RelativeTolerance) + 1e-12, $"dimension {dimension}: {actual} vs {expected}");
+        }
+    }
+
     [Fact]
     public void Score_LengthMismatch_Throws()
     {

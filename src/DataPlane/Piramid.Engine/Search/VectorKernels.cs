@@ -22,9 +22,13 @@ internal static class VectorKernels
             ThrowLengthMismatch();
         }
 
-        ref float xr = ref MemoryMarshal.GetReference(x);
-        ref float yr = ref MemoryMarshal.GetReference(y);
-        nuint length = (nuint)x.Length;
+        return SquaredL2(ref MemoryMarshal.GetReference(x), ref MemoryMarshal.GetReference(y), (nuint)x.Length);
+    }
+
+    /// <summary>The squared Euclidean distance of <paramref name="length"/> floats from two references (no checks).</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float SquaredL2(ref float xr, ref float yr, nuint length)
+    {
         nuint i = 0;
         float sum = 0f;
 
@@ -83,6 +87,72 @@ internal static class VectorKernels
         {
             float d = Unsafe.Add(ref xr, i) - Unsafe.Add(ref yr, i);
             sum = MathF.FusedMultiplyAdd(d, d, sum);
+        }
+
+        return sum;
+    }
+
+    /// <summary>
+    /// The dot product of <paramref name="length"/> floats from two references, without the span checks and
+    /// the dispatch of TensorPrimitives.Dot: the graph walk calls it once per visited node, and at 256
+    /// dimensions that fixed cost was as large as the arithmetic. The caller guarantees both ranges exist.
+    /// </summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    public static float Dot(ref float x, ref float y, nuint length)
+    {
+        nuint i = 0;
+        float sum = 0f;
+        if (Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<float>.Count)
+        {
+            Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            for (; i + (nuint)(4 * Vector512<float>.Count) <= length; i += (nuint)(4 * Vector512<float>.Count))
+            {
+                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i), a0);
+                a1 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x, i + 16), Vector512.LoadUnsafe(ref y, i + 16), a1);
+                a2 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x, i + 32), Vector512.LoadUnsafe(ref y, i + 32), a2);
+                a3 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x, i + 48), Vector512.LoadUnsafe(ref y, i + 48), a3);
+            }
+
+            for (; i + (nuint)Vector512<float>.Count <= length; i += (nuint)Vector512<float>.Count)
+            {
+                a0 = Vector512.FusedMultiplyAdd(Vector512.LoadUnsafe(ref x, i), Vector512.LoadUnsafe(ref y, i), a0);
+            }
+
+            sum = Vector512.Sum((a0 + a1) + (a2 + a3));
+        }
+        else if (Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<float>.Count)
+        {
+            Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
+            for (; i + (nuint)(4 * Vector256<float>.Count) <= length; i += (nuint)(4 * Vector256<float>.Count))
+            {
+                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i), a0);
+                a1 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, i + 8), Vector256.LoadUnsafe(ref y, i + 8), a1);
+                a2 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, i + 16), Vector256.LoadUnsafe(ref y, i + 16), a2);
+                a3 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, i + 24), Vector256.LoadUnsafe(ref y, i + 24), a3);
+            }
+
+            for (; i + (nuint)Vector256<float>.Count <= length; i += (nuint)Vector256<float>.Count)
+            {
+                a0 = Vector256.FusedMultiplyAdd(Vector256.LoadUnsafe(ref x, i), Vector256.LoadUnsafe(ref y, i), a0);
+            }
+
+            sum = Vector256.Sum((a0 + a1) + (a2 + a3));
+        }
+
+        if (Vector128.IsHardwareAccelerated && i + (nuint)Vector128<float>.Count <= length)
+        {
+            Vector128<float> a0 = Vector128<float>.Zero;
+            for (; i + (nuint)Vector128<float>.Count <= length; i += (nuint)Vector128<float>.Count)
+            {
+                a0 = Vector128.FusedMultiplyAdd(Vector128.LoadUnsafe(ref x, i), Vector128.LoadUnsafe(ref y, i), a0);
+            }
+
+            sum += Vector128.Sum(a0);
+        }
+
+        for (; i < length; i++)
+        {
+            sum = MathF.FusedMultiplyAdd(Unsafe.Add(ref x, i), Unsafe.Add(ref y, i), sum);
         }
 
         return sum;

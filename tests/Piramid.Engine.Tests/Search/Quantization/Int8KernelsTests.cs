@@ -24,6 +24,33 @@ public sealed class Int8KernelsTests
         }
     }
 
+    // The walk's kernel on pre-widened weights must give the very sum of DotU8I8, extremes included
+    // (255 against -128 and 127 in every lane).
+    [Fact]
+    public void QueryDot_OnWidenedWeights_EqualsDotU8I8_ForEveryLength()
+    {
+        var random = new Random(10);
+        foreach (int length in Lengths)
+        {
+            foreach (var extreme in new sbyte?[] { null, -128, 127 })
+            {
+                var codes = RandomCodes(random, length + 2);
+                var weights = RandomWeights(random, length);
+                if (extreme is { } value)
+                {
+                    Array.Fill(codes, (byte)255);
+                    Array.Fill(weights, value);
+                }
+
+                var wide = new short[length + 1];
+                Int8QueryKernels.Widen(weights, wide);
+                int expected = Int8Kernels.DotU8I8(codes.AsSpan(1, length), weights);
+                int actual = Int8QueryKernels.Dot(ref codes[1], ref wide[0], (nuint)length);
+                Assert.True(expected == actual, $"length {length}, extreme {extreme}: {actual} vs {expected}");
+            }
+        }
+    }
+
     [Fact]
     public void SquaredL2U8_MatchesScalar_ForEveryLength()
     {

@@ -1,3 +1,6 @@
+using System.Runtime.CompilerServices;
+using System.Runtime.InteropServices;
+
 namespace Piramid.Engine.Search.Hnsw;
 
 /// <summary>The graph walk: greedy descent through the upper levels, then a best-first search of one level.</summary>
@@ -66,6 +69,9 @@ internal sealed partial class HnswGraph<TDistance>
 
     // Best-first search of one level (hnswlib's searchBaseLayer): the frontier grows only with nodes that could
     // enter the result set; nodes the filter rejects are still walked through, so a filter never cuts the graph.
+    // The loop reads the visited marks, the rows and the states through references: every slot in a row is a
+    // node of the graph (rows are written with valid slots only, loads check them), the marks cover the graph's
+    // capacity (SearchContext.Rent) and no array is replaced while a search holds the read lock.
     private int SearchLayer<TScorer>(ref TScorer scorer, SearchContext context, int entry, float entryScore, int ef, int level, Func<int, bool>? accept)
         where TScorer : struct, IQueryScorer
     {
@@ -74,7 +80,10 @@ internal sealed partial class HnswGraph<TDistance>
         candidates.Clear();
         results.Clear();
         context.NewGeneration();
-        context.Visit(entry);
+        var generation = context.Generation;
+        ref var marks = ref MemoryMarshal.GetArrayDataReference(context.Marks);
+        ref var fresh = ref MemoryMarshal.GetArrayDataReference(context.Fresh);
+        Unsafe.Add(ref marks, entry) = generation;
         candidates.Push(entry, entryScore);
         if (Returnable(entry, accept))
         {
@@ -95,28 +104,29 @@ internal sealed partial class HnswGraph<TDistance>
             // The unvisited neighbours are gathered first, then scored, each prefetching the next one's
             // vector: one random read of a whole vector is what a step of the walk waits on. Prefetching all
             // of them at once measured slower (32 vectors of 3 KB overflow the L1 cache).
-            var row = Row(candidate.Slot, level);
-            var fresh = context.Fresh;
+            var row = level == 0 ? Row0(candidate.Slot) : Row(candidate.Slot, level);
             var freshCount = 0;
             foreach (var neighbour in row)
             {
-                if (context.Visit(neighbour))
+                ref var mark = ref Unsafe.Add(ref marks, neighbour);
+                if (mark != generation)
                 {
-                    fresh[freshCount++] = neighbour;
+                    mark = generation;
+                    Unsafe.Add(ref fresh, freshCount++) = neighbour;
                 }
             }
 
             if (freshCount > 0)
             {
-                scorer.Prefetch(fresh[0]);
+                scorer.Prefetch(Unsafe.Add(ref fresh, 0));
             }
 
             for (var i = 0; i < freshCount; i++)
             {
-                var neighbour = fresh[i];
+                var neighbour = Unsafe.Add(ref fresh, i);
                 if (i + 1 < freshCount)
                 {
-                    scorer.Prefetch(fresh[i + 1]);
+                    scorer.Prefetch(Unsafe.Add(ref fresh, i + 1));
                 }
 
                 var score = scorer.Score(neighbour);
@@ -146,9 +156,19 @@ internal sealed partial class HnswGraph<TDistance>
         return results.DrainBestFirst(context.Found);
     }
 
+    // A level-0 row without bounds checks (the hot path of every walk); the count is clamped to the row.
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    private ReadOnlySpan<int> Row0(int slot)
+    {
+        ref var row = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_links0), (nint)slot * Stride);
+        var count = Math.Min(Volatile.Read(ref row), M0);
+        return MemoryMarshal.CreateReadOnlySpan(ref Unsafe.Add(ref row, 1), count);
+    }
+
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
     private bool Returnable(int slot, Func<int, bool>? accept)
     {
-        var state = _states[slot];
+        var state = Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_states), slot);
         return state is NodeState.Linked or NodeState.Reserved && (accept is null || accept(slot));
     }
 }

@@ -88,7 +88,7 @@ internal sealed class HnswIndex<TDistance>(VectorSlab vectors, int m, int efCons
         // The walk runs on the codes (4x fewer bytes per distance); neighbours are still chosen on floats.
         // The buffers are per link, not pooled: a link costs thousands of distances, two small arrays are noise.
         var vector = Prepared(slot);
-        var scorer = new Int8Scorer(codes, vector, new sbyte[vector.Length], _euclidean);
+        var scorer = new Int8Scorer(codes, vector, new sbyte[vector.Length], new short[vector.Length], _euclidean);
         Graph.Link(slot, ref scorer);
     }
 
@@ -122,7 +122,7 @@ internal sealed class HnswIndex<TDistance>(VectorSlab vectors, int m, int efCons
             int found;
             if (Codes is { } codes)
             {
-                var scorer = new Int8Scorer(codes, Normalized(query, context), context.WeightBuffer(query.Length), _euclidean);
+                var scorer = new Int8Scorer(codes, Normalized(query, context), context.WeightBuffer(query.Length), context.WideWeightBuffer(query.Length), _euclidean);
                 found = Graph.Search(ref scorer, ef, accept, context);
                 Rescore(ref floats, context, found);
             }

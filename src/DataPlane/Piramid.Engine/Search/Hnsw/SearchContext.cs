@@ -20,9 +20,9 @@ internal sealed class SearchContext
     /// <summary>Nodes the last search returned on this thread visited (for the engine's metrics).</summary>
     public static int LastVisited => _lastVisited;
 
-    public ScoreHeap Candidates { get; } = new(bestOnTop: true);
+    public ScoreHeap<BestOnTop> Candidates { get; } = new();
 
-    public ScoreHeap Results { get; } = new(bestOnTop: false);
+    public ScoreHeap<WorstOnTop> Results { get; } = new();
 
     /// <summary>Unvisited neighbours of the node being expanded (a row holds at most 2·M ≤ 256).</summary>
     public int[] Fresh { get; } = new int[256];
@@ -60,6 +60,19 @@ internal sealed class SearchContext
         return _weights;
     }
 
+    private short[] _wideWeights = [];
+
+    /// <summary>A buffer for a query's int8 weights widened to 16 bits.</summary>
+    public short[] WideWeightBuffer(int dimension)
+    {
+        if (_wideWeights.Length < dimension)
+        {
+            _wideWeights = new short[dimension];
+        }
+
+        return _wideWeights;
+    }
+
     /// <summary>A second float buffer (the normalized query for cosine codes).</summary>
     public float[] ScratchVector(int dimension)
     {
@@ -85,6 +98,12 @@ internal sealed class SearchContext
         _lastVisited = context._visited;
         _current = context;
     }
+
+    /// <summary>The visited marks, one per graph slot: a slot is visited when its mark equals <see cref="Generation"/>.</summary>
+    public int[] Marks => _marks;
+
+    /// <summary>The current search's generation.</summary>
+    public int Generation => _generation;
 
     /// <summary>Marks a node visited; false when it already was in this search.</summary>
     public bool Visit(int node)
