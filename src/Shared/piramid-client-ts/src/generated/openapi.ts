@@ -667,6 +667,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{id}/billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Billing: plan, payment status, this month's usage and estimated amount, and Stripe's invoices */
+        get: operations["tenants.billing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{id}/billing/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A Stripe Checkout session (setup mode) to add a payment method; 404 without Stripe */
+        post: operations["tenants.billing.checkout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{id}/billing/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A Stripe Customer Portal session; 404 without Stripe */
+        post: operations["tenants.billing.portal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants/{id}/collections/{name}/export": {
         parameters: {
             query?: never;
@@ -1130,6 +1181,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stripe webhook events, verified by their Stripe-Signature; no credential */
+        post: operations["webhooks.stripe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1319,6 +1387,81 @@ export interface components {
         BackupList: {
             /** @description The backups. */
             backups: components["schemas"]["BackupInfo"][];
+        };
+        /** @description One Stripe invoice. */
+        BillingInvoice: {
+            /** @description Invoice number. */
+            number?: string | null;
+            /**
+             * Format: date-time
+             * @description Start of the period it bills.
+             */
+            period_start?: string;
+            /**
+             * Format: date-time
+             * @description End of the period it bills.
+             */
+            period_end?: string;
+            /** @description Amount due in Currency. */
+            amount?: number;
+            /** @description ISO currency code. */
+            currency: string;
+            /** @description `draft`, `open`, `paid`, `uncollectible` or `void`. */
+            status: string;
+            /** @description Stripe's hosted page of the invoice. */
+            url?: string | null;
+        };
+        /** @description A billing period's usage, what the plan includes and the amount it comes to so far. */
+        BillingPeriod: {
+            /**
+             * Format: date
+             * @description First UTC day.
+             */
+            start?: string;
+            /**
+             * Format: date
+             * @description Last UTC day.
+             */
+            end?: string;
+            /**
+             * Format: int64
+             * @description Read units so far.
+             */
+            read_units?: number;
+            /**
+             * Format: int64
+             * @description Write units so far.
+             */
+            write_units?: number;
+            /**
+             * Format: double
+             * @description Storage so far in GB-hours.
+             */
+            storage_gb_hours?: number;
+            /**
+             * Format: int64
+             * @description Read units the plan includes.
+             */
+            included_read_units?: number;
+            /**
+             * Format: int64
+             * @description Write units the plan includes.
+             */
+            included_write_units?: number;
+            /**
+             * Format: double
+             * @description GB-hours the plan includes.
+             */
+            included_storage_gb_hours?: number;
+            /** @description The amount of the usage so far, with the plan's monthly price, in Currency. */
+            estimated_amount?: number;
+            /** @description ISO currency code, lower case. */
+            currency: string;
+        };
+        /** @description Answer of `POST .../billing/checkout` and `.../billing/portal`: where to send the user. */
+        BillingSession: {
+            /** @description The Stripe Checkout or Customer Portal session's URL. */
+            url: string;
         };
         /** @description A collection as described by `GET /v1/collections/{name}`. */
         CollectionInfo: {
@@ -1793,9 +1936,9 @@ export interface components {
              * Format: uri
              * @enum {string}
              */
-            type: "https://piramid.dev/problems/invalid-request" | "https://piramid.dev/problems/invalid-filter" | "https://piramid.dev/problems/unauthorized" | "https://piramid.dev/problems/forbidden" | "https://piramid.dev/problems/quota-exceeded" | "https://piramid.dev/problems/tenant-suspended" | "https://piramid.dev/problems/not-found" | "https://piramid.dev/problems/method-not-allowed" | "https://piramid.dev/problems/request-timeout" | "https://piramid.dev/problems/conflict" | "https://piramid.dev/problems/length-required" | "https://piramid.dev/problems/payload-too-large" | "https://piramid.dev/problems/uri-too-long" | "https://piramid.dev/problems/unsupported-media-type" | "https://piramid.dev/problems/idempotency-key-reused" | "https://piramid.dev/problems/backup-corrupted" | "https://piramid.dev/problems/rate-limited" | "https://piramid.dev/problems/headers-too-large" | "https://piramid.dev/problems/internal" | "https://piramid.dev/problems/not-implemented" | "https://piramid.dev/problems/service-unavailable" | "https://piramid.dev/problems/engine-unavailable" | "https://piramid.dev/problems/collection-unavailable" | "https://piramid.dev/problems/http-version-not-supported" | "https://piramid.dev/problems/insufficient-storage" | "https://piramid.dev/problems/insufficient-memory";
+            type: "https://piramid.dev/problems/invalid-request" | "https://piramid.dev/problems/invalid-filter" | "https://piramid.dev/problems/unauthorized" | "https://piramid.dev/problems/payment-required" | "https://piramid.dev/problems/forbidden" | "https://piramid.dev/problems/quota-exceeded" | "https://piramid.dev/problems/tenant-suspended" | "https://piramid.dev/problems/not-found" | "https://piramid.dev/problems/method-not-allowed" | "https://piramid.dev/problems/request-timeout" | "https://piramid.dev/problems/conflict" | "https://piramid.dev/problems/length-required" | "https://piramid.dev/problems/payload-too-large" | "https://piramid.dev/problems/uri-too-long" | "https://piramid.dev/problems/unsupported-media-type" | "https://piramid.dev/problems/idempotency-key-reused" | "https://piramid.dev/problems/backup-corrupted" | "https://piramid.dev/problems/rate-limited" | "https://piramid.dev/problems/headers-too-large" | "https://piramid.dev/problems/internal" | "https://piramid.dev/problems/not-implemented" | "https://piramid.dev/problems/service-unavailable" | "https://piramid.dev/problems/engine-unavailable" | "https://piramid.dev/problems/collection-unavailable" | "https://piramid.dev/problems/http-version-not-supported" | "https://piramid.dev/problems/insufficient-storage" | "https://piramid.dev/problems/insufficient-memory";
             /** @enum {string} */
-            title: "Invalid request" | "Invalid filter" | "Unauthorized" | "Forbidden" | "Quota exceeded" | "Tenant suspended" | "Not found" | "Method not allowed" | "Request timeout" | "Conflict" | "Length required" | "Payload too large" | "URI too long" | "Unsupported media type" | "Idempotency key reused" | "Backup corrupted" | "Too many requests" | "Request headers too large" | "Internal error" | "Not implemented" | "Service unavailable" | "Engine unavailable" | "Collection unavailable" | "HTTP version not supported" | "Insufficient storage" | "Insufficient memory";
+            title: "Invalid request" | "Invalid filter" | "Unauthorized" | "Payment required" | "Forbidden" | "Quota exceeded" | "Tenant suspended" | "Not found" | "Method not allowed" | "Request timeout" | "Conflict" | "Length required" | "Payload too large" | "URI too long" | "Unsupported media type" | "Idempotency key reused" | "Backup corrupted" | "Too many requests" | "Request headers too large" | "Internal error" | "Not implemented" | "Service unavailable" | "Engine unavailable" | "Collection unavailable" | "HTTP version not supported" | "Insufficient storage" | "Insufficient memory";
             /** Format: int32 */
             status: number;
             /** @description What went wrong with this request, naming the field. */
@@ -1997,6 +2140,24 @@ export interface components {
             /** @description The user's role in it: `owner`. */
             role: string;
         };
+        /** @description Answer of `GET /v1/tenants/{id}/billing`: plan, payment status, this period's usage and estimate, invoices. */
+        TenantBilling: {
+            /** @description Plan id. */
+            plan: string;
+            /** @description `none`, `active`, `past_due` or `canceled`. */
+            payment_status: string;
+            /**
+             * Format: date-time
+             * @description When writes start answering 402 (past due only).
+             */
+            writes_refused_from?: string | null;
+            /** @description False when the platform runs without Stripe: metering and estimates only. */
+            stripe_enabled?: boolean;
+            /** @description The current period (the calendar month, UTC). */
+            period: components["schemas"]["BillingPeriod"];
+            /** @description Invoices from Stripe, newest first (empty without Stripe). */
+            invoices?: components["schemas"]["BillingInvoice"][];
+        };
         /** @description Body of `POST /v1/tenants`. */
         TenantCreateRequest: {
             /** @description Unique name: 1-63 lower-case letters, digits, '_' or '-'. */
@@ -2117,6 +2278,11 @@ export interface components {
              */
             write_units?: number;
             /**
+             * Format: double
+             * @description Storage over the range in GB-hours.
+             */
+            storage_gb_hours?: number;
+            /**
              * Format: int64
              * @description The plan's read units per calendar month.
              */
@@ -2215,6 +2381,11 @@ export interface components {
              * @description Write units.
              */
             write_units?: number;
+            /**
+             * Format: double
+             * @description Storage over the day in GB-hours (10^9 bytes for an hour), from the engines' sampled bytes on disk.
+             */
+            storage_gb_hours?: number;
         };
         /** @description Reply to a durable write: how many points it touched and its log sequence number. */
         WriteResult: {
@@ -2242,6 +2413,15 @@ export interface components {
         };
         /** @description Unauthorized (https://piramid.dev/problems/unauthorized) */
         Problem401: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Payment required (https://piramid.dev/problems/payment-required) */
+        Problem402: {
             headers: {
                 [name: string]: unknown;
             };
@@ -2441,6 +2621,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem400"];
+            402: components["responses"]["Problem402"];
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
             411: components["responses"]["Problem411"];
@@ -2473,6 +2654,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
@@ -2519,6 +2701,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
@@ -2557,6 +2740,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -2604,6 +2788,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -2649,6 +2834,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
@@ -2678,6 +2864,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
@@ -2721,6 +2908,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
@@ -2758,6 +2946,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -2792,6 +2981,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -2824,6 +3014,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
@@ -2856,6 +3047,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -2918,6 +3110,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -2954,6 +3147,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3005,6 +3199,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3080,6 +3275,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3135,6 +3331,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3187,6 +3384,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3230,6 +3428,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3280,6 +3479,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3334,6 +3534,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3382,6 +3583,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3439,6 +3641,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3506,6 +3709,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3559,6 +3763,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3600,6 +3805,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem400"];
+            402: components["responses"]["Problem402"];
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
             411: components["responses"]["Problem411"];
@@ -3631,6 +3837,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem400"];
+            402: components["responses"]["Problem402"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
             429: components["responses"]["Problem429"];
@@ -3666,6 +3873,7 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["Problem400"];
+            402: components["responses"]["Problem402"];
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
             411: components["responses"]["Problem411"];
@@ -3697,6 +3905,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem400"];
+            402: components["responses"]["Problem402"];
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
             414: components["responses"]["Problem414"];
@@ -3734,6 +3943,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem400"];
+            402: components["responses"]["Problem402"];
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
             411: components["responses"]["Problem411"];
@@ -3769,6 +3979,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3799,6 +4010,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
@@ -3856,6 +4068,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3901,6 +4114,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem400"];
+            402: components["responses"]["Problem402"];
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
             411: components["responses"]["Problem411"];
@@ -3933,6 +4147,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
@@ -3975,6 +4190,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
@@ -4012,6 +4228,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4048,6 +4265,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4095,6 +4313,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4133,6 +4352,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4183,6 +4403,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4224,6 +4445,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4273,6 +4495,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4321,6 +4544,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4354,6 +4578,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4401,6 +4626,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4441,6 +4667,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4477,12 +4704,117 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
             414: components["responses"]["Problem414"];
             422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantBilling"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.billing.checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingSession"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.billing.portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingSession"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            414: components["responses"]["Problem414"];
             429: components["responses"]["Problem429"];
             431: components["responses"]["Problem431"];
             500: components["responses"]["Problem500"];
@@ -4523,6 +4855,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4567,6 +4900,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4611,6 +4945,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4658,6 +4993,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4695,6 +5031,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4728,6 +5065,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4773,6 +5111,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4812,6 +5151,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4863,6 +5203,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4904,6 +5245,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4942,6 +5284,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4982,6 +5325,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5015,6 +5359,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
@@ -5049,6 +5394,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5113,6 +5459,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5151,6 +5498,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5204,6 +5552,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5281,6 +5630,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5338,6 +5688,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5392,6 +5743,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5437,6 +5789,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5489,6 +5842,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5545,6 +5899,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5595,6 +5950,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5654,6 +6010,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5723,6 +6080,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5778,6 +6136,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5816,8 +6175,29 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "webhooks.stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            400: components["responses"]["Problem400"];
+            402: components["responses"]["Problem402"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
             414: components["responses"]["Problem414"];
             429: components["responses"]["Problem429"];
             431: components["responses"]["Problem431"];
