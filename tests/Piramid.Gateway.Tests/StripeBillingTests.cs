@@ -208,6 +208,7 @@ public sealed class StripeBillingTests(PostgresFixture postgres)
             var response = await Upsert(late);
             return response.StatusCode == HttpStatusCode.PaymentRequired ? response : null;
         });
+        Assert.Equal("write=0", refused.Headers.GetValues("Piramid-Units").Single()); // a refusal costs nothing, and says so
         Assert.Equal("https://piramid.dev/problems/payment-required", (await ProblemAsync(refused)).Type);
         Assert.Equal(HttpStatusCode.OK, (await late.PostAsJsonAsync("/v1/collections/docs/count", new { })).StatusCode);
         Assert.Equal(HttpStatusCode.OK, (await Upsert(grace)).StatusCode); // past due, still within its grace
@@ -263,6 +264,15 @@ public sealed class StripeBillingTests(PostgresFixture postgres)
         var gbHours = usage!["storage_gb_hours"]!.GetValue<double>();
         Assert.InRange(gbHours, expectedGbHours * 0.95, expectedGbHours * 1.05);
         Assert.Equal(gbHours, usage["days"]!.AsArray().Sum(d => d!["storage_gb_hours"]!.GetValue<double>()), 12);
+
+        // Without Stripe settings: metering and estimates only, and the control plane says so.
+        var billing = await BillingAsync(platform, tenantId);
+        Assert.False(billing["stripe_enabled"]!.GetValue<bool>());
+        Assert.Empty(billing["invoices"]!.AsArray());
+        Assert.Equal(gbHours, billing["period"]!["storage_gb_hours"]!.GetValue<double>(), 12);
+        Assert.Contains("Billing without Stripe: metering and estimates only", platform.ControlPlane.Logs.Text, StringComparison.Ordinal);
+        using var checkout = await admin.PostAsync(new Uri($"/v1/tenants/{tenantId}/billing/checkout", UriKind.Relative), null);
+        Assert.Equal(HttpStatusCode.NotFound, checkout.StatusCode);
     }
 
     private async Task<PlatformHost> StartAsync(FakeStripe stripe) =>
