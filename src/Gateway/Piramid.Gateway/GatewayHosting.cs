@@ -156,6 +156,8 @@ public static class GatewayHosting
         // The data routes' limits, in this order: a request over its quota takes no token; the plan's rate limit is the
         // routes' named policy (Limits/PlanRateLimiterPolicy.cs).
         app.Use(EngineRequest.DescribeAsync);
+        app.Use(UnitsOfRefusals.MarkAsync);
+        app.Use(PaymentCheck.CheckAsync);
         app.Use(QuotaCheck.CheckAsync);
         app.UseRateLimiter();
         app.MapReverseProxy(pipeline =>

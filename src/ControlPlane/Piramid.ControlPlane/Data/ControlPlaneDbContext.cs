@@ -50,6 +50,18 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     /// <summary>Usage reports already applied, by id.</summary>
     public DbSet<UsageReportReceipt> UsageReportReceipts => Set<UsageReportReceipt>();
 
+    /// <summary>The last storage sample of each tenant.</summary>
+    public DbSet<StorageSample> StorageSamples => Set<StorageSample>();
+
+    /// <summary>Each tenant's Stripe customer, subscription and payment status.</summary>
+    public DbSet<BillingAccount> BillingAccounts => Set<BillingAccount>();
+
+    /// <summary>Usage to send to Stripe as meter events, and what was sent.</summary>
+    public DbSet<MeterEventRecord> MeterEvents => Set<MeterEventRecord>();
+
+    /// <summary>Ids of the Stripe webhook events applied.</summary>
+    public DbSet<StripeEventReceipt> StripeEventReceipts => Set<StripeEventReceipt>();
+
     /// <summary>Long-running operations (backups, restores, exports, imports).</summary>
     public DbSet<Operation> Operations => Set<Operation>();
 

@@ -4,6 +4,7 @@ using Piramid.ControlPlane.Accounts;
 using Piramid.ControlPlane.Admin;
 using Piramid.ControlPlane.Auditing;
 using Piramid.ControlPlane.Backups;
+using Piramid.ControlPlane.Billing;
 using Piramid.ControlPlane.Exports;
 using Piramid.ControlPlane.Identity;
 using Piramid.ControlPlane.Internal;
@@ -50,6 +51,7 @@ public static class ControlPlaneApp
         builder.AddOperations();
         builder.AddBackups();
         builder.AddExports();
+        builder.AddBilling();
         // The binder throws, so RequestInputGuard can name the field and the problem instead of an empty 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o => Piramid.Contracts.Json.WireJson.ConfigureServer(o.SerializerOptions));
@@ -76,6 +78,7 @@ public static class ControlPlaneApp
         app.MapOperationsApi();
         app.MapBackupsApi();
         app.MapExportsApi();
+        app.MapBillingApi();
         return app;
     }
 }

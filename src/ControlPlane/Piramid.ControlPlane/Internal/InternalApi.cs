@@ -1,8 +1,10 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Piramid.Contracts.Admin;
 using Piramid.Contracts.Problems;
 using Piramid.ControlPlane.Admin;
+using Piramid.ControlPlane.Billing;
 using Piramid.ControlPlane.Data;
 using Piramid.ControlPlane.Data.Entities;
 using Piramid.ControlPlane.Identity;
@@ -37,7 +39,8 @@ public static class InternalApi
         return app;
     }
 
-    private static async Task<Ok<KeyIntrospectionResponse>> Introspect(KeyIntrospectionRequest request, ApiKeyService keys, CancellationToken ct)
+    private static async Task<Ok<KeyIntrospectionResponse>> Introspect(
+        KeyIntrospectionRequest request, ApiKeyService keys, ControlPlaneDbContext db, IOptions<BillingOptions> billing, CancellationToken ct)
     {
         byte[] hash;
         try
@@ -65,12 +68,14 @@ public static class InternalApi
             ExpiresAt = result.ExpiresAt,
             Plan = result.Plan.ToInfo(),
             TenantSuspended = result.TenantSuspended,
+            WritesRefusedFrom = await PaymentStanding.WritesRefusedFromAsync(db, billing.Value, result.TenantId, result.Plan.Id, ct),
         });
     }
 
     // A person acting for a tenant on the data API: their membership, answered like a key of their role so the
     // gateway applies the same plan, limits and billing. Not a member, or the tenant gone: 404, as for a bad key.
-    private static async Task<Ok<KeyIntrospectionResponse>> IntrospectMember(MemberIntrospectionRequest request, ControlPlaneDbContext db, CancellationToken ct)
+    private static async Task<Ok<KeyIntrospectionResponse>> IntrospectMember(
+        MemberIntrospectionRequest request, ControlPlaneDbContext db, IOptions<BillingOptions> billing, CancellationToken ct)
     {
         if (string.IsNullOrEmpty(request.TenantId) || !Guid.TryParse(request.UserId, out var userId))
         {
@@ -94,6 +99,7 @@ public static class InternalApi
             Collections = [],
             Plan = row.Plan.ToInfo(),
             TenantSuspended = row.Status == TenantStatus.Suspended,
+            WritesRefusedFrom = await PaymentStanding.WritesRefusedFromAsync(db, billing.Value, request.TenantId, row.Plan.Id, ct),
         });
     }
 

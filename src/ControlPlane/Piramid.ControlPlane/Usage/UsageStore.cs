@@ -73,11 +73,12 @@ public sealed class UsageStore(ControlPlaneDbContext db, TimeProvider time)
 
         var plan = await db.Tenants.Where(t => t.Id == tenantId).Select(t => t.Plan).SingleOrDefaultAsync(ct)
             ?? throw new ProblemException(ProblemCatalog.NotFound, $"Tenant '{tenantId}' does not exist.");
-        var days = await db.UsageRecords.AsNoTracking()
+        var rows = await db.UsageRecords.AsNoTracking()
             .Where(u => u.TenantId == tenantId && u.Day >= first && u.Day <= last)
             .OrderBy(u => u.Day)
-            .Select(u => new UsageDay { Day = u.Day, ReadUnits = u.ReadUnits, WriteUnits = u.WriteUnits })
+            .Select(u => new { u.Day, u.ReadUnits, u.WriteUnits, u.StorageByteSeconds })
             .ToListAsync(ct);
+        var days = rows.Select(u => new UsageDay { Day = u.Day, ReadUnits = u.ReadUnits, WriteUnits = u.WriteUnits, StorageGbHours = GbHours(u.StorageByteSeconds) }).ToList();
         return new TenantUsage
         {
             TenantId = tenantId,
@@ -85,6 +86,7 @@ public sealed class UsageStore(ControlPlaneDbContext db, TimeProvider time)
             To = last,
             ReadUnits = days.Sum(d => d.ReadUnits),
             WriteUnits = days.Sum(d => d.WriteUnits),
+            StorageGbHours = GbHours(rows.Sum(u => u.StorageByteSeconds)),
             MonthlyReadUnitsQuota = plan.MonthlyReadUnits,
             MonthlyWriteUnitsQuota = plan.MonthlyWriteUnits,
             Days = days,
@@ -144,6 +146,9 @@ public sealed class UsageStore(ControlPlaneDbContext db, TimeProvider time)
             }
         }
     }
+
+    /// <summary>GB-hours of byte-seconds (10^9 bytes for 3,600 seconds).</summary>
+    public static double GbHours(long byteSeconds) => byteSeconds / (Billing.Pricing.BytesPerGb * 3600.0);
 
     private DateOnly Today() => DateOnly.FromDateTime(time.GetUtcNow().UtcDateTime);
 }

@@ -112,6 +112,8 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
             Route("plans-root", ControlPlaneCluster, AdminPolicy, "/v1/plans", Api, JsonBodies.Json),
             // Sign-up has no credential (its own address budget, Limits/AddressLimits.cs); /v1/me needs a person's token.
             Route("signup", ControlPlaneCluster, null, "/v1/signup", Post, JsonBodies.Json),
+            // Stripe's webhooks carry no credential: the control plane verifies their signature (Billing/StripeWebhooks.cs).
+            Route("stripe-webhooks", ControlPlaneCluster, null, "/webhooks/stripe", Post, JsonBodies.Json),
             Route("me", ControlPlaneCluster, UserPolicy, "/v1/me/{**rest}", Api, JsonBodies.Json),
             Route("me-root", ControlPlaneCluster, UserPolicy, "/v1/me", Read, JsonBodies.Json),
             // Accepting an invitation: the signed-in invitee (docs/design/tenant-access.md).

@@ -23,4 +23,10 @@ public sealed class KeyIntrospectionResponse
 
     /// <summary>The tenant is suspended: the key is genuine but every data request is refused (403 tenant-suspended).</summary>
     public bool TenantSuspended { get; set; }
+
+    /// <summary>
+    /// The tenant's payment is past due: from this time its writes answer 402 <c>payment-required</c> (reads go on).
+    /// The gateway hears of a change through the change feed (kind <c>tenant</c>).
+    /// </summary>
+    public DateTimeOffset? WritesRefusedFrom { get; set; }
 }

@@ -18,6 +18,9 @@ public sealed class TenantUsage
     /// <summary>Write units over the range.</summary>
     public long WriteUnits { get; set; }
 
+    /// <summary>Storage over the range in GB-hours.</summary>
+    public double StorageGbHours { get; set; }
+
     /// <summary>The plan's read units per calendar month.</summary>
     public long MonthlyReadUnitsQuota { get; set; }
 

@@ -11,4 +11,7 @@ public sealed class UsageDay
 
     /// <summary>Write units.</summary>
     public long WriteUnits { get; set; }
+
+    /// <summary>Storage over the day in GB-hours (10^9 bytes for an hour), from the engines' sampled bytes on disk.</summary>
+    public double StorageGbHours { get; set; }
 }

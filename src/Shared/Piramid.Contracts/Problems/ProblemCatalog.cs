@@ -21,6 +21,9 @@ public static class ProblemCatalog
     /// <summary>A plan quota is reached (403).</summary>
     public static readonly ProblemKind QuotaExceeded = new(ProblemTypes.QuotaExceeded, "Quota exceeded", 403);
 
+    /// <summary>The tenant's payment is past due beyond the plan's grace: writes are refused (402).</summary>
+    public static readonly ProblemKind PaymentRequired = new(ProblemTypes.PaymentRequired, "Payment required", 402);
+
     /// <summary>The tenant is suspended by an operator (403).</summary>
     public static readonly ProblemKind TenantSuspended = new(ProblemTypes.TenantSuspended, "Tenant suspended", 403);
 
@@ -87,7 +90,7 @@ public static class ProblemCatalog
     /// <summary>Every entry, in status order.</summary>
     public static IReadOnlyList<ProblemKind> All { get; } =
     [
-        InvalidRequest, InvalidFilter, Unauthorized, Forbidden, QuotaExceeded, TenantSuspended, NotFound, MethodNotAllowed,
+        InvalidRequest, InvalidFilter, Unauthorized, PaymentRequired, Forbidden, QuotaExceeded, TenantSuspended, NotFound, MethodNotAllowed,
         RequestTimeout, Conflict, LengthRequired, PayloadTooLarge, UriTooLong, UnsupportedMediaType, IdempotencyKeyReused, BackupCorrupted,
         RateLimited, HeadersTooLarge, Internal, NotImplemented, ServiceUnavailable, EngineUnavailable, CollectionUnavailable,
         HttpVersionNotSupported, InsufficientStorage, InsufficientMemory,

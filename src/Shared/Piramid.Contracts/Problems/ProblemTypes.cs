@@ -45,6 +45,9 @@ public static class ProblemTypes
     /// <summary>An HTTP version the server does not speak (505).</summary>
     public const string HttpVersionNotSupported = Base + "http-version-not-supported";
 
+    /// <summary>The tenant's payment is past due beyond the plan's grace: writes are refused, reads go on (402).</summary>
+    public const string PaymentRequired = Base + "payment-required";
+
     /// <summary>A plan quota is reached (403).</summary>
     public const string QuotaExceeded = Base + "quota-exceeded";
 

@@ -2,6 +2,7 @@ using System.Collections.Frozen;
 using Piramid.Contracts.Accounts;
 using Piramid.Contracts.Admin;
 using Piramid.Contracts.Backups;
+using Piramid.Contracts.Billing;
 using Piramid.Contracts.Collections;
 using Piramid.Contracts.Exports;
 using Piramid.Contracts.Identity;
@@ -156,6 +157,14 @@ public static class PublicRoutes
             .Describe("Usage: read and write units per UTC day, totals, monthly quotas").Returns<TenantUsage>()
             .WithQuery<DateOnly>("from", "First UTC day (default: 30 days ago).")
             .WithQuery<DateOnly>("to", "Last UTC day (default: today)."),
+        Admin("tenants.billing", "GET", "/v1/tenants/{id}/billing", Roles.Admin)
+            .Describe("Billing: plan, payment status, this month's usage and estimated amount, and Stripe's invoices").Returns<TenantBilling>(),
+        Admin("tenants.billing.checkout", "POST", "/v1/tenants/{id}/billing/checkout", Roles.Admin)
+            .Describe("A Stripe Checkout session (setup mode) to add a payment method; 404 without Stripe").Returns<BillingSession>(),
+        Admin("tenants.billing.portal", "POST", "/v1/tenants/{id}/billing/portal", Roles.Admin)
+            .Describe("A Stripe Customer Portal session; 404 without Stripe").Returns<BillingSession>(),
+        Admin("webhooks.stripe", "POST", "/webhooks/stripe", null)
+            .Describe("Stripe webhook events, verified by their Stripe-Signature; no credential"),
         Admin("tenants.audit", "GET", "/v1/tenants/{id}/audit", Roles.Admin)
             .Describe("Audit events of a tenant (control plane and engine merged in time order); Accept: application/x-ndjson streams every event in range, then its signed anchors")
             .Returns<AuditEventList>().Returns<AuditEventInfo>(200, "application/x-ndjson")

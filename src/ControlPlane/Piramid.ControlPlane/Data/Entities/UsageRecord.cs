@@ -14,4 +14,7 @@ public sealed class UsageRecord
 
     /// <summary>Write units.</summary>
     public long WriteUnits { get; set; }
+
+    /// <summary>Storage over the day in byte-seconds, from the engines' sampled bytes on disk (Billing/StorageSampler.cs).</summary>
+    public long StorageByteSeconds { get; set; }
 }

@@ -534,6 +534,54 @@ namespace Piramid.ControlPlane.Data.Migrations
                     b.ToTable("backups", (string)null);
                 });
 
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.BillingAccount", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("CustomerId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("customer_id");
+
+                    b.Property<DateTimeOffset?>("PastDueSince")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("past_due_since");
+
+                    b.Property<string>("PaymentStatus")
+                        .IsRequired()
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("payment_status");
+
+                    b.Property<DateTimeOffset?>("StatusChangedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("status_changed_at");
+
+                    b.Property<string>("SubscribedPlanId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("subscribed_plan_id");
+
+                    b.Property<string>("SubscriptionId")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("subscription_id");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_billing_accounts");
+
+                    b.HasIndex("CustomerId")
+                        .IsUnique()
+                        .HasDatabaseName("ix_billing_accounts_customer_id");
+
+                    b.HasIndex("SubscriptionId")
+                        .HasDatabaseName("ix_billing_accounts_subscription_id");
+
+                    b.ToTable("billing_accounts", (string)null);
+                });
+
             modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.ChangeEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -729,6 +777,57 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasDatabaseName("ix_invitations_token_hash");
 
                     b.ToTable("invitations", (string)null);
+                });
+
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.MeterEventRecord", b =>
+                {
+                    b.Property<string>("Identifier")
+                        .HasMaxLength(100)
+                        .HasColumnType("character varying(100)")
+                        .HasColumnName("identifier");
+
+                    b.Property<DateTimeOffset>("CreatedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("created_at");
+
+                    b.Property<DateOnly>("Day")
+                        .HasColumnType("date")
+                        .HasColumnName("day");
+
+                    b.Property<string>("Meter")
+                        .IsRequired()
+                        .HasMaxLength(32)
+                        .HasColumnType("character varying(32)")
+                        .HasColumnName("meter");
+
+                    b.Property<DateTimeOffset?>("SentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sent_at");
+
+                    b.Property<string>("TenantId")
+                        .IsRequired()
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Total")
+                        .HasColumnType("bigint")
+                        .HasColumnName("total");
+
+                    b.Property<long>("Value")
+                        .HasColumnType("bigint")
+                        .HasColumnName("value");
+
+                    b.HasKey("Identifier")
+                        .HasName("pk_meter_events");
+
+                    b.HasIndex("SentAt")
+                        .HasDatabaseName("ix_meter_events_sent_at");
+
+                    b.HasIndex("TenantId", "Day", "Meter", "Total")
+                        .IsUnique()
+                        .HasDatabaseName("ix_meter_events_tenant_id_day_meter_total");
+
+                    b.ToTable("meter_events", (string)null);
                 });
 
             modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.Operation", b =>
@@ -988,6 +1087,52 @@ namespace Piramid.ControlPlane.Data.Migrations
                         });
                 });
 
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.StorageSample", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<long>("Bytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("bytes");
+
+                    b.Property<DateTimeOffset>("SampledAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("sampled_at");
+
+                    b.HasKey("TenantId")
+                        .HasName("pk_storage_samples");
+
+                    b.ToTable("storage_samples", (string)null);
+                });
+
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.StripeEventReceipt", b =>
+                {
+                    b.Property<string>("Id")
+                        .HasMaxLength(255)
+                        .HasColumnType("character varying(255)")
+                        .HasColumnName("id");
+
+                    b.Property<DateTimeOffset>("ReceivedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("received_at");
+
+                    b.Property<string>("Type")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("type");
+
+                    b.HasKey("Id")
+                        .HasName("pk_stripe_event_receipts");
+
+                    b.HasIndex("ReceivedAt")
+                        .HasDatabaseName("ix_stripe_event_receipts_received_at");
+
+                    b.ToTable("stripe_event_receipts", (string)null);
+                });
+
             modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.Tenant", b =>
                 {
                     b.Property<string>("Id")
@@ -1084,6 +1229,10 @@ namespace Piramid.ControlPlane.Data.Migrations
                     b.Property<long>("ReadUnits")
                         .HasColumnType("bigint")
                         .HasColumnName("read_units");
+
+                    b.Property<long>("StorageByteSeconds")
+                        .HasColumnType("bigint")
+                        .HasColumnName("storage_byte_seconds");
 
                     b.Property<long>("WriteUnits")
                         .HasColumnType("bigint")
@@ -1328,6 +1477,16 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasConstraintName("fk_backups_tenants_tenant_id");
                 });
 
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.BillingAccount", b =>
+                {
+                    b.HasOne("Piramid.ControlPlane.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_billing_accounts_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.EngineRecord", b =>
                 {
                     b.HasOne("Piramid.ControlPlane.Data.Entities.Tenant", null)
@@ -1350,6 +1509,16 @@ namespace Piramid.ControlPlane.Data.Migrations
                     b.Navigation("Tenant");
                 });
 
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.MeterEventRecord", b =>
+                {
+                    b.HasOne("Piramid.ControlPlane.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_meter_events_tenants_tenant_id");
+                });
+
             modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.Operation", b =>
                 {
                     b.HasOne("Piramid.ControlPlane.Data.Entities.Tenant", null)
@@ -1358,6 +1527,16 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_operations_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.StorageSample", b =>
+                {
+                    b.HasOne("Piramid.ControlPlane.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_storage_samples_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.Tenant", b =>

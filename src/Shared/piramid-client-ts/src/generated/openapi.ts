@@ -667,6 +667,57 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/tenants/{id}/billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Billing: plan, payment status, this month's usage and estimated amount, and Stripe's invoices */
+        get: operations["tenants.billing"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{id}/billing/checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A Stripe Checkout session (setup mode) to add a payment method; 404 without Stripe */
+        post: operations["tenants.billing.checkout"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{id}/billing/portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** A Stripe Customer Portal session; 404 without Stripe */
+        post: operations["tenants.billing.portal"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/tenants/{id}/collections/{name}/export": {
         parameters: {
             query?: never;
@@ -1130,6 +1181,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/webhooks/stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        get?: never;
+        put?: never;
+        /** Stripe webhook events, verified by their Stripe-Signature; no credential */
+        post: operations["webhooks.stripe"];
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
 }
 export type webhooks = Record<string, never>;
 export interface components {
@@ -1367,6 +1435,81 @@ export interface components {
             backups: components["schemas"]["BackupInfo"][];
             /** @description The log archive behind point-in-time recovery: window, lag and last archived time. */
             archive?: components["schemas"]["BackupArchiveStatus"] | null;
+        };
+        /** @description One Stripe invoice. */
+        BillingInvoice: {
+            /** @description Invoice number. */
+            number?: string | null;
+            /**
+             * Format: date-time
+             * @description Start of the period it bills.
+             */
+            period_start?: string;
+            /**
+             * Format: date-time
+             * @description End of the period it bills.
+             */
+            period_end?: string;
+            /** @description Amount due in Currency. */
+            amount?: number;
+            /** @description ISO currency code. */
+            currency: string;
+            /** @description `draft`, `open`, `paid`, `uncollectible` or `void`. */
+            status: string;
+            /** @description Stripe's hosted page of the invoice. */
+            url?: string | null;
+        };
+        /** @description A billing period's usage, what the plan includes and the amount it comes to so far. */
+        BillingPeriod: {
+            /**
+             * Format: date
+             * @description First UTC day.
+             */
+            start?: string;
+            /**
+             * Format: date
+             * @description Last UTC day.
+             */
+            end?: string;
+            /**
+             * Format: int64
+             * @description Read units so far.
+             */
+            read_units?: number;
+            /**
+             * Format: int64
+             * @description Write units so far.
+             */
+            write_units?: number;
+            /**
+             * Format: double
+             * @description Storage so far in GB-hours.
+             */
+            storage_gb_hours?: number;
+            /**
+             * Format: int64
+             * @description Read units the plan includes.
+             */
+            included_read_units?: number;
+            /**
+             * Format: int64
+             * @description Write units the plan includes.
+             */
+            included_write_units?: number;
+            /**
+             * Format: double
+             * @description GB-hours the plan includes.
+             */
+            included_storage_gb_hours?: number;
+            /** @description The amount of the usage so far, with the plan's monthly price, in Currency. */
+            estimated_amount?: number;
+            /** @description ISO currency code, lower case. */
+            currency: string;
+        };
+        /** @description Answer of `POST .../billing/checkout` and `.../billing/portal`: where to send the user. */
+        BillingSession: {
+            /** @description The Stripe Checkout or Customer Portal session's URL. */
+            url: string;
         };
         /** @description A collection as described by `GET /v1/collections/{name}`. */
         CollectionInfo: {
@@ -1845,9 +1988,9 @@ export interface components {
              * Format: uri
              * @enum {string}
              */
-            type: "https://piramid.dev/problems/invalid-request" | "https://piramid.dev/problems/invalid-filter" | "https://piramid.dev/problems/unauthorized" | "https://piramid.dev/problems/forbidden" | "https://piramid.dev/problems/quota-exceeded" | "https://piramid.dev/problems/tenant-suspended" | "https://piramid.dev/problems/not-found" | "https://piramid.dev/problems/method-not-allowed" | "https://piramid.dev/problems/request-timeout" | "https://piramid.dev/problems/conflict" | "https://piramid.dev/problems/length-required" | "https://piramid.dev/problems/payload-too-large" | "https://piramid.dev/problems/uri-too-long" | "https://piramid.dev/problems/unsupported-media-type" | "https://piramid.dev/problems/idempotency-key-reused" | "https://piramid.dev/problems/backup-corrupted" | "https://piramid.dev/problems/rate-limited" | "https://piramid.dev/problems/headers-too-large" | "https://piramid.dev/problems/internal" | "https://piramid.dev/problems/not-implemented" | "https://piramid.dev/problems/service-unavailable" | "https://piramid.dev/problems/engine-unavailable" | "https://piramid.dev/problems/collection-unavailable" | "https://piramid.dev/problems/http-version-not-supported" | "https://piramid.dev/problems/insufficient-storage" | "https://piramid.dev/problems/insufficient-memory";
+            type: "https://piramid.dev/problems/invalid-request" | "https://piramid.dev/problems/invalid-filter" | "https://piramid.dev/problems/unauthorized" | "https://piramid.dev/problems/payment-required" | "https://piramid.dev/problems/forbidden" | "https://piramid.dev/problems/quota-exceeded" | "https://piramid.dev/problems/tenant-suspended" | "https://piramid.dev/problems/not-found" | "https://piramid.dev/problems/method-not-allowed" | "https://piramid.dev/problems/request-timeout" | "https://piramid.dev/problems/conflict" | "https://piramid.dev/problems/length-required" | "https://piramid.dev/problems/payload-too-large" | "https://piramid.dev/problems/uri-too-long" | "https://piramid.dev/problems/unsupported-media-type" | "https://piramid.dev/problems/idempotency-key-reused" | "https://piramid.dev/problems/backup-corrupted" | "https://piramid.dev/problems/rate-limited" | "https://piramid.dev/problems/headers-too-large" | "https://piramid.dev/problems/internal" | "https://piramid.dev/problems/not-implemented" | "https://piramid.dev/problems/service-unavailable" | "https://piramid.dev/problems/engine-unavailable" | "https://piramid.dev/problems/collection-unavailable" | "https://piramid.dev/problems/http-version-not-supported" | "https://piramid.dev/problems/insufficient-storage" | "https://piramid.dev/problems/insufficient-memory";
             /** @enum {string} */
-            title: "Invalid request" | "Invalid filter" | "Unauthorized" | "Forbidden" | "Quota exceeded" | "Tenant suspended" | "Not found" | "Method not allowed" | "Request timeout" | "Conflict" | "Length required" | "Payload too large" | "URI too long" | "Unsupported media type" | "Idempotency key reused" | "Backup corrupted" | "Too many requests" | "Request headers too large" | "Internal error" | "Not implemented" | "Service unavailable" | "Engine unavailable" | "Collection unavailable" | "HTTP version not supported" | "Insufficient storage" | "Insufficient memory";
+            title: "Invalid request" | "Invalid filter" | "Unauthorized" | "Payment required" | "Forbidden" | "Quota exceeded" | "Tenant suspended" | "Not found" | "Method not allowed" | "Request timeout" | "Conflict" | "Length required" | "Payload too large" | "URI too long" | "Unsupported media type" | "Idempotency key reused" | "Backup corrupted" | "Too many requests" | "Request headers too large" | "Internal error" | "Not implemented" | "Service unavailable" | "Engine unavailable" | "Collection unavailable" | "HTTP version not supported" | "Insufficient storage" | "Insufficient memory";
             /** Format: int32 */
             status: number;
             /** @description What went wrong with this request, naming the field. */
@@ -2049,6 +2192,24 @@ export interface components {
             /** @description The user's role in it: `owner`. */
             role: string;
         };
+        /** @description Answer of `GET /v1/tenants/{id}/billing`: plan, payment status, this period's usage and estimate, invoices. */
+        TenantBilling: {
+            /** @description Plan id. */
+            plan: string;
+            /** @description `none`, `active`, `past_due` or `canceled`. */
+            payment_status: string;
+            /**
+             * Format: date-time
+             * @description When writes start answering 402 (past due only).
+             */
+            writes_refused_from?: string | null;
+            /** @description False when the platform runs without Stripe: metering and estimates only. */
+            stripe_enabled?: boolean;
+            /** @description The current period (the calendar month, UTC). */
+            period: components["schemas"]["BillingPeriod"];
+            /** @description Invoices from Stripe, newest first (empty without Stripe). */
+            invoices?: components["schemas"]["BillingInvoice"][];
+        };
         /** @description Body of `POST /v1/tenants`. */
         TenantCreateRequest: {
             /** @description Unique name: 1-63 lower-case letters, digits, '_' or '-'. */
@@ -2169,6 +2330,11 @@ export interface components {
              */
             write_units?: number;
             /**
+             * Format: double
+             * @description Storage over the range in GB-hours.
+             */
+            storage_gb_hours?: number;
+            /**
              * Format: int64
              * @description The plan's read units per calendar month.
              */
@@ -2267,6 +2433,11 @@ export interface components {
              * @description Write units.
              */
             write_units?: number;
+            /**
+             * Format: double
+             * @description Storage over the day in GB-hours (10^9 bytes for an hour), from the engines' sampled bytes on disk.
+             */
+            storage_gb_hours?: number;
         };
         /** @description Reply to a durable write: how many points it touched and its log sequence number. */
         WriteResult: {
@@ -2294,6 +2465,15 @@ export interface components {
         };
         /** @description Unauthorized (https://piramid.dev/problems/unauthorized) */
         Problem401: {
+            headers: {
+                [name: string]: unknown;
+            };
+            content: {
+                "application/problem+json": components["schemas"]["Problem"];
+            };
+        };
+        /** @description Payment required (https://piramid.dev/problems/payment-required) */
+        Problem402: {
             headers: {
                 [name: string]: unknown;
             };
@@ -2493,6 +2673,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem400"];
+            402: components["responses"]["Problem402"];
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
             411: components["responses"]["Problem411"];
@@ -2525,6 +2706,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
@@ -2571,6 +2753,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
@@ -2609,6 +2792,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -2656,6 +2840,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -2707,6 +2892,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
@@ -2736,6 +2922,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
@@ -2779,6 +2966,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
@@ -2816,6 +3004,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -2850,6 +3039,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -2882,6 +3072,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
@@ -2914,6 +3105,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -2976,6 +3168,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3012,6 +3205,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3063,6 +3257,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3138,6 +3333,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3193,6 +3389,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3245,6 +3442,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3288,6 +3486,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3338,6 +3537,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3392,6 +3592,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3440,6 +3641,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3497,6 +3699,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3564,6 +3767,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3617,6 +3821,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3658,6 +3863,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem400"];
+            402: components["responses"]["Problem402"];
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
             411: components["responses"]["Problem411"];
@@ -3689,6 +3895,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem400"];
+            402: components["responses"]["Problem402"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
             429: components["responses"]["Problem429"];
@@ -3724,6 +3931,7 @@ export interface operations {
                 content?: never;
             };
             400: components["responses"]["Problem400"];
+            402: components["responses"]["Problem402"];
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
             411: components["responses"]["Problem411"];
@@ -3755,6 +3963,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem400"];
+            402: components["responses"]["Problem402"];
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
             414: components["responses"]["Problem414"];
@@ -3792,6 +4001,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem400"];
+            402: components["responses"]["Problem402"];
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
             411: components["responses"]["Problem411"];
@@ -3827,6 +4037,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3857,6 +4068,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
@@ -3914,6 +4126,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -3959,6 +4172,7 @@ export interface operations {
                 };
             };
             400: components["responses"]["Problem400"];
+            402: components["responses"]["Problem402"];
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
             411: components["responses"]["Problem411"];
@@ -3991,6 +4205,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
@@ -4033,6 +4248,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
@@ -4070,6 +4286,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4106,6 +4323,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4153,6 +4371,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4191,6 +4410,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4241,6 +4461,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4282,6 +4503,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4331,6 +4553,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4385,6 +4608,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4418,6 +4642,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4465,6 +4690,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4505,6 +4731,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4541,12 +4768,117 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
             414: components["responses"]["Problem414"];
             422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.billing": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["TenantBilling"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.billing.checkout": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingSession"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.billing.portal": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["BillingSession"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            414: components["responses"]["Problem414"];
             429: components["responses"]["Problem429"];
             431: components["responses"]["Problem431"];
             500: components["responses"]["Problem500"];
@@ -4587,6 +4919,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4631,6 +4964,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4675,6 +5009,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4722,6 +5057,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4759,6 +5095,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4792,6 +5129,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4837,6 +5175,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4876,6 +5215,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4927,6 +5267,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -4968,6 +5309,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5006,6 +5348,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5046,6 +5389,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5079,6 +5423,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
             414: components["responses"]["Problem414"];
@@ -5113,6 +5458,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5177,6 +5523,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5215,6 +5562,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5268,6 +5616,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5345,6 +5694,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5402,6 +5752,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5456,6 +5807,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5501,6 +5853,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5553,6 +5906,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5609,6 +5963,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5659,6 +6014,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5718,6 +6074,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5787,6 +6144,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5842,6 +6200,7 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
@@ -5880,8 +6239,29 @@ export interface operations {
             };
             400: components["responses"]["Problem400"];
             401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "webhooks.stripe": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            400: components["responses"]["Problem400"];
+            402: components["responses"]["Problem402"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
             414: components["responses"]["Problem414"];
             429: components["responses"]["Problem429"];
             431: components["responses"]["Problem431"];
