@@ -140,7 +140,7 @@ describe("the portal, end to end", { concurrency: false }, () => {
     await ownerPage.waitForURL(/\/t\/[^/]+\/overview/);
     tenantId = decodeURIComponent(new URL(ownerPage.url()).pathname.split("/")[2]);
     await ownerPage.getByRole("heading", { name: "Overview" }).waitFor();
-    for (const link of ["Overview", "Collections", "API keys", "Members", "Audit log"]) {
+    for (const link of ["Overview", "Collections", "API keys", "Members", "Backups", "Audit log"]) {
       await ownerPage.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link }).waitFor();
     }
     await checkPage(ownerPage, "overview", { narrowToo: true });
@@ -244,6 +244,15 @@ describe("the portal, end to end", { concurrency: false }, () => {
     await ownerPage.getByRole("heading", { name: "Audit log", level: 1 }).waitFor();
     await ownerPage.getByRole("table").waitFor();
     await checkPage(ownerPage, "audit-log");
+  });
+
+  step("a backup is made from the Backups page and listed as completed", async () => {
+    await nav(ownerPage, "Backups").click();
+    await ownerPage.getByRole("heading", { name: "Backups", level: 1 }).waitFor();
+    await ownerPage.getByRole("button", { name: "Back up now" }).click();
+    await ownerPage.getByText("Backup done.").waitFor({ timeout: 60_000 });
+    await ownerPage.getByRole("table", { name: "Backups" }).getByRole("cell", { name: "completed" }).waitFor();
+    await checkPage(ownerPage, "backups");
   });
 
   step("the invitee signs up, signs in, accepts, sees the collection and has no way to delete it", async () => {

@@ -5,6 +5,7 @@ import { CollectionDetailPage } from "./pages/collections/CollectionDetailPage";
 import { ApiKeysPage } from "./pages/apiKeys/ApiKeysPage";
 import { MembersPage } from "./pages/members/MembersPage";
 import { AuditPage } from "./pages/audit/AuditPage";
+import { BackupsPage } from "./pages/backups/BackupsPage";
 import { TenantsPage } from "./pages/admin/TenantsPage";
 import { TenantDetailPage } from "./pages/admin/TenantDetailPage";
 import { PlansPage } from "./pages/admin/PlansPage";
@@ -24,6 +25,7 @@ export const tenantPages: PageEntry[] = [
   { path: "collections/:name", element: <CollectionDetailPage /> },
   { path: "api-keys", label: "API keys", element: <ApiKeysPage /> },
   { path: "members", label: "Members", element: <MembersPage /> },
+  { path: "backups", label: "Backups", element: <BackupsPage /> },
   { path: "audit", label: "Audit log", element: <AuditPage /> },
 ];
 

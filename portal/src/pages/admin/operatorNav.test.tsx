@@ -26,6 +26,7 @@ describe("the operator-only navigation", () => {
       ["Collections", `/t/${TENANT_ID}/collections`],
       ["API keys", `/t/${TENANT_ID}/api-keys`],
       ["Members", `/t/${TENANT_ID}/members`],
+      ["Backups", `/t/${TENANT_ID}/backups`],
       ["Audit log", `/t/${TENANT_ID}/audit`],
       ["Tenants", "/admin/tenants"],
       ["Plans", "/admin/plans"],
@@ -34,6 +35,6 @@ describe("the operator-only navigation", () => {
 
   it.each(["owner", "admin", "developer", "viewer"])("hides them from a tenant's %s", async (role) => {
     const links = await navLinks(me(role, false));
-    expect(links.map(([name]) => name)).toEqual(["Overview", "Collections", "API keys", "Members", "Audit log"]);
+    expect(links.map(([name]) => name)).toEqual(["Overview", "Collections", "API keys", "Members", "Backups", "Audit log"]);
   });
 });

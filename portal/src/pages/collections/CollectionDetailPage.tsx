@@ -11,24 +11,13 @@ import { ConfirmDialog } from "../../components/ConfirmDialog";
 import { Tabs } from "../../components/Tabs";
 import { PointBrowser } from "./PointBrowser";
 import { SearchPlayground } from "./SearchPlayground";
+import { formatBytes } from "../shared/formatBytes";
 
 const tabs = [
   { key: "points", label: "Points" },
   { key: "search", label: "Search" },
 ] as const;
 type TabKey = (typeof tabs)[number]["key"];
-
-function formatBytes(bytes: number | undefined): string {
-  if (bytes === undefined) return "—";
-  const units = ["bytes", "KiB", "MiB", "GiB", "TiB"];
-  let value = bytes;
-  let unit = 0;
-  while (value >= 1024 && unit < units.length - 1) {
-    value /= 1024;
-    unit++;
-  }
-  return unit === 0 ? `${bytes.toLocaleString("en")} bytes` : `${value.toFixed(1)} ${units[unit]}`;
-}
 
 /** One collection: count, size and settings; the point browser and the search playground; delete. */
 export function CollectionDetailPage() {
