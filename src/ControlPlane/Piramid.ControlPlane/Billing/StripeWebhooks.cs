@@ -1,6 +1,7 @@
 using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.Options;
 using Piramid.Contracts.Admin;
+using Piramid.Contracts.Billing;
 using Piramid.Contracts.Problems;
 using Piramid.ControlPlane.Auditing;
 using Piramid.ControlPlane.Data;
@@ -75,7 +76,7 @@ public static partial class StripeWebhooks
         if (first == 0)
         {
             await transaction.CommitAsync(ct);
-            return TypedResults.Ok(new WebhookOutcome("duplicate"));
+            return TypedResults.Ok(new WebhookOutcome { Result = "duplicate" });
         }
 
         var outcome = await ApplyAsync(stripeEvent, db, audit, time, ct);
@@ -87,7 +88,7 @@ public static partial class StripeWebhooks
             await tenants.SuspendAsync(tenantId, ct);
         }
 
-        return TypedResults.Ok(new WebhookOutcome(outcome.Result));
+        return TypedResults.Ok(new WebhookOutcome { Result = outcome.Result });
     }
 
     private static async Task<(string Result, string? Suspend)> ApplyAsync(Event stripeEvent, ControlPlaneDbContext db, AuditTrail audit, TimeProvider time, CancellationToken ct)
@@ -143,5 +144,4 @@ public static partial class StripeWebhooks
 
     private sealed record PaymentState(string PaymentStatus, DateTimeOffset? PastDueSince);
 
-    private sealed record WebhookOutcome(string Result);
 }

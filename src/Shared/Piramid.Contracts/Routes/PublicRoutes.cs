@@ -164,7 +164,7 @@ public static class PublicRoutes
         Admin("tenants.billing.portal", "POST", "/v1/tenants/{id}/billing/portal", Roles.Admin)
             .Describe("A Stripe Customer Portal session; 404 without Stripe").Returns<BillingSession>(),
         Admin("webhooks.stripe", "POST", "/webhooks/stripe", null)
-            .Describe("Stripe webhook events, verified by their Stripe-Signature; no credential"),
+            .Describe("Stripe webhook events, verified by their Stripe-Signature; no credential").Returns<WebhookOutcome>(),
         Admin("tenants.audit", "GET", "/v1/tenants/{id}/audit", Roles.Admin)
             .Describe("Audit events of a tenant (control plane and engine merged in time order); Accept: application/x-ndjson streams every event in range, then its signed anchors")
             .Returns<AuditEventList>().Returns<AuditEventInfo>(200, "application/x-ndjson")

@@ -2439,6 +2439,11 @@ export interface components {
              */
             storage_gb_hours?: number;
         };
+        /** @description Answer of `POST /webhooks/stripe` to a verified event: what was done with it. */
+        WebhookOutcome: {
+            /** @description `applied`, `duplicate` (its id was seen before), `stale` (older than the event that set the status) or `ignored` (a type Piramid does not use). */
+            result: string;
+        };
         /** @description Reply to a durable write: how many points it touched and its log sequence number. */
         WriteResult: {
             /**
@@ -6258,6 +6263,15 @@ export interface operations {
         };
         requestBody?: never;
         responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["WebhookOutcome"];
+                };
+            };
             400: components["responses"]["Problem400"];
             402: components["responses"]["Problem402"];
             408: components["responses"]["Problem408"];
