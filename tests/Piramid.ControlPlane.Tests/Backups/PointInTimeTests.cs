@@ -44,13 +44,15 @@ public sealed class PointInTimeTests(PostgresFixture postgres)
             await SendAsync(engine, HttpMethod.Post, "/v1/collections/docs/points/delete", new { filter = new { doomed = true } }, HttpStatusCode.OK);
         }
 
-        var target = deleteSent - TimeSpan.FromSeconds(1);
+        // Append times are kept to the millisecond, so "at T" takes in all of T's millisecond: the target is a whole
+        // millisecond, and only batches sent after that millisecond ended must be missing.
+        var target = DateTimeOffset.FromUnixTimeMilliseconds((deleteSent - TimeSpan.FromSeconds(1)).ToUnixTimeMilliseconds());
         var restore = await f.RunOperationAsync($"/v1/tenants/{f.Tenant}/restore", new { at = target });
         Assert.True(restore["state"]!.GetValue<string>() == "succeeded", restore.ToJsonString());
 
         var present = await IdsAsync(f);
         var before = batches.Where(b => b.Acked <= target).ToList();
-        var after = batches.Where(b => b.Sent > target).ToList();
+        var after = batches.Where(b => b.Sent >= target + TimeSpan.FromMilliseconds(1)).ToList();
         Assert.NotEmpty(before);
         Assert.NotEmpty(after);
         Assert.All(Enumerable.Range(0, 300).Select(i => $"p{i}"), id => Assert.Contains(id, present));
