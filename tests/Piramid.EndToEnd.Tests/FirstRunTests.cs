@@ -68,7 +68,7 @@ public sealed partial class FirstRunTests(ITestOutputHelper output)
 
             await PiramidScript.RunCheckedAsync(checkout, null, "down");
             var status = await PiramidScript.RunCheckedAsync(checkout, null, "status");
-            Assert.Equal("gateway: stopped|control plane: stopped|postgres: stopped|engines: 0 running",
+            Assert.Equal("gateway: stopped|control plane: stopped|postgres: stopped|engines: 0 running|prometheus: stopped",
                 string.Join('|', status.StandardOutput.Trim().Split('\n')));
             using var probe = new HttpClient { BaseAddress = gateway, Timeout = TimeSpan.FromSeconds(5) };
             await Assert.ThrowsAsync<HttpRequestException>(() => probe.GetAsync(new Uri("/health/ready", UriKind.Relative)));
