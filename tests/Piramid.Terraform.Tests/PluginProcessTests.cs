@@ -30,7 +30,7 @@ public sealed class PluginProcessTests
         using var channel = Channel(parts[3], server, client);
         var provider = new Wire.Provider.ProviderClient(channel);
         var schema = await provider.GetProviderSchemaAsync(new Wire.GetProviderSchema.Types.Request());
-        Assert.Equal(["piramid_api_key", "piramid_collection", "piramid_member", "piramid_plan", "piramid_tenant"], schema.ResourceSchemas.Keys.Order(StringComparer.Ordinal));
+        Assert.Equal(["piramid_api_key", "piramid_backup_schedule", "piramid_collection", "piramid_member", "piramid_plan", "piramid_tenant"], schema.ResourceSchemas.Keys.Order(StringComparer.Ordinal));
         Assert.Equal(["piramid_collection", "piramid_plans", "piramid_tenant"], schema.DataSourceSchemas.Keys.Order(StringComparer.Ordinal));
         Assert.True(schema.ResourceSchemas["piramid_api_key"].Block.Attributes.Single(a => a.Name == "key").Sensitive);
 
