@@ -46,7 +46,7 @@ public sealed class EngineOptions
     public TimeSpan RecoveryWindow { get; init; } = TimeSpan.Zero;
 
     /// <summary>With a <see cref="RecoveryWindow"/>, a log whose oldest unsealed record is this old is sealed, bounding the archive lag.</summary>
-    public TimeSpan WalSealInterval { get; init; } = TimeSpan.FromMinutes(1);
+    public TimeSpan WalSealInterval { get; init; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Most bytes of unarchived sealed segments a collection keeps for <see cref="RecoveryWindow"/>; older ones are pruned, and reported.</summary>
     public long UnarchivedWalLimitBytes { get; init; } = 4L * 1024 * 1024 * 1024;

@@ -12,8 +12,15 @@ namespace Piramid.Engine;
 /// </summary>
 public sealed partial class VectorEngine
 {
+    // Most drops remembered for the archiver; it reads them every few seconds, so this only bounds a runaway.
+    private const int MaxDropsKept = 1000;
+
     // Sealed segments never change, so each is hashed once.
     private readonly ConcurrentDictionary<string, string> _segmentHashes = new(StringComparer.Ordinal);
+
+    // Collections deleted or replaced by a restore since the engine started, oldest first: the archiver records when
+    // each stopped existing, so a point-in-time restore after that leaves it out.
+    private readonly ConcurrentQueue<DroppedCollectionEntry> _dropped = new();
 
     /// <summary>
     /// Sealed, unacknowledged segments after <paramref name="after"/> (a previous page's cursor), at most
@@ -94,12 +101,21 @@ public sealed partial class VectorEngine
             var unarchived = sealedSegments.Where(s => s.LastLsn > archived).ToList();
             var newest = sealedSegments.Count == 0 ? null : sealedSegments[^1];
             states.Add(new ArchiveCollectionState(
-                collection.Config.Name, Path.GetFileName(collection.Directory), collection.LastLsn, newest?.LastLsn,
+                collection.Config.Name, Path.GetFileName(collection.Directory), collection.Config.CreatedAt, collection.LastLsn, newest?.LastLsn,
                 newest is null ? null : WalTime.ToInstant(newest.LastTimeMs), archived, unarchived.Count, unarchived.Sum(s => s.Bytes),
                 collection.DroppedUnarchivedThroughLsn));
         }
 
-        return new ArchiveState(states, states.Sum(s => s.UnarchivedBytes), _options.UnarchivedWalLimitBytes, _options.RecoveryWindow);
+        return new ArchiveState(states, states.Sum(s => s.UnarchivedBytes), _options.UnarchivedWalLimitBytes, _options.RecoveryWindow, [.. _dropped]);
+    }
+
+    /// <summary>Remembers that a collection stopped existing now (deleted, or replaced by a restore under a new id).</summary>
+    private void NoteDropped(Collection collection)
+    {
+        _dropped.Enqueue(new DroppedCollectionEntry(collection.Config.Name, Path.GetFileName(collection.Directory), _options.Time.GetUtcNow()));
+        while (_dropped.Count > MaxDropsKept && _dropped.TryDequeue(out _))
+        {
+        }
     }
 
     private Collection ById(string collectionId) =>

@@ -18,10 +18,15 @@ public sealed partial class VectorEngine
 {
     private const string CommitFile = "commit";
 
-    /// <summary>One collection of a committed set: the built directory's id, and the live id it replaces (or null for a new one).</summary>
+    /// <summary>
+    /// One collection of a committed set: the built directory's id, and the live id it replaces (or null for a new one).
+    /// The restored collection keeps the built id, never the live one: its log continues after the restored LSN, and
+    /// under the old id its segment names would repeat names already archived from the replaced history (the archive's
+    /// "timeline", docs/design/backups.md).
+    /// </summary>
     private readonly record struct SwitchEntry(string BuildId, string? LiveId)
     {
-        public string TargetId => LiveId ?? BuildId;
+        public string TargetId => BuildId;
     }
 
     private void SwitchInAll(string restoreId, IReadOnlyList<(string Name, string BuildId)> built)
@@ -41,6 +46,7 @@ public sealed partial class VectorEngine
                 {
                     live.Dispose();
                     _idempotency.Forget(live.IdempotencyOwner);
+                    NoteDropped(live);
                 }
             }
 
@@ -83,11 +89,12 @@ public sealed partial class VectorEngine
         }
 
         var target = Path.Combine(CollectionsDirectory, entry.TargetId);
-        if (entry.LiveId is not null && Directory.Exists(target))
+        var live = entry.LiveId is null ? null : Path.Combine(CollectionsDirectory, entry.LiveId);
+        if (live is not null && Directory.Exists(live))
         {
             var old = Path.Combine(staging, "old");
             Directory.CreateDirectory(old);
-            Directory.Move(target, Path.Combine(old, entry.LiveId));
+            Directory.Move(live, Path.Combine(old, entry.LiveId!));
             FileSync.SyncDirectory(old);
         }
 

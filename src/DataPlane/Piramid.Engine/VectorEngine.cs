@@ -208,6 +208,7 @@ public sealed partial class VectorEngine : IAsyncDisposable
 
             collection.Dispose();
             _idempotency.Forget(collection.IdempotencyOwner);
+            NoteDropped(collection);
             // Renamed first so a crash mid-delete never leaves a half-deleted collection that reopens.
             var doomed = Path.Combine(CollectionsDirectory, DeletedPrefix + Path.GetFileName(collection.Directory));
             Directory.Move(collection.Directory, doomed);

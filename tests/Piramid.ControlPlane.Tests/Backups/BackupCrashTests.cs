@@ -77,7 +77,7 @@ public sealed class BackupCrashTests(PostgresFixture postgres)
     [Fact]
     public async Task ControlPlaneKilledMidBackup_FailsTheOperationAfterRestart_NeverRestorable_NoWriteLost()
     {
-        await using var f = await BackupFixture.StartAsync(postgres, "crash-cp-backup");
+        await using var f = await BackupFixture.StartAsync(postgres, "crash-cp-backup", store: new Dictionary<string, string?> { ["Backups:ScheduleInterval"] = "00:00:00.200" });
         var before = await LoadAsync(f);
         using var temp = new TempDirectory("piramid-crash");
         var signal = temp.Combine("paused");
@@ -99,6 +99,7 @@ public sealed class BackupCrashTests(PostgresFixture postgres)
         Assert.Contains("stopped before it finished", op["error"]!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         await AssertNeverRestorableAsync(f, op);
         Assert.Equal(before, await f.ContentHashAsync("docs"));
+        await AssertLeftoversRemovedAsync(f, op);
 
         // A new backup after the crash is whole and restores what was there.
         var again = await f.BackupAsync();
@@ -210,6 +211,20 @@ public sealed class BackupCrashTests(PostgresFixture postgres)
         Assert.False(File.Exists(Path.Combine(f.StoreDirectory, "tenants", f.Tenant, "backups", id, "manifest.json")));
         var refused = await SendAsync(f.Admin, HttpMethod.Post, $"/v1/tenants/{f.Tenant}/restore", new { backup_id = id }, HttpStatusCode.BadRequest);
         Assert.Contains("not completed", refused["detail"]!.GetValue<string>(), StringComparison.Ordinal);
+    }
+
+    /// <summary>The partial objects the dead control plane had stored are removed by the next one's janitor, not left to retention.</summary>
+    private static async Task AssertLeftoversRemovedAsync(BackupFixture f, JsonObject op)
+    {
+        var listed = await SendAsync(f.Admin, HttpMethod.Get, $"/v1/tenants/{f.Tenant}/backups", null, HttpStatusCode.OK);
+        var id = listed["backups"]!.AsArray().Single(b => b!["operation_id"]?.GetValue<string>() == op["id"]!.GetValue<string>())!["id"]!.GetValue<string>();
+        var prefix = Path.Combine(f.StoreDirectory, "tenants", f.Tenant, "backups", id);
+        var deadline = DateTimeOffset.UtcNow + Patience;
+        while (Directory.Exists(prefix) && Directory.EnumerateFiles(prefix, "*", SearchOption.AllDirectories).Any())
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"the partial objects under {prefix} were never removed");
+            await Task.Delay(50); // polling the janitor's round (Backups:ScheduleInterval, 0.2 s here)
+        }
     }
 
     private static async Task WaitForFileAsync(string path, ControlPlaneProcess process)

@@ -17,4 +17,7 @@ public static class BackupObjects
 
     /// <summary>One archived WAL segment.</summary>
     public static string Segment(string tenantId, string collectionId, string file) => $"tenants/{tenantId}/wal/{collectionId}/{file}";
+
+    /// <summary>An archived origin file of a collection (<c>manifest.bin</c>, or its starting checkpoint) beside its segments.</summary>
+    public static string Origin(string tenantId, string collectionId, string file) => $"tenants/{tenantId}/wal/{collectionId}/{file}";
 }

@@ -13,5 +13,5 @@ public sealed class BackupScheduleOptions
     public TimeSpan ScheduleInterval { get; set; } = TimeSpan.FromMinutes(1);
 
     /// <summary>Time between two archiving passes over the running engines (the archive lag's floor).</summary>
-    public TimeSpan ArchiveInterval { get; set; } = TimeSpan.FromSeconds(10);
+    public TimeSpan ArchiveInterval { get; set; } = TimeSpan.FromSeconds(5);
 }

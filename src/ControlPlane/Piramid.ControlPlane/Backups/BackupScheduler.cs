@@ -10,7 +10,8 @@ namespace Piramid.ControlPlane.Backups;
 /// <summary>
 /// Every <see cref="BackupScheduleOptions.ScheduleInterval"/>: starts the scheduled backups that are due (a tenant
 /// whose plan sets <c>backup_interval_hours</c>, whose engine runs, whose newest backup is older than the interval and
-/// that has no backup under way), then applies retention (<see cref="BackupRetention"/>).
+/// that has no backup under way), then applies retention (<see cref="BackupRetention"/>). Each round first removes the
+/// leftovers of backups whose control plane died (<see cref="BackupJanitor"/>).
 /// </summary>
 public sealed partial class BackupScheduler(
     IServiceScopeFactory scopes, IEngineOrchestrator orchestrator, IOptions<BackupScheduleOptions> options, TimeProvider time, ILogger<BackupScheduler> logger)
@@ -25,6 +26,7 @@ public sealed partial class BackupScheduler(
             try
             {
                 await using var scope = scopes.CreateAsyncScope();
+                await scope.ServiceProvider.GetRequiredService<BackupJanitor>().RunAsync(stoppingToken);
                 await StartDueAsync(scope.ServiceProvider, stoppingToken);
                 await scope.ServiceProvider.GetRequiredService<BackupRetention>().RunAsync(stoppingToken);
             }

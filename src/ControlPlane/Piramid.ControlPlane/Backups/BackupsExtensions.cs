@@ -26,6 +26,7 @@ public static class BackupsExtensions
         builder.Services.AddScoped<BackupService>();
         builder.Services.AddScoped<RestoreService>();
         builder.Services.AddScoped<BackupRetention>();
+        builder.Services.AddScoped<BackupJanitor>();
         builder.Services.AddScoped<MemberTenants>();
         builder.Services.AddOperationHandler<BackupHandler>();
         builder.Services.AddOperationHandler<RestoreHandler>();

@@ -18,7 +18,7 @@ namespace Piramid.ControlPlane.Backups;
 /// Anything that fails before the apply leaves the live data untouched and the staging area discarded.
 /// </summary>
 public sealed partial class RestoreHandler(
-    ControlPlaneDbContext db, EngineBackupClient engine, IBackupStore store, WalArchiver archiver, ILogger<RestoreHandler> logger) : IOperationHandler
+    ControlPlaneDbContext db, EngineBackupClient engine, IBackupStore store, WalArchiver archiver, TimeProvider time, ILogger<RestoreHandler> logger) : IOperationHandler
 {
     /// <inheritdoc />
     public string Kind => OperationKinds.Restore;
@@ -54,19 +54,35 @@ public sealed partial class RestoreHandler(
         {
             var manifest = await ReadManifestAsync(tenantId, backup, cancellationToken);
             var chosen = manifest.Collections.Where(c => request.Collections is null || request.Collections.Contains(c.Name)).ToList();
+            List<WalArchiveCollection> fromArchive = [];
+            if (request.At is { } at)
+            {
+                (chosen, fromArchive) = await ExistingAtAsync(tenantId, manifest, chosen, request.Collections, at, cancellationToken);
+            }
+
             var files = manifest.Files.Select(f => (Key: BackupObjects.File(tenantId, backup.Id, f.Path), f.Path, f.Size, f.Sha256))
                 .Concat(chosen.SelectMany(c => c.Files).Select(f => (Key: BackupObjects.File(tenantId, backup.Id, f.Path), f.Path, f.Size, f.Sha256)))
                 .ToList();
+            var replayed = new List<SnapshotCollection>(chosen);
+            foreach (var row in fromArchive)
+            {
+                var (originFiles, image) = await OriginFilesAsync(tenantId, row, cancellationToken);
+                files.AddRange(originFiles);
+                replayed.Add(image);
+            }
+
             if (pointInTime)
             {
-                foreach (var collection in chosen)
+                foreach (var collection in replayed)
                 {
                     files.AddRange((await SegmentsAfterAsync(tenantId, collection, request, cancellationToken))
                         .Select(s => (Key: BackupObjects.Segment(tenantId, s.CollectionId, s.File), Path: $"collections/{s.CollectionId}/wal/{s.File}", s.Size, s.Sha256)));
                 }
             }
 
-            var result = await StageAndApplyAsync(context, tenantId, files, chosen, request, cancellationToken);
+            var applyStarted = time.GetUtcNow();
+            var result = await StageAndApplyAsync(context, tenantId, files, replayed, request, cancellationToken);
+            await RecordRestoredAsync(tenantId, result, applyStarted, cancellationToken);
             context.Result = result;
             Restored(logger, tenantId, backup.Id, result.Collections.Count);
         }

@@ -56,6 +56,14 @@ public sealed class RestoreService(ControlPlaneDbContext db, OperationQueue oper
         }
 
         var held = Names(base_);
+        if (request.At is { } at)
+        {
+            // Collections no backup holds that existed at the target are rebuilt from the log archive.
+            held.UnionWith(await db.WalArchiveCollections.AsNoTracking()
+                .Where(c => c.TenantId == tenantId && c.ManifestSha256 != null && c.ExistsFrom <= at && (c.DroppedAt == null || c.DroppedAt > at))
+                .Select(c => c.Collection).ToListAsync(ct));
+        }
+
         if (collections?.FirstOrDefault(c => !held.Contains(c)) is { } missing)
         {
             throw Invalid($"Backup '{base_.Id}' holds no collection '{missing}' (it holds {(held.Count == 0 ? "none" : string.Join(", ", held))}).");

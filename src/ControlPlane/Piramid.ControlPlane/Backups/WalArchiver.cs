@@ -59,6 +59,9 @@ public sealed partial class WalArchiver(
             await using var scope = scopes.CreateAsyncScope();
             var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
             var stored = 0;
+
+            // Collections first: archiving an origin seals the live segment, which the segment pass then stores.
+            await RecordCollectionsAsync(db, tenantId, await engine.ArchiveStatusAsync(tenantId, ct), ct);
             var cursor = await db.WalArchiveCursors.SingleOrDefaultAsync(c => c.TenantId == tenantId, ct);
             while (true)
             {

@@ -71,6 +71,9 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     /// <summary>Archived WAL segments (point-in-time recovery).</summary>
     public DbSet<WalArchiveSegment> WalArchive => Set<WalArchiveSegment>();
 
+    /// <summary>Collection ids the log archive knows, with their lifetimes and archived origins.</summary>
+    public DbSet<WalArchiveCollection> WalArchiveCollections => Set<WalArchiveCollection>();
+
     /// <summary>Each tenant's log archiver position.</summary>
     public DbSet<WalArchiveCursor> WalArchiveCursors => Set<WalArchiveCursor>();
 

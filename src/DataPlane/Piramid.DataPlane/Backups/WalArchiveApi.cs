@@ -53,10 +53,11 @@ internal static class WalArchiveApi
         var status = engine.ArchiveStatus();
         return JsonBody.Ok(new WalArchiveStatus(
             [.. status.Collections.Select(c => new WalArchiveCollectionStatus(
-                c.Name, c.CollectionId, c.LastLsn, c.NewestSealedLsn, c.NewestSealedTime, c.ArchivedThroughLsn, c.UnarchivedSegments, c.UnarchivedBytes, c.DroppedUnarchivedThroughLsn))],
+                c.Name, c.CollectionId, c.CreatedAt, c.LastLsn, c.NewestSealedLsn, c.NewestSealedTime, c.ArchivedThroughLsn, c.UnarchivedSegments, c.UnarchivedBytes, c.DroppedUnarchivedThroughLsn))],
             status.UnarchivedBytes,
             status.UnarchivedLimitBytes,
-            (long)status.RecoveryWindow.TotalSeconds));
+            (long)status.RecoveryWindow.TotalSeconds,
+            [.. status.Dropped.Select(d => new DroppedCollection(d.Name, d.CollectionId, d.DroppedAt))]));
     }
 
     private static SealedSegment ToWire(SealedSegmentEntry s) =>

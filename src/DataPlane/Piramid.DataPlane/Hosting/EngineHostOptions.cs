@@ -56,7 +56,7 @@ public sealed class EngineHostOptions
 
     /// <summary>With a recovery window, seconds after which a log's oldest unsealed record is sealed for archiving (the archive lag bound).</summary>
     [Range(0.1, 3600)]
-    public double WalSealIntervalSeconds { get; set; } = 60;
+    public double WalSealIntervalSeconds { get; set; } = 5;
 
     /// <summary>Most bytes of unarchived sealed WAL segments a collection keeps for the recovery window; older ones are pruned and reported.</summary>
     [Range(1024 * 1024, long.MaxValue)]

@@ -16,6 +16,7 @@ public sealed record SealedSegmentEntry(
 /// <summary>Archive state of one collection.</summary>
 /// <param name="Name">Collection name.</param>
 /// <param name="CollectionId">Directory id.</param>
+/// <param name="CreatedAt">When the collection was created (a restored collection keeps its original's time).</param>
 /// <param name="LastLsn">Newest appended LSN.</param>
 /// <param name="NewestSealedLsn">Last LSN of the newest sealed segment on disk; null when none.</param>
 /// <param name="NewestSealedTime">Its append time.</param>
@@ -24,7 +25,7 @@ public sealed record SealedSegmentEntry(
 /// <param name="UnarchivedBytes">Their bytes.</param>
 /// <param name="DroppedUnarchivedThroughLsn">Pruned unarchived through this LSN because of the limit (0: none).</param>
 public sealed record ArchiveCollectionState(
-    string Name, string CollectionId, long LastLsn, long? NewestSealedLsn, DateTimeOffset? NewestSealedTime, long ArchivedThroughLsn,
+    string Name, string CollectionId, DateTimeOffset CreatedAt, long LastLsn, long? NewestSealedLsn, DateTimeOffset? NewestSealedTime, long ArchivedThroughLsn,
     int UnarchivedSegments, long UnarchivedBytes, long DroppedUnarchivedThroughLsn);
 
 /// <summary>Archive state of the engine.</summary>
@@ -32,4 +33,12 @@ public sealed record ArchiveCollectionState(
 /// <param name="UnarchivedBytes">Sum over collections.</param>
 /// <param name="UnarchivedLimitBytes">The per-collection limit.</param>
 /// <param name="RecoveryWindow">The window sealed segments are kept for until archived.</param>
-public sealed record ArchiveState(IReadOnlyList<ArchiveCollectionState> Collections, long UnarchivedBytes, long UnarchivedLimitBytes, TimeSpan RecoveryWindow);
+/// <param name="Dropped">Collections deleted or replaced by a restore since the engine started, oldest first (at most 1000).</param>
+public sealed record ArchiveState(
+    IReadOnlyList<ArchiveCollectionState> Collections, long UnarchivedBytes, long UnarchivedLimitBytes, TimeSpan RecoveryWindow, IReadOnlyList<DroppedCollectionEntry> Dropped);
+
+/// <summary>A collection that stopped existing.</summary>
+/// <param name="Name">Its name.</param>
+/// <param name="CollectionId">Its directory id.</param>
+/// <param name="DroppedAt">When it was deleted or replaced.</param>
+public sealed record DroppedCollectionEntry(string Name, string CollectionId, DateTimeOffset DroppedAt);

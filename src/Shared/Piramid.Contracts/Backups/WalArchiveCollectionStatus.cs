@@ -3,6 +3,7 @@ namespace Piramid.Contracts.Backups;
 /// <summary>Archive state of one collection's log.</summary>
 /// <param name="Collection">Collection name.</param>
 /// <param name="CollectionId">Directory id (16 hex).</param>
+/// <param name="CreatedAt">When the collection was created (a restored collection keeps its original's time).</param>
 /// <param name="LastLsn">Newest appended LSN (sealed or not).</param>
 /// <param name="NewestSealedLsn">Last LSN of the newest sealed segment; null when none was sealed since the engine started.</param>
 /// <param name="NewestSealedTime">Append time of that record; null as above.</param>
@@ -13,6 +14,7 @@ namespace Piramid.Contracts.Backups;
 public sealed record WalArchiveCollectionStatus(
     string Collection,
     string CollectionId,
+    DateTimeOffset CreatedAt,
     long LastLsn,
     long? NewestSealedLsn,
     DateTimeOffset? NewestSealedTime,

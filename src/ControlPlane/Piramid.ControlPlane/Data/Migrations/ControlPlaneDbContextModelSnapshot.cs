@@ -1332,6 +1332,65 @@ namespace Piramid.ControlPlane.Data.Migrations
                     b.ToTable("users", (string)null);
                 });
 
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.WalArchiveCollection", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("CollectionId")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("collection_id");
+
+                    b.Property<string>("CheckpointFile")
+                        .HasMaxLength(128)
+                        .HasColumnType("character varying(128)")
+                        .HasColumnName("checkpoint_file");
+
+                    b.Property<string>("CheckpointSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("checkpoint_sha256");
+
+                    b.Property<long>("CheckpointSize")
+                        .HasColumnType("bigint")
+                        .HasColumnName("checkpoint_size");
+
+                    b.Property<string>("Collection")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("collection");
+
+                    b.Property<DateTimeOffset?>("DroppedAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("dropped_at");
+
+                    b.Property<DateTimeOffset>("ExistsFrom")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("exists_from");
+
+                    b.Property<string>("ManifestSha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("manifest_sha256");
+
+                    b.Property<long>("ManifestSize")
+                        .HasColumnType("bigint")
+                        .HasColumnName("manifest_size");
+
+                    b.Property<long>("OriginLsn")
+                        .HasColumnType("bigint")
+                        .HasColumnName("origin_lsn");
+
+                    b.HasKey("TenantId", "CollectionId")
+                        .HasName("pk_wal_archive_collections");
+
+                    b.ToTable("wal_archive_collections", (string)null);
+                });
+
             modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.WalArchiveCursor", b =>
                 {
                     b.Property<string>("TenantId")
@@ -1580,6 +1639,16 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_usage_records_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.WalArchiveCollection", b =>
+                {
+                    b.HasOne("Piramid.ControlPlane.Data.Entities.Tenant", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_wal_archive_collections_tenants_tenant_id");
                 });
 
             modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.WalArchiveCursor", b =>
