@@ -72,7 +72,6 @@ public sealed class ResourcePlanTests
     [InlineData("index.type", "index.type")]
     [InlineData("index.m", "index.m")]
     [InlineData("index.ef_construction", "index.ef_construction")]
-    [InlineData("index.ef", "index.ef")]
     public void Collection_SettingsTheEngineCannotChange_RequireReplacement(string attribute, string path)
     {
         var config = attribute switch
@@ -84,14 +83,24 @@ public sealed class ResourcePlanTests
             "schema" => CollectionConfig.With("schema", Obj(("year", S("float")))),
             "index.type" => CollectionConfig.With("index", Obj(("type", S("flat")))),
             "index.m" => CollectionConfig.With("index", CollectionConfig["index"].With("m", N(32))),
-            "index.ef_construction" => CollectionConfig.With("index", CollectionConfig["index"].With("ef_construction", N(400))),
-            _ => CollectionConfig.With("index", CollectionConfig["index"].With("ef", N(128))),
+            _ => CollectionConfig.With("index", CollectionConfig["index"].With("ef_construction", N(400))),
         };
 
         var plan = Plan("piramid_collection", CollectionState, config);
 
         Assert.Contains(path, Replaced(plan));
         Assert.True(plan.Planned["id"].IsUnknown, "a replaced collection's id is known only after apply");
+    }
+
+    [Fact]
+    public void Collection_EfChange_IsAnUpdateInPlace_KeepingIdAndTheOtherSettings()
+    {
+        var plan = Plan("piramid_collection", CollectionState, CollectionConfig.With("index", CollectionConfig["index"].With("ef", N(128))));
+        Assert.Empty(plan.RequiresReplace);
+        Assert.Equal("ten_1/docs", plan.Planned.GetString("id"));
+        Assert.Equal(128, plan.Planned["index"].GetNumber("ef"));
+        Assert.Equal(16, plan.Planned["index"].GetNumber("m"));
+        Assert.Equal(CollectionState.With("index", CollectionState["index"].With("ef", N(128))), plan.Planned);
     }
 
     [Fact]
@@ -113,11 +122,13 @@ public sealed class ResourcePlanTests
     }
 
     [Fact]
-    public void ApiKey_ScopeChange_ReplacesTheKey_WithANewSecret()
+    public void ApiKey_ScopeChange_IsAnUpdateInPlace_KeepingIdAndSecret()
     {
         var plan = Plan("piramid_api_key", KeyState, Obj(("tenant_id", S("ten_1")), ("name", S("search")), ("role", S("read_only")), ("collections", Set("docs"))));
-        Assert.Equal(["collections"], Replaced(plan));
-        Assert.True(plan.Planned["key"].IsUnknown);
+        Assert.Empty(plan.RequiresReplace);
+        Assert.Equal("k1", plan.Planned.GetString("id"));
+        Assert.Equal("pk_secret", plan.Planned.GetString("key"));
+        Assert.Equal(["docs"], plan.Planned["collections"].Items.Select(i => i.AsString()));
     }
 
     [Fact]
@@ -130,13 +141,25 @@ public sealed class ResourcePlanTests
 
     [Theory]
     [InlineData("role", "read_write")]
-    [InlineData("name", "other")]
     [InlineData("tenant_id", "ten_2")]
-    [InlineData("expires_at", "2030-01-01T00:00:00Z")]
-    public void ApiKey_EveryOtherChange_ReplacesTheKey(string attribute, string value)
+    public void ApiKey_TenantOrRoleChange_ReplacesTheKey_WithANewSecret(string attribute, string value)
     {
         var config = Obj(("tenant_id", S("ten_1")), ("name", S("search")), ("role", S("read_only")), ("collections", Set("docs", "faq"))).With(attribute, S(value));
-        Assert.Equal([attribute], Replaced(Plan("piramid_api_key", KeyState, config)));
+        var plan = Plan("piramid_api_key", KeyState, config);
+        Assert.Equal([attribute], Replaced(plan));
+        Assert.True(plan.Planned["key"].IsUnknown);
+    }
+
+    [Theory]
+    [InlineData("name", "other")]
+    [InlineData("expires_at", "2030-01-01T00:00:00Z")]
+    public void ApiKey_NameOrExpiryChange_IsAnUpdateInPlace(string attribute, string value)
+    {
+        var config = Obj(("tenant_id", S("ten_1")), ("name", S("search")), ("role", S("read_only")), ("collections", Set("docs", "faq"))).With(attribute, S(value));
+        var plan = Plan("piramid_api_key", KeyState, config);
+        Assert.Empty(plan.RequiresReplace);
+        Assert.Equal(value, plan.Planned.GetString(attribute));
+        Assert.Equal("pk_secret", plan.Planned.GetString("key"));
     }
 
     [Fact]

@@ -196,6 +196,9 @@ public sealed partial class VectorEngine : IAsyncDisposable
         }
     }
 
+    /// <summary>Changes a collection's settings that need no rebuild (<see cref="CollectionConfig.WithUpdate"/>); 404 when absent.</summary>
+    public CollectionDescription Update(string name, UpdateCollection change) => Get(name).UpdateSettings(change);
+
     /// <summary>Deletes a collection and its files; 404 when absent.</summary>
     public void Delete(string name)
     {

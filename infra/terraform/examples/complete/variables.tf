@@ -17,7 +17,7 @@ variable "search_collections" {
 }
 
 variable "docs_ef" {
-  description = "Default search candidate list of the docs collection (a change replaces the collection)."
+  description = "Default search candidate list of the docs collection (changes in place)."
   type        = number
   default     = 64
 }

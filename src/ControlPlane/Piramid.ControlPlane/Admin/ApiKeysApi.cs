@@ -13,7 +13,7 @@ using Piramid.ServiceDefaults;
 
 namespace Piramid.ControlPlane.Admin;
 
-/// <summary>A tenant's API keys: create (secret shown once), list, revoke, rotate.</summary>
+/// <summary>A tenant's API keys: create (secret shown once), list, change, revoke, rotate.</summary>
 public static class ApiKeysApi
 {
     private const int MaxGraceSeconds = 30 * 24 * 3600;
@@ -33,6 +33,7 @@ public static class ApiKeysApi
         var group = app.MapGroup("/v1/tenants/{id}/api-keys").RequireAuthorization(TenantPolicies.Admin);
         group.MapPost("/", Create).AddEndpointFilter(IdempotencyFilter.Handle);
         group.MapGet("/", List);
+        group.MapPatch("/{keyId}", Update).AddEndpointFilter(IdempotencyFilter.Handle);
         group.MapDelete("/{keyId}", Revoke).AddEndpointFilter(IdempotencyFilter.Handle);
         group.MapPost("/{keyId}/rotate", Rotate).AddEndpointFilter(IdempotencyFilter.Handle);
         return app;
@@ -48,25 +49,8 @@ public static class ApiKeysApi
         var role = ApiKeyService.IsTenantRole(request.Role)
             ? request.Role!
             : throw new ProblemException(ProblemCatalog.InvalidRequest, "'role' must be 'admin', 'read_write' or 'read_only'.");
-        var collections = request.Collections ?? [];
-        if (collections.Count > MaxCollections)
-        {
-            throw new ProblemException(ProblemCatalog.InvalidRequest, $"'collections' holds {collections.Count} names; a key may be scoped to at most {MaxCollections} (leave it empty for all collections).");
-        }
-
-        foreach (var c in collections)
-        {
-            if (!Contracts.Names.NameRules.CollectionName.IsValid(c))
-            {
-                throw new ProblemException(ProblemCatalog.InvalidRequest, $"'collections' holds '{c}', which is not a valid collection name.");
-            }
-        }
-
-        if (request.ExpiresAt is DateTimeOffset expires && expires <= time.GetUtcNow())
-        {
-            throw new ProblemException(ProblemCatalog.InvalidRequest, "'expires_at' must be in the future.");
-        }
-
+        var collections = CheckScope(request.Collections);
+        CheckExpiry(request.ExpiresAt, time);
         var created = await keys.CreateAsync(id, name, role, collections, request.ExpiresAt, ct);
         audit.Record<ApiKeyInfo>("api_key.create", "api_key", created.Key.Id, id, null, created.Key.ToInfo());
         await db.SaveChangesAsync(ct);
@@ -111,6 +95,65 @@ public static class ApiKeysApi
         audit.Record<ApiKeyInfo>("api_key.rotate", "api_key", keyId, id, null, rotated.Key.ToInfo());
         await db.SaveChangesAsync(ct);
         return TypedResults.Ok(rotated.Key.ToInfo(rotated.Secret));
+    }
+
+    private static async Task<Ok<ApiKeyInfo>> Update(
+        string id, string keyId, ApiKeyUpdateRequest request, ApiKeyService keys, ControlPlaneDbContext db, AuditTrail audit, TimeProvider time, CancellationToken ct)
+    {
+        await RequireActiveTenantAsync(db, id, ct);
+        var notFound = new ProblemException(ProblemCatalog.NotFound, $"API key '{keyId}' does not exist (or is revoked) for tenant '{id}'.");
+        var before = (await db.ApiKeys.AsNoTracking().SingleOrDefaultAsync(k => k.Id == keyId && k.TenantId == id && k.RevokedAt == null, ct))?.ToInfo()
+            ?? throw notFound;
+
+        // A role is the power of every copy of the secret already handed out: raising it in place would hand that power
+        // to all of them at once. A new role is a new key (and the old one revoked).
+        if (request.Role is { } role && role != before.Role)
+        {
+            throw new ProblemException(ProblemCatalog.InvalidRequest, $"'role' cannot change (the key is '{before.Role}'): create a key with role '{role}' and revoke this one.");
+        }
+
+        if (request.Name is { } name && !Contracts.Names.NameRules.KeyName.IsValid(name))
+        {
+            throw new ProblemException(ProblemCatalog.InvalidRequest, "'name' must be 1-128 characters.");
+        }
+
+        var collections = request.NamesCollections() ? CheckScope(request.Collections) : null;
+        if (request.NamesExpiresAt())
+        {
+            CheckExpiry(request.ExpiresAt, time);
+        }
+
+        var updated = await keys.UpdateAsync(id, keyId, new ApiKeyChange(request.Name, collections, request.NamesExpiresAt(), request.ExpiresAt), ct) ?? throw notFound;
+        audit.Record("api_key.update", "api_key", keyId, id, before, updated.ToInfo());
+        await db.SaveChangesAsync(ct);
+        return TypedResults.Ok(updated.ToInfo());
+    }
+
+    private static IReadOnlyList<string> CheckScope(IReadOnlyList<string>? requested)
+    {
+        var collections = requested ?? [];
+        if (collections.Count > MaxCollections)
+        {
+            throw new ProblemException(ProblemCatalog.InvalidRequest, $"'collections' holds {collections.Count} names; a key may be scoped to at most {MaxCollections} (leave it empty for all collections).");
+        }
+
+        foreach (var c in collections)
+        {
+            if (!Contracts.Names.NameRules.CollectionName.IsValid(c))
+            {
+                throw new ProblemException(ProblemCatalog.InvalidRequest, $"'collections' holds '{c}', which is not a valid collection name.");
+            }
+        }
+
+        return collections;
+    }
+
+    private static void CheckExpiry(DateTimeOffset? expiresAt, TimeProvider time)
+    {
+        if (expiresAt is DateTimeOffset expires && expires <= time.GetUtcNow())
+        {
+            throw new ProblemException(ProblemCatalog.InvalidRequest, "'expires_at' must be in the future.");
+        }
     }
 
     private static async Task RequireActiveTenantAsync(ControlPlaneDbContext db, string id, CancellationToken ct)

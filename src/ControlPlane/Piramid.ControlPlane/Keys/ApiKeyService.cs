@@ -7,7 +7,7 @@ using Piramid.ControlPlane.Data.Entities;
 namespace Piramid.ControlPlane.Keys;
 
 /// <summary>
-/// Creates, rotates, revokes and checks tenant API keys. Every change appends a <c>key</c> event to the
+/// Creates, changes, rotates, revokes and checks tenant API keys. Every change appends a <c>key</c> event to the
 /// change feed so the gateway drops its cached answer within a poll.
 /// </summary>
 public sealed class ApiKeyService(ControlPlaneDbContext db, TimeProvider time)
@@ -32,13 +32,35 @@ public sealed class ApiKeyService(ControlPlaneDbContext db, TimeProvider time)
             Role = role,
             Collections = [.. collections],
             SecretHash = ApiKeyFormat.HashSecret(secret),
-            ExpiresAt = expiresAt,
+            ExpiresAt = expiresAt?.ToUniversalTime(), // PostgreSQL stores timestamptz from UTC offsets only
             CreatedAt = time.GetUtcNow(),
         };
         db.ApiKeys.Add(key);
         db.ChangeEvents.Add(Change(id));
         await db.SaveChangesAsync(cancellationToken);
         return new CreatedApiKey(key, full);
+    }
+
+    /// <summary>
+    /// Changes a key's name, scope or expiry in place (same id, same secret); null arguments leave a field as it is.
+    /// The change event makes every gateway drop its cached answer for the key, so the old scope stops within a poll.
+    /// Null when the key does not exist, is revoked or is another tenant's.
+    /// </summary>
+    public async Task<ApiKey?> UpdateAsync(string tenantId, string keyId, ApiKeyChange change, CancellationToken cancellationToken)
+    {
+        ArgumentNullException.ThrowIfNull(change);
+        var key = await db.ApiKeys.SingleOrDefaultAsync(k => k.Id == keyId && k.TenantId == tenantId && k.RevokedAt == null, cancellationToken);
+        if (key is null)
+        {
+            return null;
+        }
+
+        key.Name = change.Name ?? key.Name;
+        key.Collections = change.Collections is { } collections ? [.. collections] : key.Collections;
+        key.ExpiresAt = change.SetsExpiry ? change.ExpiresAt?.ToUniversalTime() : key.ExpiresAt;
+        db.ChangeEvents.Add(Change(key.Id));
+        await db.SaveChangesAsync(cancellationToken);
+        return key;
     }
 
     /// <summary>

@@ -15,6 +15,15 @@ internal static class CollectionMapping
             request.Schema,
             request.AutoIndex);
 
+    public static UpdateCollection ToCommand(CollectionUpdateRequest request) =>
+        new(
+            request.Dimension,
+            request.Metric,
+            request.Index is { } index ? new IndexSpec(index.Type, index.M, index.EfConstruction, index.Ef) : null,
+            request.Quantization,
+            request.Schema,
+            request.AutoIndex);
+
     public static CollectionInfo ToWire(CollectionDescription collection) => new()
     {
         Name = collection.Name,

@@ -6,7 +6,7 @@ using R = Piramid.Contracts.Routes.PublicRoutes;
 
 namespace Piramid.DataPlane.Api;
 
-/// <summary>Collections: create, list, describe, delete.</summary>
+/// <summary>Collections: create, list, describe, change, delete.</summary>
 public static class CollectionsApi
 {
     /// <summary>Maps <c>/v1/collections</c> and <c>/v1/collections/{name}</c>.</summary>
@@ -17,6 +17,7 @@ public static class CollectionsApi
         group.MapMethods(R.CollectionsList.Template, [R.CollectionsList.Method], List).For(R.CollectionsList);
         group.MapMethods(R.CollectionsCreate.Template, [R.CollectionsCreate.Method], Create).For(R.CollectionsCreate).WithMetadata(new MutationAttribute("collections.create"));
         group.MapMethods(R.CollectionsDescribe.Template, [R.CollectionsDescribe.Method], Describe).For(R.CollectionsDescribe);
+        group.MapMethods(R.CollectionsUpdate.Template, [R.CollectionsUpdate.Method], Update).For(R.CollectionsUpdate).WithMetadata(new MutationAttribute("collections.update"));
         group.MapMethods(R.CollectionsDelete.Template, [R.CollectionsDelete.Method], Delete).For(R.CollectionsDelete).WithMetadata(new MutationAttribute("collections.delete"));
         return app;
     }
@@ -42,6 +43,13 @@ public static class CollectionsApi
     {
         ApiSupport.Authorize(context, name);
         return JsonBody.Ok(CollectionMapping.ToWire(engine.Get(name).Describe()));
+    }
+
+    private static async Task<JsonBody<CollectionInfo>> Update(string name, HttpContext context, VectorEngine engine)
+    {
+        ApiSupport.Authorize(context, name);
+        var request = await ApiSupport.ReadJsonAsync(context, EngineJsonContext.Default.CollectionUpdateRequest);
+        return JsonBody.Ok(CollectionMapping.ToWire(engine.Update(name, CollectionMapping.ToCommand(request))));
     }
 
     private static NoContent Delete(string name, HttpContext context, VectorEngine engine)

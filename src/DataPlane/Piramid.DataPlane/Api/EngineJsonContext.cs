@@ -15,6 +15,7 @@ namespace Piramid.DataPlane.Api;
     ReadCommentHandling = System.Text.Json.JsonCommentHandling.Disallow,
     MaxDepth = 64)]
 [JsonSerializable(typeof(CreateCollectionRequest))]
+[JsonSerializable(typeof(CollectionUpdateRequest))]
 [JsonSerializable(typeof(CollectionInfo))]
 [JsonSerializable(typeof(CollectionList))]
 [JsonSerializable(typeof(UpsertPointsRequest))]

@@ -24,13 +24,14 @@ public sealed partial class Collection : IDisposable, IAsyncDisposable
     private readonly QuotaGuard _quotas;
     private readonly IdempotencyLedger _idempotency;
     private WriteAheadLog? _wal;
+    private CollectionConfig _config;
     private bool _closed;
 
     private Collection(string directory, CollectionConfig config, DataKey key, EngineOptions options, StorageHealth health, QuotaGuard quotas, IdempotencyLedger idempotency)
     {
         _idempotency = idempotency;
         Directory = directory;
-        Config = config;
+        _config = config;
         _key = key;
         _options = options;
         _health = health;
@@ -38,8 +39,12 @@ public sealed partial class Collection : IDisposable, IAsyncDisposable
         _store = new PointStore(config);
     }
 
-    /// <summary>The collection's settings.</summary>
-    public CollectionConfig Config { get; }
+    /// <summary>The collection's settings (replaced whole by <see cref="UpdateSettings"/>; a search reads them once).</summary>
+    public CollectionConfig Config
+    {
+        get => Volatile.Read(ref _config);
+        private set => Volatile.Write(ref _config, value);
+    }
 
     /// <summary>Its directory (named by a random id; the name is inside the encrypted manifest).</summary>
     public string Directory { get; }

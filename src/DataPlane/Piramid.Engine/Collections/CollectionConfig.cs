@@ -7,8 +7,8 @@ using Piramid.Engine.Search;
 namespace Piramid.Engine.Collections;
 
 /// <summary>
-/// The settings a collection is created with; immutable afterwards. Persisted (encrypted) as the
-/// collection's manifest by <see cref="CollectionManifest"/>.
+/// The settings a collection is created with; afterwards only <c>ef</c> changes (<see cref="WithUpdate"/>).
+/// Persisted (encrypted) as the collection's manifest by <see cref="CollectionManifest"/>.
 /// </summary>
 public sealed partial record CollectionConfig(
     string Name,

@@ -33,6 +33,11 @@ public static class PublicRoutes
     public static PublicRoute CollectionsDescribe { get; } = Data("collections.describe", "GET", Collection, Roles.ReadOnly)
         .Describe("Describe a collection: settings, point count, sizes").Returns<CollectionInfo>();
 
+    /// <summary>PATCH /v1/collections/{name}.</summary>
+    public static PublicRoute CollectionsUpdate { get; } = Data("collections.update", "PATCH", Collection, Roles.Admin)
+        .Describe("Change the settings that need no rebuild (index.ef); a setting that would need one is a 400 naming it")
+        .Takes<CollectionUpdateRequest>().Returns<CollectionInfo>();
+
     /// <summary>DELETE /v1/collections/{name}.</summary>
     public static PublicRoute CollectionsDelete { get; } = Data("collections.delete", "DELETE", Collection, Roles.Admin)
         .Describe("Delete a collection and its files").ReturnsNothing();
@@ -99,6 +104,9 @@ public static class PublicRoutes
             .Takes<ApiKeyCreateRequest>().Returns<ApiKeyInfo>(201).AcceptsIdempotencyKey(),
         Admin("api-keys.list", "GET", "/v1/api-keys", Roles.Admin)
             .Describe("List the caller's tenant's keys (never secrets)").Returns<ApiKeyList>(),
+        Admin("api-keys.update", "PATCH", "/v1/api-keys/{key_id}", Roles.Admin)
+            .Describe("Change one of the caller's tenant's keys in place: name, collection scope, expiry (not its role)")
+            .Takes<ApiKeyUpdateRequest>().Returns<ApiKeyInfo>().AcceptsIdempotencyKey(),
         Admin("api-keys.revoke", "DELETE", "/v1/api-keys/{key_id}", Roles.Admin)
             .Describe("Revoke one of the caller's tenant's keys").ReturnsNothing().AcceptsIdempotencyKey(),
         Admin("api-keys.rotate", "POST", "/v1/api-keys/{key_id}/rotate", Roles.Admin)
@@ -136,6 +144,9 @@ public static class PublicRoutes
             .Describe("Create an API key (the secret is returned once, as key)").Takes<ApiKeyCreateRequest>().Returns<ApiKeyInfo>(201).AcceptsIdempotencyKey(),
         Admin("tenants.api-keys.list", "GET", "/v1/tenants/{id}/api-keys", Roles.Admin)
             .Describe("List a tenant's API keys (never secrets)").Returns<ApiKeyList>(),
+        Admin("tenants.api-keys.update", "PATCH", "/v1/tenants/{id}/api-keys/{key_id}", Roles.Admin)
+            .Describe("Change an API key in place: name, collection scope, expiry (not its role); the old scope stops within about a second")
+            .Takes<ApiKeyUpdateRequest>().Returns<ApiKeyInfo>().AcceptsIdempotencyKey(),
         Admin("tenants.api-keys.revoke", "DELETE", "/v1/tenants/{id}/api-keys/{key_id}", Roles.Admin)
             .Describe("Revoke an API key").ReturnsNothing().AcceptsIdempotencyKey(),
         Admin("tenants.api-keys.rotate", "POST", "/v1/tenants/{id}/api-keys/{key_id}/rotate", Roles.Admin)
@@ -241,7 +252,7 @@ public static class PublicRoutes
     /// <summary>The data API: the engine's routes, exposed by the gateway as they are.</summary>
     public static IReadOnlyList<PublicRoute> Engine { get; } =
     [
-        CollectionsList, CollectionsCreate, CollectionsDescribe, CollectionsDelete,
+        CollectionsList, CollectionsCreate, CollectionsDescribe, CollectionsUpdate, CollectionsDelete,
         PointsUpsert, PointsGet, PointsGetMany, PointsUpdate, PointsDelete,
         Search, SearchBatch, SearchGroups, Recommend, Scroll, Count,
     ];

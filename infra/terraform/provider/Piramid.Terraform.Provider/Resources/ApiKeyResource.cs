@@ -8,8 +8,9 @@ using Piramid.Terraform.Provider.Api;
 namespace Piramid.Terraform.Provider.Resources;
 
 /// <summary>
-/// <c>piramid_api_key</c>: a tenant's API key. The API has no call that changes a key, so every configured attribute
-/// requires replacement (a new key with a new secret, then the old one revoked). The secret is known only at create.
+/// <c>piramid_api_key</c>: a tenant's API key. Name, scope and expiry change in place (<c>PATCH .../api-keys/{key_id}</c>:
+/// same id, same secret); the tenant and the role are fixed, so changing them replaces the key (a new secret, then the
+/// old one revoked). The secret is known only at create.
 /// </summary>
 public sealed class ApiKeyResource(PiramidProvider provider) : ApiResource(provider)
 {
@@ -17,12 +18,12 @@ public sealed class ApiKeyResource(PiramidProvider provider) : ApiResource(provi
     [
         new TfAttribute("id", TfType.String, TfMode.Computed, "The key id."),
         new TfAttribute("tenant_id", TfType.String, TfMode.Required, "The tenant the key belongs to.") { RequiresReplace = true },
-        new TfAttribute("name", TfType.String, TfMode.Required, "A name, 1 to 128 characters.") { RequiresReplace = true },
-        new TfAttribute("role", TfType.String, TfMode.Required, "read_only, read_write or admin.") { RequiresReplace = true },
-        new TfAttribute("collections", TfType.Set(TfType.String), TfMode.Optional, "The collections the key is limited to (at most 100); unset or empty: all.") { RequiresReplace = true },
-        new TfAttribute("expires_at", TfType.String, TfMode.Optional, "RFC 3339 time after which the key stops working.") { RequiresReplace = true },
+        new TfAttribute("name", TfType.String, TfMode.Required, "A name, 1 to 128 characters; changes in place."),
+        new TfAttribute("role", TfType.String, TfMode.Required, "read_only, read_write or admin. Fixed: a change replaces the key.") { RequiresReplace = true },
+        new TfAttribute("collections", TfType.Set(TfType.String), TfMode.Optional, "The collections the key is limited to (at most 100); unset or empty: all. Changes in place."),
+        new TfAttribute("expires_at", TfType.String, TfMode.Optional, "RFC 3339 time after which the key stops working; changes in place (unset: never)."),
         new TfAttribute("key", TfType.String, TfMode.Computed, "The secret (pk_...), known only when the key is created; null after an import.") { Sensitive = true },
-    ], "An API key of a tenant, optionally limited to collections. Changing any attribute replaces the key (a new secret).");
+    ], "An API key of a tenant, optionally limited to collections. Name, collections and expires_at change in place; a new tenant or role replaces the key (a new secret).");
 
     /// <inheritdoc />
     public override string TypeName => "piramid_api_key";
@@ -66,8 +67,18 @@ public sealed class ApiKeyResource(PiramidProvider provider) : ApiResource(provi
     }
 
     /// <inheritdoc />
-    protected override Task<TfValue> UpdateAsync(PiramidApi api, TfValue prior, TfValue planned, DiagnosticList diagnostics, CancellationToken ct) =>
-        throw new InvalidOperationException("Every attribute of piramid_api_key requires replacement; there is no in-place update.");
+    protected override async Task<TfValue> UpdateAsync(PiramidApi api, TfValue prior, TfValue planned, DiagnosticList diagnostics, CancellationToken ct)
+    {
+        // Every changeable field is sent: a null expires_at removes the expiry, an empty scope means all collections.
+        var body = new JsonObject
+        {
+            ["name"] = planned.GetString("name"),
+            ["collections"] = new JsonArray([.. Collections(planned).Select(c => (JsonNode)JsonValue.Create(c))]),
+            ["expires_at"] = planned.GetString("expires_at"),
+        };
+        var updated = (await api.PatchAsync($"/v1/tenants/{Tenant(prior)}/api-keys/{Uri.EscapeDataString(prior.GetString("id")!)}", body, ct))!;
+        return FromApi(updated, planned)!.With("key", prior["key"]);
+    }
 
     /// <inheritdoc />
     protected override async Task DeleteAsync(PiramidApi api, TfValue prior, DiagnosticList diagnostics, CancellationToken ct)

@@ -8,8 +8,9 @@ namespace Piramid.Terraform.Provider.Resources;
 
 /// <summary>
 /// <c>piramid_collection</c>: a collection of a tenant, through a tenant admin API key (the gateway takes only keys and
-/// members' tokens on data paths, not operator tokens). The engine has no call that changes a collection's settings,
-/// so every setting requires replacement; deleting a collection that holds points needs <c>force_destroy</c>.
+/// members' tokens on data paths, not operator tokens). Only <c>index.ef</c> changes in place
+/// (<c>PATCH /v1/collections/{name}</c>); every other setting shapes what is stored and requires replacement. Deleting
+/// a collection that holds points needs <c>force_destroy</c>.
 /// </summary>
 public sealed class CollectionResource(PiramidProvider provider) : ApiResource(provider)
 {
@@ -19,7 +20,7 @@ public sealed class CollectionResource(PiramidProvider provider) : ApiResource(p
         new("type", TfType.String, TfMode.OptionalComputed, "hnsw (default) or flat.") { RequiresReplace = true },
         new("m", TfType.Number, TfMode.OptionalComputed, "HNSW links per node, 2 to 128 (default 16).") { RequiresReplace = true },
         new("ef_construction", TfType.Number, TfMode.OptionalComputed, "HNSW build candidate list, 4 to 4,096 (default 200).") { RequiresReplace = true },
-        new("ef", TfType.Number, TfMode.OptionalComputed, "Default search candidate list, 1 to 10,000 (default 64). The engine cannot change it in place: a change replaces the collection.") { RequiresReplace = true },
+        new("ef", TfType.Number, TfMode.OptionalComputed, "Default search candidate list, 1 to 10,000 (default 64). Changes in place."),
     ];
 
     private static readonly TfSchema CollectionSchema = new(
@@ -138,10 +139,20 @@ public sealed class CollectionResource(PiramidProvider provider) : ApiResource(p
     }
 
     /// <inheritdoc />
-    protected override Task<TfValue> UpdateAsync(PiramidApi api, TfValue prior, TfValue planned, DiagnosticList diagnostics, CancellationToken ct) =>
+    protected override async Task<TfValue> UpdateAsync(PiramidApi api, TfValue prior, TfValue planned, DiagnosticList diagnostics, CancellationToken ct)
+    {
+        // index.ef changes through the engine; force_destroy lives in the state alone.
+        var ef = planned["index"].HasValue ? planned["index"].GetNumber("ef") : null;
+        var priorEf = prior["index"].HasValue ? prior["index"].GetNumber("ef") : null;
+        if (ef is double newEf && newEf != priorEf)
+        {
+            var body = new JsonObject { ["index"] = new JsonObject { ["ef"] = (long)newEf } };
+            var updated = await api.PatchAsync(Path(prior.GetString("name")!), body, ct);
+            return FromApi(updated!, prior.GetString("tenant_id")!, planned);
+        }
 
-        // Only force_destroy can change in place, and it lives in the state alone.
-        Task.FromResult(prior.With("force_destroy", planned["force_destroy"]));
+        return prior.With("force_destroy", planned["force_destroy"]);
+    }
 
     /// <inheritdoc />
     protected override async Task DeleteAsync(PiramidApi api, TfValue prior, DiagnosticList diagnostics, CancellationToken ct)

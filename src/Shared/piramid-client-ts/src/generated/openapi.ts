@@ -50,7 +50,8 @@ export interface paths {
         delete: operations["api-keys.revoke"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change one of the caller's tenant's keys in place: name, collection scope, expiry (not its role) */
+        patch: operations["api-keys.update"];
         trace?: never;
     };
     "/v1/api-keys/{key_id}/rotate": {
@@ -165,7 +166,11 @@ export interface paths {
         delete: operations["collections.delete"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change the settings that need no rebuild (index.ef); a setting that would need one is a 400 naming it
+         * @description A key limited to collections reaches this route only for one of them.
+         */
+        patch: operations["collections.update"];
         trace?: never;
     };
     "/v1/collections/{name}/count": {
@@ -594,7 +599,8 @@ export interface paths {
         delete: operations["tenants.api-keys.revoke"];
         options?: never;
         head?: never;
-        patch?: never;
+        /** Change an API key in place: name, collection scope, expiry (not its role); the old scope stops within about a second */
+        patch: operations["tenants.api-keys.update"];
         trace?: never;
     };
     "/v1/tenants/{id}/api-keys/{key_id}/rotate": {
@@ -957,7 +963,11 @@ export interface paths {
         delete: operations["collections.delete.member"];
         options?: never;
         head?: never;
-        patch?: never;
+        /**
+         * Change the settings that need no rebuild (index.ef); a setting that would need one is a 400 naming it, as a member of the tenant
+         * @description A key limited to collections reaches this route only for one of them.
+         */
+        patch: operations["collections.update.member"];
         trace?: never;
     };
     "/v1/tenants/{tenant_id}/collections/{name}/count": {
@@ -1280,6 +1290,20 @@ export interface components {
              */
             grace_period_seconds?: number | null;
         };
+        /** @description Body of `PATCH /v1/tenants/{id}/api-keys/{key_id}`: the fields to change; a field left out stays as it is. `collections` null or empty means every collection; `expires_at` null removes the expiry. The role is fixed at creation (docs/design/tenant-access.md): `role` may only repeat the key's own. */
+        ApiKeyUpdateRequest: {
+            /** @description New display name. */
+            name?: string | null;
+            /** @description The key's role; only its current value is accepted. */
+            role?: string | null;
+            /** @description New collection scope (null or empty: all). */
+            collections?: string[] | null;
+            /**
+             * Format: date-time
+             * @description New expiry (must be in the future), or null for none.
+             */
+            expires_at?: string | null;
+        };
         /** @description One audit event as the admin API and its NDJSON export show it. */
         AuditEventInfo: {
             /**
@@ -1563,6 +1587,24 @@ export interface components {
         CollectionList: {
             /** @description Every collection of the tenant, by name. */
             collections: components["schemas"]["CollectionInfo"][];
+        };
+        /** @description Body of `PATCH /v1/collections/{name}`: the settings to change. Only `index.ef` (the default search breadth) changes in place; every other field may repeat the collection's value (so the body of the create can be sent back), and a different value is a 400 naming the field, because the stored index is built with it. */
+        CollectionUpdateRequest: {
+            /**
+             * Format: int32
+             * @description Must equal the collection's dimension.
+             */
+            dimension?: number | null;
+            /** @description Must equal the collection's metric. */
+            metric?: string | null;
+            /** @description Index settings: `ef` changes; `type`, `m` and `ef_construction` must equal the collection's. */
+            index?: components["schemas"]["IndexSettings"] | null;
+            /** @description Must equal the collection's quantization. */
+            quantization?: string | null;
+            /** @description Must equal the collection's schema. */
+            schema?: unknown;
+            /** @description Must equal the collection's `auto_index`. */
+            auto_index?: boolean | null;
         };
         /** @description Body of `POST /v1/collections/{name}/count`. */
         CountRequest: {
@@ -2810,6 +2852,62 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    "api-keys.update": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer for a repeated key (nothing is done twice); the same key with another body is 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The api key id. */
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "search-service",
+                 *       "collections": [
+                 *         "movies",
+                 *         "series"
+                 *       ],
+                 *       "expires_at": "2027-06-01T00:00:00Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApiKeyUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            411: components["responses"]["Problem411"];
+            413: components["responses"]["Problem413"];
+            414: components["responses"]["Problem414"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     "api-keys.rotate": {
         parameters: {
             query?: never;
@@ -3216,6 +3314,56 @@ export interface operations {
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
             414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            507: components["responses"]["Problem507"];
+        };
+    };
+    "collections.update": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The collection name: 1-63 lower-case letters, digits, '_' or '-', starting with a letter or digit. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "index": {
+                 *         "ef": 128
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CollectionUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectionInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            411: components["responses"]["Problem411"];
+            413: components["responses"]["Problem413"];
+            414: components["responses"]["Problem414"];
+            415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
             431: components["responses"]["Problem431"];
             500: components["responses"]["Problem500"];
@@ -4521,6 +4669,64 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    "tenants.api-keys.update": {
+        parameters: {
+            query?: never;
+            header?: {
+                /** @description Replays the first answer for a repeated key (nothing is done twice); the same key with another body is 422. */
+                "Idempotency-Key"?: string;
+            };
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+                /** @description The api key id. */
+                key_id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "name": "search-service",
+                 *       "collections": [
+                 *         "movies",
+                 *         "series"
+                 *       ],
+                 *       "expires_at": "2027-06-01T00:00:00Z"
+                 *     }
+                 */
+                "application/json": components["schemas"]["ApiKeyUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["ApiKeyInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            411: components["responses"]["Problem411"];
+            413: components["responses"]["Problem413"];
+            414: components["responses"]["Problem414"];
+            415: components["responses"]["Problem415"];
+            422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     "tenants.api-keys.rotate": {
         parameters: {
             query?: never;
@@ -5573,6 +5779,58 @@ export interface operations {
             408: components["responses"]["Problem408"];
             409: components["responses"]["Problem409"];
             414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+            507: components["responses"]["Problem507"];
+        };
+    };
+    "collections.update.member": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                tenant_id: string;
+                /** @description The collection name: 1-63 lower-case letters, digits, '_' or '-', starting with a letter or digit. */
+                name: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "index": {
+                 *         "ef": 128
+                 *       }
+                 *     }
+                 */
+                "application/json": components["schemas"]["CollectionUpdateRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["CollectionInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            411: components["responses"]["Problem411"];
+            413: components["responses"]["Problem413"];
+            414: components["responses"]["Problem414"];
+            415: components["responses"]["Problem415"];
             429: components["responses"]["Problem429"];
             431: components["responses"]["Problem431"];
             500: components["responses"]["Problem500"];
