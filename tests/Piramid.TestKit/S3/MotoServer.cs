@@ -67,6 +67,25 @@ public sealed class MotoServer : IAsyncDisposable
         }
     }
 
+    /// <summary>
+    /// Starts one on <paramref name="port"/>, e.g. the port of one that was disposed (an S3 outage that ends): moto
+    /// keeps nothing in between, so buckets must be created again.
+    /// </summary>
+    public static async Task<MotoServer> StartOnAsync(int port)
+    {
+        var server = Launch(FindExecutable(), port);
+        try
+        {
+            await server.WaitReadyAsync();
+            return server;
+        }
+        catch
+        {
+            await server.DisposeAsync();
+            throw;
+        }
+    }
+
     /// <summary>Creates a bucket (unsigned PUT, which moto accepts) and returns its name.</summary>
     public async Task<string> CreateBucketAsync(string? name = null)
     {

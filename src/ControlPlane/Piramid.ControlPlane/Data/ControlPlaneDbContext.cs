@@ -80,6 +80,9 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     /// <summary>Signed heads of the engines' audit logs.</summary>
     public DbSet<AuditAnchorRecord> AuditAnchors => Set<AuditAnchorRecord>();
 
+    /// <summary>Each tenant's audit sink and its delivery cursor.</summary>
+    public DbSet<AuditSinkRecord> AuditSinks => Set<AuditSinkRecord>();
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

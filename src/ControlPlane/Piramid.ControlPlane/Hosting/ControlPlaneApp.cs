@@ -3,6 +3,7 @@ using Piramid.ControlPlane.Access;
 using Piramid.ControlPlane.Accounts;
 using Piramid.ControlPlane.Admin;
 using Piramid.ControlPlane.Auditing;
+using Piramid.ControlPlane.Auditing.Sinks;
 using Piramid.ControlPlane.Backups;
 using Piramid.ControlPlane.Billing;
 using Piramid.ControlPlane.Exports;
@@ -48,6 +49,7 @@ public static class ControlPlaneApp
         builder.Services.AddHostedService<TenantPurger>();
         builder.AddRetention();
         builder.AddAuditExport();
+        builder.AddAuditSinks();
         builder.AddOperations();
         builder.AddBackups();
         builder.AddExports();
@@ -74,6 +76,7 @@ public static class ControlPlaneApp
         app.MapMembersApi();
         app.MapPlansApi();
         app.MapUsageApi();
+        app.MapAuditSinkApi();
         app.MapInternalApi();
         app.MapOperationsApi();
         app.MapBackupsApi();

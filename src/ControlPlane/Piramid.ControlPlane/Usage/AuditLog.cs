@@ -62,6 +62,13 @@ public sealed class AuditLog(ControlPlaneDbContext db, EngineAuditClient engines
         }
     }
 
+    /// <summary>
+    /// The next <paramref name="size"/> events after the positions (per source), merged by time, for the audit sinks
+    /// (Auditing/Sinks); the tenant is not checked.
+    /// </summary>
+    public async Task<List<AuditEventInfo>> ReadAfterAsync(string tenantId, AuditFilter filter, (long Control, long Data) after, int size, CancellationToken ct) =>
+        (await ReadAsync(tenantId, filter, after, size, ct)).Page;
+
     // The next `size` events of both sources after the positions, merged by time; and where the page after it starts.
     private async Task<(List<AuditEventInfo> Page, (long Control, long Data)? Next)> ReadAsync(
         string tenantId, AuditFilter filter, (long Control, long Data) after, int size, CancellationToken ct)

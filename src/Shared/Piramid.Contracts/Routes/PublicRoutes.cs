@@ -126,6 +126,14 @@ public static class PublicRoutes
             .WithQuery<string>("action", "Only events of this action (exact), e.g. points.upsert.")
             .WithQuery<string>("cursor", "The next_cursor of the previous page (opaque).")
             .WithQuery<int>("limit", "Page size."),
+        Admin("audit.sink.put", "PUT", "/v1/audit/sink", Roles.Admin)
+            .Describe("Configure the caller's tenant's audit sink (S3 or syslog); the secret is write-only")
+            .Takes<AuditSinkRequest>().Returns<AuditSinkInfo>(),
+        Admin("audit.sink.get", "GET", "/v1/audit/sink", Roles.Admin)
+            .Describe("The caller's tenant's audit sink and its delivery state: last delivered seq and time, backlog, last error")
+            .Returns<AuditSinkInfo>(),
+        Admin("audit.sink.delete", "DELETE", "/v1/audit/sink", Roles.Admin)
+            .Describe("Stop the continuous export of the caller's tenant's audit trail").ReturnsNothing(),
         Admin("tenants.create", "POST", "/v1/tenants", Roles.PlatformAdmin)
             .Describe("Create a tenant (starts its engine)").Takes<TenantCreateRequest>().Returns<TenantInfo>(201).AcceptsIdempotencyKey(),
         Admin("tenants.list", "GET", "/v1/tenants", Roles.PlatformAdmin)
@@ -186,6 +194,14 @@ public static class PublicRoutes
             .WithQuery<string>("action", "Only events of this action (exact), e.g. points.upsert.")
             .WithQuery<string>("cursor", "The next_cursor of the previous page (opaque).")
             .WithQuery<int>("limit", "Page size."),
+        Admin("tenants.audit.sink.put", "PUT", "/v1/tenants/{id}/audit/sink", Roles.Admin)
+            .Describe("Configure a tenant's audit sink (S3: hourly gzip NDJSON objects; syslog: RFC 5424 over TCP); the secret is write-only")
+            .Takes<AuditSinkRequest>().Returns<AuditSinkInfo>(),
+        Admin("tenants.audit.sink.get", "GET", "/v1/tenants/{id}/audit/sink", Roles.Admin)
+            .Describe("A tenant's audit sink and its delivery state: last delivered seq and time, backlog, last error")
+            .Returns<AuditSinkInfo>(),
+        Admin("tenants.audit.sink.delete", "DELETE", "/v1/tenants/{id}/audit/sink", Roles.Admin)
+            .Describe("Stop a tenant's continuous audit export").ReturnsNothing(),
         // Operations (docs/design/backups.md): the short form finds the tenant from the operation itself.
         Admin("tenants.operations.get", "GET", "/v1/tenants/{id}/operations/{op_id}", Roles.ReadOnly)
             .Describe("A long-running operation (backup, restore, export, import): state, progress, error or result").Returns<OperationInfo>(),

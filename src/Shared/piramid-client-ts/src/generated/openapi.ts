@@ -88,6 +88,25 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/audit/sink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The caller's tenant's audit sink and its delivery state: last delivered seq and time, backlog, last error */
+        get: operations["audit.sink.get"];
+        /** Configure the caller's tenant's audit sink (S3 or syslog); the secret is write-only */
+        put: operations["audit.sink.put"];
+        post?: never;
+        /** Stop the continuous export of the caller's tenant's audit trail */
+        delete: operations["audit.sink.delete"];
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/backups": {
         parameters: {
             query?: never;
@@ -632,6 +651,25 @@ export interface paths {
         put?: never;
         post?: never;
         delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/tenants/{id}/audit/sink": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's audit sink and its delivery state: last delivered seq and time, backlog, last error */
+        get: operations["tenants.audit.sink.get"];
+        /** Configure a tenant's audit sink (S3: hourly gzip NDJSON objects; syslog: RFC 5424 over TCP); the secret is write-only */
+        put: operations["tenants.audit.sink.put"];
+        post?: never;
+        /** Stop a tenant's continuous audit export */
+        delete: operations["tenants.audit.sink.delete"];
         options?: never;
         head?: never;
         patch?: never;
@@ -1352,6 +1390,96 @@ export interface components {
             events?: components["schemas"]["AuditEventInfo"][];
             /** @description Opaque; pass it unchanged as `cursor` for the next page. Null at the end of the range. */
             next_cursor?: string | null;
+        };
+        /** @description A tenant's audit sink and its delivery state (never its secret). */
+        AuditSinkInfo: {
+            /** @description The tenant. */
+            tenant_id: string;
+            /** @description `s3` or `syslog`. */
+            kind: string;
+            /** @description s3: the service URL. */
+            endpoint?: string | null;
+            /** @description s3: the bucket. */
+            bucket?: string | null;
+            /** @description s3: the signing region. */
+            region?: string | null;
+            /** @description s3: the key prefix. */
+            prefix?: string | null;
+            /** @description s3: the access key id (the secret is write-only). */
+            access_key_id?: string | null;
+            /** @description syslog: the receiver's host. */
+            host?: string | null;
+            /**
+             * Format: int32
+             * @description syslog: the receiver's TCP port.
+             */
+            port?: number | null;
+            /** @description `pending` (nothing tried yet), `delivering` (the last attempt succeeded) or `failing` (the last attempt failed; entries wait). */
+            state: string;
+            /**
+             * Format: int64
+             * @description The newest control-plane event delivered (its `seq`), 0 for none.
+             */
+            delivered_control_seq?: number;
+            /**
+             * Format: int64
+             * @description The newest engine entry delivered (its `seq`), 0 for none.
+             */
+            delivered_data_seq?: number;
+            /**
+             * Format: date-time
+             * @description When entries were last delivered.
+             */
+            last_delivered_at?: string | null;
+            /**
+             * Format: int64
+             * @description Entries stored but not delivered yet, as the last attempt counted them (engine entries only while the engine runs).
+             */
+            backlog?: number;
+            /** @description The last attempt's error, when it failed. */
+            last_error?: string | null;
+            /**
+             * Format: date-time
+             * @description When the last attempt failed.
+             */
+            last_error_at?: string | null;
+            /**
+             * Format: date-time
+             * @description When the sink was configured.
+             */
+            created_at?: string;
+            /**
+             * Format: date-time
+             * @description When it was last changed.
+             */
+            updated_at?: string;
+        };
+        /** @description Body of `PUT /v1/tenants/{id}/audit/sink` (and `/v1/audit/sink`): where the tenant's audit trail is delivered continuously. `s3` takes `endpoint`, `bucket`, `access_key_id` and `secret_access_key` (optional `region`, `prefix`); `syslog` takes `host` and `port`. */
+        AuditSinkRequest: {
+            /**
+             * @description `s3` (hourly gzip NDJSON objects) or `syslog` (RFC 5424 over TCP).
+             * @enum {string|null}
+             */
+            kind?: "s3" | "syslog" | null;
+            /** @description s3: the service URL (http or https), path-style addressing. */
+            endpoint?: string | null;
+            /** @description s3: the bucket (it must exist). */
+            bucket?: string | null;
+            /** @description s3: the signing region (default `us-east-1`). */
+            region?: string | null;
+            /** @description s3: prefix of every key (optional, e.g. `piramid/`). */
+            prefix?: string | null;
+            /** @description s3: the access key id. */
+            access_key_id?: string | null;
+            /** @description s3: the secret key; write-only, never returned. Omit it to keep the stored one. */
+            secret_access_key?: string | null;
+            /** @description syslog: host name or address of the receiver. */
+            host?: string | null;
+            /**
+             * Format: int32
+             * @description syslog: TCP port of the receiver.
+             */
+            port?: number | null;
         };
         /** @description Where the tenant's log archive stands, as the last archiving pass measured it: how far point-in-time recovery can reach right now. All measured fields are null while the plan has no recovery window or before the first pass. */
         BackupArchiveStatus: {
@@ -2998,6 +3126,114 @@ export interface operations {
             402: components["responses"]["Problem402"];
             403: components["responses"]["Problem403"];
             408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "audit.sink.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditSinkInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
+            403: components["responses"]["Problem403"];
+            408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "audit.sink.put": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "kind": "s3",
+                 *       "endpoint": "https://s3.eu-west-1.amazonaws.com",
+                 *       "bucket": "acme-audit",
+                 *       "region": "eu-west-1",
+                 *       "prefix": "piramid/",
+                 *       "access_key_id": "AKIAEXAMPLE",
+                 *       "secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AuditSinkRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditSinkInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
+            403: components["responses"]["Problem403"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            411: components["responses"]["Problem411"];
+            413: components["responses"]["Problem413"];
+            414: components["responses"]["Problem414"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "audit.sink.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
+            403: components["responses"]["Problem403"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
             414: components["responses"]["Problem414"];
             429: components["responses"]["Problem429"];
             431: components["responses"]["Problem431"];
@@ -4823,6 +5059,126 @@ export interface operations {
             403: components["responses"]["Problem403"];
             404: components["responses"]["Problem404"];
             408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.audit.sink.get": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditSinkInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.audit.sink.put": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody: {
+            content: {
+                /**
+                 * @example {
+                 *       "kind": "s3",
+                 *       "endpoint": "https://s3.eu-west-1.amazonaws.com",
+                 *       "bucket": "acme-audit",
+                 *       "region": "eu-west-1",
+                 *       "prefix": "piramid/",
+                 *       "access_key_id": "AKIAEXAMPLE",
+                 *       "secret_access_key": "wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY"
+                 *     }
+                 */
+                "application/json": components["schemas"]["AuditSinkRequest"];
+            };
+        };
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["AuditSinkInfo"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
+            411: components["responses"]["Problem411"];
+            413: components["responses"]["Problem413"];
+            414: components["responses"]["Problem414"];
+            415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.audit.sink.delete": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description No content */
+            204: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content?: never;
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            409: components["responses"]["Problem409"];
             414: components["responses"]["Problem414"];
             429: components["responses"]["Problem429"];
             431: components["responses"]["Problem431"];
