@@ -66,6 +66,7 @@ public sealed class AnchorSignature
             var p = payload.RootElement;
             return p.GetProperty("tenant_id").GetString() == anchor.TenantId && p.GetProperty("engine_seq").GetInt64() == anchor.EngineSeq
                 && p.GetProperty("engine_hash").GetString() == anchor.EngineHash && p.GetProperty("signed_at").GetDateTimeOffset() == anchor.SignedAt
+                && Optional(p, "control_seq")?.GetInt64() == anchor.ControlSeq && Optional(p, "control_hash")?.GetString() == anchor.ControlHash
                 ? null
                 : "its fields differ from what was signed";
         }
@@ -74,6 +75,10 @@ public sealed class AnchorSignature
             return $"its signature is malformed ({e.Message})";
         }
     }
+
+    // Anchors signed before the control-plane chain carry no control head.
+    private static JsonElement? Optional(JsonElement payload, string name) =>
+        payload.TryGetProperty(name, out var value) && value.ValueKind != JsonValueKind.Null ? value : null;
 
     private static byte[] FromBase64Url(string text)
     {

@@ -7,4 +7,7 @@ namespace Piramid.Audit.Cli;
 /// <param name="EngineHash">The anchored hash, hex.</param>
 /// <param name="SignedAt">When it was signed.</param>
 /// <param name="Signature">The compact JWS.</param>
-public sealed record ExportAnchor(int Line, string TenantId, long EngineSeq, string EngineHash, DateTimeOffset SignedAt, string Signature);
+/// <param name="ControlSeq">The anchored head of the control-plane chain (null in anchors from before it).</param>
+/// <param name="ControlHash">That head's hash, hex.</param>
+public sealed record ExportAnchor(
+    int Line, string TenantId, long EngineSeq, string EngineHash, DateTimeOffset SignedAt, string Signature, long? ControlSeq = null, string? ControlHash = null);

@@ -5,7 +5,8 @@ namespace Piramid.Audit.Cli;
 /// <summary>
 /// Verifies an audit export (docs/AUDIT.md): the engine entries form one hash chain, in sequence order with no gap
 /// (entry 1 links to 32 zero bytes); each entry's hash matches its content; every anchor is signed by a key of the
-/// JWKS and names an entry of the export with the same hash. Reports the first bad entry.
+/// JWKS and names an entry of the export with the same hash; then the control plane's chain
+/// (<see cref="ControlChainVerifier"/>). Reports the first bad entry.
 /// </summary>
 public static class ExportVerifier
 {
@@ -89,9 +90,18 @@ public static class ExportVerifier
             covered++;
         }
 
+        var control = $"{content.ControlEvents} control-plane events";
+        if (content.Control is { } events)
+        {
+            if (ControlChainVerifier.Verify(events, content.Anchors, partial, out control) is { } bad)
+            {
+                return bad;
+            }
+        }
+
         var range = entries.Count == 0 ? "no engine entries" : string.Create(CultureInfo.InvariantCulture, $"{entries.Count} engine entries (seq {first}..{last}) chained");
         var newest = content.Anchors.Count == 0 ? "no anchor" : $"{covered} of {content.Anchors.Count} anchors verified (newest: entry {content.Anchors[^1].EngineSeq}, signed {content.Anchors[^1].SignedAt:O})";
-        return new ExportVerification(true, null, null, null, $"{content.ControlEvents} control-plane events; {range}; {newest}");
+        return new ExportVerification(true, null, null, null, $"{control}; {range}; {newest}");
 
         ExportVerification Bad(long seq, int line, string problem) => new(false, seq, line, problem, problem);
     }

@@ -48,5 +48,7 @@ if (result.IsValid)
     return 0;
 }
 
-Console.WriteLine($"FAILED at entry {result.FirstBadSeq} (line {result.Line}): {result.Problem}");
+Console.WriteLine(result.Source == "control"
+    ? $"FAILED at control event {result.FirstBadSeq} (line {result.Line}): {result.Problem}"
+    : $"FAILED at entry {result.FirstBadSeq} (line {result.Line}): {result.Problem}");
 return 1;

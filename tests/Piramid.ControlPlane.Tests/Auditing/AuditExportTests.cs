@@ -43,6 +43,17 @@ public sealed class AuditExportTests(PostgresFixture postgres)
         Assert.All(data, e => Assert.Equal("ok", (string)e!["outcome"]!));
         Assert.Equal((string)data[0]!["hash"]!, (string)data[1]!["prev_hash"]!);
 
+        // Format 2: a write carries its LSN and point count; creating the collection carries neither.
+        Assert.All(data, e => Assert.Equal(2, (int)e!["format"]!));
+        Assert.Equal([null, 3L, 2L], data.Select(e => (long?)e!["points"]));
+        Assert.Null(data[0]!["lsn"]);
+        Assert.True((long)data[2]!["lsn"]! > (long)data[1]!["lsn"]!);
+
+        // The control plane's events are chained too: seq 1, 2, ... linked from 64 zeros.
+        var control = all.Where(e => (string)e!["source"]! == "control").ToList();
+        Assert.Equal(Enumerable.Range(1, control.Count).Select(i => (long)i), control.Select(e => (long)e!["seq"]!));
+        Assert.Equal(new string('0', 64), (string)control[0]!["prev_hash"]!);
+
         Assert.All(await EventsAsync(f, "source=data"), e => Assert.Equal("data", (string)e!["source"]!));
         Assert.All(await EventsAsync(f, "source=control"), e => Assert.Equal("control", (string)e!["source"]!));
         Assert.Equal(2, (await EventsAsync(f, "action=points.upsert")).Count);
@@ -85,6 +96,8 @@ public sealed class AuditExportTests(PostgresFixture postgres)
         var (code, output) = await RunCliAsync("verify", exportFile, "--jwks", jwksFile);
         Assert.True(code == 0, output);
         Assert.Contains("3 engine entries (seq 1..3) chained", output, StringComparison.Ordinal);
+        Assert.Contains($"{control.Count} control-plane events (seq 1..{control.Count}) chained", output, StringComparison.Ordinal);
+        Assert.Equal(control.Count, (long)anchor["control_seq"]!);
 
         // Kept for docs/AUDIT.md's example: the export and what the tool said of it.
         var example = Path.Combine(RepositoryPaths.Root, ".piramid", "test-results", "audit-example");

@@ -7,7 +7,8 @@ namespace Piramid.ControlPlane.Tests.Auditing;
 
 /// <summary>
 /// Properties of <c>piramid-audit verify</c> over seeded random exports: an intact export verifies; an edit, a deletion,
-/// an insertion (a well-formed forged entry), a reorder and a tail truncation are each reported at the right entry; an
+/// an insertion (a well-formed forged entry), a reorder, a tail truncation and a changed LSN or point count (or a format 2
+/// entry passed off as format 1) are each reported at the right entry, over chains that mix both entry formats; an
 /// export whose hashes were recomputed after an edit fails on the anchor. (The engine's own canonical bytes are checked
 /// against this verifier by <see cref="AuditExportTests"/>, on a real engine's export.)
 /// </summary>
@@ -37,6 +38,9 @@ public sealed class ExportVerifierPropertyTests
     [InlineData("reorder")]
     [InlineData("truncate")]
     [InlineData("rechain")]
+    [InlineData("lsn")]
+    [InlineData("points")]
+    [InlineData("downgrade")]
     public void EveryTampering_IsReportedAtTheRightEntry(string tampering)
     {
         using var key = RSA.Create(2048);
@@ -68,6 +72,18 @@ public sealed class ExportVerifierPropertyTests
                 case "reorder":
                     (entries[k - 1], entries[k]) = (entries[k], entries[k - 1]);
                     expected = k;
+                    break;
+                case "lsn" or "points" or "downgrade":
+                    // A format 2 entry's LSN or point count changed, or both dropped and the entry relabelled format 1.
+                    var writes = Enumerable.Range(0, entries.Count).Where(i => entries[i].Format == 2).ToList();
+                    k = writes[random.Next(writes.Count)];
+                    entries[k] = tampering switch
+                    {
+                        "lsn" => entries[k] with { Lsn = (entries[k].Lsn ?? 0) + 1 },
+                        "points" => entries[k] with { Points = entries[k].Points is null ? 1 : null },
+                        _ => entries[k] with { Lsn = null, Points = null, Format = 1 },
+                    };
+                    expected = k + 1;
                     break;
                 case "truncate":
                     var keep = random.Next(1, entries.Count);
@@ -111,23 +127,26 @@ public sealed class ExportVerifierPropertyTests
         Assert.Contains("differ from what was signed", changed.Problem, StringComparison.Ordinal);
     }
 
+    // A chain whose first entries may be format 1 (an engine before format 2 wrote them) and whose last one is format 2.
     private static List<ExportEntry> Chain(Random random, int count)
     {
         var entries = new List<ExportEntry>();
+        var firstOfFormat2 = random.Next(1, count + 1);
         for (var i = 1; i <= count; i++)
         {
-            entries.Add(Entry(i, i == 1 ? Zero : entries[^1].Hash, random));
+            entries.Add(Entry(i, i == 1 ? Zero : entries[^1].Hash, random, i >= firstOfFormat2 ? 2 : 1));
         }
 
         return entries;
     }
 
-    private static ExportEntry Entry(long seq, string prevHash, Random random)
+    private static ExportEntry Entry(long seq, string prevHash, Random random, int format = 2)
     {
         var operations = new[] { "points.upsert", "points.delete", "collections.create" };
         var entry = new ExportEntry((int)seq, seq, new DateTimeOffset(2026, 12, 6, 0, 0, 0, TimeSpan.Zero).AddTicks(seq * 10_000_019 + random.Next(1000)),
             $"key:{random.Next(5)}", operations[random.Next(operations.Length)], random.Next(4) == 0 ? null : $"c{random.Next(3)}",
-            random.Next(5) == 0 ? "error:400" : "ok", random.Next(3) == 0 ? null : $"req-{random.Next()}", prevHash, string.Empty);
+            random.Next(5) == 0 ? "error:400" : "ok", random.Next(3) == 0 ? null : $"req-{random.Next()}", prevHash, string.Empty,
+            format == 2 && random.Next(4) != 0 ? random.Next(1, 1_000_000) : null, format == 2 && random.Next(4) != 0 ? random.Next(0, 500) : null, format);
         return entry with { Hash = entry.ComputeHash()! };
     }
 

@@ -47,6 +47,57 @@ public sealed class AuditLogTests : IDisposable
     }
 
     [Fact]
+    public void AVersion1Log_AppendedInVersion2_ReadsAndVerifies_AcrossTheFormats()
+    {
+        using (var old = AuditLog.Open(_temp.Path, _key, _time))
+        {
+            old.WriteVersion = AuditEntryCodec.Version1; // as an engine before format 2 wrote it
+            old.Append("key:a", "points.upsert", "docs", "ok", "r1");
+            old.Append("key:a", "collections.create", "docs", "ok", "r2");
+        }
+
+        using (var log = AuditLog.Open(_temp.Path, _key, _time))
+        {
+            Assert.Equal(3, log.Append("key:b", "points.upsert", "docs", "ok", "r3", lsn: 41, points: 7).Sequence);
+            Assert.Equal(4, log.Append("key:b", "points.delete", "docs", "error:400", "r4").Sequence);
+            var chain = log.ReadAfter(0, 10);
+            Assert.Equal([1, 1, 2, 2], chain.Select(e => e.Format));
+            Assert.Equal((41L, 7L), (chain[2].Entry.Lsn!.Value, chain[2].Entry.Points!.Value));
+            Assert.Null(chain[3].Entry.Lsn);
+            Assert.Equal(chain[1].Hash, chain[2].PreviousHash); // the chain runs across the formats
+        }
+
+        Assert.Equal(new AuditVerification(true, 4, null, null), AuditVerifier.Verify(_temp.Path, _key));
+        var payloads = Directory.GetFiles(_temp.Path).Order(StringComparer.Ordinal).SelectMany(f => AuditSegments.ReadPayloads(f, _key)).ToList();
+        Assert.Equal([1, 1, 2, 2], payloads.Select(p => (int)p[0]));
+    }
+
+    [Theory]
+    [InlineData("lsn")]
+    [InlineData("points")]
+    [InlineData("none")] // both removed: what a version 1 entry would say
+    [InlineData("downgrade")] // relabelled as version 1 without them
+    public void Verify_EditedLsnOrPoints_IsCaughtAtThatEntry(string edit)
+    {
+        var segment = WriteEntries(8, lsnAndPoints: true);
+        var payloads = AuditSegments.ReadPayloads(segment, _key);
+        var original = AuditEntryCodec.TryDecode(payloads[4])!;
+        var entry = original.Entry;
+        payloads[4] = edit switch
+        {
+            "lsn" => AuditEntryCodec.Encode(entry with { Lsn = entry.Lsn + 1 }, original.PreviousHash, original.Hash),
+            "points" => AuditEntryCodec.Encode(entry with { Points = 0 }, original.PreviousHash, original.Hash),
+            "none" => AuditEntryCodec.Encode(entry with { Lsn = null, Points = null }, original.PreviousHash, original.Hash),
+            _ => AuditEntryCodec.Encode(entry with { Lsn = null, Points = null }, original.PreviousHash, original.Hash, AuditEntryCodec.Version1),
+        };
+        AuditSegments.Rewrite(segment, _key, payloads);
+
+        var result = AuditVerifier.Verify(_temp.Path, _key);
+        Assert.Equal(5, result.FirstBadSequence);
+        Assert.Contains("does not match its hash", result.Problem);
+    }
+
+    [Fact]
     public void Verify_EditedEntry_ReportsItsSequence()
     {
         var segment = WriteEntries(8);
@@ -182,7 +233,7 @@ public sealed class AuditLogTests : IDisposable
     }
 
     // Appends count entries in a fresh open; returns that open's segment file.
-    private string WriteEntries(int count)
+    private string WriteEntries(int count, bool lsnAndPoints = false)
     {
         var before = Directory.GetFiles(_temp.Path).ToHashSet();
         using (var log = AuditLog.Open(_temp.Path, _key, _time))
@@ -190,7 +241,9 @@ public sealed class AuditLogTests : IDisposable
             for (var i = 0; i < count; i++)
             {
                 _appended++;
-                var entry = log.Append($"user-{_appended}", "points.upsert", "docs", "ok", null);
+                var entry = lsnAndPoints
+                    ? log.Append($"user-{_appended}", "points.upsert", "docs", "ok", null, lsn: 100 + _appended, points: _appended % 3)
+                    : log.Append($"user-{_appended}", "points.upsert", "docs", "ok", null);
                 Assert.Equal(_appended, entry.Sequence);
             }
 

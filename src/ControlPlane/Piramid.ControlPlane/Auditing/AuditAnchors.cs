@@ -22,13 +22,16 @@ public sealed partial class AuditAnchors(
     {
         var previous = await db.AuditAnchors.AsNoTracking().Where(a => a.TenantId == tenantId).OrderByDescending(a => a.Id).FirstOrDefaultAsync(ct);
         var page = await engines.ReadAsync(tenantId, Math.Max((previous?.EngineSeq ?? 0) - 1, 0), 1, ct);
-        if (previous is not null && Mismatch(previous, page) is { } problem)
+        var control = await db.AuditChainHeads.AsNoTracking().Where(h => h.Chain == tenantId).Select(h => new { h.Seq, h.Hash }).FirstOrDefaultAsync(ct);
+        var controlHead = control is null ? ((long, string)?)null : (control.Seq, control.Hash);
+        if (previous is not null && (Mismatch(previous, page) ?? ControlMismatch(previous, controlHead)) is { } problem)
         {
             AnchorMismatch(logger, tenantId, problem);
             trail.Record(MismatchAction, "audit_log", tenantId, tenantId,
                 new AnchorState(previous.EngineSeq, previous.EngineHash, null), new AnchorState(page.Head.Seq, page.Head.Hash, problem));
         }
-        else if (previous is not null && previous.EngineSeq == page.Head.Seq && previous.EngineHash == page.Head.Hash)
+        else if (previous is not null && previous.EngineSeq == page.Head.Seq && previous.EngineHash == page.Head.Hash
+            && previous.ControlSeq == control?.Seq && previous.ControlHash == control?.Hash)
         {
             return ToAnchor(previous);
         }
@@ -36,12 +39,14 @@ public sealed partial class AuditAnchors(
         // Whole milliseconds: the stored time (microseconds in PostgreSQL) and the signed one stay equal.
         var now = time.GetUtcNow();
         var signedAt = new DateTimeOffset(now.UtcTicks - (now.UtcTicks % TimeSpan.TicksPerMillisecond), TimeSpan.Zero);
-        var anchor = signer.Sign(tenantId, page.Head.Seq, page.Head.Hash, signedAt);
+        var anchor = signer.Sign(tenantId, page.Head.Seq, page.Head.Hash, signedAt, controlHead);
         db.AuditAnchors.Add(new AuditAnchorRecord
         {
             TenantId = tenantId,
             EngineSeq = anchor.EngineSeq,
             EngineHash = anchor.EngineHash,
+            ControlSeq = anchor.ControlSeq,
+            ControlHash = anchor.ControlHash,
             SignedAt = anchor.SignedAt,
             Signature = anchor.Signature,
         });
@@ -81,7 +86,14 @@ public sealed partial class AuditAnchors(
         return null;
     }
 
-    private static AuditAnchor ToAnchor(AuditAnchorRecord r) => new(r.TenantId, r.EngineSeq, r.EngineHash, r.SignedAt, r.Signature);
+    // The control plane's chain only grows (its head row outlives retention): a head behind the anchored one was rolled back.
+    private static string? ControlMismatch(AuditAnchorRecord previous, (long Seq, string Hash)? head) =>
+        previous.ControlSeq is { } anchored && (head?.Seq ?? 0) < anchored
+            ? $"the control plane's audit chain ends at event {head?.Seq ?? 0}, but event {anchored} was anchored at {previous.SignedAt:O}: its newest events were lost"
+            : null;
+
+    private static AuditAnchor ToAnchor(AuditAnchorRecord r) =>
+        new(r.TenantId, r.EngineSeq, r.EngineHash, r.SignedAt, r.Signature, r.ControlSeq, r.ControlHash);
 
     [LoggerMessage(EventId = 4201, Level = LogLevel.Error, Message = "Audit anchor check failed for tenant {TenantId}: {Problem}")]
     private static partial void AnchorMismatch(ILogger logger, string tenantId, string problem);

@@ -83,6 +83,35 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     /// <summary>Each tenant's audit sink and its delivery cursor.</summary>
     public DbSet<AuditSinkRecord> AuditSinks => Set<AuditSinkRecord>();
 
+    /// <summary>Heads of the control-plane audit chains.</summary>
+    public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+
+    /// <summary>Saves, chaining new audit events in the same transaction (<see cref="Auditing.AuditChain"/>).</summary>
+    public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)
+    {
+        if (!Auditing.AuditChain.HasPending(this))
+        {
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        if (Database.CurrentTransaction is not null)
+        {
+            await Auditing.AuditChain.LinkAsync(this, cancellationToken);
+            return await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        }
+
+        await using var transaction = await Database.BeginTransactionAsync(cancellationToken);
+        await Auditing.AuditChain.LinkAsync(this, cancellationToken);
+        var saved = await base.SaveChangesAsync(acceptAllChangesOnSuccess, cancellationToken);
+        await transaction.CommitAsync(cancellationToken);
+        return saved;
+    }
+
+    /// <summary>Audit events are chained by <see cref="SaveChangesAsync(bool, CancellationToken)"/> only.</summary>
+    public override int SaveChanges(bool acceptAllChangesOnSuccess) => Auditing.AuditChain.HasPending(this)
+        ? throw new InvalidOperationException("Save audit events with SaveChangesAsync, which chains them.")
+        : base.SaveChanges(acceptAllChangesOnSuccess);
+
     /// <inheritdoc />
     protected override void OnModelCreating(ModelBuilder modelBuilder)
     {

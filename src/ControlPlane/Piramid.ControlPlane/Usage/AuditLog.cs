@@ -89,8 +89,9 @@ public sealed class AuditLog(ControlPlaneDbContext db, EngineAuditClient engines
         }
 
         merged.RemoveAt(size);
-        var lastControl = merged.LastOrDefault(e => e.Source == AuditSources.Control)?.Seq ?? after.Control;
-        var lastData = merged.LastOrDefault(e => e.Source == AuditSources.Data)?.Seq ?? after.Data;
+        // Positions are row ids for control events (their Seq is the chain's) and sequences for data entries (Id = Seq).
+        var lastControl = merged.LastOrDefault(e => e.Source == AuditSources.Control)?.Id ?? after.Control;
+        var lastData = merged.LastOrDefault(e => e.Source == AuditSources.Data)?.Id ?? after.Data;
         return (merged, (lastControl, lastData));
     }
 
@@ -156,7 +157,10 @@ public sealed class AuditLog(ControlPlaneDbContext db, EngineAuditClient engines
     {
         Id = e.Id,
         Source = AuditSources.Control,
-        Seq = e.Id,
+        Seq = e.ChainSeq ?? e.Id,
+        PrevHash = e.PrevHash,
+        Hash = e.Hash,
+        Format = e.Hash is null ? null : 1,
         Time = e.Time,
         Actor = e.Actor,
         Action = e.Action,
@@ -183,6 +187,9 @@ public sealed class AuditLog(ControlPlaneDbContext db, EngineAuditClient engines
         Outcome = e.Outcome,
         PrevHash = e.PrevHash,
         Hash = e.Hash,
+        Lsn = e.Lsn,
+        Points = e.Points,
+        Format = e.Format,
     };
 
     private static JsonElement? Parse(string? json)

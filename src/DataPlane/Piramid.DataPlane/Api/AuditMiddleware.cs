@@ -7,7 +7,8 @@ namespace Piramid.DataPlane.Api;
 
 /// <summary>
 /// One audit entry per mutating call (its outcome included, failures too) and per refused call (401/403) of any
-/// kind: time, principal, operation (the endpoint's name), collection, outcome and request id.
+/// kind: time, principal, operation (the endpoint's name), collection, outcome and request id, and for a write its
+/// LSN and point count (<see cref="AuditedWrite"/>).
 /// </summary>
 public sealed class AuditMiddleware(RequestDelegate next, VectorEngine engine)
 {
@@ -42,7 +43,8 @@ public sealed class AuditMiddleware(RequestDelegate next, VectorEngine engine)
                 var identity = context.Items[InternalAuthMiddleware.ItemKey] as InternalIdentity;
                 var outcome = context.Response.StatusCode < 400 ? "ok" : $"error:{context.Response.StatusCode}";
                 var collection = context.Request.RouteValues.TryGetValue("name", out var n) ? n as string : null;
-                engine.Audit.Append(identity?.Principal ?? "unknown", operation, collection, outcome, requestId);
+                var write = AuditedWrite.Of(context);
+                engine.Audit.Append(identity?.Principal ?? "unknown", operation, collection, outcome, requestId, write?.Lsn, write?.Points);
             }
         }
     }

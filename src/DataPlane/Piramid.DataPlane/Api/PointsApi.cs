@@ -38,6 +38,7 @@ public static class PointsApi
         var command = PointWriteMapping.ToCommand(request, IdempotencyHeader.For(context, key, body.Span));
         var result = await collection.UpsertAsync(command, context.RequestAborted);
         EngineTelemetry.PointsWritten.Add(result.Count);
+        AuditedWrite.Record(context, result.Lsn, result.Count);
         return JsonBody.Ok(PointWriteMapping.ToWire(result));
     }
 
@@ -64,7 +65,9 @@ public static class PointsApi
         var collection = engine.Get(name);
         var (request, body) = await ApiSupport.ReadJsonAndBodyAsync(context, EngineJsonContext.Default.UpdatePointRequest);
         var command = PointWriteMapping.ToCommand(id, request, IdempotencyHeader.For(context, key, body.Span));
-        return JsonBody.Ok(PointWriteMapping.ToWire(await collection.UpdateAsync(command, context.RequestAborted)));
+        var result = await collection.UpdateAsync(command, context.RequestAborted);
+        AuditedWrite.Record(context, result.Lsn, result.Count);
+        return JsonBody.Ok(PointWriteMapping.ToWire(result));
     }
 
     private static async Task<IResult> Delete(string name, HttpContext context, VectorEngine engine)
@@ -74,7 +77,9 @@ public static class PointsApi
         var collection = engine.Get(name);
         var (request, body) = await ApiSupport.ReadJsonAndBodyAsync(context, EngineJsonContext.Default.DeletePointsRequest);
         var command = PointWriteMapping.ToCommand(request, IdempotencyHeader.For(context, key, body.Span));
-        return JsonBody.Ok(PointWriteMapping.ToWire(await collection.DeleteAsync(command, context.RequestAborted)));
+        var result = await collection.DeleteAsync(command, context.RequestAborted);
+        AuditedWrite.Record(context, result.Lsn, result.Count);
+        return JsonBody.Ok(PointWriteMapping.ToWire(result));
     }
 
     private static async Task<IResult> Search(string name, HttpContext context, VectorEngine engine)

@@ -55,5 +55,5 @@ public static class AuditApi
 
     private static EngineAuditEntry ToWire(AuditChainEntry e) => new(
         e.Entry.Sequence, e.Entry.Time, e.Entry.Principal, e.Entry.Operation, e.Entry.Collection, e.Entry.Outcome, e.Entry.RequestId,
-        Convert.ToHexStringLower(e.PreviousHash), Convert.ToHexStringLower(e.Hash));
+        Convert.ToHexStringLower(e.PreviousHash), Convert.ToHexStringLower(e.Hash), e.Entry.Lsn, e.Entry.Points, e.Format);
 }

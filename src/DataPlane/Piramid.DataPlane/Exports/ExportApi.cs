@@ -63,9 +63,11 @@ public static partial class ExportApi
 
         var importer = new CollectionImporter(collection, importId, $"POST {context.Request.Path}");
         var outcome = "ok";
+        (long Lsn, long Points)? written = null;
         try
         {
             var result = await importer.RunAsync(context.Request.Body, context.RequestAborted);
+            written = (result.Lsn, result.Points);
             EngineTelemetry.PointsWritten.Add(result.Points - result.ReplayedPoints);
             return JsonBody.Ok(result);
         }
@@ -82,7 +84,7 @@ public static partial class ExportApi
         }
         finally
         {
-            engine.Audit.Append(identity.Principal, "collections.import", name, outcome, context.TraceIdentifier);
+            engine.Audit.Append(identity.Principal, "collections.import", name, outcome, context.TraceIdentifier, written?.Lsn, written?.Points);
         }
     }
 

@@ -8,4 +8,8 @@ namespace Piramid.Engine.Audit;
 /// <param name="Collection">The collection acted on, if any.</param>
 /// <param name="Outcome">The result (for example <c>ok</c>, <c>denied</c>).</param>
 /// <param name="RequestId">Correlating request id, if any.</param>
-public sealed record AuditEntry(long Sequence, DateTimeOffset Time, string Principal, string Operation, string? Collection, string Outcome, string? RequestId);
+/// <param name="Lsn">The write's log sequence number in the collection's WAL, when it wrote one (format 2).</param>
+/// <param name="Points">How many points it wrote or deleted, when it did (format 2).</param>
+public sealed record AuditEntry(
+    long Sequence, DateTimeOffset Time, string Principal, string Operation, string? Collection, string Outcome, string? RequestId,
+    long? Lsn = null, long? Points = null);

@@ -27,6 +27,9 @@ public sealed class AuditLog : IDisposable
     private long _written;
     private bool _disposed;
 
+    // The payload version appends use: always the current one, except in tests that write a version 1 log.
+    internal byte WriteVersion { get; set; } = AuditEntryCodec.Version;
+
     private AuditLog(string directory, DataKey key, TimeProvider time, long lastSequence, byte[] lastHash)
     {
         _directory = directory;
@@ -60,7 +63,14 @@ public sealed class AuditLog : IDisposable
     }
 
     /// <summary>Appends an entry (thread-safe); it is written to the OS before this returns.</summary>
-    public AuditEntry Append(string principal, string operation, string? collection, string outcome, string? requestId)
+    /// <param name="principal">Who acted.</param>
+    /// <param name="operation">What was done.</param>
+    /// <param name="collection">The collection, if any.</param>
+    /// <param name="outcome">The result.</param>
+    /// <param name="requestId">The request id, if any.</param>
+    /// <param name="lsn">The write's LSN, when it wrote to a WAL.</param>
+    /// <param name="points">How many points it wrote or deleted, when it did.</param>
+    public AuditEntry Append(string principal, string operation, string? collection, string outcome, string? requestId, long? lsn = null, long? points = null)
     {
         ArgumentNullException.ThrowIfNull(principal);
         ArgumentNullException.ThrowIfNull(operation);
@@ -68,8 +78,8 @@ public sealed class AuditLog : IDisposable
         lock (_gate)
         {
             ObjectDisposedException.ThrowIf(_disposed, this);
-            var entry = new AuditEntry(_lastSequence + 1, _time.GetUtcNow().ToUniversalTime(), principal, operation, collection, outcome, requestId);
-            var payload = AuditEntryCodec.Encode(entry, _lastHash);
+            var entry = new AuditEntry(_lastSequence + 1, _time.GetUtcNow().ToUniversalTime(), principal, operation, collection, outcome, requestId, lsn, points);
+            var payload = AuditEntryCodec.Encode(entry, _lastHash, version: WriteVersion);
             EnsureSegment();
             var record = new byte[payload.Length + RecordFormat.RecordOverhead];
             RecordFormat.Encrypt(_cipher!, _counter, entry.Sequence, AuditSegments.EntryType, payload, record);
@@ -190,7 +200,7 @@ public sealed class AuditLog : IDisposable
                     continue;
                 }
 
-                result.Add(new AuditChainEntry(payload.Entry, payload.PreviousHash, payload.Hash));
+                result.Add(new AuditChainEntry(payload.Entry, payload.PreviousHash, payload.Hash, payload.Version));
                 if (result.Count == limit)
                 {
                     return result;

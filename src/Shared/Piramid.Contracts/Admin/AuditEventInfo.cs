@@ -11,16 +11,19 @@ public sealed class AuditEventInfo
     /// <summary>Where it was recorded: <c>control</c> (the control plane) or <c>data</c> (the tenant's engine, hash-chained).</summary>
     public string Source { get; set; } = AuditSources.Control;
 
-    /// <summary>Sequence within its source: the event id for <c>control</c>, the engine log's sequence for <c>data</c>.</summary>
+    /// <summary>
+    /// Sequence within its source's hash chain: the tenant's control-plane chain for <c>control</c> (the event id for an
+    /// event recorded before chaining began, which has no hash), the engine log's sequence for <c>data</c>.
+    /// </summary>
     public long Seq { get; set; }
 
     /// <summary>For <c>data</c>: <c>ok</c> or <c>error:&lt;status&gt;</c>; null for <c>control</c> (a recorded change succeeded).</summary>
     public string? Outcome { get; set; }
 
-    /// <summary>For <c>data</c>: the previous entry's hash (lowercase hex); null for <c>control</c>.</summary>
+    /// <summary>The previous entry's hash in its source's chain (lowercase hex); null for a control event recorded before chaining began.</summary>
     public string? PrevHash { get; set; }
 
-    /// <summary>For <c>data</c>: SHA-256(previous hash ‖ canonical entry) (lowercase hex); null for <c>control</c>.</summary>
+    /// <summary>SHA-256(previous hash ‖ canonical entry) (lowercase hex; docs/design/audit-log.md); null for a control event recorded before chaining began.</summary>
     public string? Hash { get; set; }
 
     /// <summary>When it happened.</summary>
@@ -49,4 +52,13 @@ public sealed class AuditEventInfo
 
     /// <summary>Request id of the call that caused it.</summary>
     public string? RequestId { get; set; }
+
+    /// <summary>For a <c>data</c> write: its LSN in the collection's write-ahead log (entries of format 2 only).</summary>
+    public long? Lsn { get; set; }
+
+    /// <summary>For a <c>data</c> write: how many points it wrote or deleted (entries of format 2 only).</summary>
+    public long? Points { get; set; }
+
+    /// <summary>The entry's canonical format, which the hash covers: 1 or 2 for <c>data</c>, 1 for a chained <c>control</c> event.</summary>
+    public int? Format { get; set; }
 }

@@ -14,5 +14,9 @@ namespace Piramid.Contracts.Auditing;
 /// <param name="RequestId">The request id the answer carried.</param>
 /// <param name="PrevHash">The previous entry's hash (64 zeros for entry 1).</param>
 /// <param name="Hash">SHA-256(previous hash ‖ canonical bytes).</param>
+/// <param name="Lsn">The write's LSN (format 2).</param>
+/// <param name="Points">Points written or deleted (format 2).</param>
+/// <param name="Format">The entry's payload format (1 or 2; an engine that predates format 2 sends none: 1).</param>
 public sealed record EngineAuditEntry(
-    long Seq, DateTimeOffset Time, string Principal, string Operation, string? Collection, string Outcome, string? RequestId, string PrevHash, string Hash);
+    long Seq, DateTimeOffset Time, string Principal, string Operation, string? Collection, string Outcome, string? RequestId, string PrevHash, string Hash,
+    long? Lsn = null, long? Points = null, int Format = 1);

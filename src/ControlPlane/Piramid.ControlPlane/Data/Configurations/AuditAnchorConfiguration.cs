@@ -13,6 +13,7 @@ internal sealed class AuditAnchorConfiguration : IEntityTypeConfiguration<AuditA
         builder.Property(a => a.Id).UseIdentityAlwaysColumn();
         builder.Property(a => a.TenantId).HasMaxLength(64);
         builder.Property(a => a.EngineHash).HasMaxLength(64);
+        builder.Property(a => a.ControlHash).HasMaxLength(64);
         builder.HasOne<Tenant>().WithMany().HasForeignKey(a => a.TenantId).OnDelete(DeleteBehavior.Cascade);
         builder.HasIndex(a => new { a.TenantId, a.Id });
     }

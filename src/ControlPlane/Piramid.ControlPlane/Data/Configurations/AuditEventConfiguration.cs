@@ -14,5 +14,10 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.Property(a => a.After).HasColumnType("jsonb");
         builder.HasIndex(a => a.Time);
         builder.HasIndex(a => new { a.TenantId, a.Time });
+        builder.Property(a => a.PrevHash).HasMaxLength(64);
+        builder.Property(a => a.Hash).HasMaxLength(64);
+
+        // One event per position of a chain; events of no tenant form one chain of their own.
+        builder.HasIndex(a => new { a.TenantId, a.ChainSeq }).IsUnique().AreNullsDistinct(false).HasFilter("chain_seq IS NOT NULL");
     }
 }

@@ -15,6 +15,12 @@ public sealed class AuditAnchorRecord
     /// <summary>The head's hash, lowercase hex.</summary>
     public required string EngineHash { get; set; }
 
+    /// <summary>The head of the tenant's control-plane chain at the same time; null in anchors signed before it was chained.</summary>
+    public long? ControlSeq { get; set; }
+
+    /// <summary>That head's hash, lowercase hex.</summary>
+    public string? ControlHash { get; set; }
+
     /// <summary>When it was read and signed.</summary>
     public DateTimeOffset SignedAt { get; set; }
 

@@ -32,4 +32,13 @@ public sealed class AuditEvent
 
     /// <summary>Request id.</summary>
     public string? RequestId { get; set; }
+
+    /// <summary>Position in the tenant's control-plane hash chain (docs/design/audit-log.md); null for an unchained event.</summary>
+    public long? ChainSeq { get; set; }
+
+    /// <summary>The previous chained event's hash (lowercase hex; 64 zeros for the first).</summary>
+    public string? PrevHash { get; set; }
+
+    /// <summary>SHA-256(previous hash ‖ canonical event), lowercase hex.</summary>
+    public string? Hash { get; set; }
 }

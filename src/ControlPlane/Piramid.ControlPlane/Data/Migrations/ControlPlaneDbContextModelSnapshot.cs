@@ -368,6 +368,15 @@ namespace Piramid.ControlPlane.Data.Migrations
 
                     NpgsqlPropertyBuilderExtensions.UseIdentityAlwaysColumn(b.Property<long>("Id"));
 
+                    b.Property<string>("ControlHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("control_hash");
+
+                    b.Property<long?>("ControlSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("control_seq");
+
                     b.Property<string>("EngineHash")
                         .IsRequired()
                         .HasMaxLength(64)
@@ -402,6 +411,29 @@ namespace Piramid.ControlPlane.Data.Migrations
                     b.ToTable("audit_anchors", (string)null);
                 });
 
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.AuditChainHead", b =>
+                {
+                    b.Property<string>("Chain")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("chain");
+
+                    b.Property<string>("Hash")
+                        .IsRequired()
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("hash");
+
+                    b.Property<long>("Seq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("seq");
+
+                    b.HasKey("Chain")
+                        .HasName("pk_audit_chain_heads");
+
+                    b.ToTable("audit_chain_heads", (string)null);
+                });
+
             modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.AuditEvent", b =>
                 {
                     b.Property<long>("Id")
@@ -428,6 +460,20 @@ namespace Piramid.ControlPlane.Data.Migrations
                     b.Property<string>("Before")
                         .HasColumnType("jsonb")
                         .HasColumnName("before");
+
+                    b.Property<long?>("ChainSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("chain_seq");
+
+                    b.Property<string>("Hash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("hash");
+
+                    b.Property<string>("PrevHash")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("prev_hash");
 
                     b.Property<string>("RequestId")
                         .HasColumnType("text")
@@ -456,6 +502,13 @@ namespace Piramid.ControlPlane.Data.Migrations
 
                     b.HasIndex("Time")
                         .HasDatabaseName("ix_audit_events_time");
+
+                    b.HasIndex("TenantId", "ChainSeq")
+                        .IsUnique()
+                        .HasDatabaseName("ix_audit_events_tenant_id_chain_seq")
+                        .HasFilter("chain_seq IS NOT NULL");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("TenantId", "ChainSeq"), false);
 
                     b.HasIndex("TenantId", "Time")
                         .HasDatabaseName("ix_audit_events_tenant_id_time");

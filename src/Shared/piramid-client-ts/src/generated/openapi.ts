@@ -1353,14 +1353,14 @@ export interface components {
             source?: string;
             /**
              * Format: int64
-             * @description Sequence within its source: the event id for `control`, the engine log's sequence for `data`.
+             * @description Sequence within its source's hash chain: the tenant's control-plane chain for `control` (the event id for an event recorded before chaining began, which has no hash), the engine log's sequence for `data`.
              */
             seq?: number;
             /** @description For `data`: `ok` or `error:<status>`; null for `control` (a recorded change succeeded). */
             outcome?: string | null;
-            /** @description For `data`: the previous entry's hash (lowercase hex); null for `control`. */
+            /** @description The previous entry's hash in its source's chain (lowercase hex); null for a control event recorded before chaining began. */
             prev_hash?: string | null;
-            /** @description For `data`: SHA-256(previous hash ‖ canonical entry) (lowercase hex); null for `control`. */
+            /** @description SHA-256(previous hash ‖ canonical entry) (lowercase hex; docs/design/audit-log.md); null for a control event recorded before chaining began. */
             hash?: string | null;
             /**
              * Format: date-time
@@ -1383,6 +1383,21 @@ export interface components {
             after?: unknown;
             /** @description Request id of the call that caused it. */
             request_id?: string | null;
+            /**
+             * Format: int64
+             * @description For a `data` write: its LSN in the collection's write-ahead log (entries of format 2 only).
+             */
+            lsn?: number | null;
+            /**
+             * Format: int64
+             * @description For a `data` write: how many points it wrote or deleted (entries of format 2 only).
+             */
+            points?: number | null;
+            /**
+             * Format: int32
+             * @description The entry's canonical format, which the hash covers: 1 or 2 for `data`, 1 for a chained `control` event.
+             */
+            format?: number | null;
         };
         /** @description A page of audit events, oldest first; NextCursor continues after the last one. */
         AuditEventList: {
