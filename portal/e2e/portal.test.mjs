@@ -140,7 +140,7 @@ describe("the portal, end to end", { concurrency: false }, () => {
     await ownerPage.waitForURL(/\/t\/[^/]+\/overview/);
     tenantId = decodeURIComponent(new URL(ownerPage.url()).pathname.split("/")[2]);
     await ownerPage.getByRole("heading", { name: "Overview" }).waitFor();
-    for (const link of ["Overview", "Collections", "API keys", "Members", "Backups", "Audit log"]) {
+    for (const link of ["Overview", "Collections", "API keys", "Members", "Backups", "Audit log", "Billing"]) {
       await ownerPage.getByRole("navigation", { name: "Main" }).getByRole("link", { name: link }).waitFor();
     }
     await checkPage(ownerPage, "overview", { narrowToo: true });
@@ -255,6 +255,17 @@ describe("the portal, end to end", { concurrency: false }, () => {
     await checkPage(ownerPage, "backups");
   });
 
+  step("the Billing page shows the plan, this month's usage and estimate, and says the platform meters only", async () => {
+    // `./piramid up` runs without Stripe here: metering and estimates, no payment buttons, no invoices.
+    await nav(ownerPage, "Billing").click();
+    await ownerPage.getByRole("heading", { name: "Billing", level: 1 }).waitFor();
+    await ownerPage.getByText(/Metering only: this platform runs without Stripe/).waitFor();
+    await ownerPage.getByRole("heading", { name: "Usage this period" }).waitFor();
+    await ownerPage.getByText(/^[\d,]+ of [\d,]+ included$/).first().waitFor();
+    assert.equal(await ownerPage.getByRole("button", { name: "Add a payment method" }).count(), 0);
+    await checkPage(ownerPage, "billing", { narrowToo: true });
+  });
+
   step("the invitee signs up, signs in, accepts, sees the collection and has no way to delete it", async () => {
     ({ page: viewerPage } = await newPerson(browser));
     await viewerPage.goto(inviteLink);
@@ -278,6 +289,8 @@ describe("the portal, end to end", { concurrency: false }, () => {
     await signInOnLoginPage(operatorPage, platform.local.operator_email, platform.local.operator_password);
     await operatorPage.getByRole("heading", { name: "Tenants", level: 1 }).waitFor();
     await operatorPage.getByRole("cell", { name: owner.organization }).waitFor();
+    const ownersRow = operatorPage.getByRole("row", { name: new RegExp(owner.organization) });
+    await ownersRow.getByText("none", { exact: true }).waitFor(); // the payment status: no Stripe, no subscription
     await checkPage(operatorPage, "tenants");
     await operatorPage.goto(`${platform.portal}/admin/tenants/${encodeURIComponent(tenantId)}`);
     await operatorPage.getByRole("button", { name: "Suspend" }).click();

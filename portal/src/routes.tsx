@@ -6,6 +6,7 @@ import { ApiKeysPage } from "./pages/apiKeys/ApiKeysPage";
 import { MembersPage } from "./pages/members/MembersPage";
 import { AuditPage } from "./pages/audit/AuditPage";
 import { BackupsPage } from "./pages/backups/BackupsPage";
+import { BillingPage } from "./pages/billing/BillingPage";
 import { TenantsPage } from "./pages/admin/TenantsPage";
 import { TenantDetailPage } from "./pages/admin/TenantDetailPage";
 import { PlansPage } from "./pages/admin/PlansPage";
@@ -27,6 +28,7 @@ export const tenantPages: PageEntry[] = [
   { path: "members", label: "Members", element: <MembersPage /> },
   { path: "backups", label: "Backups", element: <BackupsPage /> },
   { path: "audit", label: "Audit log", element: <AuditPage /> },
+  { path: "billing", label: "Billing", element: <BillingPage /> },
 ];
 
 /** The operators' pages, under `/admin/`, for `platform_admin` users only. */

@@ -9,6 +9,7 @@ using Piramid.ControlPlane.Data;
 using Piramid.Gateway.Tests.Support;
 using Piramid.TestKit.Platform;
 using Piramid.TestKit.Stripe;
+using static Piramid.Gateway.Tests.Support.BillingStripe;
 using static Piramid.Gateway.Tests.Support.Probe;
 
 namespace Piramid.Gateway.Tests;
@@ -20,13 +21,11 @@ namespace Piramid.Gateway.Tests;
 [Collection(GatewayCollection.Name)]
 public sealed class StripeBillingTests(PostgresFixture postgres)
 {
-    private const string Secret = "whsec_piramid_test_secret";
-
     [Fact]
     public async Task MeterEvents_AreCountedOnce_AcrossAControlPlaneRestartBetweenSendAndRecord()
     {
         await using var stripe = await FakeStripe.StartAsync();
-        await using var platform = await StartAsync(stripe);
+        await using var platform = await StartAsync(postgres, stripe);
         var (tenantId, key) = await platform.TenantWithKeyAsync("metered");
         using var http = platform.Client(key);
         await WaitRoutedAsync(http);
@@ -59,7 +58,7 @@ public sealed class StripeBillingTests(PostgresFixture postgres)
     public async Task TheEstimate_IsWhatStripeInvoicesForTheSameUsage()
     {
         await using var stripe = await FakeStripe.StartAsync();
-        await using var platform = await StartAsync(stripe);
+        await using var platform = await StartAsync(postgres, stripe);
         var (tenantId, key) = await platform.TenantWithKeyAsync("estimated");
         using var http = platform.Client(key);
         await WaitRoutedAsync(http);
@@ -105,7 +104,7 @@ public sealed class StripeBillingTests(PostgresFixture postgres)
     public async Task Webhooks_DeliveredTwiceOrOutOfOrder_AreAppliedOnce_AndInOrder()
     {
         await using var stripe = await FakeStripe.StartAsync();
-        await using var platform = await StartAsync(stripe);
+        await using var platform = await StartAsync(postgres, stripe);
         var (tenantId, _) = await platform.TenantWithKeyAsync("hooked", plan: "standard");
         await Sender(platform).RunOnceAsync(CancellationToken.None);
         var customer = Assert.Single(stripe.Customers)["id"]!.GetValue<string>();
@@ -144,7 +143,7 @@ public sealed class StripeBillingTests(PostgresFixture postgres)
     public async Task ForgedStaleAndUnsignedWebhooks_AreRefusedWith400_AndAudited()
     {
         await using var stripe = await FakeStripe.StartAsync();
-        await using var platform = await StartAsync(stripe);
+        await using var platform = await StartAsync(postgres, stripe);
         var (tenantId, _) = await platform.TenantWithKeyAsync("guarded", plan: "standard");
         await Sender(platform).RunOnceAsync(CancellationToken.None);
         var customer = Assert.Single(stripe.Customers)["id"]!.GetValue<string>();
@@ -182,7 +181,7 @@ public sealed class StripeBillingTests(PostgresFixture postgres)
     public async Task PastDueBeyondGrace_WritesAnswer402_ReadsGoOn_AndAPaidInvoiceLiftsItWithinSeconds()
     {
         await using var stripe = await FakeStripe.StartAsync();
-        await using var platform = await StartAsync(stripe);
+        await using var platform = await StartAsync(postgres, stripe);
         // Free: no grace. Standard: a day of grace.
         var (lateId, lateKey) = await platform.TenantWithKeyAsync("late");
         var (graceId, graceKey) = await platform.TenantWithKeyAsync("in-grace", plan: "standard");
@@ -275,30 +274,6 @@ public sealed class StripeBillingTests(PostgresFixture postgres)
         Assert.Equal(HttpStatusCode.NotFound, checkout.StatusCode);
     }
 
-    private async Task<PlatformHost> StartAsync(FakeStripe stripe) =>
-        await PlatformHost.StartAsync(postgres, gatewaySettings: new Dictionary<string, string?> { ["Gateway:UsageReportInterval"] = "01:00:00" },
-            controlPlaneSettings: new Dictionary<string, string?>
-            {
-                ["Billing:Stripe:ApiKey"] = "sk_test_piramid",
-                ["Billing:Stripe:WebhookSecret"] = Secret,
-                ["Billing:Stripe:ApiBase"] = stripe.BaseAddress.ToString(),
-                ["Billing:Stripe:MeterEventsBase"] = stripe.BaseAddress.ToString(),
-                ["Billing:MeterInterval"] = "01:00:00",
-                ["Billing:Plans:free:MonthlyPrice"] = "5",
-                ["Billing:Plans:free:IncludedReadUnits"] = "10",
-                ["Billing:Plans:free:IncludedWriteUnits"] = "2",
-                ["Billing:Plans:free:PricePerMillionReadUnits"] = "33333.33",
-                ["Billing:Plans:free:PricePerMillionWriteUnits"] = "125000",
-                ["Billing:Plans:free:PricePerGbMonth"] = "0.25",
-                ["Billing:Plans:free:PaymentGrace"] = "00:00:00",
-                ["Billing:Plans:free:StripePriceIds:0"] = "price_free_base",
-                ["Billing:Plans:free:StripePriceIds:1"] = "price_free_reads",
-                ["Billing:Plans:standard:PaymentGrace"] = "1.00:00:00",
-                ["Billing:Plans:standard:StripePriceIds:0"] = "price_standard",
-            });
-
-    private static MeterEventSender Sender(PlatformHost platform) => platform.ControlPlane.App.Services.GetRequiredService<MeterEventSender>();
-
     // A collection, a write and some reads: both kinds of units.
     private static async Task UseAsync(HttpClient http, int reads)
     {
@@ -334,17 +309,6 @@ public sealed class StripeBillingTests(PostgresFixture postgres)
             ["amount_due"] = 500,
             ["currency"] = "usd",
         });
-
-    // Signed as Stripe signs, sent through the gateway without credentials; answers the outcome.
-    private static async Task<string> DeliverAsync(HttpClient http, string payload)
-    {
-        using var request = new HttpRequestMessage(HttpMethod.Post, "/webhooks/stripe") { Content = new StringContent(payload, Encoding.UTF8, "application/json") };
-        request.Headers.Add("Stripe-Signature", FakeStripe.Sign(payload, Secret, DateTimeOffset.UtcNow));
-        using var response = await http.SendAsync(request);
-        var body = await response.Content.ReadAsStringAsync();
-        Assert.True(response.StatusCode == HttpStatusCode.OK, body);
-        return JsonNode.Parse(body)!["result"]!.GetValue<string>();
-    }
 
     private static async Task<string> StatusAsync(PlatformHost platform, string tenantId)
     {

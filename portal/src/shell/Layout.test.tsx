@@ -50,7 +50,7 @@ describe("the shell", () => {
     expect(await screen.findByText("tenant page")).toBeInTheDocument();
     expect(router.state.location.pathname).toBe("/t/acme/overview");
     const nav = screen.getByRole("navigation", { name: "Main" });
-    expect(within(nav).getAllByRole("link").map((a) => a.textContent)).toEqual(["Overview", "Collections", "API keys", "Members", "Backups", "Audit log"]);
+    expect(within(nav).getAllByRole("link").map((a) => a.textContent)).toEqual(["Overview", "Collections", "API keys", "Members", "Backups", "Audit log", "Billing"]);
     expect(within(nav).getByRole("link", { name: "Members" })).toHaveAttribute("href", "/t/acme/members");
     expect(within(nav).getByRole("link", { name: "Overview" })).toHaveAttribute("aria-current", "page");
     expect(screen.getByText("ada@example.com")).toBeInTheDocument();

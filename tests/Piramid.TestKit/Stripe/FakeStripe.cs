@@ -12,9 +12,11 @@ namespace Piramid.TestKit.Stripe;
 
 /// <summary>
 /// A small fake of the Stripe endpoints the control plane uses, on loopback (a free port), answering with Stripe's
-/// documented JSON shapes: customers, subscriptions, billing meter events (deduplicated by identifier, as Stripe does),
+/// documented JSON shapes: customers, subscriptions, billing meter events (an identifier seen within
+/// <see cref="DedupWindow"/> is accepted and not counted again; after it, it counts anew: Stripe documents uniqueness
+/// "within a rolling period of at least 24 hours" and no error for a duplicate, docs/design/billing.md),
 /// Checkout and Customer Portal sessions, and invoices. POSTs honour <c>Idempotency-Key</c> (a repeated key gets the
-/// first answer). It computes invoices from the meter events it received with graduated prices (<see cref="MeterPrice"/>),
+/// first answer; meter events' keys expire after <see cref="DedupWindow"/>, as Stripe prunes keys after 24 hours). It computes invoices from the meter events it received with graduated prices (<see cref="MeterPrice"/>),
 /// and signs webhooks the way Stripe does (<see cref="Sign"/>).
 /// </summary>
 public sealed class FakeStripe : IAsyncDisposable
@@ -26,23 +28,38 @@ public sealed class FakeStripe : IAsyncDisposable
     private readonly ConcurrentDictionary<string, (int Status, string Body)> _idempotent = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonObject> _customers = new(StringComparer.Ordinal);
     private readonly ConcurrentDictionary<string, JsonObject> _subscriptions = new(StringComparer.Ordinal);
-    private readonly ConcurrentDictionary<string, MeterEvent> _meterEvents = new(StringComparer.Ordinal);
+    private readonly ConcurrentQueue<MeterEvent> _meterEvents = new();
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _identifiersSeen = new(StringComparer.Ordinal);
+    private readonly ConcurrentDictionary<string, DateTimeOffset> _meterKeysSeen = new(StringComparer.Ordinal);
+    private readonly TimeProvider _clock;
     private readonly ConcurrentQueue<JsonObject> _invoices = new();
     private readonly object _gate = new();
     private int _ids;
     private int _abortMeterEvents;
+    private int _abortSubscriptionUpdates;
+    private int _subscriptionUpdates;
 
-    private FakeStripe(WebApplication app, Uri baseAddress)
+    private FakeStripe(WebApplication app, Uri baseAddress, TimeProvider clock)
     {
         _app = app;
         BaseAddress = baseAddress;
+        _clock = clock;
     }
+
+    /// <summary>How long Stripe keeps a meter event's identifier (and an idempotency key): 24 hours.</summary>
+    public static TimeSpan DedupWindow { get; } = TimeSpan.FromHours(24);
+
+    /// <summary>How many subscription updates changed a subscription (an idempotent replay does not count).</summary>
+    public int SubscriptionUpdates => Volatile.Read(ref _subscriptionUpdates);
+
+    /// <summary>The next <paramref name="count"/> subscription updates are applied and their connection dropped without an answer.</summary>
+    public void AbortAfterApplyingSubscriptionUpdates(int count) => Volatile.Write(ref _abortSubscriptionUpdates, count);
 
     /// <summary>http://127.0.0.1:port.</summary>
     public Uri BaseAddress { get; }
 
-    /// <summary>Every meter event accepted once, by identifier.</summary>
-    public IReadOnlyCollection<MeterEvent> MeterEvents => [.. _meterEvents.Values];
+    /// <summary>Every meter event counted (a duplicate identifier within the window is not).</summary>
+    public IReadOnlyCollection<MeterEvent> MeterEvents => [.. _meterEvents];
 
     /// <summary>How many meter event requests arrived in all (resends included).</summary>
     public int MeterEventRequests => Volatile.Read(ref _meterEventRequests);
@@ -62,14 +79,15 @@ public sealed class FakeStripe : IAsyncDisposable
     public void AbortAfterRecordingMeterEvents(int count) => Volatile.Write(ref _abortMeterEvents, count);
 
     /// <summary>Starts the fake.</summary>
-    public static async Task<FakeStripe> StartAsync()
+    /// <param name="clock">Its time, for the deduplication window (the system clock by default).</param>
+    public static async Task<FakeStripe> StartAsync(TimeProvider? clock = null)
     {
         var url = $"http://127.0.0.1:{LoopbackPort.GetFree()}";
         var builder = WebApplication.CreateSlimBuilder();
         builder.WebHost.UseUrls(url);
         builder.Logging.ClearProviders();
         var app = builder.Build();
-        var fake = new FakeStripe(app, new Uri(url));
+        var fake = new FakeStripe(app, new Uri(url), clock ?? TimeProvider.System);
         fake.Map(app);
         await app.StartAsync();
         return fake;
@@ -86,7 +104,7 @@ public sealed class FakeStripe : IAsyncDisposable
         var total = fixedMinor;
         foreach (var (eventName, price) in prices)
         {
-            var quantity = _meterEvents.Values.Where(e => e.CustomerId == customerId && e.EventName == eventName).Sum(e => e.Value);
+            var quantity = _meterEvents.Where(e => e.CustomerId == customerId && e.EventName == eventName).Sum(e => e.Value);
             total += (long)decimal.Round(Math.Max(0, quantity - price.FreeUpTo) * price.UnitAmountDecimal, 0, MidpointRounding.AwayFromZero);
         }
 
@@ -177,6 +195,7 @@ public sealed class FakeStripe : IAsyncDisposable
         app.MapGet("/v1/subscriptions/{id}", (string id) => Find(_subscriptions, id));
         app.MapPost("/v1/subscriptions/{id}", (HttpContext context, string id) => Idempotent(context, form =>
         {
+            Interlocked.Increment(ref _subscriptionUpdates);
             if (!_subscriptions.TryGetValue(id, out var subscription))
             {
                 return Error(404, "resource_missing", $"No such subscription: '{id}'");
@@ -205,7 +224,7 @@ public sealed class FakeStripe : IAsyncDisposable
 
                 return Json(subscription);
             }
-        }));
+        }, abort: () => TakeOne(ref _abortSubscriptionUpdates)));
         app.MapPost("/v1/billing/meter_events", MeterEventAsync);
         app.MapPost("/v1/checkout/sessions", context => Idempotent(context, form =>
         {
@@ -247,7 +266,8 @@ public sealed class FakeStripe : IAsyncDisposable
         var form = await context.Request.ReadFormAsync();
         var identifier = form["identifier"].ToString();
         var key = context.Request.Headers["Idempotency-Key"].ToString();
-        if (key.Length > 0 && _idempotent.TryGetValue(key, out var earlier))
+        var now = _clock.GetUtcNow();
+        if (key.Length > 0 && _idempotent.TryGetValue(key, out var earlier) && now - _meterKeysSeen.GetValueOrDefault(key) < DedupWindow)
         {
             await Write(context, earlier);
             return;
@@ -255,48 +275,68 @@ public sealed class FakeStripe : IAsyncDisposable
 
         var meterEvent = new MeterEvent(form["event_name"].ToString(), identifier, form["payload[stripe_customer_id]"].ToString(),
             long.Parse(form["payload[value]"].ToString(), CultureInfo.InvariantCulture), long.Parse(form["timestamp"].ToString(), CultureInfo.InvariantCulture));
-        (int, string) answer;
-        if (!_meterEvents.TryAdd(identifier, meterEvent))
+        lock (_gate)
         {
-            // Stripe refuses an identifier it has seen (within its deduplication window).
-            answer = Error(400, "resource_already_exists", $"An event with identifier '{identifier}' already exists.");
-        }
-        else
-        {
-            answer = Json(new JsonObject
+            // Within the window a known identifier is accepted and not counted again; after it, it counts anew.
+            if (!_identifiersSeen.TryGetValue(identifier, out var seen) || now - seen >= DedupWindow)
             {
-                ["object"] = "billing.meter_event",
-                ["created"] = Now(),
-                ["event_name"] = meterEvent.EventName,
-                ["identifier"] = identifier,
-                ["livemode"] = false,
-                ["payload"] = new JsonObject { ["stripe_customer_id"] = meterEvent.CustomerId, ["value"] = meterEvent.Value.ToString(CultureInfo.InvariantCulture) },
-                ["timestamp"] = meterEvent.Timestamp,
-            });
+                _identifiersSeen[identifier] = now;
+                _meterEvents.Enqueue(meterEvent);
+            }
         }
 
+        (int, string) answer = Json(new JsonObject
+        {
+            ["object"] = "billing.meter_event",
+            ["created"] = now.ToUnixTimeSeconds(),
+            ["event_name"] = meterEvent.EventName,
+            ["identifier"] = identifier,
+            ["livemode"] = false,
+            ["payload"] = new JsonObject { ["stripe_customer_id"] = meterEvent.CustomerId, ["value"] = meterEvent.Value.ToString(CultureInfo.InvariantCulture) },
+            ["timestamp"] = meterEvent.Timestamp,
+        });
         if (key.Length > 0)
         {
-            _idempotent.TryAdd(key, answer);
+            _idempotent[key] = answer;
+            _meterKeysSeen[key] = now;
         }
 
-        if (Interlocked.Decrement(ref _abortMeterEvents) >= 0)
+        if (TakeOne(ref _abortMeterEvents))
         {
             // Recorded, but the sender never hears of it.
             context.Abort();
             return;
         }
 
-        Interlocked.Exchange(ref _abortMeterEvents, 0);
         await Write(context, answer);
     }
 
-    private async Task Idempotent(HttpContext context, Func<IFormCollection, (int Status, string Body)> handle)
+    private async Task Idempotent(HttpContext context, Func<IFormCollection, (int Status, string Body)> handle, Func<bool>? abort = null)
     {
         var form = context.Request.HasFormContentType ? await context.Request.ReadFormAsync() : FormCollection.Empty;
         var key = context.Request.Headers["Idempotency-Key"].ToString();
+        var replay = key.Length > 0 && _idempotent.ContainsKey(key);
         var answer = key.Length > 0 ? _idempotent.GetOrAdd(key, _ => handle(form)) : handle(form);
+        if (!replay && abort?.Invoke() == true)
+        {
+            // Applied, but the caller never hears of it.
+            context.Abort();
+            return;
+        }
+
         await Write(context, answer);
+    }
+
+    // Takes one of the counted aborts, if any are left.
+    private static bool TakeOne(ref int counter)
+    {
+        if (Interlocked.Decrement(ref counter) >= 0)
+        {
+            return true;
+        }
+
+        Interlocked.Exchange(ref counter, 0);
+        return false;
     }
 
     private static async Task Write(HttpContext context, (int Status, string Body) answer)

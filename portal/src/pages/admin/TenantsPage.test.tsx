@@ -4,6 +4,7 @@ import userEvent from "@testing-library/user-event";
 import { TenantsPage } from "./TenantsPage";
 import { HttpStub, problem, renderWithStub } from "../../test/pageHarness";
 import { freePlan, proPlan, tenant, usage } from "../../test/managementFixtures";
+import { formatTime } from "../shared/formatTime";
 
 const page = { path: "/admin/tenants", url: "/admin/tenants" };
 const now = () => new Date("2026-12-06T09:00:00Z");
@@ -35,6 +36,25 @@ describe("TenantsPage", () => {
       ["/v1/tenants/t-acme/usage", "2026-12-01", "2026-12-06"],
       ["/v1/tenants/t-globex/usage", "2026-12-01", "2026-12-06"],
     ]);
+  });
+
+  it("shows each tenant's payment status, with a past-due tenant's grace end", async () => {
+    const billed = [
+      { ...tenant("t-acme", "acme"), payment_status: "past_due", writes_refused_from: "2026-12-08T09:00:00Z" },
+      { ...tenant("t-globex", "globex"), payment_status: "active" },
+      { ...tenant("t-initech", "initech"), payment_status: null },
+    ];
+    new HttpStub()
+      .on("GET", "/v1/tenants", { json: { tenants: billed } })
+      .on("GET", "/v1/plans", { json: { plans: [freePlan] } })
+      .on("GET", "/v1/tenants/{id}/usage", (_c, p) => ({ json: usage(p.id!, 1, 1) }))
+      .install();
+    await renderWithStub(<TenantsPage now={now} />, page);
+    const table = await screen.findByRole("table", { name: "Tenants" });
+    expect(within(table).getByRole("columnheader", { name: "Payment" })).toBeInTheDocument();
+    expect(within(table).getByRole("row", { name: /acme/ })).toHaveTextContent(`past due · writes stop ${formatTime("2026-12-08T09:00:00Z")}`);
+    expect(within(table).getByRole("row", { name: /globex/ })).toHaveTextContent("active");
+    expect(within(table).getByRole("row", { name: /initech/ })).toHaveTextContent("none");
   });
 
   it("searches by name or id, and says when nothing matches", async () => {

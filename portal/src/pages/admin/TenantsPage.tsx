@@ -4,13 +4,14 @@ import { PageState } from "../../components/PageState";
 import { DataTable, type Column } from "../../components/DataTable";
 import { CreateTenantForm } from "./CreateTenantForm";
 import { formatUnits, matchesTenant } from "./tenantList";
+import { PaymentStatusBadge } from "../billing/PaymentStatusBadge";
 import { useAdminActions, useMonthUsage, usePlans, useTenants, type TenantInfo } from "./adminQueries";
 import "../shared/managementPages.css";
 
 /** At most this many tenants are shown (and have their usage asked for) at once; the search narrows the rest. */
 export const TENANTS_SHOWN = 50;
 
-/** `/admin/tenants` (operators): every tenant with plan, status, engine state and this month's units; create one. */
+/** `/admin/tenants` (operators): every tenant with plan, status, engine state, payment status and this month's units; create one. */
 export function TenantsPage({ now = () => new Date() }: { now?: () => Date }) {
   const searchId = useId();
   const tenants = useTenants();
@@ -41,6 +42,7 @@ export function TenantsPage({ now = () => new Date() }: { now?: () => Date }) {
     { header: "Plan", cell: (t) => t.plan },
     { header: "Status", cell: (t) => t.status },
     { header: "Engine", cell: (t) => t.engine_state ?? "—" },
+    { header: "Payment", cell: (t) => <PaymentStatusBadge status={t.payment_status} writesRefusedFrom={t.writes_refused_from} /> },
     { header: "Read units this month", cell: (t) => units(t, "read"), numeric: true },
     { header: "Write units this month", cell: (t) => units(t, "write"), numeric: true },
   ];

@@ -28,6 +28,7 @@ describe("the operator-only navigation", () => {
       ["Members", `/t/${TENANT_ID}/members`],
       ["Backups", `/t/${TENANT_ID}/backups`],
       ["Audit log", `/t/${TENANT_ID}/audit`],
+      ["Billing", `/t/${TENANT_ID}/billing`],
       ["Tenants", "/admin/tenants"],
       ["Plans", "/admin/plans"],
     ]);
@@ -35,6 +36,6 @@ describe("the operator-only navigation", () => {
 
   it.each(["owner", "admin", "developer", "viewer"])("hides them from a tenant's %s", async (role) => {
     const links = await navLinks(me(role, false));
-    expect(links.map(([name]) => name)).toEqual(["Overview", "Collections", "API keys", "Members", "Backups", "Audit log"]);
+    expect(links.map(([name]) => name)).toEqual(["Overview", "Collections", "API keys", "Members", "Backups", "Audit log", "Billing"]);
   });
 });

@@ -18,6 +18,14 @@ public sealed class BillingOptions
     /// <summary>How often new usage is turned into meter events and sent to Stripe.</summary>
     public TimeSpan MeterInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>
+    /// How long after a meter event's first send a resend is still counted once by Stripe. Stripe enforces an
+    /// identifier's uniqueness "within a rolling period of at least 24 hours" (API reference of
+    /// <c>identifier</c>), and keeps idempotency keys at least 24 hours; beyond that a resend may count twice, so an
+    /// event whose answer was lost longer ago is not resent but marked unconfirmed (docs/design/billing.md).
+    /// </summary>
+    public TimeSpan MeterDedupWindow { get; set; } = TimeSpan.FromHours(23);
+
     /// <summary>Prices by plan id; a plan without an entry is free (estimate 0).</summary>
     public Dictionary<string, PlanPrice> Plans { get; set; } = new(StringComparer.Ordinal);
 

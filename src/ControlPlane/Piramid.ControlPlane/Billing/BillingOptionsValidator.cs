@@ -15,6 +15,11 @@ public sealed class BillingOptionsValidator : IValidateOptions<BillingOptions>
             errors.Add("'Billing:StorageSampleInterval' and 'Billing:MeterInterval' must be positive.");
         }
 
+        if (options.MeterDedupWindow <= TimeSpan.Zero || options.MeterDedupWindow > TimeSpan.FromHours(24))
+        {
+            errors.Add("'Billing:MeterDedupWindow' must be positive and at most 24 hours (Stripe's guaranteed deduplication window).");
+        }
+
         if (options.MaxSampleGap < options.StorageSampleInterval)
         {
             errors.Add("'Billing:MaxSampleGap' must be at least 'Billing:StorageSampleInterval'.");

@@ -50,6 +50,7 @@ public sealed class BillingService(ControlPlaneDbContext db, IServiceProvider se
             Plan = tenant.PlanId,
             PaymentStatus = account?.PaymentStatus ?? PaymentStatuses.None,
             WritesRefusedFrom = WritesRefusedFrom(account, price),
+            CancelAtPeriodEnd = account?.CancelAtPeriodEnd ?? false,
             StripeEnabled = options.Value.StripeEnabled,
             Period = new BillingPeriod
             {

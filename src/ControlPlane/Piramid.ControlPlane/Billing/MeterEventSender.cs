@@ -11,7 +11,8 @@ namespace Piramid.ControlPlane.Billing;
 /// writes what each tenant's day totals grew by since the last meter event as new rows of <c>meter_events</c> (one
 /// transaction), then sends the unsent rows to Stripe and marks each sent once Stripe answered. A row is written
 /// before it is sent and keeps its identifier, so a crash or a timeout between sending and marking sends the same
-/// identifier again, which Stripe counts once (docs/design/billing.md).
+/// identifier again, which Stripe counts once within its deduplication window (<see cref="BillingOptions.MeterDedupWindow"/>;
+/// beyond it the event is not resent but marked unconfirmed, docs/design/billing.md).
 /// </summary>
 public sealed partial class MeterEventSender(
     IServiceScopeFactory scopes, StripeGateway stripe, IOptions<BillingOptions> options, TimeProvider time, ILogger<MeterEventSender> logger)
@@ -125,6 +126,7 @@ public sealed partial class MeterEventSender(
         var unsent = await db.MeterEvents.Where(e => e.SentAt == null).OrderBy(e => e.CreatedAt).ThenBy(e => e.Identifier).Take(1000).ToListAsync(ct);
         var customers = await db.BillingAccounts.Where(a => a.CustomerId != null).ToDictionaryAsync(a => a.TenantId, a => a.CustomerId!, ct);
         var sentCount = 0;
+        var window = options.Value.MeterDedupWindow;
         foreach (var record in unsent)
         {
             if (!customers.TryGetValue(record.TenantId, out var customer))
@@ -132,13 +134,35 @@ public sealed partial class MeterEventSender(
                 continue;
             }
 
+            var now = time.GetUtcNow();
+            if (record.FirstSentAt is { } first && now - first > window)
+            {
+                // Its answer was lost longer ago than Stripe deduplicates: a resend could count it twice.
+                record.SentAt = now;
+                record.Unconfirmed = true;
+                await db.SaveChangesAsync(ct);
+                LogUnconfirmed(logger, record.Identifier, record.Value, first);
+                continue;
+            }
+
+            // Saved before the request: a crash during it leaves the time the window is counted from.
+            var firstAttempt = record.FirstSentAt is null;
+            record.FirstSentAt ??= now;
+            await db.SaveChangesAsync(ct);
             try
             {
                 await stripe.SendMeterEventAsync(EventNameOf(record.Meter), record.Identifier, customer, record.Value, record.CreatedAt, ct);
             }
             catch (StripeException e) when (e.StripeError?.Code == "resource_already_exists")
             {
-                // Sent before, its answer lost beyond the idempotency key's life: Stripe has it once.
+                // Not documented for meter events, but if Stripe refuses the known identifier, it has it once.
+            }
+            catch (Exception e) when (firstAttempt && NeverReachedStripe(e))
+            {
+                // Stripe did not take it (no connection, or a refusal): the window starts at the next real attempt.
+                record.FirstSentAt = null;
+                await db.SaveChangesAsync(CancellationToken.None);
+                throw;
             }
 
             record.SentAt = time.GetUtcNow();
@@ -148,6 +172,12 @@ public sealed partial class MeterEventSender(
 
         return sentCount;
     }
+
+    // A connection that was never made, or a 4xx answer: either way Stripe did not record the event.
+    private static bool NeverReachedStripe(Exception e) =>
+        e is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }
+        || e.InnerException is HttpRequestException { HttpRequestError: HttpRequestError.ConnectionError }
+        || e is StripeException { HttpStatusCode: >= System.Net.HttpStatusCode.BadRequest and < System.Net.HttpStatusCode.InternalServerError };
 
     /// <summary>The identifier of the event that brings a tenant's day of <paramref name="meter"/> to <paramref name="total"/>.</summary>
     public static string IdentifierOf(string tenantId, DateOnly day, string meter, long total) =>
@@ -159,6 +189,9 @@ public sealed partial class MeterEventSender(
         Meters.WriteUnits => options.Value.Stripe.WriteMeterEvent,
         _ => options.Value.Stripe.StorageMeterEvent,
     };
+
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Meter event {Identifier} (value {Value}) unconfirmed: first sent at {FirstSentAt:o}, its answer lost, and Stripe's deduplication window is over; not resent. Check it against Stripe's meter event summaries")]
+    private static partial void LogUnconfirmed(ILogger logger, string identifier, long value, DateTimeOffset firstSentAt);
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "Meter round stopped, the rest is sent by the next one: {Reason}")]
     private static partial void LogRoundFailed(ILogger logger, string reason);

@@ -14,4 +14,19 @@ public static class PaymentStanding
         var account = await db.BillingAccounts.AsNoTracking().SingleOrDefaultAsync(a => a.TenantId == tenantId, ct);
         return BillingService.WritesRefusedFrom(account, options.PriceOf(planId));
     }
+
+    /// <summary>Each listed tenant's payment status and grace end (tenants without an account: <c>none</c>).</summary>
+    public static async Task AddToAsync(ControlPlaneDbContext db, BillingOptions options, IReadOnlyList<Contracts.Admin.TenantInfo> tenants, CancellationToken ct)
+    {
+        ArgumentNullException.ThrowIfNull(db);
+        ArgumentNullException.ThrowIfNull(options);
+        ArgumentNullException.ThrowIfNull(tenants);
+        var accounts = await db.BillingAccounts.AsNoTracking().ToDictionaryAsync(a => a.TenantId, ct);
+        foreach (var tenant in tenants)
+        {
+            var account = accounts.GetValueOrDefault(tenant.Id);
+            tenant.PaymentStatus = account?.PaymentStatus ?? PaymentStatuses.None;
+            tenant.WritesRefusedFrom = BillingService.WritesRefusedFrom(account, options.PriceOf(tenant.Plan));
+        }
+    }
 }

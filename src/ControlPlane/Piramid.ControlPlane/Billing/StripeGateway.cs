@@ -53,15 +53,44 @@ public sealed class StripeGateway : IDisposable
         return subscription.Id;
     }
 
-    /// <summary>Moves a subscription to another plan's prices: the old items go, the new ones come.</summary>
-    public async Task UpdateSubscriptionAsync(string subscriptionId, string planId, IReadOnlyList<string> priceIds, CancellationToken ct)
+    /// <summary>
+    /// Moves a subscription to another plan's prices: the old items go, the new ones come. A retry after a lost answer
+    /// finds the subscription already on the plan's prices and changes nothing, so the items are replaced once.
+    /// </summary>
+    /// <returns>True when it sent the update, false when the subscription was already on the plan.</returns>
+    public async Task<bool> UpdateSubscriptionAsync(string subscriptionId, string planId, IReadOnlyList<string> priceIds, CancellationToken ct)
     {
         var service = new SubscriptionService(_client);
         var current = await service.GetAsync(subscriptionId, cancellationToken: ct);
+        if (IsOnPlan(current, planId, priceIds))
+        {
+            return false;
+        }
+
         var items = current.Items.Data.Select(i => new SubscriptionItemOptions { Id = i.Id, Deleted = true }).ToList();
         items.AddRange(priceIds.Select(p => new SubscriptionItemOptions { Price = p }));
+        // The key names the state the change applies to: two concurrent rounds seeing the same items send it once.
+        var from = string.Join(',', current.Items.Data.Select(i => i.Id).Order(StringComparer.Ordinal));
+        var key = $"piramid-subscription-update-{subscriptionId}-{planId}-{Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(System.Text.Encoding.UTF8.GetBytes(from)))[..16]}";
         await service.UpdateAsync(subscriptionId, new SubscriptionUpdateOptions { Items = items, Metadata = new() { ["plan_id"] = planId } },
-            new RequestOptions { IdempotencyKey = $"piramid-subscription-update-{subscriptionId}-{planId}-{current.Items.Data.Count}" }, ct);
+            new RequestOptions { IdempotencyKey = key }, ct);
+        return true;
+    }
+
+    /// <summary>True when the subscription holds exactly <paramref name="priceIds"/> and names <paramref name="planId"/>.</summary>
+    public static bool IsOnPlan(Subscription subscription, string planId, IReadOnlyList<string> priceIds)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        ArgumentNullException.ThrowIfNull(priceIds);
+        return subscription.Metadata?.GetValueOrDefault("plan_id") == planId
+            && PricesOf(subscription).SequenceEqual(priceIds.Order(StringComparer.Ordinal), StringComparer.Ordinal);
+    }
+
+    /// <summary>The price ids of the subscription's items, in ordinal order.</summary>
+    public static IReadOnlyList<string> PricesOf(Subscription subscription)
+    {
+        ArgumentNullException.ThrowIfNull(subscription);
+        return subscription.Items?.Data?.Select(i => i.Price?.Id).OfType<string>().Order(StringComparer.Ordinal).ToList() ?? [];
     }
 
     /// <summary>Sends one meter event; its identifier makes a resend count once.</summary>

@@ -61,9 +61,11 @@ public static partial class StripeWebhooks
 
             stripeEvent = EventUtility.ConstructEvent(json, signature, stripe.WebhookSecret, (long)stripe.WebhookTolerance.TotalSeconds,
                 time.GetUtcNow().ToUnixTimeSeconds(), throwOnApiVersionMismatch: false);
+            CheckShape(stripeEvent);
         }
-        catch (StripeException e)
+        catch (Exception e) when (e is not OperationCanceledException)
         {
+            // Whatever fails in reading or verifying the body (a bad signature, JSON, a value out of range) is the sender's.
             audit.Record("billing.webhook.refused", "webhook", "stripe", null, null, new WebhookRefusal(e.Message));
             await db.SaveChangesAsync(ct);
             LogRefused(loggers.CreateLogger(typeof(StripeWebhooks)), e.Message);
@@ -79,54 +81,102 @@ public static partial class StripeWebhooks
             return TypedResults.Ok(new WebhookOutcome { Result = "duplicate" });
         }
 
-        var outcome = await ApplyAsync(stripeEvent, db, audit, time, ct);
+        var outcome = await ApplyAsync(stripeEvent, db, audit, options.Value, time, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
+        // After the commit: suspending or a plan change restarts the engine, which must not hold the transaction open.
         if (outcome.Suspend is { } tenantId)
         {
-            // After the commit: suspending stops the engine, which must not hold the event's transaction open.
             await tenants.SuspendAsync(tenantId, ct);
+        }
+        else if (outcome.PlanChange is { } change)
+        {
+            await tenants.UpdateAsync(change.TenantId, new TenantUpdateRequest { Plan = change.PlanId }, ct);
         }
 
         return TypedResults.Ok(new WebhookOutcome { Result = outcome.Result });
     }
 
-    private static async Task<(string Result, string? Suspend)> ApplyAsync(Event stripeEvent, ControlPlaneDbContext db, AuditTrail audit, TimeProvider time, CancellationToken ct)
+    private static async Task<Outcome> ApplyAsync(
+        Event stripeEvent, ControlPlaneDbContext db, AuditTrail audit, BillingOptions options, TimeProvider time, CancellationToken ct)
     {
-        var (customerId, status) = stripeEvent.Data.Object switch
+        var subscription = stripeEvent.Data?.Object as Subscription;
+        var (customerId, status) = stripeEvent.Data?.Object switch
         {
             Invoice invoice when stripeEvent.Type == EventTypes.InvoicePaid => (invoice.CustomerId, PaymentStatuses.Active),
             Invoice invoice when stripeEvent.Type == EventTypes.InvoicePaymentFailed => (invoice.CustomerId, PaymentStatuses.PastDue),
-            Subscription subscription when stripeEvent.Type == EventTypes.CustomerSubscriptionDeleted => (subscription.CustomerId, PaymentStatuses.Canceled),
-            Subscription subscription when stripeEvent.Type == EventTypes.CustomerSubscriptionUpdated => (subscription.CustomerId, StatusOf(subscription.Status)),
+            Subscription deleted when stripeEvent.Type == EventTypes.CustomerSubscriptionDeleted => (deleted.CustomerId, PaymentStatuses.Canceled),
+            Subscription updated when stripeEvent.Type == EventTypes.CustomerSubscriptionUpdated => (updated.CustomerId, StatusOf(updated.Status ?? "")),
             _ => (null, null),
         };
         if (customerId is null || status is null)
         {
-            return ("ignored", null);
+            return new("ignored");
         }
 
         var account = await db.BillingAccounts.SingleOrDefaultAsync(a => a.CustomerId == customerId, ct);
         if (account is null)
         {
-            return ("unknown_customer", null);
+            return new("unknown_customer");
         }
 
         var at = new DateTimeOffset(DateTime.SpecifyKind(stripeEvent.Created, DateTimeKind.Utc));
         if (account.StatusChangedAt is { } last && at < last)
         {
             // Delivered out of order: a newer event already set the status.
-            return ("stale", null);
+            return new("stale");
         }
 
-        var before = new PaymentState(account.PaymentStatus, account.PastDueSince);
+        var before = new PaymentState(account.PaymentStatus, account.PastDueSince, account.CancelAtPeriodEnd, account.SubscribedPlanId);
         account.PaymentStatus = status;
         account.StatusChangedAt = at;
         account.PastDueSince = status == PaymentStatuses.PastDue ? account.PastDueSince ?? at : null;
-        audit.Record("billing.payment_status", "tenant", account.TenantId, account.TenantId, before, new PaymentState(account.PaymentStatus, account.PastDueSince));
+        PlanChange? planChange = null;
+        if (stripeEvent.Type == EventTypes.CustomerSubscriptionUpdated && subscription is not null)
+        {
+            account.CancelAtPeriodEnd = subscription.CancelAtPeriodEnd;
+            // A plan changed in Stripe (the Customer Portal): the plan whose prices the subscription now holds.
+            if (PlanOf(subscription, options) is { } planId && planId != account.SubscribedPlanId)
+            {
+                account.SubscribedPlanId = planId;
+                planChange = new PlanChange(account.TenantId, planId);
+            }
+        }
+
+        audit.Record("billing.payment_status", "tenant", account.TenantId, account.TenantId, before,
+            new PaymentState(account.PaymentStatus, account.PastDueSince, account.CancelAtPeriodEnd, account.SubscribedPlanId));
         // The gateway re-reads the tenant's keys (and with them when writes stop) on this change.
         db.ChangeEvents.Add(new ChangeEvent { Kind = ChangeKinds.Tenant, Subject = account.TenantId, Time = time.GetUtcNow() });
-        return ("applied", status == PaymentStatuses.Canceled ? account.TenantId : null);
+        return new("applied", status == PaymentStatuses.Canceled ? account.TenantId : null, planChange);
+    }
+
+    // The configured plan whose Stripe prices are exactly the subscription's, if one is (prices, not metadata: a
+    // change in the Customer Portal replaces the prices and leaves our metadata as it was).
+    private static string? PlanOf(Subscription subscription, BillingOptions options)
+    {
+        var prices = StripeGateway.PricesOf(subscription);
+        return options.Plans.FirstOrDefault(p => p.Value.StripePriceIds.Count > 0
+            && prices.SequenceEqual(p.Value.StripePriceIds.Order(StringComparer.Ordinal), StringComparer.Ordinal)).Key;
+    }
+
+    // A signed body is still checked: what is stored and compared must be there and fit (a receipt's id and type).
+    private static void CheckShape(Event stripeEvent)
+    {
+        if (string.IsNullOrEmpty(stripeEvent.Id) || stripeEvent.Id.Length > 255)
+        {
+            throw new StripeException("The event has no 'id', or one longer than 255 characters.");
+        }
+
+        if (string.IsNullOrEmpty(stripeEvent.Type) || stripeEvent.Type.Length > 64)
+        {
+            throw new StripeException("The event has no 'type', or one longer than 64 characters.");
+        }
+
+        if (stripeEvent.Data?.Object is null && stripeEvent.Type is EventTypes.InvoicePaid or EventTypes.InvoicePaymentFailed
+            or EventTypes.CustomerSubscriptionUpdated or EventTypes.CustomerSubscriptionDeleted)
+        {
+            throw new StripeException($"The '{stripeEvent.Type}' event carries no 'data.object'.");
+        }
     }
 
     private static string StatusOf(string subscriptionStatus) => subscriptionStatus switch
@@ -142,6 +192,10 @@ public static partial class StripeWebhooks
 
     private sealed record WebhookRefusal(string Reason);
 
-    private sealed record PaymentState(string PaymentStatus, DateTimeOffset? PastDueSince);
+    private sealed record PaymentState(string PaymentStatus, DateTimeOffset? PastDueSince, bool CancelAtPeriodEnd, string? Plan);
+
+    private sealed record PlanChange(string TenantId, string PlanId);
+
+    private sealed record Outcome(string Result, string? Suspend = null, PlanChange? PlanChange = null);
 
 }

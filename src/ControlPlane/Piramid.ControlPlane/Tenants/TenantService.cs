@@ -19,7 +19,8 @@ namespace Piramid.ControlPlane.Tenants;
 /// announced on the change feed.
 /// </summary>
 public sealed partial class TenantService(
-    ControlPlaneDbContext db, IEngineOrchestrator orchestrator, ApiKeyService keys, AuditTrail audit, TimeProvider time, IOptions<TenantOptions> options)
+    ControlPlaneDbContext db, IEngineOrchestrator orchestrator, ApiKeyService keys, AuditTrail audit, TimeProvider time, IOptions<TenantOptions> options,
+    IOptions<Billing.BillingOptions> billing)
 {
     /// <summary>Creates a tenant and provisions its engine (waits until it is ready).</summary>
     public Task<TenantInfo> CreateAsync(TenantCreateRequest request, CancellationToken cancellationToken) =>
@@ -64,7 +65,9 @@ public sealed partial class TenantService(
     {
         var tenants = await db.Tenants.OrderBy(t => t.Name).ToListAsync(cancellationToken);
         var engines = await db.Engines.ToDictionaryAsync(e => e.TenantId, e => e.State, cancellationToken);
-        return [.. tenants.Select(t => t.ToInfo(engines.TryGetValue(t.Id, out var s) ? s : null))];
+        List<TenantInfo> infos = [.. tenants.Select(t => t.ToInfo(engines.TryGetValue(t.Id, out var s) ? s : null))];
+        await Billing.PaymentStanding.AddToAsync(db, billing.Value, infos, cancellationToken);
+        return infos;
     }
 
     /// <summary>One tenant; 404 when unknown.</summary>

@@ -29,6 +29,15 @@ public sealed class TenantInfo
     /// <summary>When its data will be purged (deleted tenants).</summary>
     public DateTimeOffset? PurgeAfter { get; set; }
 
+    /// <summary>
+    /// Payment status (<c>none</c>, <c>active</c>, <c>past_due</c> or <c>canceled</c>); given by <c>GET /v1/tenants</c>
+    /// (operators see each tenant's), null in other answers.
+    /// </summary>
+    public string? PaymentStatus { get; set; }
+
+    /// <summary>When a past-due tenant's writes start answering 402 (its grace end); given with <c>payment_status</c>.</summary>
+    public DateTimeOffset? WritesRefusedFrom { get; set; }
+
     /// <summary>Its plan's limits; given by <c>GET /v1/tenants/{id}</c> (so members see their quotas), null in other answers.</summary>
     public TenantLimits? Limits { get; set; }
 }

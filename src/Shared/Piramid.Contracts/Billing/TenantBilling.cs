@@ -12,6 +12,9 @@ public sealed class TenantBilling
     /// <summary>When writes start answering 402 (past due only).</summary>
     public DateTimeOffset? WritesRefusedFrom { get; set; }
 
+    /// <summary>The subscription ends at the end of the current period (set from Stripe's <c>customer.subscription.updated</c>).</summary>
+    public bool CancelAtPeriodEnd { get; set; }
+
     /// <summary>False when the platform runs without Stripe: metering and estimates only.</summary>
     public bool StripeEnabled { get; set; }
 

@@ -21,6 +21,9 @@ public sealed class BillingAccount
     /// <summary>Time of the Stripe event that set the status: an older event delivered later changes nothing.</summary>
     public DateTimeOffset? StatusChangedAt { get; set; }
 
+    /// <summary>The subscription ends at the end of its period (Stripe's <c>cancel_at_period_end</c>).</summary>
+    public bool CancelAtPeriodEnd { get; set; }
+
     /// <summary>When the payment became past due; writes are refused once the plan's grace has run out.</summary>
     public DateTimeOffset? PastDueSince { get; set; }
 }

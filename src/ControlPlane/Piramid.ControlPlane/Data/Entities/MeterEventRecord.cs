@@ -28,6 +28,18 @@ public sealed class MeterEventRecord
     /// <summary>When it was written.</summary>
     public DateTimeOffset CreatedAt { get; set; }
 
-    /// <summary>When Stripe acknowledged it; null while it is still to send.</summary>
+    /// <summary>When Stripe acknowledged it (or it was given up as unconfirmed); null while it is still to send.</summary>
     public DateTimeOffset? SentAt { get; set; }
+
+    /// <summary>
+    /// When it was first sent without a known outcome (saved before the request): a resend is counted once by Stripe
+    /// only within <c>Billing:MeterDedupWindow</c> of this time.
+    /// </summary>
+    public DateTimeOffset? FirstSentAt { get; set; }
+
+    /// <summary>
+    /// True when its answer was lost and the dedup window ran out before a resend: Stripe may or may not have it, and
+    /// it is not sent again (a second count would overcharge). The operator checks it against Stripe's meter summaries.
+    /// </summary>
+    public bool Unconfirmed { get; set; }
 }

@@ -691,6 +691,10 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("tenant_id");
 
+                    b.Property<bool>("CancelAtPeriodEnd")
+                        .HasColumnType("boolean")
+                        .HasColumnName("cancel_at_period_end");
+
                     b.Property<string>("CustomerId")
                         .HasMaxLength(255)
                         .HasColumnType("character varying(255)")
@@ -945,6 +949,10 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasColumnType("date")
                         .HasColumnName("day");
 
+                    b.Property<DateTimeOffset?>("FirstSentAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("first_sent_at");
+
                     b.Property<string>("Meter")
                         .IsRequired()
                         .HasMaxLength(32)
@@ -963,6 +971,10 @@ namespace Piramid.ControlPlane.Data.Migrations
                     b.Property<long>("Total")
                         .HasColumnType("bigint")
                         .HasColumnName("total");
+
+                    b.Property<bool>("Unconfirmed")
+                        .HasColumnType("boolean")
+                        .HasColumnName("unconfirmed");
 
                     b.Property<long>("Value")
                         .HasColumnType("bigint")

@@ -2388,6 +2388,8 @@ export interface components {
              * @description When writes start answering 402 (past due only).
              */
             writes_refused_from?: string | null;
+            /** @description The subscription ends at the end of the current period (set from Stripe's `customer.subscription.updated`). */
+            cancel_at_period_end?: boolean;
             /** @description False when the platform runs without Stripe: metering and estimates only. */
             stripe_enabled?: boolean;
             /** @description The current period (the calendar month, UTC). */
@@ -2432,6 +2434,13 @@ export interface components {
              * @description When its data will be purged (deleted tenants).
              */
             purge_after?: string | null;
+            /** @description Payment status (`none`, `active`, `past_due` or `canceled`); given by `GET /v1/tenants` (operators see each tenant's), null in other answers. */
+            payment_status?: string | null;
+            /**
+             * Format: date-time
+             * @description When a past-due tenant's writes start answering 402 (its grace end); given with `payment_status`.
+             */
+            writes_refused_from?: string | null;
             /** @description Its plan's limits; given by `GET /v1/tenants/{id}` (so members see their quotas), null in other answers. */
             limits?: components["schemas"]["TenantLimits"] | null;
         };
