@@ -24,6 +24,10 @@ internal sealed class LocalOrchestratorOptionsValidator : IValidateOptions<Local
         {
             errors.Add($"'{P}EngineBinary' names '{options.EngineBinary}', which does not exist.");
         }
+        else if (EngineCpuRequirement.Missing(options.EngineBinary) is { Count: > 0 } missing)
+        {
+            errors.Add($"'{P}EngineBinary' is a Native AOT engine compiled for {EngineCpuRequirement.InstructionSet}, and this CPU lacks {string.Join(", ", missing)}: every engine would abort at start. Run the engine as Piramid.DataPlane.dll, or publish it with -p:IlcInstructionSet=x86-64-v2.");
+        }
 
         if (string.IsNullOrWhiteSpace(options.PlatformKeyFile))
         {

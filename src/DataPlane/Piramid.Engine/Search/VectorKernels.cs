@@ -27,13 +27,18 @@ internal static class VectorKernels
 
     /// <summary>The squared Euclidean distance of <paramref name="length"/> floats from two references (no checks).</summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float SquaredL2(ref float xr, ref float yr, nuint length)
+    public static float SquaredL2(ref float xr, ref float yr, nuint length) => SquaredL2<AllWidths>(ref xr, ref yr, length);
+
+    /// <summary>The squared Euclidean distance through the widths <typeparamref name="TWidths"/> allows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float SquaredL2<TWidths>(ref float xr, ref float yr, nuint length)
+        where TWidths : IKernelWidths
     {
         nuint i = 0;
         float sum = 0f;
 
         // Four independent accumulators hide the add latency (about 4 cycles) behind the load throughput.
-        if (Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<float>.Count)
+        if (TWidths.Allow512 && Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<float>.Count)
         {
             Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
             for (; i + (nuint)(4 * Vector512<float>.Count) <= length; i += (nuint)(4 * Vector512<float>.Count))
@@ -52,7 +57,7 @@ internal static class VectorKernels
             sum = Vector512.Sum((a0 + a1) + (a2 + a3));
         }
 
-        if (Vector256.IsHardwareAccelerated && i + (nuint)Vector256<float>.Count <= length)
+        if (TWidths.Allow256 && Vector256.IsHardwareAccelerated && i + (nuint)Vector256<float>.Count <= length)
         {
             Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
             for (; i + (nuint)(4 * Vector256<float>.Count) <= length; i += (nuint)(4 * Vector256<float>.Count))
@@ -71,7 +76,7 @@ internal static class VectorKernels
             sum += Vector256.Sum((a0 + a1) + (a2 + a3));
         }
 
-        if (Vector128.IsHardwareAccelerated && i + (nuint)Vector128<float>.Count <= length)
+        if (TWidths.Allow128 && Vector128.IsHardwareAccelerated && i + (nuint)Vector128<float>.Count <= length)
         {
             Vector128<float> a0 = Vector128<float>.Zero;
             for (; i + (nuint)Vector128<float>.Count <= length; i += (nuint)Vector128<float>.Count)
@@ -98,11 +103,16 @@ internal static class VectorKernels
     /// dimensions that fixed cost was as large as the arithmetic. The caller guarantees both ranges exist.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static float Dot(ref float x, ref float y, nuint length)
+    public static float Dot(ref float x, ref float y, nuint length) => Dot<AllWidths>(ref x, ref y, length);
+
+    /// <summary>The dot product through the widths <typeparamref name="TWidths"/> allows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static float Dot<TWidths>(ref float x, ref float y, nuint length)
+        where TWidths : IKernelWidths
     {
         nuint i = 0;
         float sum = 0f;
-        if (Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<float>.Count)
+        if (TWidths.Allow512 && Vector512.IsHardwareAccelerated && length >= (nuint)Vector512<float>.Count)
         {
             Vector512<float> a0 = Vector512<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
             for (; i + (nuint)(4 * Vector512<float>.Count) <= length; i += (nuint)(4 * Vector512<float>.Count))
@@ -120,7 +130,7 @@ internal static class VectorKernels
 
             sum = Vector512.Sum((a0 + a1) + (a2 + a3));
         }
-        else if (Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<float>.Count)
+        else if (TWidths.Allow256 && Vector256.IsHardwareAccelerated && length >= (nuint)Vector256<float>.Count)
         {
             Vector256<float> a0 = Vector256<float>.Zero, a1 = a0, a2 = a0, a3 = a0;
             for (; i + (nuint)(4 * Vector256<float>.Count) <= length; i += (nuint)(4 * Vector256<float>.Count))
@@ -139,7 +149,7 @@ internal static class VectorKernels
             sum = Vector256.Sum((a0 + a1) + (a2 + a3));
         }
 
-        if (Vector128.IsHardwareAccelerated && i + (nuint)Vector128<float>.Count <= length)
+        if (TWidths.Allow128 && Vector128.IsHardwareAccelerated && i + (nuint)Vector128<float>.Count <= length)
         {
             Vector128<float> a0 = Vector128<float>.Zero;
             for (; i + (nuint)Vector128<float>.Count <= length; i += (nuint)Vector128<float>.Count)

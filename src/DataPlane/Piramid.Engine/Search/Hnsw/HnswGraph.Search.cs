@@ -138,10 +138,14 @@ internal sealed partial class HnswGraph<TDistance>
                 candidates.Push(neighbour, score);
                 if (Returnable(neighbour, accept))
                 {
-                    results.Push(neighbour, score);
-                    if (results.Count > ef)
+                    // A full set drops its worst for this better node (the check above): one sift-down.
+                    if (results.Count >= ef)
                     {
-                        results.Pop();
+                        results.ReplaceTop(neighbour, score);
+                    }
+                    else
+                    {
+                        results.Push(neighbour, score);
                     }
 
                     if (results.Count >= ef)

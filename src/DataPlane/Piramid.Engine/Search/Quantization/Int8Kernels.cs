@@ -27,7 +27,11 @@ internal static class Int8Kernels
     public const int MaxDotLength = 65_793;
 
     /// <summary>The exact sum of <c>codes[i] * weights[i]</c>: unsigned codes against signed query weights.</summary>
-    public static int DotU8I8(ReadOnlySpan<byte> codes, ReadOnlySpan<sbyte> weights)
+    public static int DotU8I8(ReadOnlySpan<byte> codes, ReadOnlySpan<sbyte> weights) => DotU8I8<AllWidths>(codes, weights);
+
+    /// <summary><see cref="DotU8I8(ReadOnlySpan{byte}, ReadOnlySpan{sbyte})"/> through the widths <typeparamref name="TWidths"/> allows.</summary>
+    internal static int DotU8I8<TWidths>(ReadOnlySpan<byte> codes, ReadOnlySpan<sbyte> weights)
+        where TWidths : IKernelWidths
     {
         if (codes.Length != weights.Length)
         {
@@ -42,7 +46,7 @@ internal static class Int8Kernels
 
         // 32 codes per step: vpmovzxbw / vpmovsxbw from 32 bytes each, one vpmaddwd. Two accumulators hide the
         // add latency; Zen 4 runs 512-bit ops as two 256-bit halves, so more would only add register pressure.
-        if (Avx512BW.IsSupported && length >= 32)
+        if (TWidths.Allow512 && Avx512BW.IsSupported && length >= 32)
         {
             Vector512<int> a0 = Vector512<int>.Zero, a1 = a0;
             for (; i + 64 <= length; i += 64)
@@ -60,7 +64,7 @@ internal static class Int8Kernels
             sum = Vector512.Sum(a0 + a1);
         }
 
-        if (Avx2.IsSupported && i + 16 <= length)
+        if (TWidths.Allow256 && Avx2.IsSupported && i + 16 <= length)
         {
             Vector256<int> a0 = Vector256<int>.Zero;
             for (; i + 16 <= length; i += 16)
@@ -75,7 +79,7 @@ internal static class Int8Kernels
 
         // Portable 8-lane step (also the Arm path): u8 x s8 fits a 16-bit product (|255 x -128| < 32,768),
         // so the multiply is done in 16 bits and only the products are widened.
-        if (Vector128.IsHardwareAccelerated && i + 8 <= length)
+        if (TWidths.Allow128 && Vector128.IsHardwareAccelerated && i + 8 <= length)
         {
             Vector128<int> a0 = Vector128<int>.Zero;
             for (; i + 8 <= length; i += 8)
@@ -98,7 +102,11 @@ internal static class Int8Kernels
     }
 
     /// <summary>The exact squared Euclidean distance between two code vectors, in code units.</summary>
-    public static int SquaredL2U8(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+    public static int SquaredL2U8(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b) => SquaredL2U8<AllWidths>(a, b);
+
+    /// <summary><see cref="SquaredL2U8(ReadOnlySpan{byte}, ReadOnlySpan{byte})"/> through the widths <typeparamref name="TWidths"/> allows.</summary>
+    internal static int SquaredL2U8<TWidths>(ReadOnlySpan<byte> a, ReadOnlySpan<byte> b)
+        where TWidths : IKernelWidths
     {
         if (a.Length != b.Length)
         {
@@ -112,7 +120,7 @@ internal static class Int8Kernels
         int sum = 0;
 
         // Differences lie in -255..255, so they fit 16-bit lanes and vpmaddwd squares and pairs them exactly.
-        if (Avx512BW.IsSupported && length >= 32)
+        if (TWidths.Allow512 && Avx512BW.IsSupported && length >= 32)
         {
             Vector512<int> a0 = Vector512<int>.Zero, a1 = a0;
             for (; i + 64 <= length; i += 64)
@@ -130,7 +138,7 @@ internal static class Int8Kernels
             sum = Vector512.Sum(a0 + a1);
         }
 
-        if (Avx2.IsSupported && i + 16 <= length)
+        if (TWidths.Allow256 && Avx2.IsSupported && i + 16 <= length)
         {
             Vector256<int> a0 = Vector256<int>.Zero;
             for (; i + 16 <= length; i += 16)
@@ -144,7 +152,7 @@ internal static class Int8Kernels
         }
 
         // A square of -255..255 overflows a short but not a ushort (65,025): square in 16 bits, widen unsigned.
-        if (Vector128.IsHardwareAccelerated && i + 8 <= length)
+        if (TWidths.Allow128 && Vector128.IsHardwareAccelerated && i + 8 <= length)
         {
             Vector128<uint> a0 = Vector128<uint>.Zero;
             for (; i + 8 <= length; i += 8)

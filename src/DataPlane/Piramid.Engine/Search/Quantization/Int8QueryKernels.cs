@@ -25,11 +25,16 @@ internal static class Int8QueryKernels
     /// (no checks: the caller guarantees both ranges). Each weight is within [-128, 127], as widened by <see cref="Widen"/>.
     /// </summary>
     [MethodImpl(MethodImplOptions.AggressiveInlining)]
-    public static int Dot(ref byte codes, ref short weights, nuint length)
+    public static int Dot(ref byte codes, ref short weights, nuint length) => Dot<AllWidths>(ref codes, ref weights, length);
+
+    /// <summary>The walk's int8 dot through the widths <typeparamref name="TWidths"/> allows.</summary>
+    [MethodImpl(MethodImplOptions.AggressiveInlining)]
+    internal static int Dot<TWidths>(ref byte codes, ref short weights, nuint length)
+        where TWidths : IKernelWidths
     {
         nuint i = 0;
         var sum = 0;
-        if (Avx512BW.IsSupported && length >= 32)
+        if (TWidths.Allow512 && Avx512BW.IsSupported && length >= 32)
         {
             Vector512<int> a0 = Vector512<int>.Zero, a1 = a0;
             for (; i + 64 <= length; i += 64)
@@ -47,7 +52,7 @@ internal static class Int8QueryKernels
             sum = Vector512.Sum(a0 + a1);
         }
 
-        if (Avx2.IsSupported && i + 16 <= length)
+        if (TWidths.Allow256 && Avx2.IsSupported && i + 16 <= length)
         {
             Vector256<int> a0 = Vector256<int>.Zero, a1 = a0;
             for (; i + 32 <= length; i += 32)
