@@ -101,6 +101,7 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
             Route(KeyTenantRoutes + "api-keys-root", ControlPlaneCluster, TenantPolicy, "/v1/api-keys", Api, JsonBodies.Json),
             Route(KeyTenantRoutes + "usage", ControlPlaneCluster, TenantPolicy, "/v1/usage", Read, JsonBodies.Json),
             Route(KeyTenantRoutes + "audit", ControlPlaneCluster, TenantPolicy, "/v1/audit", Read, JsonBodies.Json),
+            Route(KeyTenantRoutes + "audit-sink", ControlPlaneCluster, TenantPolicy, "/v1/audit/sink", Api, JsonBodies.Json),
             // A key's short form becomes /v1/tenants/{key's tenant}/operations/...; a member token's goes as it came and
             // the control plane finds the tenant from the operation.
             Route(KeyTenantRoutes + "operations", ControlPlaneCluster, TenantPathPolicy, "/v1/operations/{**rest}", Read, JsonBodies.Json),

@@ -33,13 +33,12 @@ public static class AuditSinkApi
     }
 
     private static async Task<Ok<AuditSinkInfo>> Put(
-        string id, AuditSinkRequest? request, ControlPlaneDbContext db, SinkSecretProtector secrets, AuditTrail trail,
+        string id, AuditSinkRequest request, ControlPlaneDbContext db, SinkSecretProtector secrets, AuditTrail trail,
         IOptions<AuditSinkOptions> options, TimeProvider time, CancellationToken ct)
     {
         await RequireTenantAsync(db, id, ct);
         var sink = await db.AuditSinks.FirstOrDefaultAsync(s => s.TenantId == id, ct);
         AuditSinkValidation.Validate(request, hasStoredSecret: sink is { Kind: AuditSinkKinds.S3, SecretSealed: not null }, options.Value.AllowPrivateAddresses);
-        ArgumentNullException.ThrowIfNull(request); // Validate refused a missing body
         var before = sink is null ? null : ToInfo(sink);
         var now = time.GetUtcNow();
         if (sink is null)
