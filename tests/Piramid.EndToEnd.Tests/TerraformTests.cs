@@ -61,23 +61,37 @@ public sealed class TerraformTests(LocalPlatform platform, ITestOutputHelper out
         Assert.Equal(64, docs!["index"]!["ef"]!.GetValue<int>());
         Assert.Equal("integer", docs["schema"]!["year"]!.GetValue<string>());
 
-        // A key's scope and a collection's ef: the API changes neither in place, so both are replaced.
+        // A key's scope and a collection's ef change in place: the same key (id and secret) and the same collection.
+        var searchBefore = (await admin.GetFromJsonAsync<JsonObject>($"/v1/tenants/{tenantId}/api-keys"))!["api_keys"]!.AsArray()
+            .Single(k => k!["name"]!.GetValue<string>() == "search-frontend" && k["revoked_at"] is null)!["id"]!.GetValue<string>();
         string[] changed = [.. names, "-var", "search_collections=[\"docs\",\"archive\"]", "-var", "docs_ef=128"];
         var change = await terraform.RunAsync(["plan", "-input=false", "-no-color", "-detailed-exitcode", .. changed]);
         Assert.True(change.ExitCode == 2, change.Output);
-        Assert.Contains("piramid_api_key.search must be replaced", change.Output, StringComparison.Ordinal);
-        Assert.Contains("piramid_collection.docs must be replaced", change.Output, StringComparison.Ordinal);
+        Assert.Contains("~ update in-place", change.Output, StringComparison.Ordinal);
+        Assert.Contains("piramid_api_key.search will be updated in-place", change.Output, StringComparison.Ordinal);
+        Assert.Contains("piramid_collection.docs will be updated in-place", change.Output, StringComparison.Ordinal);
+        Assert.Contains("Plan: 0 to add, 2 to change, 0 to destroy.", change.Output, StringComparison.Ordinal);
         var applyChange = await terraform.RunAsync(["apply", "-input=false", "-no-color", "-auto-approve", .. changed]);
         Assert.True(applyChange.ExitCode == 0, applyChange.Output);
-        Assert.Equal(128, (await tenant.GetFromJsonAsync<JsonObject>("/v1/collections/docs"))!["index"]!["ef"]!.GetValue<int>());
+        Assert.Contains("Resources: 0 added, 2 changed, 0 destroyed.", applyChange.Output, StringComparison.Ordinal);
+        var docsAfter = await tenant.GetFromJsonAsync<JsonObject>("/v1/collections/docs");
+        Assert.Equal(128, docsAfter!["index"]!["ef"]!.GetValue<int>());
+        Assert.Equal(docs["created_at"]!.GetValue<DateTimeOffset>(), docsAfter["created_at"]!.GetValue<DateTimeOffset>());
         var keys = (await admin.GetFromJsonAsync<JsonObject>($"/v1/tenants/{tenantId}/api-keys"))!["api_keys"]!.AsArray();
         var search = keys.Where(k => k!["name"]!.GetValue<string>() == "search-frontend").ToList();
-        Assert.Single(search, k => k!["revoked_at"] is null);
-        Assert.Equal(["archive", "docs"], search.Single(k => k!["revoked_at"] is null)!["collections"]!.AsArray().Select(c => c!.GetValue<string>()).Order(StringComparer.Ordinal));
-        using (var oldSearch = platform.Tenant(searchKey))
+        Assert.Equal(searchBefore, Assert.Single(search)!["id"]!.GetValue<string>());
+        Assert.Null(search[0]!["revoked_at"]);
+        Assert.Equal(["archive", "docs"], search[0]!["collections"]!.AsArray().Select(c => c!.GetValue<string>()).Order(StringComparer.Ordinal));
+        Assert.Equal(searchKey, (await terraform.RunAsync("output", "-raw", "search_key")).Output.Trim());
+        using (var sameSearch = platform.Tenant(searchKey))
         {
-            await Eventually.AnswersAsync(oldSearch, "/v1/collections", HttpStatusCode.Unauthorized, TimeSpan.FromSeconds(5));
+            // The secret still works, with the new scope: "archive" is in it now (absent, so 404 rather than 403).
+            await Eventually.AnswersAsync(sameSearch, "/v1/collections/archive", HttpStatusCode.NotFound, TimeSpan.FromSeconds(5));
+            Assert.Equal(HttpStatusCode.OK, (await sameSearch.GetAsync("/v1/collections/docs")).StatusCode);
         }
+
+        var afterChange = await terraform.RunAsync(["plan", "-input=false", "-no-color", "-detailed-exitcode", .. changed]);
+        Assert.True(afterChange.ExitCode == 0, "a plan after the in-place change must be empty:\n" + afterChange.Output);
 
         // Drift: a collection deleted out of band is planned for re-creation.
         Assert.Equal(HttpStatusCode.NoContent, (await tenant.DeleteAsync("/v1/collections/docs")).StatusCode);
@@ -85,11 +99,36 @@ public sealed class TerraformTests(LocalPlatform platform, ITestOutputHelper out
         Assert.True(drift.ExitCode == 2, drift.Output);
         Assert.Contains("piramid_collection.docs will be created", drift.Output, StringComparison.Ordinal);
 
-        // Import an existing tenant and collection; then they plan no change.
+        // Import existing objects of every resource type: a tenant, a collection, a plan with its backup schedule, an
+        // API key and a member; then they plan no change.
         var existing = await (await admin.PostAsJsonAsync("/v1/tenants", new { name = $"tf-imp-{suffix}" })).Content.ReadFromJsonAsync<JsonObject>();
         var importedTenant = existing!["id"]!.GetValue<string>();
         var keep = await (await admin.PostAsJsonAsync("/v1/tenants", new { name = $"tf-keep-{suffix}" })).Content.ReadFromJsonAsync<JsonObject>();
         Assert.Equal(HttpStatusCode.Created, (await tenant.PutAsJsonAsync("/v1/collections/imported", new { dimension = 8 })).StatusCode);
+        var importedPlan = $"tf-imp-{suffix}";
+        using (var putPlan = await admin.PutAsJsonAsync($"/v1/plans/{importedPlan}", new
+        {
+            name = "Imported",
+            max_collections = 5,
+            max_points = 1000,
+            max_storage_bytes = 1_000_000_000,
+            max_dimension = 512,
+            read_rate_per_second = 10,
+            read_burst = 20,
+            write_rate_per_second = 5,
+            write_burst = 10,
+            monthly_read_units = 1000,
+            monthly_write_units = 500,
+            backup_interval_hours = 12,
+        }))
+        {
+            Assert.True(putPlan.IsSuccessStatusCode, await putPlan.Content.ReadAsStringAsync());
+        }
+
+        var importedKey = await (await admin.PostAsJsonAsync($"/v1/tenants/{importedTenant}/api-keys", new { name = "imp", role = "read_only", collections = new[] { "docs" } }))
+            .Content.ReadFromJsonAsync<JsonObject>();
+        var demoTenant = platform.Local["demo_tenant_id"]!.GetValue<string>();
+        var demoEmail = platform.Local["demo_user_email"]!.GetValue<string>();
         await File.WriteAllTextAsync(Path.Combine(terraform.WorkingDirectory, "imported.tf"), $$"""
             resource "piramid_tenant" "imported" {
               name = "tf-imp-{{suffix}}"
@@ -101,13 +140,66 @@ public sealed class TerraformTests(LocalPlatform platform, ITestOutputHelper out
               name      = "imported"
               dimension = 8
             }
+
+            resource "piramid_plan" "imported" {
+              id                    = "{{importedPlan}}"
+              name                  = "Imported"
+              max_collections       = 5
+              max_points            = 1000
+              max_storage_bytes     = 1000000000
+              max_dimension         = 512
+              read_rate_per_second  = 10
+              read_burst            = 20
+              write_rate_per_second = 5
+              write_burst           = 10
+              monthly_read_units    = 1000
+              monthly_write_units   = 500
+            }
+
+            resource "piramid_backup_schedule" "imported" {
+              plan_id               = piramid_plan.imported.id
+              backup_interval_hours = 12
+            }
+
+            resource "piramid_api_key" "imported" {
+              tenant_id   = piramid_tenant.imported.id
+              name        = "imp"
+              role        = "read_only"
+              collections = ["docs"]
+            }
+
+            resource "piramid_member" "imported" {
+              tenant_id = "{{demoTenant}}"
+              email     = "{{demoEmail}}"
+              role      = "owner"
+            }
             """);
-        var importTenant = await terraform.RunAsync(["import", "-input=false", "-no-color", .. changed, "piramid_tenant.imported", importedTenant]);
-        Assert.True(importTenant.ExitCode == 0, importTenant.Output);
-        var importCollection = await terraform.RunAsync(["import", "-input=false", "-no-color", .. changed, "piramid_collection.imported", $"{tenantId}/imported"]);
-        Assert.True(importCollection.ExitCode == 0, importCollection.Output);
+        (string Address, string Id)[] imports =
+        [
+            ("piramid_tenant.imported", importedTenant),
+            ("piramid_collection.imported", $"{tenantId}/imported"),
+            ("piramid_plan.imported", importedPlan),
+            ("piramid_backup_schedule.imported", importedPlan),
+            ("piramid_api_key.imported", $"{importedTenant}/{importedKey!["id"]!.GetValue<string>()}"),
+            ("piramid_member.imported", $"{demoTenant}/{demoEmail}"),
+        ];
+        foreach (var (address, id) in imports)
+        {
+            var imported = await terraform.RunAsync(["import", "-input=false", "-no-color", .. changed, address, id]);
+            Assert.True(imported.ExitCode == 0, $"{address} {id}:\n{imported.Output}");
+            Assert.Contains("Import successful!", imported.Output, StringComparison.Ordinal);
+        }
+
         var afterImport = await terraform.RunAsync(["plan", "-input=false", "-no-color", .. changed]);
         Assert.Contains("Plan: 1 to add, 0 to change, 0 to destroy.", afterImport.Output, StringComparison.Ordinal);
+        foreach (var (address, _) in imports)
+        {
+            Assert.DoesNotContain($"# {address} ", afterImport.Output, StringComparison.Ordinal);
+        }
+
+        // The demo tenant's owner stays: Terraform forgets the membership rather than destroying it.
+        var forget = await terraform.RunAsync("state", "rm", "-no-color", "piramid_member.imported");
+        Assert.True(forget.ExitCode == 0, forget.Output);
 
         var destroy = await terraform.RunAsync(["destroy", "-input=false", "-no-color", "-auto-approve", .. changed]);
         Assert.True(destroy.ExitCode == 0, destroy.Output);
