@@ -258,7 +258,17 @@ internal sealed class DensityMode : IBenchmarkMode
         {
             var points = Enumerable.Range(first, Math.Min(batchSize, count - first))
                 .Select(i => new { id = i.ToString(CultureInfo.InvariantCulture), vector = RandomVector(random, dimension) });
-            (await http.PostAsJsonAsync($"/v1/collections/{Collection}/points", new { points })).EnsureSuccessStatusCode();
+            // A tenant may hibernate between batches when --idle-seconds is below the gateway's activity report
+            // interval: the write is refused with a retryable 503 and sent again, as a client would.
+            for (var attempt = 0; ; attempt++)
+            {
+                using var response = await http.PostAsJsonAsync($"/v1/collections/{Collection}/points", new { points });
+                if (response.StatusCode != HttpStatusCode.ServiceUnavailable || attempt == 10)
+                {
+                    response.EnsureSuccessStatusCode();
+                    break;
+                }
+            }
         }
     }
 
