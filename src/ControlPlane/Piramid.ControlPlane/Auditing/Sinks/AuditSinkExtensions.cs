@@ -1,5 +1,5 @@
-using OpenTelemetry.Metrics;
 using Microsoft.Extensions.Options;
+using OpenTelemetry.Metrics;
 
 namespace Piramid.ControlPlane.Auditing.Sinks;
 
