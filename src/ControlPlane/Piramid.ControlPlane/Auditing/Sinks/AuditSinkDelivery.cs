@@ -96,7 +96,7 @@ public sealed partial class AuditSinkDelivery(
         var anchors = await db.AuditAnchors.AsNoTracking()
             .Where(a => a.TenantId == sink.TenantId && a.EngineSeq > start.Data && a.EngineSeq <= lastData)
             .OrderBy(a => a.Id)
-            .Select(a => new Piramid.Contracts.Auditing.AuditAnchor(a.TenantId, a.EngineSeq, a.EngineHash, a.SignedAt, a.Signature))
+            .Select(a => new Piramid.Contracts.Auditing.AuditAnchor(a.TenantId, a.EngineSeq, a.EngineHash, a.SignedAt, a.Signature, a.ControlSeq, a.ControlHash))
             .ToListAsync(ct);
         var target = new S3Target(new Uri(sink.Endpoint!), sink.Bucket!, sink.Region!, sink.Prefix, sink.AccessKeyId!,
             secrets.Unprotect(sink.TenantId, sink.SecretSealed!));
