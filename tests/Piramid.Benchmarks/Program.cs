@@ -20,7 +20,6 @@ IBenchmarkMode[] modes =
     new AuditMode(),
     new ApiIngestMode(),
     new ApiFilterMode(),
-    new DensityMode(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")
