@@ -32,8 +32,7 @@ public sealed class DataRouteDoorTests(PostgresFixture postgres)
         ("PUT", "/v1/collections/docs/search", "POST"),
         ("PATCH", "/v1/collections/docs/points", "POST"),
         ("GET", "/v1/collections/docs/scroll", "POST"),
-        ("POST", "/v1/collections/docs", "GET, PUT, DELETE"),
-        ("PATCH", "/v1/collections/docs", "GET, PUT, DELETE"),
+        ("POST", "/v1/collections/docs", "GET, PUT, PATCH, DELETE"),
         ("PUT", "/v1/collections/docs/points/p1", "GET, PATCH"),
         ("DELETE", "/v1/collections/docs/points/get", "GET, POST, PATCH"),
     ];

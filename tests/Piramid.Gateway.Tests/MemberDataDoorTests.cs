@@ -21,7 +21,7 @@ public sealed class MemberDataDoorTests(PostgresFixture postgres)
         ("DELETE", "/collections", "GET"),
         ("PUT", "/collections", "GET"),
         ("PATCH", "/collections", "GET"),
-        ("POST", "/collections/docs", "GET, PUT, DELETE"),
+        ("POST", "/collections/docs", "GET, PUT, PATCH, DELETE"),
         ("GET", "/collections/docs/search", "POST"),
     ];
 

@@ -84,7 +84,7 @@ public sealed class PostgresServer : IAsyncDisposable
         File.Delete(passwordFile);
         // One cluster serves a whole test project and every host keeps its own connection pool: the default 100 ran out.
         var options = string.Create(CultureInfo.InvariantCulture,
-            $"-c listen_addresses=127.0.0.1 -p {server.Port} -k {directory} -c unix_socket_permissions=0700 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=400");
+            $"-c listen_addresses=127.0.0.1 -p {server.Port} -k {directory} -c unix_socket_permissions=0700 -c fsync=off -c synchronous_commit=off -c full_page_writes=off -c max_connections=1000");
         await server.PgAsync("pg_ctl", ["-D", server.DataDirectory, "-o", options, "-l", Path.Combine(directory, "server.log"), "-w", "-t", "60", "start"]);
         return server;
     }
