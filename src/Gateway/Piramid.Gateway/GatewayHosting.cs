@@ -32,8 +32,6 @@ public static class GatewayHosting
             .Validate(o => o.JwtClockSkew >= TimeSpan.Zero && o.JwtClockSkew <= GatewayOptions.MaxClockSkew, "Gateway:JwtClockSkew must be between 0 and 30 seconds.")
             .Validate(o => o.ControlPlaneOutageGrace >= TimeSpan.Zero, "Gateway:ControlPlaneOutageGrace must not be negative.")
             .Validate(o => o.InFlightQueueWait >= TimeSpan.Zero && o.InFlightQueueWait <= TimeSpan.FromSeconds(30), "Gateway:InFlightQueueWait must be between 0 and 30 seconds.")
-            .Validate(o => o.EngineActivityReportInterval > TimeSpan.Zero && o.EngineActivityReportInterval <= TimeSpan.FromMinutes(10),
-                "Gateway:EngineActivityReportInterval must be between 0 (exclusive) and 10 minutes.")
             .Validate(o => o.EngineStartWait >= TimeSpan.Zero && o.EngineStartWait <= TimeSpan.FromMinutes(1), "Gateway:EngineStartWait must be between 0 and 1 minute.")
             .Validate(o => o.SlowResponseGrace > TimeSpan.FromSeconds(1), "Gateway:SlowResponseGrace must be longer than 1 second (Kestrel's minimum).")
             .Validate(o => o.IntrospectionTimeout > TimeSpan.Zero && o.IntrospectionTimeout <= TimeSpan.FromSeconds(30), "Gateway:IntrospectionTimeout must be between 0 and 30 seconds.")
@@ -61,9 +59,6 @@ public static class GatewayHosting
         builder.Services.AddHostedService(sp => sp.GetRequiredService<UsageReporter>());
         builder.Services.AddSingleton<RoutingTable>();
         builder.Services.AddSingleton<RouteWaiters>();
-        builder.Services.AddSingleton<EngineWaker>();
-        builder.Services.AddSingleton<EngineActivity>();
-        builder.Services.AddHostedService<EngineActivityReporter>();
         builder.Services.AddSingleton<InFlightLimits>();
         builder.Services.AddSingleton<GatewayProxyConfig>();
         builder.Services.AddSingleton<IProxyConfigProvider>(sp => sp.GetRequiredService<GatewayProxyConfig>());

@@ -47,13 +47,6 @@ describe("Overview", () => {
     expect(usage).toContain("/v1/tenants/acme/usage?from=2026-02-09&to=2026-03-10");
   });
 
-  it("says a hibernating engine holds no memory and wakes on the next data request", async () => {
-    server.on("GET /v1/tenants/acme", [200, { id: "acme", name: "Acme", plan: "free", status: "active", engine_state: "hibernating", limits: { max_collections: 5, max_points: 10000 } }]);
-    renderPage(routes, "/t/acme/overview", server.origin);
-    expect(await screen.findByText("hibernating")).toBeInTheDocument();
-    expect(screen.getByText(/holds no memory\. The next data request wakes it/)).toHaveAttribute("role", "status");
-  });
-
   it("shows a viewer the collections and points against the plan's limits from the tenant, not from the operators' plans", async () => {
     server.on("GET /v1/me", [200, { id: "u2", email: "v@example.com", platform_admin: false, memberships: [{ tenant_id: "acme", tenant_name: "Acme", role: "viewer" }] }]);
     renderPage(routes, "/t/acme/overview", server.origin);

@@ -57,13 +57,6 @@ export function OverviewPage({ now: fixedNow }: { now?: Date }) {
             <dd>{tenant.data.engine_state ?? "not started"}</dd>
           </dl>
         )}
-        {(tenant.data?.engine_state === "hibernating" || tenant.data?.engine_state === "waking") && (
-          <p className="notice" role="status">
-            {tenant.data.engine_state === "hibernating"
-              ? "The engine is hibernating: it was idle longer than the plan allows, so it holds no memory. The next data request wakes it and is answered once it is up."
-              : "The engine is waking for a request: its first answers come once it is up."}
-          </p>
-        )}
         {tenant.data?.status === "suspended" && (
           <p className="notice" role="status">
             This tenant is suspended by an operator: data requests are refused, the data is kept.

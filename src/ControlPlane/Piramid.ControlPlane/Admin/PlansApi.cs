@@ -61,8 +61,6 @@ public static class PlansApi
             ? (hours == 0 ? null : hours) : plan.BackupIntervalHours;
         plan.BackupRetentionDays = InRange(request.BackupRetentionDays, 1, PlanDefaults.MaxBackupRetentionDays, "backup_retention_days") ?? plan.BackupRetentionDays;
         plan.PitrWindowHours = InRange(request.PitrWindowHours, 0, PlanDefaults.MaxPitrWindowHours, "pitr_window_hours") ?? plan.PitrWindowHours;
-        plan.HibernateAfterSeconds = InRange(request.HibernateAfterSeconds, 0, PlanDefaults.MaxHibernateAfterSeconds, "hibernate_after_seconds") is int idle
-            ? (idle == 0 ? null : idle) : plan.HibernateAfterSeconds;
         plan.UpdatedAt = time.GetUtcNow();
         audit.Record("plan.put", "plan", id, null, before, plan.ToInfo());
         db.ChangeEvents.Add(new ChangeEvent { Kind = ChangeKinds.Plan, Subject = id, Time = time.GetUtcNow() });

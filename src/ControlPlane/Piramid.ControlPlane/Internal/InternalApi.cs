@@ -36,8 +36,6 @@ public static class InternalApi
         group.MapPost("/usage", ReportUsage);
         group.MapPost("/auth-failures", ReportAuthFailures);
         group.MapPost("/key-uses", ReportKeyUses);
-        group.MapPost("/engine-activity", ReportActivity);
-        group.MapPost("/engines/{tenantId}/wake", Wake);
         return app;
     }
 
@@ -112,36 +110,14 @@ public static class InternalApi
     {
         // Read the feed position first: a change after it is seen on the next poll, never lost between the two.
         var version = await db.ChangeEvents.MaxAsync(c => (long?)c.Id, ct) ?? 0;
-        var routes = orchestrator.GetRoutes().Concat(orchestrator.GetHibernatingRoutes()).Select(ToRouteInfo).ToList();
-        return TypedResults.Ok(new RouteTable { Routes = routes, Version = version });
-    }
-
-    private static RouteInfo ToRouteInfo(EngineRoute route) => new()
-    {
-        TenantId = route.TenantId,
-        Endpoint = route.Endpoint.ToString().TrimEnd('/'),
-        EngineSecret = Convert.ToBase64String(route.EngineSecret),
-        State = route.State.ToRouteState(),
-    };
-
-    // The gateway holds a hibernating tenant's first requests and asks here; concurrent asks start one engine
-    // (the orchestrator's per-tenant gate), and every one gets the running route once it is ready.
-    private static async Task<Ok<RouteInfo>> Wake(string tenantId, IEngineOrchestrator orchestrator, CancellationToken ct)
-    {
-        var outcome = await orchestrator.WakeAsync(tenantId, ct);
-        return outcome.Result switch
+        var routes = orchestrator.GetRoutes().Select(r => new RouteInfo
         {
-            WakeResult.Running => TypedResults.Ok(ToRouteInfo(outcome.Route!)),
-            WakeResult.NoEngine => throw new ProblemException(ProblemCatalog.NotFound, $"Tenant '{tenantId}' has no engine."),
-            WakeResult.Stopped => throw new ProblemException(ProblemCatalog.Conflict, $"The engine of tenant '{tenantId}' is stopped on purpose (suspended); a request does not start it."),
-            _ => throw new ProblemException(ProblemCatalog.EngineUnavailable, $"The engine of tenant '{tenantId}' did not become ready; it is restarted."),
-        };
-    }
-
-    private static NoContent ReportActivity(EngineActivityReport report, IEngineOrchestrator orchestrator)
-    {
-        orchestrator.RecordActivity(report.Tenants);
-        return TypedResults.NoContent();
+            TenantId = r.TenantId,
+            Endpoint = r.Endpoint.ToString().TrimEnd('/'),
+            EngineSecret = Convert.ToBase64String(r.EngineSecret),
+            State = r.State.ToRouteState(),
+        }).ToList();
+        return TypedResults.Ok(new RouteTable { Routes = routes, Version = version });
     }
 
     private static async Task<Ok<ChangeList>> Changes(long? after, int? wait, ControlPlaneDbContext db, TimeProvider time, CancellationToken ct)

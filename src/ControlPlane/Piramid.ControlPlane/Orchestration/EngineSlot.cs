@@ -21,13 +21,7 @@ internal sealed class EngineSlot(string tenantId, string dataDirectory, byte[] w
 
     public EngineLimits Limits { get; set; } = EngineLimits.Unlimited;
 
-    /// <summary>The plan's idle period before hibernation; null = never.</summary>
-    public TimeSpan? HibernateAfter { get; set; }
-
-    /// <summary>The last data request the gateway reported, or the last start (whichever is later).</summary>
-    public DateTimeOffset LastActivity { get; set; }
-
-    /// <summary>False after a stop (suspend) or a hibernation: the supervisor leaves the engine alone.</summary>
+    /// <summary>False after a stop (suspend): the supervisor leaves the engine alone.</summary>
     public bool ShouldRun { get; set; }
 
     public EngineState State { get; set; } = EngineState.Provisioning;

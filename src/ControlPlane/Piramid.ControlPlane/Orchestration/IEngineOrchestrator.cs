@@ -31,16 +31,4 @@ public interface IEngineOrchestrator
 
     /// <summary>Every running engine's route (the gateway's routing table).</summary>
     IReadOnlyList<EngineRoute> GetRoutes();
-
-    /// <summary>Routes of engines hibernating or waking (last endpoint, state): the gateway holds their requests and wakes them.</summary>
-    IReadOnlyList<EngineRoute> GetHibernatingRoutes();
-
-    /// <summary>
-    /// Starts a hibernating (or crashed) engine for a waiting request and waits until it is ready; idempotent: concurrent
-    /// calls start one engine. A stopped (suspended) engine is not started.
-    /// </summary>
-    Task<WakeOutcome> WakeAsync(string tenantId, CancellationToken cancellationToken);
-
-    /// <summary>Data requests reached these tenants' engines (reported by the gateway): their idle time starts again.</summary>
-    void RecordActivity(IEnumerable<string> tenantIds);
 }

@@ -70,6 +70,5 @@ public static class TenantMapping
         BackupIntervalHours = plan.BackupIntervalHours,
         BackupRetentionDays = plan.BackupRetentionDays,
         PitrWindowHours = plan.PitrWindowHours,
-        HibernateAfterSeconds = plan.HibernateAfterSeconds,
     };
 }

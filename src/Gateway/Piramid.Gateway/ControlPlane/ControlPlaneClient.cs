@@ -117,26 +117,6 @@ public sealed class ControlPlaneClient(HttpClient http, IOptions<GatewayOptions>
         response.EnsureSuccessStatusCode();
     }
 
-    /// <summary>Sends the tenants whose engines had a data request since the previous report.</summary>
-    public async Task ReportEngineActivityAsync(EngineActivityReport report, CancellationToken cancellationToken)
-    {
-        using var request = await AuthorizedAsync(HttpMethod.Post, "internal/v1/engine-activity", cancellationToken);
-        request.Content = JsonContent.Create(report, options: Json);
-        using var response = await http.SendAsync(request, cancellationToken);
-        response.EnsureSuccessStatusCode();
-    }
-
-    /// <summary>
-    /// Asks the control plane to wake the tenant's hibernating engine and waits until it is ready; the running route,
-    /// or null when it is not to be woken (suspended, no engine) or did not become ready.
-    /// </summary>
-    public async Task<RouteInfo?> WakeEngineAsync(string tenantId, CancellationToken cancellationToken)
-    {
-        using var request = await AuthorizedAsync(HttpMethod.Post, $"internal/v1/engines/{Uri.EscapeDataString(tenantId)}/wake", cancellationToken);
-        using var response = await http.SendAsync(request, cancellationToken);
-        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<RouteInfo>(Json, cancellationToken) : null;
-    }
-
     /// <summary>Releases the token lock.</summary>
     public void Dispose() => _tokenLock.Dispose();
 

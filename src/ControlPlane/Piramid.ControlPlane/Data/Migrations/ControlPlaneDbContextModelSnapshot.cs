@@ -1141,10 +1141,6 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("engine_memory_bytes");
 
-                    b.Property<int?>("HibernateAfterSeconds")
-                        .HasColumnType("integer")
-                        .HasColumnName("hibernate_after_seconds");
-
                     b.Property<int>("MaxCollections")
                         .HasColumnType("integer")
                         .HasColumnName("max_collections");

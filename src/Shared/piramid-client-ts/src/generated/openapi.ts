@@ -2129,11 +2129,6 @@ export interface components {
              * @description Hours back a point-in-time restore may reach; 0 = no point-in-time recovery (default 0).
              */
             pitr_window_hours?: number | null;
-            /**
-             * Format: int32
-             * @description Seconds without a data request after which the tenant's engine hibernates (checkpoints and stops; its first request wakes it); null = never (in a PUT: absent keeps it, 0 turns hibernation off).
-             */
-            hibernate_after_seconds?: number | null;
         };
         /** @description Body of `GET /v1/plans`. */
         PlanList: {
@@ -2422,7 +2417,7 @@ export interface components {
              * @enum {string}
              */
             status: "active" | "suspended" | "deleted";
-            /** @description The engine's state (`running`, `hibernating`, `waking`, `stopped`, ...), when it has one. */
+            /** @description The engine's state (`running`, `stopped`, ...), when it has one. */
             engine_state?: string | null;
             /**
              * Format: date-time
@@ -4526,8 +4521,7 @@ export interface operations {
                  *       "monthly_write_units": 10000000,
                  *       "backup_interval_hours": 24,
                  *       "backup_retention_days": 7,
-                 *       "pitr_window_hours": 24,
-                 *       "hibernate_after_seconds": 900
+                 *       "pitr_window_hours": 24
                  *     }
                  */
                 "application/json": components["schemas"]["PlanInfo"];
