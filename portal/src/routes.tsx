@@ -10,6 +10,7 @@ import { BillingPage } from "./pages/billing/BillingPage";
 import { TenantsPage } from "./pages/admin/TenantsPage";
 import { TenantDetailPage } from "./pages/admin/TenantDetailPage";
 import { PlansPage } from "./pages/admin/PlansPage";
+import { PlatformPage } from "./pages/admin/PlatformPage";
 
 /** One page of the portal: its path below its section, and its navigation link's name if it has one. */
 export interface PageEntry {
@@ -33,6 +34,7 @@ export const tenantPages: PageEntry[] = [
 
 /** The operators' pages, under `/admin/`, for `platform_admin` users only. */
 export const adminPages: PageEntry[] = [
+  { path: "platform", label: "Platform", element: <PlatformPage /> },
   { path: "tenants", label: "Tenants", element: <TenantsPage /> },
   { path: "tenants/:tenantId", element: <TenantDetailPage /> },
   { path: "plans", label: "Plans", element: <PlansPage /> },

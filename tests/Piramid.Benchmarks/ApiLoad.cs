@@ -12,24 +12,49 @@ namespace Piramid.Benchmarks;
 /// </summary>
 internal static class ApiLoad
 {
-    /// <summary>The request bodies of <paramref name="count"/> points in batches of <paramref name="batch"/>.</summary>
-    public static List<byte[]> Bodies(int count, int dimension, int batch, int seed = 42)
+    /// <summary>
+    /// The request bodies of <paramref name="count"/> points in batches of <paramref name="batch"/>, each vector a JSON
+    /// array or, with <paramref name="base64"/>, a <c>vector_b64</c> string (little-endian float32); the same values either way.
+    /// </summary>
+    public static List<byte[]> Bodies(int count, int dimension, int batch, int seed = 42, bool base64 = false)
     {
         var random = new Random(seed);
         var bodies = new List<byte[]>();
         var text = new StringBuilder();
+        var values = new float[dimension];
         for (var first = 0; first < count; first += batch)
         {
             text.Clear().Append("{\"points\":[");
             for (var i = first; i < Math.Min(count, first + batch); i++)
             {
-                text.Append(i == first ? "{" : ",{").Append(CultureInfo.InvariantCulture, $"\"id\":\"{i}\",\"vector\":[");
                 for (var d = 0; d < dimension; d++)
                 {
-                    text.Append(d == 0 ? string.Empty : ",").Append((random.NextSingle() - 0.5f).ToString("R", CultureInfo.InvariantCulture));
+                    values[d] = random.NextSingle() - 0.5f;
                 }
 
-                text.Append(CultureInfo.InvariantCulture, $"],\"metadata\":{{\"bucket\":{i % 100},\"group\":{i % 10}}}}}");
+                text.Append(i == first ? "{" : ",{").Append(CultureInfo.InvariantCulture, $"\"id\":\"{i}\",");
+                if (base64)
+                {
+                    var bytes = new byte[dimension * sizeof(float)];
+                    for (var d = 0; d < dimension; d++)
+                    {
+                        System.Buffers.Binary.BinaryPrimitives.WriteSingleLittleEndian(bytes.AsSpan(d * sizeof(float)), values[d]);
+                    }
+
+                    text.Append("\"vector_b64\":\"").Append(Convert.ToBase64String(bytes)).Append("\",\"metadata\":");
+                }
+                else
+                {
+                    text.Append("\"vector\":[");
+                    for (var d = 0; d < dimension; d++)
+                    {
+                        text.Append(d == 0 ? string.Empty : ",").Append(values[d].ToString("R", CultureInfo.InvariantCulture));
+                    }
+
+                    text.Append("],\"metadata\":");
+                }
+
+                text.Append(CultureInfo.InvariantCulture, $"{{\"bucket\":{i % 100},\"group\":{i % 10}}}}}");
             }
 
             bodies.Add(Encoding.UTF8.GetBytes(text.Append("]}").ToString()));

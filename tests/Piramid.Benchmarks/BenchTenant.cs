@@ -42,10 +42,8 @@ internal sealed class BenchTenant : IAsyncDisposable
     {
         var gatewayUrl = new Uri(LocalPlatform.PortUrl(state, "gateway"));
         var controlPlaneUrl = new Uri(LocalPlatform.PortUrl(state, "control-plane"));
-        var credentials = JsonNode.Parse(File.ReadAllText(System.IO.Path.Combine(state, "credentials.json")))!;
-        var admin = new HttpClient { BaseAddress = controlPlaneUrl, Timeout = TimeSpan.FromMinutes(5) };
-        admin.DefaultRequestHeaders.Authorization = new AuthenticationHeaderValue("Bearer",
-            await LocalPlatform.TokenAsync(controlPlaneUrl, credentials["operator_client_id"]!.GetValue<string>(), credentials["operator_client_secret"]!.GetValue<string>()));
+        var credentials = LocalPlatform.Credentials(state);
+        var admin = await LocalPlatform.OperatorAsync(controlPlaneUrl, credentials, TimeSpan.FromMinutes(5));
         (await admin.PutAsJsonAsync("/v1/plans/benchmark", new
         {
             name = "benchmark",

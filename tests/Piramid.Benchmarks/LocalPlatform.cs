@@ -22,6 +22,19 @@ internal static class LocalPlatform
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!["access_token"]!.GetValue<string>();
     }
 
+    /// <summary>What <c>./piramid up</c> wrote in <c>credentials.json</c>: the operator's and the gateway's client credentials.</summary>
+    public static JsonNode Credentials(string state) =>
+        JsonNode.Parse(File.ReadAllText(Path.Combine(state, "credentials.json")))!;
+
+    /// <summary>A client of the control plane with the operator's access token.</summary>
+    public static async Task<HttpClient> OperatorAsync(Uri controlPlaneUrl, JsonNode credentials, TimeSpan timeout)
+    {
+        var admin = new HttpClient { BaseAddress = controlPlaneUrl, Timeout = timeout };
+        admin.DefaultRequestHeaders.Authorization = new System.Net.Http.Headers.AuthenticationHeaderValue("Bearer",
+            await TokenAsync(controlPlaneUrl, credentials["operator_client_id"]!.GetValue<string>(), credentials["operator_client_secret"]!.GetValue<string>()));
+        return admin;
+    }
+
     // ./piramid keeps each service's port and pid in <state>/run/<name>.port and .pid.
 
     /// <summary>The loopback URL of a service started by <c>./piramid up</c>.</summary>

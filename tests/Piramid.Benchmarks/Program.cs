@@ -19,7 +19,11 @@ IBenchmarkMode[] modes =
     new ExportMode(),
     new AuditMode(),
     new ApiIngestMode(),
+    new LinkCostMode(),
+    new IngestDecodeMode(),
     new ApiFilterMode(),
+    new DensityMode(),
+    new LoadMode(),
 ];
 
 if (args.Length == 0 || args[0] is "-h" or "--help")

@@ -197,17 +197,23 @@ public sealed class PlatformTests(LocalPlatform platform)
                 await controlPlane.WaitForExitAsync();
             }
 
-            // The gateway serves from its last routing table and key cache while the control plane is away.
-            for (var i = 0; i < 10; i++)
+            try
             {
-                (await http.PostAsJsonAsync("/v1/collections/c/points", new { points = new[] { new { id = $"p{i}", vector = new[] { 1f, (float)i } } } })).EnsureSuccessStatusCode();
-                (await http.PostAsJsonAsync("/v1/collections/c/search", new { vector = new[] { 1f, 0f } })).EnsureSuccessStatusCode();
-                await Task.Delay(200);
+                // The gateway serves from its last routing table and key cache while the control plane is away.
+                for (var i = 0; i < 10; i++)
+                {
+                    await AssertSucceededAsync(await http.PostAsJsonAsync("/v1/collections/c/points", new { points = new[] { new { id = $"p{i}", vector = new[] { 1f, (float)i } } } }));
+                    await AssertSucceededAsync(await http.PostAsJsonAsync("/v1/collections/c/search", new { vector = new[] { 1f, 0f } }));
+                    await Task.Delay(200);
+                }
+
+                Assert.Equal(HttpStatusCode.ServiceUnavailable, (await admin.GetAsync(new Uri("/v1/tenants", UriKind.Relative))).StatusCode);
+            }
+            finally
+            {
+                await platform.UpAsync(); // starts what is not running: the control plane (the other tests share it)
             }
 
-            Assert.Equal(HttpStatusCode.ServiceUnavailable, (await admin.GetAsync(new Uri("/v1/tenants", UriKind.Relative))).StatusCode);
-
-            await platform.UpAsync(); // starts what is not running: the control plane
             var (_, fresh) = await platform.NewTenantAsync("after-restart");
             fresh.Dispose();
             var count = await Json(await http.PostAsJsonAsync("/v1/collections/c/count", new { }));
@@ -262,6 +268,15 @@ public sealed class PlatformTests(LocalPlatform platform)
             var body = await response.Content.ReadAsStringAsync();
             Assert.True(response.IsSuccessStatusCode, $"{(int)response.StatusCode} {body}");
             return JsonNode.Parse(body)!.AsObject();
+        }
+    }
+
+    // A failure names what answered: the problem body says whether the gateway or the engine refused.
+    private static async Task AssertSucceededAsync(HttpResponseMessage response)
+    {
+        using (response)
+        {
+            Assert.True(response.IsSuccessStatusCode, $"{response.RequestMessage?.RequestUri}: {(int)response.StatusCode} {await response.Content.ReadAsStringAsync()}");
         }
     }
 }

@@ -2,6 +2,7 @@ using System.Net;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.EntityFrameworkCore.Diagnostics;
 using Microsoft.Extensions.DependencyInjection;
 using Piramid.ControlPlane.Data;
 using Piramid.Gateway.Tests.Support;
@@ -94,6 +95,38 @@ public sealed class BillingSubscriptionTests(PostgresFixture postgres)
         Assert.Equal(2, await db.AuditEvents.CountAsync(e => e.Action == "billing.payment_status" && e.TenantId == tenantId));
     }
 
+    [Fact]
+    public async Task APlanChangeFromStripe_ThatFailsToApply_IsAppliedByStripesRetry_AndNotMovedBack()
+    {
+        var fault = new FailingPlanSave();
+        await using var stripe = await FakeStripe.StartAsync();
+        await using var platform = await StartAsync(postgres, stripe,
+            controlPlaneServices: b => b.Services.ConfigureDbContext<ControlPlaneDbContext>(o => o.AddInterceptors(fault)));
+        var (tenantId, _) = await platform.TenantWithKeyAsync("retried");
+        await Sender(platform).RunOnceAsync(CancellationToken.None);
+        var customer = Assert.Single(stripe.Customers)["id"]!.GetValue<string>();
+        var subscriptionId = Assert.Single(stripe.Subscriptions)["id"]!.GetValue<string>();
+        using var anonymous = platform.Client(null);
+        var moved = Updated("evt_sub_moved_retried", DateTimeOffset.UtcNow.AddMinutes(-1), Subscription(subscriptionId, customer, "active", false, "price_standard"));
+
+        // Saving the tenant's new plan fails once: Stripe sees an error and delivers the event again.
+        fault.Armed = true;
+        using (var first = await PostSignedAsync(anonymous, moved))
+        {
+            Assert.False(first.IsSuccessStatusCode);
+        }
+
+        Assert.False(fault.Armed);
+        Assert.Equal("applied", await DeliverAsync(anonymous, moved));
+        using var admin = await platform.ControlPlane.ClientAsync(platform.ControlPlane.Operator);
+        Assert.Equal("standard", (await admin.GetFromJsonAsync<JsonObject>($"/v1/tenants/{tenantId}"))!["plan"]!.GetValue<string>());
+        Assert.Equal("standard", (await AccountAsync(platform, tenantId)).SubscribedPlanId);
+
+        // The meter round finds tenant and subscription on the same plan: it does not move the customer back.
+        await Sender(platform).RunOnceAsync(CancellationToken.None);
+        Assert.Equal(0, stripe.SubscriptionUpdates);
+    }
+
     private static string Updated(string id, DateTimeOffset created, JsonObject subscription) =>
         FakeStripe.EventJson(id, "customer.subscription.updated", created, subscription);
 
@@ -113,5 +146,25 @@ public sealed class BillingSubscriptionTests(PostgresFixture postgres)
         using var response = await admin.GetAsync(new Uri($"/v1/tenants/{tenantId}/billing", UriKind.Relative));
         Assert.Equal(HttpStatusCode.OK, response.StatusCode);
         return (await response.Content.ReadFromJsonAsync<JsonObject>())!;
+    }
+
+    // Fails the first save that changes a tenant's plan while armed (a database error at the worst moment).
+    private sealed class FailingPlanSave : SaveChangesInterceptor
+    {
+        public volatile bool Armed;
+
+        public override ValueTask<InterceptionResult<int>> SavingChangesAsync(
+            DbContextEventData eventData, InterceptionResult<int> result, CancellationToken cancellationToken = default)
+        {
+            var changesPlan = eventData.Context?.ChangeTracker.Entries<Piramid.ControlPlane.Data.Entities.Tenant>()
+                .Any(e => e.State == EntityState.Modified && e.Property(t => t.PlanId).IsModified) ?? false;
+            if (changesPlan && Armed)
+            {
+                Armed = false;
+                throw new InvalidOperationException("Injected: the database failed while saving the tenant's plan.");
+            }
+
+            return base.SavingChangesAsync(eventData, result, cancellationToken);
+        }
     }
 }

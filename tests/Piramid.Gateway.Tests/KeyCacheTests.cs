@@ -27,7 +27,7 @@ public sealed class KeyCacheTests
         var held = controlPlane.HoldNext();
         var resolving = cache.ResolveAsync("key1", Hash, CancellationToken.None);
         await held.Asked.WaitAsync(TimeSpan.FromSeconds(30));
-        cache.EvictKey("key1");
+        cache.EvictKey("key1", changeId: 1);
         held.Release();
         Assert.NotNull((await resolving).Identity);
 
@@ -42,7 +42,7 @@ public sealed class KeyCacheTests
     {
         await using var controlPlane = await StandIn.StartAsync();
         var cache = controlPlane.Cache(new ManualClock(DateTimeOffset.UtcNow));
-        var evictions = new Action[] { () => cache.EvictTenant("tenant1"), () => cache.EvictPlan("free") };
+        var evictions = new Action[] { () => cache.EvictTenant("tenant1", changeId: 1), () => cache.EvictPlan("free", changeId: 1) };
         for (var i = 0; i < evictions.Length; i++)
         {
             var keyId = $"key-{i}";
@@ -88,6 +88,74 @@ public sealed class KeyCacheTests
         Assert.True((await cache.ResolveAsync("key1", SHA256.HashData("other"u8), CancellationToken.None)).Unavailable);
     }
 
+    [Fact]
+    public async Task ALateEventTheAnswerAlreadyReflects_DoesNotEvictIt_SoAnOutageRightAfterStillServesTheKey()
+    {
+        var clock = new ManualClock(DateTimeOffset.UtcNow);
+        var controlPlane = await StandIn.StartAsync();
+        controlPlane.ChangesThrough = 7; // the key's and its tenant's creation were changes 6 and 7
+        var cache = controlPlane.Cache(clock);
+        Assert.NotNull((await cache.ResolveAsync("key1", Hash, CancellationToken.None)).Identity);
+
+        // The change feed delivers those creations after the first answer was cached.
+        cache.EvictTenant("tenant1", changeId: 6);
+        cache.EvictKey("key1", changeId: 7);
+        cache.EvictPlan("free", changeId: 7);
+        Assert.Equal(1, cache.Count);
+
+        // The control plane goes away and the entry goes stale: its last answer still serves (it was a 503 before).
+        await controlPlane.DisposeAsync();
+        clock.Advance(TimeSpan.FromSeconds(61));
+        Assert.NotNull((await cache.ResolveAsync("key1", Hash, CancellationToken.None)).Identity);
+        Assert.Equal(1, controlPlane.Introspections);
+    }
+
+    [Fact]
+    public async Task AnEventNewerThanTheAnswer_EvictsIt_WhateverItsKind()
+    {
+        await using var controlPlane = await StandIn.StartAsync();
+        controlPlane.ChangesThrough = 7;
+        var cache = controlPlane.Cache(new ManualClock(DateTimeOffset.UtcNow));
+        var evictions = new Action[]
+        {
+            () => cache.EvictKey("key1", changeId: 8), () => cache.EvictTenant("tenant1", changeId: 8), () => cache.EvictPlan("free", changeId: 8),
+        };
+        foreach (var evict in evictions)
+        {
+            await cache.ResolveAsync("key1", Hash, CancellationToken.None);
+            Assert.Equal(1, cache.Count);
+            evict();
+            Assert.Equal(0, cache.Count);
+        }
+
+        Assert.Equal(3, controlPlane.Introspections);
+    }
+
+    [Fact]
+    public async Task AnAnswerInFlightDuringAnEvictionItAlreadyReflects_IsCached()
+    {
+        await using var controlPlane = await StandIn.StartAsync();
+        controlPlane.ChangesThrough = 9;
+        var cache = controlPlane.Cache(new ManualClock(DateTimeOffset.UtcNow));
+        var held = controlPlane.HoldNext();
+        var resolving = cache.ResolveAsync("key1", Hash, CancellationToken.None);
+        await held.Asked.WaitAsync(TimeSpan.FromSeconds(30));
+        cache.EvictKey("key1", changeId: 9);
+        held.Release();
+        Assert.NotNull((await resolving).Identity);
+        Assert.Equal(1, cache.Count);
+
+        // One step further: an eviction the held answer does not reflect keeps it out, as before.
+        controlPlane.ChangesThrough = 9;
+        held = controlPlane.HoldNext();
+        resolving = cache.ResolveAsync("key2", Hash, CancellationToken.None);
+        await held.Asked.WaitAsync(TimeSpan.FromSeconds(30));
+        cache.EvictKey("key2", changeId: 10);
+        held.Release();
+        Assert.NotNull((await resolving).Identity);
+        Assert.Equal(1, cache.Count);
+    }
+
     /// <summary>A control plane that knows one key and can hold an introspection until the test releases it.</summary>
     private sealed class StandIn : IAsyncDisposable
     {
@@ -104,6 +172,8 @@ public sealed class KeyCacheTests
         public Uri Address { get; }
 
         public bool Revoked { get; set; }
+
+        public long ChangesThrough { get; set; }
 
         public int Introspections => Volatile.Read(ref _introspections);
 
@@ -158,6 +228,7 @@ public sealed class KeyCacheTests
                     Role = "admin",
                     Collections = [],
                     Plan = new PlanInfo { Id = "free" },
+                    ChangesThrough = ChangesThrough,
                 }, Piramid.Contracts.Json.WireJson.Options);
         }
     }

@@ -34,6 +34,7 @@ public sealed class TenantPathAccessTests(PostgresFixture postgres)
         ("POST", "/v1/tenants/{A}/api-keys/nosuchkey/rotate", "{}", 404, 404, 403, 403, 404),
         ("GET", "/v1/tenants/{A}/usage", null, 200, 200, 403, 403, 404),
         ("GET", "/v1/tenants/{A}/audit", null, 200, 200, 403, 403, 404),
+        ("GET", "/v1/tenants/{A}/metrics", null, 200, 200, 403, 403, 404),
         // Any role reads an operation; a scoped key manages nothing of the tenant.
         ("GET", "/v1/tenants/{A}/operations/op_nosuch", null, 404, 404, 404, 403, 404),
         ("PATCH", "/v1/tenants/{A}", """{"name":"renamed"}""", 200, 403, 403, 403, 403),
@@ -42,9 +43,11 @@ public sealed class TenantPathAccessTests(PostgresFixture postgres)
         ("DELETE", "/v1/tenants/{A}", null, null, 403, 403, 403, 403),
         ("GET", "/v1/tenants", null, 200, 403, 403, 403, 403),
         ("GET", "/v1/plans", null, 200, 403, 403, 403, 403),
+        ("GET", "/v1/platform/metrics", null, 200, 403, 403, 403, 403),
         // The tenant comes from the key: the other tenant's key reads its own tenant.
         ("GET", "/v1/usage", null, 403, 200, 403, 403, 200),
         ("GET", "/v1/audit", null, 403, 200, 403, 403, 200),
+        ("GET", "/v1/metrics", null, 403, 200, 403, 403, 200),
         ("GET", "/v1/api-keys", null, 403, 200, 403, 403, 200),
         ("GET", "/v1/operations/op_nosuch", null, 404, 404, 404, 403, 404),
     ];

@@ -25,7 +25,9 @@ function piramid(state, ...args) {
 /** Starts a platform (or reuses PIRAMID_E2E_STATE's); `stop()` runs `./piramid down`, then purges its state. */
 export function startPlatform() {
   const reused = process.env.PIRAMID_E2E_STATE;
-  const state = reused ?? mkdtempSync(join(tmpdir(), "piramid-portal-e2e-"));
+  // ./piramid test names the folder (PIRAMID_E2E_STATE_ROOT) so that it can purge whatever a killed run left there.
+  const parent = process.env.PIRAMID_E2E_STATE_ROOT ?? tmpdir();
+  const state = reused ?? mkdtempSync(join(parent, "piramid-portal-e2e-"));
   if (!reused) piramid(state, "up", "--no-build");
   const local = JSON.parse(readFileSync(join(state, "local.json"), "utf8"));
   if (!local.portal_url) throw new Error(`the platform serves no portal (portal_url is empty in ${state}/local.json): build portal/ first`);

@@ -58,12 +58,18 @@ describe("the shell", () => {
     expect(screen.getByLabelText("Tenant")).toHaveValue("acme");
   });
 
-  it("adds Tenants and Plans for an operator, and sends one without memberships to the tenants", async () => {
+  it("adds Platform, Tenants and Plans for an operator, and sends one to the Platform page", async () => {
     const router = await renderShell({ id: "u2", email: "op@example.com", platform_admin: true, memberships: [] }, "/");
     expect(await screen.findByText("admin page")).toBeInTheDocument();
-    expect(router.state.location.pathname).toBe("/admin/tenants");
+    expect(router.state.location.pathname).toBe("/admin/platform");
     const nav = screen.getByRole("navigation", { name: "Main" });
-    expect(within(nav).getAllByRole("link").map((a) => a.textContent)).toEqual(["Tenants", "Plans"]);
+    expect(within(nav).getAllByRole("link").map((a) => a.textContent)).toEqual(["Platform", "Tenants", "Plans"]);
+  });
+
+  it("sends an operator who is also a tenant's member to the Platform page, not the tenant", async () => {
+    const router = await renderShell({ ...member, platform_admin: true }, "/");
+    expect(await screen.findByText("admin page")).toBeInTheDocument();
+    expect(router.state.location.pathname).toBe("/admin/platform");
   });
 
   it("tells a person without a tenant what to do", async () => {

@@ -59,6 +59,18 @@ public static class EngineMetrics
         "piramid.engine.checkpoint.duration", "s", "Time to write one collection checkpoint", tags: null,
         new InstrumentAdvice<double> { HistogramBucketBoundaries = SecondsBuckets });
 
+    /// <summary>Graph nodes linked by the collections' background linkers (its rate is the link rate; docs/design/ingest.md).</summary>
+    public static readonly Counter<long> IndexLinks = Meter.CreateCounter<long>(
+        "piramid.engine.index.links", "{node}", "Graph nodes linked behind acknowledged writes");
+
+    /// <summary>Links maintenance added to bring cut-off graph nodes back within reach of the entry point (docs/design/hnsw.md).</summary>
+    public static readonly Counter<long> GraphReconnects = Meter.CreateCounter<long>(
+        "piramid.engine.index.reconnects", "{link}", "Links added to reconnect graph nodes no search could reach");
+
+    /// <summary>Writes that waited because a collection's unlinked tail was at its bound (back-pressure).</summary>
+    public static readonly Counter<long> IngestWaits = Meter.CreateCounter<long>(
+        "piramid.engine.ingest.waits", "{write}", "Writes that waited for the graph linker to catch up");
+
     /// <summary>Seconds between two timestamps of <see cref="Stopwatch"/>.</summary>
     public static double Seconds(long started) => Stopwatch.GetElapsedTime(started).TotalSeconds;
 

@@ -30,6 +30,15 @@ public sealed class EngineOptions
     /// <summary>Largest magnitude of a vector value accepted in a write or a query (docs/API.md, "Limits").</summary>
     public float MaxVectorValue { get; init; } = Limits.MaxVectorValue;
 
+    /// <summary>
+    /// Most points of one graph-indexed collection acknowledged but not yet linked into its graph; a write waits (it is
+    /// not refused) while a collection holds this many (docs/design/ingest.md). Searches scan these points exactly.
+    /// </summary>
+    public int MaxUnlinkedPoints { get; init; } = 100_000;
+
+    /// <summary>Background link workers per collection; 0 means one per core but one (at least one), at a lower priority than requests.</summary>
+    public int LinkWorkers { get; init; }
+
     /// <summary>Plan limits pushed by the control plane; unlimited when null.</summary>
     public EngineQuotas Quotas { get; init; } = new();
 
@@ -62,4 +71,10 @@ public sealed class EngineOptions
 
     /// <summary>Clock for the audit log and checkpoint scheduling.</summary>
     public TimeProvider Time { get; init; } = TimeProvider.System;
+
+    /// <summary>
+    /// Benchmarks only (the <c>load</c> mode): collects the time of each stage of <see cref="VectorEngine"/>'s open,
+    /// summed over collections. Null in the engine process, where each stage then costs one null check.
+    /// </summary>
+    internal Collections.CheckpointLoadProfile? OpenProfile { get; init; }
 }

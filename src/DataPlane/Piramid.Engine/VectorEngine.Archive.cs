@@ -100,10 +100,11 @@ public sealed partial class VectorEngine
             var archived = collection.ArchivedThroughLsn;
             var unarchived = sealedSegments.Where(s => s.LastLsn > archived).ToList();
             var newest = sealedSegments.Count == 0 ? null : sealedSegments[^1];
+            var settings = collection.SettingsVersion();
             states.Add(new ArchiveCollectionState(
                 collection.Config.Name, Path.GetFileName(collection.Directory), collection.Config.CreatedAt, collection.LastLsn, newest?.LastLsn,
                 newest is null ? null : WalTime.ToInstant(newest.LastTimeMs), archived, unarchived.Count, unarchived.Sum(s => s.Bytes),
-                collection.DroppedUnarchivedThroughLsn));
+                collection.DroppedUnarchivedThroughLsn, settings?.Sha256, settings?.WrittenAt));
         }
 
         return new ArchiveState(states, states.Sum(s => s.UnarchivedBytes), _options.UnarchivedWalLimitBytes, _options.RecoveryWindow, [.. _dropped]);

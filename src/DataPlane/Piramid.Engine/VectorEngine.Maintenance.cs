@@ -24,6 +24,8 @@ public sealed partial class VectorEngine
                 collection.Compact();
             }
 
+            collection.ReconnectGraph(now);
+
             if (collection.NeedsCheckpoint(now) && !collection.Checkpoint())
             {
                 allWritable = false;

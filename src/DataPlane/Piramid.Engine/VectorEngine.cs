@@ -115,12 +115,18 @@ public sealed partial class VectorEngine : IAsyncDisposable
 
         try
         {
+            var profile = options.OpenProfile;
+            var started = System.Diagnostics.Stopwatch.GetTimestamp();
             var audit = AuditLog.Open(Path.Combine(options.DataDirectory, "audit"), key, options.Time);
             var engine = new VectorEngine(options, directoryLock, key, audit);
+            started = profile?.Add("audit log open", started) ?? started;
             engine.RemoveLeftoverSnapshots();
             engine.RemoveLeftoverRestores();
-            engine.LoadCollections();
+            profile?.Add("leftover snapshots and restores", started);
+            engine.LoadCollections(); // its stages are the collections' (Collection.Recover)
+            started = System.Diagnostics.Stopwatch.GetTimestamp();
             engine.StartMaintenance();
+            profile?.Add("maintenance start", started);
             return engine;
         }
         catch
@@ -256,6 +262,11 @@ public sealed partial class VectorEngine : IAsyncDisposable
         if (options.IdempotencyMaxKeys < 1)
         {
             throw new ArgumentOutOfRangeException(nameof(options), options.IdempotencyMaxKeys, "IdempotencyMaxKeys must be at least 1.");
+        }
+
+        if (options.MaxUnlinkedPoints < 1 || options.LinkWorkers < 0)
+        {
+            throw new ArgumentOutOfRangeException(nameof(options), "MaxUnlinkedPoints must be at least 1 and LinkWorkers at least 0.");
         }
     }
 

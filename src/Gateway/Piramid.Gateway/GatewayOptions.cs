@@ -106,6 +106,12 @@ public sealed class GatewayOptions
     /// <summary>Time a client may read slower than <see cref="MinResponseBytesPerSecond"/> before it is disconnected.</summary>
     public TimeSpan SlowResponseGrace { get; set; } = TimeSpan.FromSeconds(5);
 
+    /// <summary>
+    /// How often the tenants that had a data request are reported to the control plane, which hibernates an engine
+    /// idle for its plan's <c>hibernate_after_seconds</c>; keep it well below the shortest such period.
+    /// </summary>
+    public TimeSpan EngineActivityReportInterval { get; set; } = TimeSpan.FromSeconds(5);
+
     /// <summary>How often counted usage and refused credentials are sent to the control plane.</summary>
     public TimeSpan UsageReportInterval { get; set; } = TimeSpan.FromSeconds(2);
 

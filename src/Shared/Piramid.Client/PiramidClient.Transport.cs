@@ -47,11 +47,11 @@ public sealed partial class PiramidClient
     /// <summary>
     /// A connection refused or reset, or an answer cut off mid-body. The caller's cancellation and the
     /// <see cref="HttpClient.Timeout"/> surface as <see cref="OperationCanceledException"/> and are not retried.
-    /// A bare <see cref="System.Net.Sockets.SocketException"/> counts too: SocketsHttpHandler lets one through
-    /// unwrapped when the peer resets a connection just after it was accepted ("Transport endpoint is not connected").
+    /// (<see cref="SendOnceAsync"/> wraps the bare <see cref="System.Net.Sockets.SocketException"/> SocketsHttpHandler
+    /// sometimes lets through.)
     /// </summary>
     private static bool IsTransportFailure(Exception failure, CancellationToken cancellationToken) =>
-        !cancellationToken.IsCancellationRequested && failure is HttpRequestException or IOException or System.Net.Sockets.SocketException;
+        !cancellationToken.IsCancellationRequested && failure is HttpRequestException or IOException;
 
     /// <summary>One attempt: the answer, or how long to wait before the next (a 429 or 503), or the problem thrown.</summary>
     private async Task<(TAnswer? Answer, TimeSpan? RetryIn)> AttemptAsync<TAnswer>(HttpMethod method, string path, byte[]? bytes, JsonTypeInfo<TAnswer>? answerType, string? idempotencyKey, int attempt, CancellationToken cancellationToken)
@@ -70,7 +70,7 @@ public sealed partial class PiramidClient
             request.Content.Headers.ContentType = JsonMediaType;
         }
 
-        using var response = await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        using var response = await SendOnceAsync(request, cancellationToken);
         if (response.IsSuccessStatusCode)
         {
             if (answerType is null || response.StatusCode == HttpStatusCode.NoContent)
@@ -91,6 +91,21 @@ public sealed partial class PiramidClient
         }
 
         throw await ProblemReader.ReadAsync(response, retryAfter, cancellationToken);
+    }
+
+    // A transport failure reaches the caller as an HttpRequestException, as documented, also when SocketsHttpHandler
+    // lets a bare SocketException through (a connection reset just after it was accepted: "Transport endpoint is not
+    // connected", seen in CI on the last attempt of TransportRetryTests).
+    private async Task<HttpResponseMessage> SendOnceAsync(HttpRequestMessage request, CancellationToken cancellationToken)
+    {
+        try
+        {
+            return await _http.SendAsync(request, HttpCompletionOption.ResponseHeadersRead, cancellationToken);
+        }
+        catch (System.Net.Sockets.SocketException e)
+        {
+            throw new HttpRequestException(HttpRequestError.ConnectionError, e.Message, e);
+        }
     }
 
     private Task<TAnswer?> SendAsync<TAnswer>(HttpMethod method, string path, JsonTypeInfo<TAnswer>? answerType, CancellationToken cancellationToken)

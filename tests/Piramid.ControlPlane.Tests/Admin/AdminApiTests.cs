@@ -52,11 +52,20 @@ public sealed class AdminApiTests(PostgresFixture postgres)
 
         var resumed = await SendAsync(admin, HttpMethod.Post, $"/v1/tenants/{tenantId}/resume", null, HttpStatusCode.OK);
         Assert.Equal(("active", "running"), (resumed["status"]!.GetValue<string>(), resumed["engine_state"]!.GetValue<string>()));
-        Assert.Equal(HttpStatusCode.OK, (await IntrospectAsync(gateway, secretKey)).Status);
+        var afterResume = await IntrospectAsync(gateway, secretKey);
+        Assert.Equal(HttpStatusCode.OK, afterResume.Status);
 
         var changes = await SendAsync(gateway, HttpMethod.Get, "/internal/v1/changes?after=0", null, HttpStatusCode.OK);
         Assert.Contains(changes["changes"]!.AsArray(), c => c!["kind"]!.GetValue<string>() == "tenant" && c["subject"]!.GetValue<string>() == tenantId);
         var last = changes["last_id"]!.GetValue<long>();
+
+        // The answer names the change-feed events it reflects: the resume's at least (so the gateway keeps it when
+        // that event reaches it later), and none that did not exist yet.
+        var resumeChange = changes["changes"]!.AsArray()
+            .Where(c => c!["kind"]!.GetValue<string>() == "tenant" && c["subject"]!.GetValue<string>() == tenantId)
+            .Max(c => c!["id"]!.GetValue<long>());
+        var through = afterResume.Body!["changes_through"]!.GetValue<long>();
+        Assert.InRange(through, resumeChange, last);
 
         var deleted = await SendAsync(admin, HttpMethod.Delete, $"/v1/tenants/{tenantId}", null, HttpStatusCode.OK);
         Assert.Equal("deleted", deleted["status"]!.GetValue<string>());

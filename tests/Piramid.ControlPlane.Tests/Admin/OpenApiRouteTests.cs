@@ -19,8 +19,8 @@ public sealed partial class OpenApiRouteTests(PostgresFixture postgres)
     // authorize, end session), which docs/API.md describes.
     private static readonly string[] NotPublic = ["/internal/", "/health/", "/account/", "/connect/authorize", "/connect/logout"];
 
-    // A key's own tenant: the gateway forwards /v1/api-keys/..., /v1/usage and /v1/audit to /v1/tenants/{key's tenant}/...
-    private static readonly string[] KeyTenantPaths = ["/v1/api-keys", "/v1/usage", "/v1/audit"];
+    // A key's own tenant: the gateway forwards /v1/api-keys/..., /v1/usage, /v1/audit and /v1/metrics to /v1/tenants/{key's tenant}/...
+    private static readonly string[] KeyTenantPaths = ["/v1/api-keys", "/v1/usage", "/v1/audit", "/v1/metrics"];
 
     /// <summary>Where the control plane serves a table route: a key's own-tenant paths under its tenant's.</summary>
     private static string ServedAt(PublicRoute route) =>

@@ -14,7 +14,7 @@ namespace Piramid.ControlPlane.Tests.AuditSinks;
 
 /// <summary>
 /// Continuous export to S3-compatible storage (moto_server on loopback): gzip NDJSON objects under
-/// <c>{prefix}{tenant}/yyyy/MM/dd/HH-d…-c….ndjson.gz</c> whose concatenation in key order is the export (entries and
+/// <c>{prefix}{tenant}/yyyy/MM/dd/HH-d…-…-c…-….ndjson.gz</c> whose concatenation in key order is the export (entries and
 /// anchors) and verifies; an outage of the store is reported as a backlog and delivered without a gap when it is back.
 /// </summary>
 [Collection(PostgresCollection.Name)]
@@ -51,7 +51,7 @@ public sealed class S3SinkTests(PostgresFixture postgres)
             var export = await ExportLinesAsync(f); // anchors the engine's head, so the objects carry an anchor
             await WaitSinkAsync(f, s => Reached(s, ControlHead(export), DataHead(export)), "everything delivered");
             var objects = await ReadObjectsAsync(moto, bucket);
-            Assert.All(objects.Keys, k => Assert.Matches($"^audit/{f.Tenant}/[0-9]{{4}}/[0-9]{{2}}/[0-9]{{2}}/[0-9]{{2}}-d[0-9]{{12}}-c[0-9]{{12}}\\.ndjson\\.gz$", k));
+            Assert.All(objects.Keys, k => Assert.Matches($"^audit/{f.Tenant}/[0-9]{{4}}/[0-9]{{2}}/[0-9]{{2}}/[0-9]{{2}}-d[0-9]{{12}}-[0-9]{{12}}-c[0-9]{{12}}-[0-9]{{12}}\\.ndjson\\.gz$", k));
             Assert.True(objects.Count > 1, "a batch of 4 entries at most: the trail spans several objects");
             var first = Concatenate(objects);
             Assert.Equal(EntriesByKey(export), EntriesByKey(first.Split('\n', StringSplitOptions.RemoveEmptyEntries)));
@@ -87,7 +87,8 @@ public sealed class S3SinkTests(PostgresFixture postgres)
         }
     }
 
-    private static async Task<Dictionary<string, string>> ReadObjectsAsync(MotoServer moto, string bucket)
+    /// <summary>Every object of the bucket, gunzipped, by key (shared with <see cref="S3SinkObjectsTests"/>).</summary>
+    internal static async Task<Dictionary<string, string>> ReadObjectsAsync(MotoServer moto, string bucket)
     {
         using var client = new AmazonS3Client(new BasicAWSCredentials(MotoServer.AccessKey, MotoServer.SecretKey),
             new AmazonS3Config { ServiceURL = moto.ServiceUrl.ToString(), ForcePathStyle = true, AuthenticationRegion = "us-east-1" });
@@ -105,6 +106,6 @@ public sealed class S3SinkTests(PostgresFixture postgres)
     }
 
     // As an auditor would: zcat of the objects in key order.
-    private static string Concatenate(Dictionary<string, string> objects) =>
+    internal static string Concatenate(Dictionary<string, string> objects) =>
         string.Concat(objects.OrderBy(o => o.Key, StringComparer.Ordinal).Select(o => o.Value));
 }

@@ -114,7 +114,7 @@ public sealed class BackupCrashTests(PostgresFixture postgres)
     }
 
     [Fact]
-    public async Task ControlPlaneKilledMidRestore_FailsTheOperationAfterRestart_LiveDataUntouched_AndARetryRestores()
+    public async Task ControlPlaneKilledMidRestore_FailsTheOperationAfterRestart_LiveDataUntouched_StagingDiscarded_AndARetryRestores()
     {
         await using var f = await BackupFixture.StartAsync(postgres, "crash-cp-restore");
         var backedUp = await LoadAsync(f);
@@ -124,12 +124,14 @@ public sealed class BackupCrashTests(PostgresFixture postgres)
         using var temp = new TempDirectory("piramid-crash");
         var signal = temp.Combine("paused");
 
+        var engine = await EngineRowAsync(f);
         await f.Host.StopAsync();
         string location;
         using (var process = await ControlPlaneProcess.StartAsync(f.Host, PauseSettings("read", signal), Patience))
         {
             location = await StartOperationAsync(f, $"/v1/tenants/{f.Tenant}/restore", new { backup_id = backupId });
             await WaitForFileAsync(signal, process);
+            Assert.NotEmpty(Directory.EnumerateDirectories(engine.DataDirectory, ".restore-*")); // the dead run's staging area
             process.Kill();
         }
 
@@ -140,9 +142,35 @@ public sealed class BackupCrashTests(PostgresFixture postgres)
         Assert.Contains("each chosen collection serves either its previous data or the restored data", op["error"]!["detail"]!.GetValue<string>(), StringComparison.Ordinal);
         Assert.Equal(live, await f.ContentHashAsync("docs"));
 
+        // The control plane that failed the operation had the engine discard the staging area; the engine never restarted.
+        await WaitNoStagingAsync(engine.DataDirectory);
+        Assert.Equal(engine.ProcessId, (await EngineRowAsync(f)).ProcessId);
+        Assert.False(System.Diagnostics.Process.GetProcessById(engine.ProcessId).HasExited);
+
+        // A successful restore leaves no staging area either (it holds the replaced collection's files).
         var retry = await f.RunOperationAsync($"/v1/tenants/{f.Tenant}/restore", new { backup_id = backupId });
         Assert.True(retry["state"]!.GetValue<string>() == "succeeded", retry.ToJsonString());
         Assert.Equal(backedUp, await f.ContentHashAsync("docs"));
+        Assert.Empty(Directory.EnumerateDirectories(engine.DataDirectory, ".restore-*"));
+        Assert.Equal(engine.ProcessId, (await EngineRowAsync(f)).ProcessId);
+    }
+
+    private static async Task<(string DataDirectory, int ProcessId)> EngineRowAsync(BackupFixture f)
+    {
+        await using var scope = f.Host.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
+        var row = await db.Engines.AsNoTracking().SingleAsync(e => e.TenantId == f.Tenant);
+        return (row.DataDirectory, row.ProcessId!.Value);
+    }
+
+    private static async Task WaitNoStagingAsync(string dataDirectory)
+    {
+        var deadline = DateTimeOffset.UtcNow + Patience;
+        while (Directory.EnumerateDirectories(dataDirectory, ".restore-*").Any())
+        {
+            Assert.True(DateTimeOffset.UtcNow < deadline, $"the dead restore's staging area under {dataDirectory} was never discarded");
+            await Task.Delay(50); // polling the recovery round that fails the operation and then discards
+        }
     }
 
     private Task<BackupFixture> StartPausedAsync(string name, string on) =>

@@ -66,10 +66,12 @@ internal sealed class BackupFixture : IAsyncDisposable
     }
 
     /// <summary>Upserts points <paramref name="first"/>..first+count-1 with seeded vectors and metadata.</summary>
-    public async Task UpsertAsync(string collection, int first, int count, int dimension, int seed)
+    /// <summary>Upserts points p{first}… in batches of 500; returns the last write's LSN.</summary>
+    public async Task<long> UpsertAsync(string collection, int first, int count, int dimension, int seed)
     {
         var random = new Random(seed);
         using var engine = Engine();
+        long lsn = 0;
         for (var at = first; at < first + count; at += 500)
         {
             var points = Enumerable.Range(at, Math.Min(500, first + count - at)).Select(i => new
@@ -78,8 +80,10 @@ internal sealed class BackupFixture : IAsyncDisposable
                 vector = Enumerable.Range(0, dimension).Select(_ => (float)(random.NextDouble() * 2 - 1)).ToArray(),
                 metadata = new { n = i, group = i % 7, text = $"point {i} \u00e9" },
             });
-            await SendAsync(engine, HttpMethod.Post, $"/v1/collections/{collection}/points", new { points }, HttpStatusCode.OK);
+            lsn = (await SendAsync(engine, HttpMethod.Post, $"/v1/collections/{collection}/points", new { points }, HttpStatusCode.OK))["lsn"]!.GetValue<long>();
         }
+
+        return lsn;
     }
 
     /// <summary>SHA-256 over every point in id order: id, vector bytes as JSON numbers, metadata as returned.</summary>
@@ -135,6 +139,9 @@ internal sealed class BackupFixture : IAsyncDisposable
     {
         var op = await RunOperationAsync($"/v1/tenants/{Tenant}/backups", body);
         Assert.True(op["state"]!.GetValue<string>() == "succeeded", op.ToJsonString());
+
+        // The result is the completed backup as recorded (its state, size and hash), not the row as it was while running.
+        Assert.True(op["result"]!["state"]!.GetValue<string>() == "completed" && op["result"]!["size_bytes"]!.GetValue<long>() > 0, op.ToJsonString());
         return op["result"]!["id"]!.GetValue<string>();
     }
 

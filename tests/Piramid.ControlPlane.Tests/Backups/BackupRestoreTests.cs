@@ -94,7 +94,7 @@ public sealed class BackupRestoreTests(PostgresFixture postgres)
             (new { }, HttpStatusCode.BadRequest, "exactly one of"),
             (new { backup_id = "bk_x", lsn = 5 }, HttpStatusCode.BadRequest, "exactly one of"),
             (new { at = DateTimeOffset.UtcNow.AddMinutes(-5) }, HttpStatusCode.BadRequest, "no point-in-time recovery"),
-            (new { backup_id = "bk_nosuch" }, HttpStatusCode.NotFound, "Backup 'bk_nosuch' does not exist."),
+            (new { backup_id = "bk_nosuch" }, HttpStatusCode.NotFound, "'backup_id' names backup 'bk_nosuch', which does not exist."),
             (new { backup_id = "bk_x", collections = new[] { "Bad Name" } }, HttpStatusCode.BadRequest, "'collections'"),
             (new { backup_id = "bk_x", rename = new Dictionary<string, string> { ["a"] = "a" } }, HttpStatusCode.BadRequest, "to itself"),
         };

@@ -57,7 +57,7 @@ public sealed class BackupRetentionTests(PostgresFixture postgres)
         }
 
         var retention = new BackupRetention(db, store, clock, NullLogger<BackupRetention>.Instance);
-        var (backups, removedSegments) = await retention.RunAsync(tenant, plan, CancellationToken.None);
+        var (backups, removedSegments, _) = await retention.RunAsync(tenant, plan, CancellationToken.None);
 
         Assert.Equal(3, backups);
         Assert.Equal(3, removedSegments);
@@ -76,7 +76,7 @@ public sealed class BackupRetentionTests(PostgresFixture postgres)
         Assert.Equal(2, objects.Count(k => k.Contains("/wal/", StringComparison.Ordinal)));
 
         // A second round finds nothing more to remove.
-        Assert.Equal((0, 0), await retention.RunAsync(tenant, plan, CancellationToken.None));
+        Assert.Equal((0, 0, 0), await retention.RunAsync(tenant, plan, CancellationToken.None));
     }
 
     private static async Task<string> AddBackupAsync(ControlPlaneDbContext db, FilesystemBackupStore store, string tenant, DateTimeOffset at, long? lsn)

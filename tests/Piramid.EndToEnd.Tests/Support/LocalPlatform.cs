@@ -36,15 +36,22 @@ public sealed class LocalPlatform : IAsyncLifetime
     /// <inheritdoc />
     public Task DisposeAsync() => RunAsync("purge", "--yes");
 
-    /// <summary>Runs <c>./piramid up --no-build</c> and reloads <c>local.json</c>.</summary>
-    public async Task UpAsync()
+    /// <summary>Runs <c>./piramid up --no-build</c> (and <paramref name="options"/>) and reloads <c>local.json</c>.</summary>
+    public async Task UpAsync(params string[] options)
     {
-        await RunAsync("up", "--no-build");
+        await RunAsync(["up", "--no-build", .. options]);
         Local = JsonNode.Parse(await File.ReadAllTextAsync(Path.Combine(State, "local.json")))!.AsObject();
     }
 
     /// <summary>Runs <c>./piramid down</c>.</summary>
     public Task DownAsync() => RunAsync("down");
+
+    /// <summary>Runs <c>./piramid status</c>; answers what it printed.</summary>
+    public async Task<string> StatusAsync()
+    {
+        await RunAsync("status");
+        return LastOutput;
+    }
 
     /// <summary>Process id of a service the script started (<c>control-plane</c>, <c>gateway</c>).</summary>
     public int ServicePid(string name) => int.Parse(File.ReadAllText(Path.Combine(State, "run", name + ".pid")).Trim(), System.Globalization.CultureInfo.InvariantCulture);

@@ -36,6 +36,7 @@ public static class PiramidScript
         else
         {
             start.Environment["PIRAMID_STATE_DIR"] = state;
+            start.Environment["Orchestrator__MinHibernateAfter"] = "00:00:01"; // The hibernation test's plan idles 2 s.
         }
 
         using var process = Process.Start(start)!;

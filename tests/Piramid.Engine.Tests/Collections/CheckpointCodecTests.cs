@@ -12,10 +12,13 @@ namespace Piramid.Engine.Tests.Collections;
 public sealed class CheckpointCodecTests
 {
     [Theory]
-    [InlineData(CollectionConfig.Hnsw, "none", 600)]
-    [InlineData(CollectionConfig.Hnsw, "int8", 2300)] // past HnswIndexOf.Int8TrainingPoints: the quantizer is trained and saved
-    [InlineData(CollectionConfig.Flat, "none", 600)]
-    public void EncodeThenDecode_RestoresPointsSlotsAndGraph(string index, string quantization, int points)
+    [InlineData(CollectionConfig.Hnsw, "none", 600, CheckpointCodec.Version)]
+    [InlineData(CollectionConfig.Hnsw, "int8", 2300, CheckpointCodec.Version)] // past HnswIndexOf.Int8TrainingPoints: the quantizer is trained and saved
+    [InlineData(CollectionConfig.Flat, "none", 600, CheckpointCodec.Version)]
+    [InlineData(CollectionConfig.Hnsw, "none", 600, CheckpointCodec.Version3)] // checkpoints written before version 4 still load
+    [InlineData(CollectionConfig.Hnsw, "int8", 2300, CheckpointCodec.Version3)]
+    [InlineData(CollectionConfig.Flat, "none", 600, CheckpointCodec.Version3)]
+    public void EncodeThenDecode_RestoresPointsSlotsAndGraph(string index, string quantization, int points, byte version)
     {
         var random = new Random(11);
         var source = new PointStore(StoreTestData.Config(index, """{"tag":"keyword"}""", quantization));
@@ -35,7 +38,10 @@ public sealed class CheckpointCodecTests
         }
 
         var restored = new PointStore(StoreTestData.Config(index, """{"tag":"keyword"}""", quantization));
-        CheckpointCodec.Decode(Checkpoint(CheckpointCodec.Encode(source, [])), restored);
+        var chunks = version == CheckpointCodec.Version ? CheckpointCodec.Encode(source, []) : CheckpointCodec.EncodeVersion3(source, []);
+        var checkpoint = Checkpoint(chunks);
+        Assert.Equal(version, checkpoint.Chunks[0][0]);
+        CheckpointCodec.Decode(checkpoint, restored);
 
         Assert.Equal(source.Count, restored.Count);
         Assert.Equal(source.IdsAfter(null), restored.IdsAfter(null));
@@ -57,6 +63,20 @@ public sealed class CheckpointCodecTests
         {
             Assert.Equal(0, restored.Index!.LinksMade);
             Assert.Equal(graph.Quantizer is null, restored.Index.Quantizer is null);
+            if (graph.CodeStore is { } codes)
+            {
+                // Saved or encoded again, the codes and their norms are the ones the index walked before.
+                var copy = restored.Index.CodeStore!;
+                for (var slot = 0; slot < source.Vectors.HighWater; slot++)
+                {
+                    if (source.Vectors.IsLive(slot) || source.Vectors.IsRetired(slot))
+                    {
+                        Assert.True(codes.Codes(slot).SequenceEqual(copy.Codes(slot)), $"codes of slot {slot}");
+                        Assert.Equal(codes.SquaredNorm(slot), copy.SquaredNorm(slot));
+                    }
+                }
+            }
+
             for (var q = 0; q < 20; q++)
             {
                 var query = StoreTestData.Vector(random);
@@ -99,18 +119,19 @@ public sealed class CheckpointCodecTests
     }
 
     [Theory]
-    [InlineData(CollectionConfig.Hnsw)]
-    [InlineData(CollectionConfig.Flat)]
-    public void Decode_AnyChunkCutShortOrDropped_IsRefusedAsDamage(string index)
+    [InlineData(CollectionConfig.Hnsw, "none", 1100)]
+    [InlineData(CollectionConfig.Flat, "none", 1100)]
+    [InlineData(CollectionConfig.Hnsw, "int8", 2100)] // with the saved int8 codes
+    public void Decode_AnyChunkCutShortOrDropped_IsRefusedAsDamage(string index, string quantization, int points)
     {
         var random = new Random(14);
-        var source = new PointStore(StoreTestData.Config(index));
-        for (var i = 0; i < 1100; i++)
+        var source = new PointStore(StoreTestData.Config(index, quantization: quantization));
+        for (var i = 0; i < points; i++)
         {
             StoreTestData.Put(source, StoreTestData.Point($"p{i}", StoreTestData.Vector(random), $"t{i % 3}"));
         }
 
-        for (var i = 0; i < 1100; i += 4)
+        for (var i = 0; i < points; i += 4)
         {
             source.Delete($"p{i}");
         }
@@ -119,21 +140,64 @@ public sealed class CheckpointCodecTests
         for (var c = 0; c < whole.Chunks.Count; c++)
         {
             var dropped = whole.Chunks.Where((_, i) => i != c).ToList();
-            AssertRefused(new CheckpointData(whole.Lsn, dropped, "dropped"), index);
+            AssertRefused(new CheckpointData(whole.Lsn, dropped, "dropped"), index, quantization);
             var length = whole.Chunks[c].Length;
             foreach (var cut in new[] { 0, 1, length / 2, length - 1 }.Where(n => n >= 0 && n < length).Distinct())
             {
                 var damaged = whole.Chunks.Select((chunk, i) => i == c ? chunk[..cut] : chunk).ToList();
-                AssertRefused(new CheckpointData(whole.Lsn, damaged, $"chunk {c} cut at {cut}"), index);
+                AssertRefused(new CheckpointData(whole.Lsn, damaged, $"chunk {c} cut at {cut}"), index, quantization);
             }
         }
     }
 
-    private static void AssertRefused(CheckpointData checkpoint, string index)
+    private static void AssertRefused(CheckpointData checkpoint, string index, string quantization)
     {
         // A log record that does not decode (InvalidDataException) closes the collection just as corruption does.
-        var e = Record.Exception(() => CheckpointCodec.Decode(checkpoint, new PointStore(StoreTestData.Config(index))));
+        var e = Record.Exception(() => CheckpointCodec.Decode(checkpoint, new PointStore(StoreTestData.Config(index, quantization: quantization))));
         Assert.True(e is StorageCorruptedException or InvalidDataException, $"{checkpoint.Path}: {e?.GetType().Name ?? "accepted"} {e?.Message}");
+    }
+
+    [Fact]
+    public void IdsAfterALoad_AreOrderedOnFirstRead_WithTheWritesBeforeIt_AndConcurrentFirstReadsAgree()
+    {
+        // A load leaves the ids unordered (PointStore.OrderedIds): the first reader orders them, and several first
+        // readers at once (as under the collection's read lock) must see one complete order, writes before it included.
+        var random = new Random(12);
+        var source = new PointStore(StoreTestData.Config());
+        for (var i = 0; i < 700; i++)
+        {
+            StoreTestData.Put(source, StoreTestData.Point($"p{i}", StoreTestData.Vector(random), $"t{i % 5}", i));
+        }
+
+        var checkpoint = Checkpoint(CheckpointCodec.Encode(source, []));
+        for (var round = 0; round < 5; round++)
+        {
+            var restored = new PointStore(StoreTestData.Config());
+            CheckpointCodec.Decode(checkpoint, restored);
+            StoreTestData.Put(restored, StoreTestData.Point($"new{round}", StoreTestData.Vector(random), "t0"));
+            Assert.True(restored.Delete($"p{round * 7}"));
+            List<string> expected = [.. source.IdsAfter(null).Where(id => id != $"p{round * 7}").Append($"new{round}").Order(StringComparer.Ordinal)];
+
+            const int readers = 6;
+            var answers = new List<string>[readers];
+            using var start = new Barrier(readers);
+            var threads = Enumerable.Range(0, readers).Select(t => new Thread(() =>
+            {
+                start.SignalAndWait();
+                answers[t] = [.. restored.IdsAfter(t % 2 == 0 ? null : "p1")];
+            })).ToList();
+            threads.ForEach(t => t.Start());
+            threads.ForEach(t => t.Join());
+
+            for (var t = 0; t < readers; t++)
+            {
+                Assert.Equal(t % 2 == 0 ? expected : [.. expected.Where(id => string.CompareOrdinal(id, "p1") > 0)], answers[t]);
+            }
+
+            // Once ordered, writes keep the order in step.
+            StoreTestData.Put(restored, StoreTestData.Point("a-first", StoreTestData.Vector(random), "t1"));
+            Assert.Equal("a-first", restored.IdsAfter(null).First());
+        }
     }
 
     private static CheckpointData Checkpoint(IEnumerable<ReadOnlyMemory<byte>> chunks) =>

@@ -18,6 +18,12 @@ internal sealed class EngineHarness : IAsyncDisposable
 
     public VectorEngine Engine { get; private set; } = null!;
 
+    /// <summary>The data directory (a copy taken while the engine runs is a crash image).</summary>
+    public string DataDirectory => _directory.Path;
+
+    /// <summary>The platform key, to open such a copy.</summary>
+    public string PlatformKeyText => _platformKey;
+
     public static async Task<EngineHarness> StartAsync()
     {
         var harness = new EngineHarness();
@@ -66,6 +72,9 @@ internal sealed class EngineHarness : IAsyncDisposable
 
             await collection.UpsertAsync(new UpsertPoints(points));
         }
+
+        // Links are made behind the acknowledgement (docs/design/ingest.md); these tests look at the whole graph.
+        await collection.WhenLinkedAsync();
     }
 
     public static string[] Search(Collection collection, float[] query, int k, JsonElement filter = default, int? ef = null) =>

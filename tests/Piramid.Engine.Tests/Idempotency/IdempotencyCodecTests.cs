@@ -65,7 +65,7 @@ public sealed class IdempotencyCodecTests
         var random = new Random(3);
         var source = new PointStore(StoreTestData.Config(CollectionConfig.Flat));
         StoreTestData.Put(source, StoreTestData.Point("a", StoreTestData.Vector(random), null));
-        var checkpoint = Checkpoint(CheckpointCodec.Encode(source, []));
+        var checkpoint = Checkpoint(CheckpointCodec.EncodeVersion3(source, []));
         checkpoint.Chunks[0][0] = CheckpointCodec.Version2;
 
         var restored = new PointStore(StoreTestData.Config(CollectionConfig.Flat));

@@ -61,6 +61,42 @@ public sealed class CheckpointStoreTests : IDisposable
     }
 
     [Fact]
+    public void LoadNewest_NewestWithAnyByteFlippedOrCutAnywhere_FallsBackToOlder()
+    {
+        // The reader frames and decrypts record by record (no whole-file buffer): every damage must still invalidate
+        // the whole file, whichever record, field or byte it hits, an empty chunk's record included.
+        CheckpointStore.Write(_temp.Path, _key, 10, [new byte[] { 1 }]);
+        CheckpointStore.Write(_temp.Path, _key, 20, [new byte[] { 2, 3, 4, 5, 6 }, Array.Empty<byte>(), new byte[] { 7 }]);
+        var newest = _temp.Combine("checkpoint-00000000000000000020.ckpt");
+        var whole = File.ReadAllBytes(newest);
+        Assert.Equal(20, CheckpointStore.LoadNewest(_temp.Path, _key)?.Lsn);
+
+        for (var offset = 0; offset < whole.Length; offset++)
+        {
+            var flipped = (byte[])whole.Clone();
+            flipped[offset] ^= 0x10;
+            File.WriteAllBytes(newest, flipped);
+            Assert.True(CheckpointStore.LoadNewest(_temp.Path, _key)?.Lsn == 10, $"byte {offset} flipped");
+        }
+
+        for (var length = 0; length < whole.Length; length++)
+        {
+            File.WriteAllBytes(newest, whole[..length]);
+            Assert.True(CheckpointStore.LoadNewest(_temp.Path, _key)?.Lsn == 10, $"cut to {length} bytes");
+        }
+    }
+
+    [Fact]
+    public void LoadNewest_AnotherDataKey_FindsNoValidCheckpoint()
+    {
+        CheckpointStore.Write(_temp.Path, _key, 10, [new byte[] { 1, 2, 3 }]);
+        using var other = DataKey.Generate();
+
+        Assert.Null(CheckpointStore.LoadNewest(_temp.Path, other));
+        Assert.Equal([1, 2, 3], CheckpointStore.LoadNewest(_temp.Path, _key)!.Chunks.Single());
+    }
+
+    [Fact]
     public void LoadNewest_LeftoverTempFile_IsIgnoredAndDeleted()
     {
         CheckpointStore.Write(_temp.Path, _key, 10, [new byte[] { 1 }]);

@@ -1,8 +1,10 @@
 using System.Net;
 using System.Text;
 using System.Text.Json.Nodes;
+using Microsoft.EntityFrameworkCore;
 using Microsoft.Extensions.DependencyInjection;
 using Piramid.ControlPlane.Billing;
+using Piramid.ControlPlane.Data;
 using Piramid.TestKit.Platform;
 using Piramid.TestKit.Stripe;
 
@@ -19,7 +21,8 @@ public static class BillingStripe
     /// rounds run only when a test asks (hour-long intervals). Plans: <c>free</c> (two prices, no grace) and
     /// <c>standard</c> (one price, a day of grace).
     /// </summary>
-    public static async Task<PlatformHost> StartAsync(PostgresFixture postgres, FakeStripe stripe, IDictionary<string, string?>? extra = null)
+    public static async Task<PlatformHost> StartAsync(
+        PostgresFixture postgres, FakeStripe stripe, IDictionary<string, string?>? extra = null, Action<WebApplicationBuilder>? controlPlaneServices = null)
     {
         ArgumentNullException.ThrowIfNull(stripe);
         var settings = new Dictionary<string, string?>
@@ -47,7 +50,21 @@ public static class BillingStripe
         }
 
         return await PlatformHost.StartAsync(postgres, gatewaySettings: new Dictionary<string, string?> { ["Gateway:UsageReportInterval"] = "01:00:00" },
-            controlPlaneSettings: settings);
+            controlPlaneSettings: settings, controlPlaneServices: controlPlaneServices);
+    }
+
+    /// <summary>
+    /// Audits the refused webhooks counted so far (the round the control plane runs every 10 s), then answers the
+    /// <c>billing.webhook.refused</c> events: how many there are, and the refusals they count.
+    /// </summary>
+    public static async Task<(int Events, long Refusals)> RefusedWebhooksAsync(PlatformHost platform)
+    {
+        ArgumentNullException.ThrowIfNull(platform);
+        await platform.ControlPlane.App.Services.GetRequiredService<WebhookRefusals>().FlushAsync(CancellationToken.None);
+        await using var scope = platform.ControlPlane.App.Services.CreateAsyncScope();
+        var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
+        var after = await db.AuditEvents.Where(e => e.Action == "billing.webhook.refused").Select(e => e.After!).ToListAsync();
+        return (after.Count, after.Sum(a => JsonNode.Parse(a)!["count"]!.GetValue<long>()));
     }
 
     /// <summary>The control plane's meter event sender (tests run its rounds).</summary>

@@ -38,23 +38,62 @@ public sealed class PlatformHost : IAsyncDisposable
 
     /// <summary>
     /// Starts both; <paramref name="gatewayServices"/> may replace gateway services (a clock) after its own. With
-    /// <paramref name="issuerAtGateway"/>, the issuer is the gateway's public URL, as <c>./piramid up</c> configures it.
+    /// <paramref name="issuerAtGateway"/>, the issuer is the gateway's public URL, as <c>./piramid up</c> configures it;
+    /// <paramref name="controlPlaneServices"/> adds to the control plane's services (a fault to inject).
+    /// <paramref name="pickPort"/> chooses the gateway's port (a free one by default; tests of the retry pass a taken one).
     /// </summary>
+    /// <remarks>
+    /// The gateway's address must be known before the control plane starts (it may be the issuer), so it cannot be bound
+    /// to port 0 and read back. A port that another test took between the pick and the bind is retried with a fresh one,
+    /// with a fresh control plane when the issuer named the old one.
+    /// </remarks>
     public static async Task<PlatformHost> StartAsync(
         PostgresFixture postgres, IDictionary<string, string?>? gatewaySettings = null, Action<IServiceCollection>? gatewayServices = null, bool issuerAtGateway = false,
-        IDictionary<string, string?>? controlPlaneSettings = null)
+        IDictionary<string, string?>? controlPlaneSettings = null, Func<int>? pickPort = null, Action<WebApplicationBuilder>? controlPlaneServices = null)
     {
-        var url = $"http://127.0.0.1:{LoopbackPort.GetFree()}";
-        var settings = new Dictionary<string, string?>(controlPlaneSettings ?? new Dictionary<string, string?>());
-        if (issuerAtGateway)
+        pickPort ??= LoopbackPort.GetFree;
+        ControlPlaneHost? controlPlane = null;
+        for (var attempt = 1; ; attempt++)
         {
-            settings["Identity:Issuer"] = url + "/";
-        }
+            var url = $"http://127.0.0.1:{pickPort()}";
+            if (controlPlane is null)
+            {
+                var settings = new Dictionary<string, string?>(controlPlaneSettings ?? new Dictionary<string, string?>());
+                if (issuerAtGateway)
+                {
+                    settings["Identity:Issuer"] = url + "/";
+                }
 
-        var controlPlane = await ControlPlaneHost.StartAsync(postgres, settings);
-        var gateway = await StartGatewayAsync(controlPlane, url, gatewaySettings, gatewayServices);
-        return new PlatformHost(controlPlane, gateway, new Uri(url), gatewaySettings, gatewayServices);
+                controlPlane = await ControlPlaneHost.StartAsync(postgres, settings, controlPlaneServices);
+            }
+
+            try
+            {
+                var gateway = await StartGatewayAsync(controlPlane, url, gatewaySettings, gatewayServices);
+                return new PlatformHost(controlPlane, gateway, new Uri(url), gatewaySettings, gatewayServices);
+            }
+            catch (IOException e) when (attempt < MaxPortAttempts && IsAddressInUse(e, url))
+            {
+                if (issuerAtGateway)
+                {
+                    await controlPlane.DisposeAsync();
+                    controlPlane = null;
+                }
+            }
+            catch
+            {
+                await controlPlane.DisposeAsync();
+                throw;
+            }
+        }
     }
+
+    private const int MaxPortAttempts = 5;
+
+    // Kestrel: "Failed to bind to address http://127.0.0.1:port: address already in use." (AddressInUseException inside).
+    private static bool IsAddressInUse(IOException e, string url) =>
+        e.Message.Contains(url, StringComparison.Ordinal)
+        && (e.InnerException is Microsoft.AspNetCore.Connections.AddressInUseException || e.Message.Contains("address already in use", StringComparison.OrdinalIgnoreCase));
 
     /// <summary>Stops the gateway (it sends its last usage report) and starts a fresh one on the same address.</summary>
     public async Task RestartGatewayAsync()
@@ -88,7 +127,16 @@ public sealed class PlatformHost : IAsyncDisposable
         gatewayServices?.Invoke(builder.Services);
         var gateway = builder.Build();
         gateway.UseGateway();
-        await gateway.StartAsync();
+        try
+        {
+            await gateway.StartAsync();
+        }
+        catch
+        {
+            await gateway.DisposeAsync();
+            throw;
+        }
+
         await WaitReadyAsync(gateway);
         return gateway;
     }

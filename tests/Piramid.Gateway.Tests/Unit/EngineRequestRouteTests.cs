@@ -55,7 +55,7 @@ public sealed class EngineRequestRouteTests : IDisposable
     {
         var context = Context(method, path, Roles.Admin);
         var reachedNext = false;
-        await DataRoutes.CheckAsync(context, () =>
+        await DataRoutes.CheckAsync(context, _ =>
         {
             reachedNext = true;
             return Task.CompletedTask;
@@ -64,7 +64,7 @@ public sealed class EngineRequestRouteTests : IDisposable
         var matched = DataRoutes.Of(context);
         Assert.Equal(name, matched?.Name);
 
-        await EngineRequest.DescribeAsync(context, () => Task.CompletedTask);
+        await EngineRequest.DescribeAsync(context, _ => Task.CompletedTask);
         var request = EngineRequest.Of(context);
         Assert.NotNull(request);
         Assert.Same(matched, request.DataRoute);
@@ -93,7 +93,7 @@ public sealed class EngineRequestRouteTests : IDisposable
         // Not a data route (the control plane's, or one the door refused): nothing for the data limits to describe.
         var context = Context("POST", "/v1/collections/docs/search", Roles.Admin);
         var reachedNext = false;
-        await EngineRequest.DescribeAsync(context, () =>
+        await EngineRequest.DescribeAsync(context, _ =>
         {
             reachedNext = true;
             return Task.CompletedTask;

@@ -71,7 +71,7 @@ public sealed class KeyCacheUnitTests
 
         // The change feed revokes the key while the first question is out.
         introspector.Revoked = true;
-        cache.EvictKey("key1");
+        cache.EvictKey("key1", changeId: 1);
         var after = cache.ResolveAsync("key1", Hash, CancellationToken.None);
         introspector.Release();
 
@@ -89,7 +89,7 @@ public sealed class KeyCacheUnitTests
         var introspector = new HeldIntrospector();
         var cache = Cache(introspector, new FakeTimeProvider(DateTimeOffset.UtcNow));
         var before = cache.ResolveAsync("key1", Hash, CancellationToken.None);
-        cache.EvictTenant("tenant1");
+        cache.EvictTenant("tenant1", changeId: 1);
         var after = cache.ResolveAsync("key1", Hash, CancellationToken.None);
         introspector.Release();
         await Task.WhenAll(before, after);

@@ -67,7 +67,7 @@ public sealed class PlanRateLimiterPolicyTests
         };
         context.Items[ApiKeyAuthenticationHandler.IdentityItem] = new KeyIntrospectionResponse { KeyId = "k1", TenantId = "t1", Role = "read_only", Collections = [], Plan = plan };
         context.Features.Set(PublicRoutes.Search);
-        await EngineRequest.DescribeAsync(context, () => Task.CompletedTask);
+        await EngineRequest.DescribeAsync(context, _ => Task.CompletedTask);
         Assert.NotNull(EngineRequest.Of(context));
         return context;
     }

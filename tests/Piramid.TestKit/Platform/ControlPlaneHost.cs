@@ -96,7 +96,18 @@ public sealed class ControlPlaneHost : IAsyncDisposable
 
         var logs = new CapturingLoggerProvider();
         var app = Build(settings, url, logs, configure);
-        await app.StartAsync();
+        try
+        {
+            await app.StartAsync();
+        }
+        catch
+        {
+            // A host that never started is never disposed by its test: its keys must not stay in /tmp.
+            await app.DisposeAsync();
+            temp.Dispose();
+            throw;
+        }
+
         var host = new ControlPlaneHost(app, temp, new Uri(url), database, logs, settings, configure);
         await using var scope = app.Services.CreateAsyncScope();
         var bootstrapper = scope.ServiceProvider.GetRequiredService<OperatorBootstrapper>();

@@ -62,10 +62,37 @@ public static class EngineBinary
                 File.Copy(full, temp, overwrite: true);
                 File.SetUnixFileMode(temp, (UnixFileMode)0b111_101_101);
                 File.Move(temp, copy, overwrite: true);
+                RemoveStaleCopies(directory);
             }
         }
 
         return copy;
+    }
+
+    /// <summary>
+    /// Each engine build gets its own copy; copies of builds older than a day are left by finished runs (a run of
+    /// today's build may still start one, so younger ones stay).
+    /// </summary>
+    private static void RemoveStaleCopies(string current)
+    {
+        var cutoff = DateTime.UtcNow - TimeSpan.FromDays(1);
+        foreach (var stale in Directory.EnumerateDirectories(Path.GetTempPath(), "piramid-engine-*"))
+        {
+            if (stale != current && Directory.GetLastWriteTimeUtc(stale) < cutoff)
+            {
+                try
+                {
+                    Directory.Delete(stale, recursive: true);
+                }
+                catch (IOException)
+                {
+                    // Another run removes it at the same time, or it belongs to another user: not ours to insist.
+                }
+                catch (UnauthorizedAccessException)
+                {
+                }
+            }
+        }
     }
 
     private static readonly Lock CopyLock = new();

@@ -20,7 +20,7 @@ async function navLinks(who: ReturnType<typeof me>) {
 afterEach(() => vi.unstubAllGlobals());
 
 describe("the operator-only navigation", () => {
-  it("shows Tenants and Plans to a platform_admin", async () => {
+  it("shows Platform, Tenants and Plans to a platform_admin", async () => {
     expect(await navLinks(me("owner", true))).toEqual([
       ["Overview", `/t/${TENANT_ID}/overview`],
       ["Collections", `/t/${TENANT_ID}/collections`],
@@ -29,6 +29,7 @@ describe("the operator-only navigation", () => {
       ["Backups", `/t/${TENANT_ID}/backups`],
       ["Audit log", `/t/${TENANT_ID}/audit`],
       ["Billing", `/t/${TENANT_ID}/billing`],
+      ["Platform", "/admin/platform"],
       ["Tenants", "/admin/tenants"],
       ["Plans", "/admin/plans"],
     ]);

@@ -147,4 +147,57 @@ describe("AuditPage", () => {
     );
     expect(saved).toEqual([]);
   });
+
+  it("shows a control and a data event that share an id as two rows, without a duplicate React key", async () => {
+    const control = { ...auditEvent(7, "gateway", "api_key.create", "2026-12-01T10:00:00Z"), source: "control" };
+    const data = { ...auditEvent(7, "key:0123456789abcdef", "points.upsert", "2026-12-01T10:01:00Z"), source: "data" };
+    new HttpStub()
+      .on("GET", "/v1/me", { json: me("owner") })
+      .on("GET", "/v1/tenants/{id}/audit", { json: { events: [control, data], next_cursor: null } })
+      .install();
+    const errors = vi.spyOn(console, "error").mockImplementation(() => {});
+    try {
+      await renderWithStub(<AuditPage now={now} />, page);
+      await screen.findByRole("table");
+      expect(actions()).toEqual(["api_key.create", "points.upsert"]);
+      const keyWarnings = errors.mock.calls.filter((args) => args.some((a) => String(a).includes("same key")));
+      expect(keyWarnings).toEqual([]);
+    } finally {
+      errors.mockRestore();
+    }
+  });
+
+  it("shows the continuous export's state and the events lost to a gap, or that there is no sink", async () => {
+    stub();
+    await renderWithStub(<AuditPage now={now} />, page);
+    expect(await screen.findByText("No continuous export is configured.")).toBeInTheDocument();
+  });
+
+  it("names a gap: how many events retention deleted before the sink got them, and when", async () => {
+    const http = stub();
+    http.on("GET", "/v1/tenants/{id}/audit/sink", {
+      json: {
+        tenant_id: TENANT_ID,
+        kind: "s3",
+        endpoint: "https://s3.example.com/",
+        bucket: "audit",
+        prefix: "piramid/",
+        state: "failing",
+        delivered_control_seq: 10,
+        delivered_data_seq: 4,
+        backlog: 12,
+        last_error: "s3 audit/x: 503 SlowDown",
+        gap_events: 3,
+        last_gap_at: "2026-12-05T08:00:00Z",
+        created_at: "2026-11-01T00:00:00Z",
+        updated_at: "2026-11-01T00:00:00Z",
+      },
+    });
+    await renderWithStub(<AuditPage now={now} />, page);
+    const section = await screen.findByRole("region", { name: "Continuous export" });
+    const gap = await within(section).findByRole("status");
+    expect(gap.textContent).toMatch(/^3 events were deleted before the sink received them \(last .+\)$/);
+    expect(within(section).getByText("12 entries")).toBeInTheDocument();
+    expect(within(section).getByText(/503 SlowDown/)).toBeInTheDocument();
+  });
 });

@@ -16,6 +16,7 @@ import {
 import { exportFileName, filterNdjson, NDJSON, saveTextFile } from "./auditExport";
 import { useAuditExport, useAuditPages, type AuditEvent } from "./auditQueries";
 import { TenantAdminOnly } from "../shared/TenantAdminOnly";
+import { AuditSinkStatus } from "./AuditSinkStatus";
 import "../shared/managementPages.css";
 
 const columns: Column<AuditEvent>[] = [
@@ -35,6 +36,11 @@ const columns: Column<AuditEvent>[] = [
   },
   { header: "Request", cell: (e) => (e.request_id ? <code>{e.request_id}</code> : "—") },
 ];
+
+/** A row's key: ids are per source (the control plane's events and the engine's log count separately), so two rows can share one. */
+function auditRowKey(e: AuditEvent): string {
+  return `${e.source ?? "control"}:${e.id}`;
+}
 
 /**
  * `/t/:tenantId/audit`: the tenant's audit events. The API filters by time (from, to) and pages with `next_cursor`;
@@ -193,7 +199,7 @@ function AuditPageContent({ now = () => new Date(), save = saveTextFile }: Audit
           showCaption
           columns={columns}
           rows={rows}
-          rowKey={(e) => String(e.id)}
+          rowKey={auditRowKey}
         />
         {pages.hasNextPage && (
           <div className="actions">
@@ -204,6 +210,7 @@ function AuditPageContent({ now = () => new Date(), save = saveTextFile }: Audit
         )}
         <ProblemMessage error={pages.isFetchNextPageError ? pages.error : null} />
       </PageState>
+      <AuditSinkStatus tenantId={tenantId} />
     </section>
   );
 }

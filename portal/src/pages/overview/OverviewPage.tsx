@@ -6,6 +6,8 @@ import { useCollections } from "../../api/collections";
 import { roleIn, useMe } from "../../api/me";
 import { PageState } from "../../components/PageState";
 import { fillDays, lastDays, thisMonth, useOf } from "./usageDays";
+import { MetricsCharts } from "../shared/MetricsCharts";
+import { useTenantMetrics, type MetricsWindow } from "../shared/metricsQueries";
 
 // The chart library is most of the bundle: load it after the page's numbers are on screen.
 const UsageChart = lazy(() => import("./UsageChart").then((m) => ({ default: m.UsageChart })));
@@ -32,6 +34,8 @@ export function OverviewPage({ now: fixedNow }: { now?: Date }) {
   const tenant = useTenant(tenantId);
   const monthUsage = useUsage(tenantId, month);
   const recentUsage = useUsage(tenantId, recent);
+  const [window, setWindow] = useState<MetricsWindow>("1h");
+  const metrics = useTenantMetrics(tenantId, window);
   // Collections go through the member routes: an operator looking at a tenant of which they are not a member
   // sees the plan and usage only.
   const member = roleIn(me.data, tenantId) !== undefined;
@@ -56,6 +60,13 @@ export function OverviewPage({ now: fixedNow }: { now?: Date }) {
             <dt>Engine</dt>
             <dd>{tenant.data.engine_state ?? "not started"}</dd>
           </dl>
+        )}
+        {(tenant.data?.engine_state === "hibernating" || tenant.data?.engine_state === "waking") && (
+          <p className="notice" role="status">
+            {tenant.data.engine_state === "hibernating"
+              ? "The engine is hibernating: it was idle longer than the plan allows, so it holds no memory. The next data request wakes it and is answered once it is up."
+              : "The engine is waking for a request: its first answers come once it is up."}
+          </p>
         )}
         {tenant.data?.status === "suspended" && (
           <p className="notice" role="status">
@@ -86,6 +97,8 @@ export function OverviewPage({ now: fixedNow }: { now?: Date }) {
           No collections yet. <Link to={`/t/${encodeURIComponent(tenantId)}/collections`}>Create one</Link>
         </p>
       )}
+
+      <MetricsCharts heading="Requests, errors, latency and storage" window={window} onWindow={setWindow} query={metrics} />
 
       <h2>Units per day</h2>
       <PageState loading={recentUsage.isPending} label="Loading usage per day" error={recentUsage.error}>

@@ -13,7 +13,10 @@ using Piramid.ServiceDefaults;
 
 namespace Piramid.ControlPlane.Admin;
 
-/// <summary>A tenant's API keys: create (secret shown once), list, change, revoke, rotate.</summary>
+/// <summary>
+/// A tenant's API keys: create (secret shown once), list, change, revoke, rotate. Each change and its audit event
+/// commit in one transaction: the service saves the key, the trail then saves the event, and neither may stand alone.
+/// </summary>
 public static class ApiKeysApi
 {
     private const int MaxGraceSeconds = 30 * 24 * 3600;
@@ -51,9 +54,11 @@ public static class ApiKeysApi
             : throw new ProblemException(ProblemCatalog.InvalidRequest, "'role' must be 'admin', 'read_write' or 'read_only'.");
         var collections = CheckScope(request.Collections);
         CheckExpiry(request.ExpiresAt, time);
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var created = await keys.CreateAsync(id, name, role, collections, request.ExpiresAt, ct);
         audit.Record<ApiKeyInfo>("api_key.create", "api_key", created.Key.Id, id, null, created.Key.ToInfo());
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Created($"/v1/tenants/{id}/api-keys/{created.Key.Id}", created.Key.ToInfo(created.Secret));
     }
 
@@ -70,6 +75,7 @@ public static class ApiKeysApi
 
     private static async Task<NoContent> Revoke(string id, string keyId, ApiKeyService keys, ControlPlaneDbContext db, AuditTrail audit, CancellationToken ct)
     {
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         if (!await keys.RevokeAsync(id, keyId, ct))
         {
             throw new ProblemException(ProblemCatalog.NotFound, $"API key '{keyId}' does not exist for tenant '{id}'.");
@@ -77,6 +83,7 @@ public static class ApiKeysApi
 
         audit.Record<ApiKeyInfo>("api_key.revoke", "api_key", keyId, id, null, null);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.NoContent();
     }
 
@@ -90,10 +97,12 @@ public static class ApiKeysApi
             throw new ProblemException(ProblemCatalog.InvalidRequest, $"'grace_period_seconds' must be between 0 and {MaxGraceSeconds}.");
         }
 
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var rotated = await keys.RotateAsync(id, keyId, TimeSpan.FromSeconds(grace), ct)
             ?? throw new ProblemException(ProblemCatalog.NotFound, $"API key '{keyId}' does not exist (or is revoked) for tenant '{id}'.");
         audit.Record<ApiKeyInfo>("api_key.rotate", "api_key", keyId, id, null, rotated.Key.ToInfo());
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(rotated.Key.ToInfo(rotated.Secret));
     }
 
@@ -123,9 +132,11 @@ public static class ApiKeysApi
             CheckExpiry(request.ExpiresAt, time);
         }
 
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
         var updated = await keys.UpdateAsync(id, keyId, new ApiKeyChange(request.Name, collections, request.NamesExpiresAt(), request.ExpiresAt), ct) ?? throw notFound;
         audit.Record("api_key.update", "api_key", keyId, id, before, updated.ToInfo());
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(updated.ToInfo());
     }
 

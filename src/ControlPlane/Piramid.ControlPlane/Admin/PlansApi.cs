@@ -1,5 +1,6 @@
 using Microsoft.AspNetCore.Http.HttpResults;
 using Microsoft.EntityFrameworkCore;
+using Microsoft.Extensions.Options;
 using Piramid.Contracts.Admin;
 using Piramid.Contracts.Problems;
 using Piramid.ControlPlane.Auditing;
@@ -29,7 +30,8 @@ public static class PlansApi
         TypedResults.Ok(new PlanList { Plans = [.. (await db.Plans.OrderBy(p => p.Id).ToListAsync(ct)).Select(p => p.ToInfo())] });
 
     private static async Task<Ok<PlanInfo>> Put(
-        string id, PlanInfo request, ControlPlaneDbContext db, AuditTrail audit, IEngineOrchestrator orchestrator, TimeProvider time, CancellationToken ct)
+        string id, PlanInfo request, ControlPlaneDbContext db, AuditTrail audit, IEngineOrchestrator orchestrator,
+        IOptions<LocalOrchestratorOptions> orchestration, TimeProvider time, CancellationToken ct)
     {
         if (!Contracts.Names.NameRules.PlanId.IsValid(id))
         {
@@ -61,6 +63,8 @@ public static class PlansApi
             ? (hours == 0 ? null : hours) : plan.BackupIntervalHours;
         plan.BackupRetentionDays = InRange(request.BackupRetentionDays, 1, PlanDefaults.MaxBackupRetentionDays, "backup_retention_days") ?? plan.BackupRetentionDays;
         plan.PitrWindowHours = InRange(request.PitrWindowHours, 0, PlanDefaults.MaxPitrWindowHours, "pitr_window_hours") ?? plan.PitrWindowHours;
+        plan.HibernateAfterSeconds = HibernateAfter(request.HibernateAfterSeconds, orchestration.Value.MinHibernateAfter) is int idle
+            ? (idle == 0 ? null : idle) : plan.HibernateAfterSeconds;
         plan.UpdatedAt = time.GetUtcNow();
         audit.Record("plan.put", "plan", id, null, before, plan.ToInfo());
         db.ChangeEvents.Add(new ChangeEvent { Kind = ChangeKinds.Plan, Subject = id, Time = time.GetUtcNow() });
@@ -83,6 +87,16 @@ public static class PlansApi
     private static T? InRange<T>(T? value, T min, T max, string field)
         where T : struct, System.Numerics.INumber<T> =>
         value is T v && (v < min || v > max) ? throw new ProblemException(ProblemCatalog.InvalidRequest, $"'{field}' must be between {min} and {max}.") : value;
+
+    // 0 is never; below the minimum a busy engine stops between two of the gateway's activity reports.
+    private static int? HibernateAfter(int? seconds, TimeSpan minimum)
+    {
+        var min = (int)Math.Ceiling(minimum.TotalSeconds);
+        return seconds is int s && s != 0 && (s < min || s > PlanDefaults.MaxHibernateAfterSeconds)
+            ? throw new ProblemException(ProblemCatalog.InvalidRequest,
+                $"'hibernate_after_seconds' must be 0 (never) or between {min} and {PlanDefaults.MaxHibernateAfterSeconds}.")
+            : InRange(seconds, 0, PlanDefaults.MaxHibernateAfterSeconds, "hibernate_after_seconds");
+    }
 
     private static T Missing<T>(string field) => throw new ProblemException(ProblemCatalog.InvalidRequest, $"'{field}' is required for a new plan.");
 }

@@ -12,6 +12,7 @@ public sealed partial class AuditAnchorService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.AnchorInterval, time);
+        using var background = EngineHolds.Background(); // Anchoring neither wakes an engine nor keeps it from hibernating.
         while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             foreach (var route in orchestrator.GetRoutes())

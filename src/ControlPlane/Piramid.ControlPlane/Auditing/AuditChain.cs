@@ -11,6 +11,9 @@ namespace Piramid.ControlPlane.Auditing;
 /// saved: each gets the next sequence of its chain, the chain's previous hash and its own hash. The chain's head row
 /// (<c>audit_chain_heads</c>) is locked <c>FOR UPDATE</c> in the saving transaction, so concurrent writers of one
 /// tenant take turns and never fork the chain; chains are locked in name order, so two writers never deadlock.
+/// Unchained events (<c>auth.failed*</c>) lock their tenant's head too: the insert trigger gives every event its
+/// control log position (<see cref="AuditEvent.LogSeq"/>) from the same row, and locking it here first keeps the name
+/// order (the trigger then updates a row this transaction already holds).
 /// </summary>
 public static class AuditChain
 {
@@ -36,7 +39,12 @@ public static class AuditChain
         foreach (var chain in Pending(db).GroupBy(e => e.TenantId ?? PlatformChain).OrderBy(g => g.Key, StringComparer.Ordinal))
         {
             var (seq, hash) = await LockHeadAsync(connection, transaction, chain.Key, ct);
-            foreach (var e in chain)
+            if (!chain.Any(e => IsChained(e.Action)))
+            {
+                continue;
+            }
+
+            foreach (var e in chain.Where(e => IsChained(e.Action)))
             {
                 e.Time = ControlEntryHash.ToStoredPrecision(e.Time);
                 e.ChainSeq = ++seq;
@@ -52,10 +60,10 @@ public static class AuditChain
         }
     }
 
-    // Events added to the unit of work, in the order EF inserts them (so ids, which the export follows, run in chain
-    // order): it sorts one table's inserts by key, here the temporary ids it handed out in the order of Add.
+    // Events added to the unit of work, in the order EF inserts them (so log positions, which the export follows, run in
+    // chain order): it sorts one table's inserts by key, here the temporary ids it handed out in the order of Add.
     private static IEnumerable<AuditEvent> Pending(DbContext db) =>
-        db.ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added && IsChained(e.Entity.Action))
+        db.ChangeTracker.Entries<AuditEvent>().Where(e => e.State == EntityState.Added)
             .OrderBy(e => e.Property(a => a.Id).CurrentValue).Select(e => e.Entity);
 
     private static async Task<(long Seq, string Hash)> LockHeadAsync(NpgsqlConnection connection, NpgsqlTransaction transaction, string chain, CancellationToken ct)

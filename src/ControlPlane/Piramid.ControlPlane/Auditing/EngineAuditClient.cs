@@ -23,13 +23,15 @@ public sealed class EngineAuditClient(IEngineOrchestrator orchestrator, TimeProv
         Timeout = TimeSpan.FromSeconds(30),
     };
 
-    /// <summary>True when the tenant's engine is running (its log can be read).</summary>
+    /// <summary>True when the tenant's engine is running (its log can be read without waking it).</summary>
     public bool IsRunning(string tenantId) => orchestrator.GetRoute(tenantId) is not null;
 
     /// <summary>Up to <paramref name="limit"/> entries after sequence <paramref name="after"/>, and the head.</summary>
     public async Task<EngineAuditPage> ReadAsync(string tenantId, long after, int limit, CancellationToken ct)
     {
-        var route = orchestrator.GetRoute(tenantId)
+        // A hibernating engine is woken for the read (docs/design/hibernation.md) and kept awake while it lasts.
+        using var awake = orchestrator.KeepAwake(tenantId, EngineHolds.Current);
+        var route = await orchestrator.RouteOrWakeAsync(tenantId, ct)
             ?? throw new ProblemException(ProblemCatalog.EngineUnavailable,
                 $"The engine of tenant '{tenantId}' is not running, so its audit log cannot be read; resume the tenant, or ask for source=control.");
         var uri = new Uri(route.Endpoint, string.Create(CultureInfo.InvariantCulture, $"{InternalAuditRoutes.Entries}?after={after}&limit={limit}"));

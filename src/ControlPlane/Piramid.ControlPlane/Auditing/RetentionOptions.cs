@@ -25,6 +25,13 @@ public sealed class RetentionOptions
     public TimeSpan AuditRetention { get; set; } = TimeSpan.FromDays(365);
 
     /// <summary>
+    /// How long past its plan's retention a tenant's event waits for its audit sink. Past that it is deleted even
+    /// undelivered (a sink pointed at an unreachable host must not keep the trail forever), and an
+    /// <c>audit_sink.gap</c> event names the positions lost.
+    /// </summary>
+    public TimeSpan SinkGrace { get; set; } = TimeSpan.FromDays(7);
+
+    /// <summary>
     /// OpenIddict tokens and authorizations created longer ago than this, and no longer valid, are deleted.
     /// Fourteen days outlives every token lifetime we issue (access 15 min, refresh 14 days by default).
     /// </summary>

@@ -14,6 +14,11 @@ internal sealed class RetentionOptionsValidator : IValidateOptions<RetentionOpti
         Positive(errors, options.IdempotencyTtl, P + "IdempotencyTtl");
         Positive(errors, options.AuditRetention, P + "AuditRetention");
         Positive(errors, options.TokenRetention, P + "TokenRetention");
+        if (options.SinkGrace < TimeSpan.Zero || options.SinkGrace > TimeSpan.FromDays(365))
+        {
+            errors.Add($"'{P}SinkGrace' must lie between 00:00:00 and 365.00:00:00.");
+        }
+
         if (options.AuthFailurePeriod < TimeSpan.FromMinutes(1) || options.AuthFailurePeriod > TimeSpan.FromDays(1)
             || TimeSpan.FromDays(1).Ticks % options.AuthFailurePeriod.Ticks != 0)
         {

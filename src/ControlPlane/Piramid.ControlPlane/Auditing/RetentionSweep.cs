@@ -33,7 +33,7 @@ public sealed partial class RetentionSweep(
         var settings = options.Value;
         var idempotency = await db.IdempotencyRecords.Where(r => r.CreatedAt < now - settings.IdempotencyTtl).ExecuteDeleteAsync(cancellationToken);
         var audit = await DeleteExpiredAuditEventsAsync(now, settings, cancellationToken);
-        var aggregated = await AggregateAuthFailuresAsync(now - settings.AuditRetention, settings, cancellationToken);
+        var aggregated = await AggregateAuthFailuresAsync(now, now - settings.AuditRetention, settings, cancellationToken);
         var prunedTokens = await tokens.PruneAsync(now - settings.TokenRetention, cancellationToken);
         var prunedAuthorizations = await authorizations.PruneAsync(now - settings.TokenRetention, cancellationToken);
         return new RetentionResult(idempotency, audit, aggregated, prunedTokens, prunedAuthorizations);

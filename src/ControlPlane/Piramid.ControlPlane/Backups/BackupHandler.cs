@@ -55,16 +55,7 @@ public sealed partial class BackupHandler(
                 await store.PutAsync(BackupObjects.Manifest(backup.TenantId, backup.Id), content, bytes.Length, sha, null, cancellationToken);
             }
 
-            backup.State = BackupStates.Completed;
-            backup.Sha256 = sha;
-            backup.SizeBytes = done + bytes.Length;
-            backup.SnapshotAt = snapshot.CreatedAt;
-            backup.CompletedAt = time.GetUtcNow();
-            backup.Lsn = snapshot.Collections.Count == 0 ? 0 : snapshot.Collections.Max(c => c.Lsn);
-            backup.Collections = JsonSerializer.Serialize(
-                snapshot.Collections.Select(c => new BackupCollection { Name = c.Name, CollectionId = c.CollectionId, Lsn = c.Lsn, SizeBytes = c.Files.Sum(f => f.Size) }),
-                WireJson.Options);
-            await db.SaveChangesAsync(CancellationToken.None);
+            await CompleteAsync(context, backup, snapshot, sha, done + bytes.Length);
             context.Report(100, backup.SizeBytes, 0);
             context.Result = backup.ToInfo(null);
             Completed(logger, backup.Id, backup.TenantId, backup.SizeBytes, files.Count);
@@ -81,6 +72,43 @@ public sealed partial class BackupHandler(
                 await ReleaseAsync(backup.TenantId, snapshot.SnapshotId);
             }
         }
+    }
+
+    /// <summary>
+    /// Marks the backup completed only while it is still running and this run still owns its operation: a control plane
+    /// that judged this one dead (stale heartbeat) may have failed the operation and had the janitor delete the objects,
+    /// and a completion after that would list a backup whose files are gone. Then the caller discards what it wrote.
+    /// </summary>
+    private async Task CompleteAsync(OperationContext context, Data.Entities.Backup backup, SnapshotManifest snapshot, string sha, long size)
+    {
+        var completedAt = time.GetUtcNow();
+        var lsn = snapshot.Collections.Count == 0 ? 0 : snapshot.Collections.Max(c => c.Lsn);
+        var collections = JsonSerializer.Serialize(
+            snapshot.Collections.Select(c => new BackupCollection { Name = c.Name, CollectionId = c.CollectionId, Lsn = c.Lsn, SizeBytes = c.Files.Sum(f => f.Size) }),
+            WireJson.Options);
+        var updated = await db.Backups
+            .Where(b => b.Id == backup.Id && b.State == BackupStates.Running
+                && db.Operations.Any(o => o.Id == b.OperationId && o.State == OperationStates.Running && o.Owner == context.Owner))
+            .ExecuteUpdateAsync(
+                s => s.SetProperty(b => b.State, BackupStates.Completed).SetProperty(b => b.Sha256, sha).SetProperty(b => b.SizeBytes, size)
+                    .SetProperty(b => b.SnapshotAt, snapshot.CreatedAt).SetProperty(b => b.CompletedAt, completedAt)
+                    .SetProperty(b => b.Lsn, lsn).SetProperty(b => b.Collections, collections),
+                CancellationToken.None);
+        if (updated == 0)
+        {
+            throw new ProblemException(ProblemCatalog.Conflict,
+                $"Backup '{backup.Id}' was given up while it ran (another control plane found its heartbeat stale and failed it); what this run stored is discarded.");
+        }
+
+        // Written above, conditionally: the entity only carries the result now (marking it unchanged would revert it).
+        db.Entry(backup).State = EntityState.Detached;
+        backup.State = BackupStates.Completed;
+        backup.Sha256 = sha;
+        backup.SizeBytes = size;
+        backup.SnapshotAt = snapshot.CreatedAt;
+        backup.CompletedAt = completedAt;
+        backup.Lsn = lsn;
+        backup.Collections = collections;
     }
 
     private async Task CopyAsync(

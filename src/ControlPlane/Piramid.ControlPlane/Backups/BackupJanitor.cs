@@ -9,9 +9,10 @@ namespace Piramid.ControlPlane.Backups;
 /// Removes what a backup left in the store when its control plane died midway: the operation was failed afterwards
 /// (dead owner) but its own cleanup never ran, so its row still says pending or running and its partial objects lie
 /// under its prefix. Run at the start of every schedule round, before retention; nothing reads those objects (no
-/// manifest), so deleting them is always safe.
+/// manifest), so deleting them is always safe. It also retries discarding the engine staging areas of finished restores
+/// that the engine could not be reached for (<see cref="RestoreStaging"/>).
 /// </summary>
-public sealed partial class BackupJanitor(ControlPlaneDbContext db, IBackupStore store, ILogger<BackupJanitor> logger)
+public sealed partial class BackupJanitor(ControlPlaneDbContext db, IBackupStore store, RestoreStaging staging, ILogger<BackupJanitor> logger)
 {
     /// <summary>Deletes the objects of every abandoned backup and marks it failed; returns how many backups.</summary>
     public async Task<int> RunAsync(CancellationToken ct)
@@ -28,6 +29,7 @@ public sealed partial class BackupJanitor(ControlPlaneDbContext db, IBackupStore
             Removed(logger, backup.Id, backup.TenantId, deleted);
         }
 
+        await staging.SweepAsync(ct);
         return abandoned.Count;
     }
 

@@ -6,6 +6,9 @@ public static class BackupObjects
     /// <summary>The name of the object written last, which makes a backup a backup.</summary>
     public const string ManifestName = "manifest.json";
 
+    /// <summary>The archived settings file of a collection's origin.</summary>
+    public const string OriginSettingsName = "manifest.bin";
+
     /// <summary>Every object of one backup starts with this.</summary>
     public static string BackupPrefix(string tenantId, string backupId) => $"tenants/{tenantId}/backups/{backupId}/";
 
@@ -20,4 +23,7 @@ public static class BackupObjects
 
     /// <summary>An archived origin file of a collection (<c>manifest.bin</c>, or its starting checkpoint) beside its segments.</summary>
     public static string Origin(string tenantId, string collectionId, string file) => $"tenants/{tenantId}/wal/{collectionId}/{file}";
+
+    /// <summary>A later version of a collection's settings file, named by its SHA-256, beside its segments.</summary>
+    public static string Settings(string tenantId, string collectionId, string sha256) => $"tenants/{tenantId}/wal/{collectionId}/settings/{sha256}.bin";
 }

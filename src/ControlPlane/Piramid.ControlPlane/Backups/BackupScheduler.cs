@@ -9,7 +9,7 @@ namespace Piramid.ControlPlane.Backups;
 
 /// <summary>
 /// Every <see cref="BackupScheduleOptions.ScheduleInterval"/>: starts the scheduled backups that are due (a tenant
-/// whose plan sets <c>backup_interval_hours</c>, whose engine runs, whose newest backup is older than the interval and
+/// whose plan sets <c>backup_interval_hours</c>, whose engine runs or hibernates, whose newest backup is older than the interval and
 /// that has no backup under way), then applies retention (<see cref="BackupRetention"/>). Each round first removes the
 /// leftovers of backups whose control plane died (<see cref="BackupJanitor"/>).
 /// </summary>
@@ -43,7 +43,9 @@ public sealed partial class BackupScheduler(
     {
         ArgumentNullException.ThrowIfNull(services);
         var db = services.GetRequiredService<ControlPlaneDbContext>();
-        var running = orchestrator.GetRoutes().Where(r => r.State == EngineState.Running).Select(r => r.TenantId).ToList();
+        // A hibernating engine is due like a running one: its backup wakes it (docs/design/hibernation.md, "Backups").
+        var running = orchestrator.GetRoutes().Where(r => r.State == EngineState.Running)
+            .Concat(orchestrator.GetHibernatingRoutes()).Select(r => r.TenantId).ToList();
         var now = time.GetUtcNow();
         var candidates = await db.Tenants.AsNoTracking()
             .Where(t => running.Contains(t.Id) && t.Status == TenantStatus.Active && t.Plan!.BackupIntervalHours != null)

@@ -27,6 +27,7 @@ public static class BackupsExtensions
         builder.Services.AddScoped<RestoreService>();
         builder.Services.AddScoped<BackupRetention>();
         builder.Services.AddScoped<BackupJanitor>();
+        builder.Services.AddScoped<RestoreStaging>();
         builder.Services.AddScoped<MemberTenants>();
         builder.Services.AddOperationHandler<BackupHandler>();
         builder.Services.AddOperationHandler<RestoreHandler>();

@@ -116,7 +116,8 @@ public sealed class EngineBackupClient(IEngineOrchestrator orchestrator, TimePro
         HttpCompletionOption completion = HttpCompletionOption.ResponseContentRead, bool allowNotFound = false,
         IReadOnlyList<(string Name, string Value)>? headers = null)
     {
-        var route = orchestrator.GetRoute(tenantId);
+        using var awake = orchestrator.KeepAwake(tenantId, EngineHolds.Current);
+        var route = await orchestrator.RouteOrWakeAsync(tenantId, ct); // A hibernating engine is woken (hibernation.md).
         if (route is null)
         {
             throw new ProblemException(ProblemCatalog.EngineUnavailable, $"The engine of tenant '{tenantId}' is not running; resume the tenant and try again.");

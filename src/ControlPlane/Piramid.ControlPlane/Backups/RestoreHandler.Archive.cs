@@ -32,7 +32,7 @@ public sealed partial class RestoreHandler
 
     /// <summary>The staged files of a collection rebuilt from the archive: its settings, its starting checkpoint when its log needs one.</summary>
     private async Task<(List<(string Key, string Path, long Size, string Sha256)> Files, SnapshotCollection Image)> OriginFilesAsync(
-        string tenantId, WalArchiveCollection row, CancellationToken ct)
+        string tenantId, WalArchiveCollection row, DateTimeOffset at, CancellationToken ct)
     {
         var prefix = $"collections/{row.CollectionId}/";
         var files = new List<(string Key, string Path, long Size, string Sha256)>
@@ -40,12 +40,13 @@ public sealed partial class RestoreHandler
             (BackupObjects.Origin(tenantId, row.CollectionId, "manifest.bin"), prefix + "manifest.bin", row.ManifestSize, row.ManifestSha256!),
         };
 
-        // A checkpoint may hold records appended after the target; the log from LSN 1, when archived, never does.
-        var fromStart = await db.WalArchive.AsNoTracking().AnyAsync(s => s.TenantId == tenantId && s.CollectionId == row.CollectionId && s.FirstLsn == 1, ct);
+        // A checkpoint may hold records appended after the target; the log from LSN 1, when archived, never does. A target
+        // before the checkpoint was copied is refused (RestoreService already did; checked again for what it picked here).
+        await OriginCoverage.EnsureReachesAsync(db, tenantId, [row], at, ct);
         var lsn = 0L;
-        if (row.CheckpointFile is not null && !fromStart)
+        if (row.CheckpointFile is { } checkpoint && await OriginCoverage.NeedsCheckpointAsync(db, tenantId, row, ct))
         {
-            files.Add((BackupObjects.Origin(tenantId, row.CollectionId, row.CheckpointFile), prefix + "checkpoints/" + row.CheckpointFile, row.CheckpointSize, row.CheckpointSha256!));
+            files.Add((BackupObjects.Origin(tenantId, row.CollectionId, checkpoint), prefix + "checkpoints/" + checkpoint, row.CheckpointSize, row.CheckpointSha256!));
             lsn = row.OriginLsn;
         }
 

@@ -15,10 +15,13 @@ namespace Piramid.ControlPlane.Backups;
 /// Restores a backup, and for a point in time the archived log after it: reads the manifest (checked against the
 /// SHA-256 recorded when the backup completed), streams every file and segment from the store (verified while read)
 /// into an engine staging area (which verifies again), then asks the engine to apply it, which swaps atomically.
-/// Anything that fails before the apply leaves the live data untouched and the staging area discarded.
+/// Anything that fails before the apply leaves the live data untouched. The staging area is discarded when the run ends,
+/// whatever the outcome (after an apply it holds the replaced collections' files), and recorded until then
+/// (<see cref="RestoreStaging"/>), so a run that died with its control plane has it discarded when it is failed.
 /// </summary>
 public sealed partial class RestoreHandler(
-    ControlPlaneDbContext db, EngineBackupClient engine, IBackupStore store, WalArchiver archiver, TimeProvider time, ILogger<RestoreHandler> logger) : IOperationHandler
+    ControlPlaneDbContext db, EngineBackupClient engine, IBackupStore store, WalArchiver archiver, RestoreStaging staging, TimeProvider time, ILogger<RestoreHandler> logger)
+    : IOperationHandler
 {
     /// <inheritdoc />
     public string Kind => OperationKinds.Restore;
@@ -32,6 +35,10 @@ public sealed partial class RestoreHandler(
         "The control plane running this restore stopped before it finished. The engine switches each collection whole, never half: "
         + "if it stopped before the switch, nothing changed; if during it, each chosen collection serves either its previous data or the restored data. "
         + "Start the restore again to be sure of the outcome.";
+
+    /// <inheritdoc />
+    /// <remarks>The engine waits for an apply of that staging area still under way before it discards it.</remarks>
+    public Task AbandonedAsync(string operationId, CancellationToken cancellationToken) => staging.DiscardLeftOverAsync(operationId, cancellationToken);
 
     /// <inheritdoc />
     public async Task RunAsync(OperationContext context, CancellationToken cancellationToken)
@@ -66,7 +73,7 @@ public sealed partial class RestoreHandler(
             var replayed = new List<SnapshotCollection>(chosen);
             foreach (var row in fromArchive)
             {
-                var (originFiles, image) = await OriginFilesAsync(tenantId, row, cancellationToken);
+                var (originFiles, image) = await OriginFilesAsync(tenantId, row, request.At!.Value, cancellationToken);
                 files.AddRange(originFiles);
                 replayed.Add(image);
             }
@@ -78,6 +85,11 @@ public sealed partial class RestoreHandler(
                     files.AddRange((await SegmentsAfterAsync(tenantId, collection, request, cancellationToken))
                         .Select(s => (Key: BackupObjects.Segment(tenantId, s.CollectionId, s.File), Path: $"collections/{s.CollectionId}/wal/{s.File}", s.Size, s.Sha256)));
                 }
+            }
+
+            if (request.At is { } target)
+            {
+                files = await WithSettingsInForceAsync(tenantId, files, replayed, target, cancellationToken);
             }
 
             var applyStarted = time.GetUtcNow();
@@ -97,9 +109,9 @@ public sealed partial class RestoreHandler(
         List<SnapshotCollection> chosen, RestoreOperationRequest request, CancellationToken ct)
     {
         var restoreId = await engine.CreateRestoreAsync(tenantId, ct);
-        var applied = false;
         try
         {
+            await staging.RecordAsync(context.Id, restoreId, ct);
             var total = Math.Max(1, files.Sum(f => f.Size));
             long done = 0;
             foreach (var file in files)
@@ -120,16 +132,13 @@ public sealed partial class RestoreHandler(
                 Rename = request.Rename,
                 Target = target,
             }, ct);
-            applied = true;
             context.Report(100, done, result.Collections.Sum(c => c.Points));
             return result;
         }
         finally
         {
-            if (!applied)
-            {
-                await DiscardAsync(tenantId, restoreId);
-            }
+            // Not cancellable: a stopping control plane still discards what its run staged.
+            await staging.DiscardAsync(context.Id, tenantId, restoreId, CancellationToken.None);
         }
     }
 
@@ -169,19 +178,6 @@ public sealed partial class RestoreHandler(
         return segments;
     }
 
-    private async Task DiscardAsync(string tenantId, string restoreId)
-    {
-        try
-        {
-            await engine.DiscardRestoreAsync(tenantId, restoreId, CancellationToken.None);
-        }
-        catch (Exception e) when (e is ProblemException or HttpRequestException)
-        {
-            // The engine removes staging leftovers at its next start.
-            DiscardFailed(logger, restoreId, e);
-        }
-    }
-
     private static Exception? Unwrap(Exception? e)
     {
         for (var current = e; current is not null; current = current.InnerException)
@@ -197,7 +193,4 @@ public sealed partial class RestoreHandler(
 
     [LoggerMessage(EventId = 5401, Level = LogLevel.Information, Message = "Restored tenant {Tenant} from backup {Backup}: {Collections} collections")]
     private static partial void Restored(ILogger logger, string tenant, string backup, int collections);
-
-    [LoggerMessage(EventId = 5402, Level = LogLevel.Warning, Message = "Discarding restore staging area {Restore} failed; the engine removes it at start")]
-    private static partial void DiscardFailed(ILogger logger, string restore, Exception exception);
 }

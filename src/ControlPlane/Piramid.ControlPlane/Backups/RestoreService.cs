@@ -47,8 +47,8 @@ public sealed class RestoreService(ControlPlaneDbContext db, OperationQueue oper
         {
             base_ = completed.SingleOrDefault(b => b.Id == backupId)
                 ?? (await db.Backups.AnyAsync(b => b.Id == backupId && b.TenantId == tenantId, ct)
-                    ? throw Invalid($"Backup '{backupId}' is not completed; only a completed backup can be restored.")
-                    : throw BackupService.NotFound(backupId));
+                    ? throw Invalid($"'backup_id' names backup '{backupId}', which is not completed; only a completed backup can be restored.")
+                    : throw new ProblemException(ProblemCatalog.NotFound, $"'backup_id' names backup '{backupId}', which does not exist."));
         }
         else
         {
@@ -56,22 +56,31 @@ public sealed class RestoreService(ControlPlaneDbContext db, OperationQueue oper
         }
 
         var held = Names(base_);
+        List<WalArchiveCollection> archived = [];
         if (request.At is { } at)
         {
             // Collections no backup holds that existed at the target are rebuilt from the log archive.
-            held.UnionWith(await db.WalArchiveCollections.AsNoTracking()
+            var inBase = BaseCollections(base_).Select(c => c.CollectionId).OfType<string>().ToHashSet(StringComparer.Ordinal);
+            archived = await db.WalArchiveCollections.AsNoTracking()
                 .Where(c => c.TenantId == tenantId && c.ManifestSha256 != null && c.ExistsFrom <= at && (c.DroppedAt == null || c.DroppedAt > at))
-                .Select(c => c.Collection).ToListAsync(ct));
+                .ToListAsync(ct);
+            archived.RemoveAll(c => inBase.Contains(c.CollectionId));
+            held.UnionWith(archived.Select(c => c.Collection));
         }
 
         if (collections?.FirstOrDefault(c => !held.Contains(c)) is { } missing)
         {
-            throw Invalid($"Backup '{base_.Id}' holds no collection '{missing}' (it holds {(held.Count == 0 ? "none" : string.Join(", ", held))}).");
+            throw Invalid($"'collections' names '{missing}', which backup '{base_.Id}' does not hold (it holds {(held.Count == 0 ? "none" : string.Join(", ", held))}).");
         }
 
         if (rename?.Keys.FirstOrDefault(c => !held.Contains(c)) is { } unknown)
         {
             throw Invalid($"'rename' names '{unknown}', which backup '{base_.Id}' does not hold.");
+        }
+
+        if (request.At is { } instant)
+        {
+            await OriginCoverage.EnsureReachesAsync(db, tenantId, archived.Where(c => collections is null || collections.Contains(c.Collection)), instant, ct);
         }
 
         var input = new RestoreOperationRequest(base_.Id, request.At, request.Lsn, collections, rename);
@@ -120,7 +129,7 @@ public sealed class RestoreService(ControlPlaneDbContext db, OperationQueue oper
 
         // Newest first: the newest backup of the collection at or before the LSN needs the least replay.
         return completed.FirstOrDefault(b => LsnOf(b, name) <= lsn)
-            ?? throw Invalid($"No completed backup holds collection '{name}' at or before LSN {lsn}.");
+            ?? throw Invalid($"No completed backup holds collection '{name}' at or before 'lsn' {lsn}.");
     }
 
     private static IReadOnlyDictionary<string, string>? ValidRename(IReadOnlyDictionary<string, string>? rename, IReadOnlyList<string>? collections)
@@ -161,8 +170,10 @@ public sealed class RestoreService(ControlPlaneDbContext db, OperationQueue oper
         return rename;
     }
 
-    private static HashSet<string> Names(Backup backup) =>
-        [.. (JsonSerializer.Deserialize<List<BackupCollection>>(backup.Collections ?? "[]", WireJson.Options) ?? []).Select(c => c.Name)];
+    private static HashSet<string> Names(Backup backup) => [.. BaseCollections(backup).Select(c => c.Name)];
+
+    private static List<BackupCollection> BaseCollections(Backup backup) =>
+        JsonSerializer.Deserialize<List<BackupCollection>>(backup.Collections ?? "[]", WireJson.Options) ?? [];
 
     private static long? LsnOf(Backup backup, string name) =>
         (JsonSerializer.Deserialize<List<BackupCollection>>(backup.Collections ?? "[]", WireJson.Options) ?? []).FirstOrDefault(c => c.Name == name)?.Lsn;

@@ -56,9 +56,23 @@ public sealed partial class WalArchiver
                 rows[row.CollectionId] = row;
             }
 
-            if (row.ManifestSha256 is null)
+            // One collection's failure (a store refusing its key, a snapshot that fails) must not stop the others, nor the
+            // segment pass after this: unarchived segments are pruned after the window, which would leave holes.
+            try
             {
-                await ArchiveOriginAsync(db, tenantId, row, ct);
+                if (row.ManifestSha256 is null)
+                {
+                    await ArchiveOriginAsync(db, tenantId, row, ct);
+                }
+                else if (collection.SettingsSha256 is { } sha && collection.SettingsWrittenAt is { } writtenAt)
+                {
+                    await ArchiveSettingsIfChangedAsync(db, tenantId, row, sha, writtenAt, ct);
+                }
+            }
+            catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+            {
+                // The row stays without its origin (or new version), whose fields are set only once copied: the next pass retries.
+                OriginFailed(logger, tenantId, row.Collection, row.CollectionId, e);
             }
         }
     }
@@ -91,6 +105,7 @@ public sealed partial class WalArchiver
 
             row.ManifestSha256 = manifest.Sha256;
             row.ManifestSize = manifest.Size;
+            row.OriginAt = snapshot.CreatedAt;
             await db.SaveChangesAsync(ct);
         }
         finally
@@ -99,12 +114,18 @@ public sealed partial class WalArchiver
         }
     }
 
-    private async Task CopyOriginAsync(string tenantId, string snapshotId, string collectionId, SnapshotFile file, CancellationToken ct)
+    private Task CopyOriginAsync(string tenantId, string snapshotId, string collectionId, SnapshotFile file, CancellationToken ct) =>
+        CopyToStoreAsync(tenantId, snapshotId, file, BackupObjects.Origin(tenantId, collectionId, Path.GetFileName(file.Path)), ct);
+
+    private async Task CopyToStoreAsync(string tenantId, string snapshotId, SnapshotFile file, string key, CancellationToken ct)
     {
         using var response = await engine.OpenSnapshotFileAsync(tenantId, snapshotId, file.Path, ct);
         await using var content = new EngineBodyStream(await response.Content.ReadAsStreamAsync(ct), tenantId, $"'{file.Path}' of the log archive");
-        await store.PutAsync(BackupObjects.Origin(tenantId, collectionId, Path.GetFileName(file.Path)), content, file.Size, file.Sha256, null, ct);
+        await store.PutAsync(key, content, file.Size, file.Sha256, null, ct);
     }
+
+    [LoggerMessage(EventId = 5302, Level = LogLevel.Warning, Message = "Archiving the origin or settings of collection {Collection} ({CollectionId}) of tenant {Tenant} failed; the segment pass goes on and the next pass retries")]
+    private static partial void OriginFailed(ILogger logger, string tenant, string collection, string collectionId, Exception exception);
 
     // checkpoint-<20 digits>.ckpt (BackupPaths in the engine).
     private static long CheckpointLsn(string file) =>

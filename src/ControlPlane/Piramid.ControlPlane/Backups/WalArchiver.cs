@@ -31,6 +31,7 @@ public sealed partial class WalArchiver(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.ArchiveInterval, time);
+        using var background = EngineHolds.Background(); // Polling neither wakes an engine nor keeps it from hibernating.
         do
         {
             foreach (var tenant in await TenantsWithWindowAsync(stoppingToken))

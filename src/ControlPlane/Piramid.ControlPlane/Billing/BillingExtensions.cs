@@ -18,6 +18,8 @@ public static partial class BillingExtensions
         builder.Services.AddScoped<BillingAccounts>();
         builder.Services.AddSingleton<StripeGateway>();
         builder.Services.AddSingleton<MeterEventSender>();
+        builder.Services.AddSingleton<WebhookRefusals>();
+        builder.Services.AddHostedService(sp => sp.GetRequiredService<WebhookRefusals>());
         builder.Services.AddHostedService<BillingStartup>();
         return builder;
     }

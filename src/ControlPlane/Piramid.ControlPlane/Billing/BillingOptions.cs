@@ -18,6 +18,9 @@ public sealed class BillingOptions
     /// <summary>How often new usage is turned into meter events and sent to Stripe.</summary>
     public TimeSpan MeterInterval { get; set; } = TimeSpan.FromMinutes(1);
 
+    /// <summary>How often refused webhook deliveries are audited, counted per reason (<see cref="WebhookRefusals"/>).</summary>
+    public TimeSpan WebhookRefusalFlushInterval { get; set; } = TimeSpan.FromSeconds(10);
+
     /// <summary>
     /// How long after a meter event's first send a resend is still counted once by Stripe. Stripe enforces an
     /// identifier's uniqueness "within a rolling period of at least 24 hours" (API reference of

@@ -9,7 +9,8 @@ namespace Piramid.ControlPlane.Billing;
 /// Samples every running engine's bytes on disk each <see cref="BillingOptions.StorageSampleInterval"/> and adds the
 /// time since the tenant's previous sample, at the mean of both sizes, to its days' <c>storage_byte_seconds</c> (split
 /// at midnight UTC). The previous sample is stored, so a restart continues where it stopped; a gap longer than
-/// <see cref="BillingOptions.MaxSampleGap"/> is counted only up to it. A stopped engine (a suspended tenant) is not sampled.
+/// <see cref="BillingOptions.MaxSampleGap"/> is counted only up to it. A hibernating engine's data stays on disk,
+/// unchanged: it is counted at its last sample. A stopped engine (a suspended tenant) is not sampled.
 /// </summary>
 public sealed partial class StorageSampler(
     IServiceScopeFactory scopes, IEngineOrchestrator orchestrator, EngineStorageClient engines, IOptions<BillingOptions> options, TimeProvider time, ILogger<StorageSampler> logger)
@@ -37,6 +38,11 @@ public sealed partial class StorageSampler(
                 }
 
                 await RecordAsync(route.TenantId, bytes, ct);
+            }
+
+            foreach (var route in orchestrator.GetHibernatingRoutes())
+            {
+                await RecordAsync(route.TenantId, sampled: null, ct);
             }
         }
         finally
@@ -77,7 +83,8 @@ public sealed partial class StorageSampler(
         }
     }
 
-    private async Task RecordAsync(string tenantId, long bytes, CancellationToken ct)
+    // Null bytes: unchanged since the previous sample (a hibernating engine); nothing to count without one.
+    private async Task RecordAsync(string tenantId, long? sampled, CancellationToken ct)
     {
         await using var scope = scopes.CreateAsyncScope();
         var db = scope.ServiceProvider.GetRequiredService<ControlPlaneDbContext>();
@@ -86,6 +93,11 @@ public sealed partial class StorageSampler(
         var previous = await db.StorageSamples
             .FromSqlInterpolated($"SELECT * FROM storage_samples WHERE tenant_id = {tenantId} FOR UPDATE")
             .AsNoTracking().SingleOrDefaultAsync(ct);
+        if ((sampled ?? previous?.Bytes) is not long bytes)
+        {
+            return;
+        }
+
         if (previous is not null && now > previous.SampledAt)
         {
             var from = now - previous.SampledAt > options.Value.MaxSampleGap ? now - options.Value.MaxSampleGap : previous.SampledAt;

@@ -16,7 +16,7 @@ namespace Piramid.ControlPlane.Billing;
 /// <c>POST /webhooks/stripe</c>: verifies the signature with the signing secret (<see cref="EventUtility"/>), then
 /// applies each event once: its id is stored with the change in one transaction (a second delivery is acknowledged
 /// and ignored), and a payment status set by a newer event is not overwritten by an older one delivered late.
-/// Unsigned, forged and stale deliveries are refused with 400 and audited.
+/// Unsigned, forged and stale deliveries are refused with 400 and audited, counted per reason (<see cref="WebhookRefusals"/>).
 /// </summary>
 public static partial class StripeWebhooks
 {
@@ -34,8 +34,8 @@ public static partial class StripeWebhooks
     }
 
     private static async Task<IResult> HandleAsync(
-        HttpContext context, IOptions<BillingOptions> options, ControlPlaneDbContext db, AuditTrail audit, TenantService tenants, TimeProvider time,
-        ILoggerFactory loggers, CancellationToken ct)
+        HttpContext context, IOptions<BillingOptions> options, ControlPlaneDbContext db, AuditTrail audit, TenantService tenants, WebhookRefusals refusals,
+        TimeProvider time, ILoggerFactory loggers, CancellationToken ct)
     {
         var stripe = options.Value.Stripe;
         if (!options.Value.StripeEnabled)
@@ -66,8 +66,7 @@ public static partial class StripeWebhooks
         catch (Exception e) when (e is not OperationCanceledException)
         {
             // Whatever fails in reading or verifying the body (a bad signature, JSON, a value out of range) is the sender's.
-            audit.Record("billing.webhook.refused", "webhook", "stripe", null, null, new WebhookRefusal(e.Message));
-            await db.SaveChangesAsync(ct);
+            refusals.Add(e.Message, context.TraceIdentifier);
             LogRefused(loggers.CreateLogger(typeof(StripeWebhooks)), e.Message);
             return ProblemResults.For(ProblemCatalog.InvalidRequest, $"Webhook refused: {e.Message}");
         }
@@ -81,24 +80,27 @@ public static partial class StripeWebhooks
             return TypedResults.Ok(new WebhookOutcome { Result = "duplicate" });
         }
 
-        var outcome = await ApplyAsync(stripeEvent, db, audit, options.Value, time, ct);
+        // The event's receipt, the account and the tenant's new status or plan commit together: a failure before the
+        // commit leaves no receipt, so Stripe's retry applies the event again; none after it can lose the change.
+        var outcome = await ApplyAsync(stripeEvent, db, audit, tenants, options.Value, time, loggers, ct);
         await db.SaveChangesAsync(ct);
         await transaction.CommitAsync(ct);
-        // After the commit: suspending or a plan change restarts the engine, which must not hold the transaction open.
+        // After the commit: stopping an engine or applying a plan to it must not hold the transaction open.
         if (outcome.Suspend is { } tenantId)
         {
             await tenants.SuspendAsync(tenantId, ct);
         }
         else if (outcome.PlanChange is { } change)
         {
-            await tenants.UpdateAsync(change.TenantId, new TenantUpdateRequest { Plan = change.PlanId }, ct);
+            await tenants.ApplyPlanAsync(change.TenantId, change.Plan, ct);
         }
 
         return TypedResults.Ok(new WebhookOutcome { Result = outcome.Result });
     }
 
     private static async Task<Outcome> ApplyAsync(
-        Event stripeEvent, ControlPlaneDbContext db, AuditTrail audit, BillingOptions options, TimeProvider time, CancellationToken ct)
+        Event stripeEvent, ControlPlaneDbContext db, AuditTrail audit, TenantService tenants, BillingOptions options, TimeProvider time,
+        ILoggerFactory loggers, CancellationToken ct)
     {
         var subscription = stripeEvent.Data?.Object as Subscription;
         var (customerId, status) = stripeEvent.Data?.Object switch
@@ -138,9 +140,23 @@ public static partial class StripeWebhooks
             // A plan changed in Stripe (the Customer Portal): the plan whose prices the subscription now holds.
             if (PlanOf(subscription, options) is { } planId && planId != account.SubscribedPlanId)
             {
+                // A plan unknown to the database (or a deleted tenant) is recorded as subscribed but not applied: the
+                // next meter round then moves the subscription back to the tenant's plan.
                 account.SubscribedPlanId = planId;
-                planChange = new PlanChange(account.TenantId, planId);
+                if (await tenants.RecordPlanAsync(account.TenantId, planId, ct) is { } plan)
+                {
+                    planChange = new PlanChange(account.TenantId, plan);
+                }
+                else
+                {
+                    LogPlanNotApplied(loggers.CreateLogger(typeof(StripeWebhooks)), account.TenantId, planId);
+                }
             }
+        }
+
+        if (status == PaymentStatuses.Canceled)
+        {
+            await tenants.RecordSuspensionAsync(account.TenantId, ct);
         }
 
         audit.Record("billing.payment_status", "tenant", account.TenantId, account.TenantId, before,
@@ -187,14 +203,15 @@ public static partial class StripeWebhooks
         _ => PaymentStatuses.None,
     };
 
-    [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe webhook refused: {Reason}")]
-    private static partial void LogRefused(ILogger logger, string reason);
+    [LoggerMessage(Level = LogLevel.Warning, Message = "Stripe moved tenant {TenantId} to plan {PlanId}, which is not a plan here or the tenant is deleted: not applied")]
+    private static partial void LogPlanNotApplied(ILogger logger, string tenantId, string planId);
 
-    private sealed record WebhookRefusal(string Reason);
+    [LoggerMessage(Level = LogLevel.Debug, Message = "Stripe webhook refused: {Reason}")]
+    private static partial void LogRefused(ILogger logger, string reason);
 
     private sealed record PaymentState(string PaymentStatus, DateTimeOffset? PastDueSince, bool CancelAtPeriodEnd, string? Plan);
 
-    private sealed record PlanChange(string TenantId, string PlanId);
+    private sealed record PlanChange(string TenantId, Data.Entities.Plan Plan);
 
     private sealed record Outcome(string Result, string? Suspend = null, PlanChange? PlanChange = null);
 

@@ -74,6 +74,9 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
     /// <summary>Collection ids the log archive knows, with their lifetimes and archived origins.</summary>
     public DbSet<WalArchiveCollection> WalArchiveCollections => Set<WalArchiveCollection>();
 
+    /// <summary>Later versions of collections' settings files in the log archive.</summary>
+    public DbSet<WalArchiveSettingsVersion> WalArchiveSettings => Set<WalArchiveSettingsVersion>();
+
     /// <summary>Each tenant's log archiver position.</summary>
     public DbSet<WalArchiveCursor> WalArchiveCursors => Set<WalArchiveCursor>();
 
@@ -85,6 +88,9 @@ public sealed class ControlPlaneDbContext(DbContextOptions<ControlPlaneDbContext
 
     /// <summary>Heads of the control-plane audit chains.</summary>
     public DbSet<AuditChainHead> AuditChainHeads => Set<AuditChainHead>();
+
+    /// <summary>Per-tenant request counts, latency histograms and samples per minute, for the charts.</summary>
+    public DbSet<RequestMinuteRecord> RequestMinutes => Set<RequestMinuteRecord>();
 
     /// <summary>Saves, chaining new audit events in the same transaction (<see cref="Auditing.AuditChain"/>).</summary>
     public override async Task<int> SaveChangesAsync(bool acceptAllChangesOnSuccess, CancellationToken cancellationToken = default)

@@ -91,7 +91,8 @@ public sealed class EngineExportClient(IEngineOrchestrator orchestrator, IHttpCl
     private async Task<HttpResponseMessage> SendAsync(
         string tenantId, HttpMethod method, string path, HttpContent? content, HttpCompletionOption completion, CancellationToken ct, string query = "")
     {
-        var route = orchestrator.GetRoute(tenantId)
+        using var awake = orchestrator.KeepAwake(tenantId, EngineHolds.Current);
+        var route = await orchestrator.RouteOrWakeAsync(tenantId, ct) // A hibernating engine is woken (hibernation.md).
             ?? throw new ProblemException(ProblemCatalog.ServiceUnavailable, $"The engine of tenant '{tenantId}' is not running; resume the tenant and retry.");
         var identity = new InternalIdentity(
             "control-plane", tenantId, Roles.PlatformAdmin, method.Method, path,

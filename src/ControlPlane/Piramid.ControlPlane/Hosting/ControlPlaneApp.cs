@@ -54,6 +54,7 @@ public static class ControlPlaneApp
         builder.AddBackups();
         builder.AddExports();
         builder.AddBilling();
+        builder.AddRequestMetrics();
         // The binder throws, so RequestInputGuard can name the field and the problem instead of an empty 400.
         builder.Services.Configure<Microsoft.AspNetCore.Routing.RouteHandlerOptions>(o => o.ThrowOnBadRequest = true);
         builder.Services.ConfigureHttpJsonOptions(o => Piramid.Contracts.Json.WireJson.ConfigureServer(o.SerializerOptions));
@@ -76,6 +77,7 @@ public static class ControlPlaneApp
         app.MapMembersApi();
         app.MapPlansApi();
         app.MapUsageApi();
+        app.MapMetricsApi();
         app.MapAuditSinkApi();
         app.MapInternalApi();
         app.MapOperationsApi();

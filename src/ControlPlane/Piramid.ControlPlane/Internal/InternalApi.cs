@@ -36,6 +36,9 @@ public static class InternalApi
         group.MapPost("/usage", ReportUsage);
         group.MapPost("/auth-failures", ReportAuthFailures);
         group.MapPost("/key-uses", ReportKeyUses);
+        group.MapPost("/engine-activity", ReportActivity);
+        group.MapPost("/engines/{tenantId}/wake", Wake);
+        group.MapPost("/request-stats", ReportRequestStats);
         return app;
     }
 
@@ -57,6 +60,7 @@ public static class InternalApi
             throw new ProblemException(ProblemCatalog.InvalidRequest, "Give 'key_id' and the base64 SHA-256 'secret_sha256'.");
         }
 
+        var changesThrough = await ChangesThroughAsync(db, ct);
         var result = await keys.IntrospectAsync(request.KeyId, hash, ct)
             ?? throw new ProblemException(ProblemCatalog.NotFound, "No valid key matches.");
         return TypedResults.Ok(new KeyIntrospectionResponse
@@ -69,6 +73,7 @@ public static class InternalApi
             Plan = result.Plan.ToInfo(),
             TenantSuspended = result.TenantSuspended,
             WritesRefusedFrom = await PaymentStanding.WritesRefusedFromAsync(db, billing.Value, result.TenantId, result.Plan.Id, ct),
+            ChangesThrough = changesThrough,
         });
     }
 
@@ -82,6 +87,7 @@ public static class InternalApi
             throw new ProblemException(ProblemCatalog.InvalidRequest, "Give 'tenant_id' and the user id 'user_id'.");
         }
 
+        var changesThrough = await ChangesThroughAsync(db, ct);
         var row = await db.TenantMembers.AsNoTracking()
             .Where(m => m.TenantId == request.TenantId && m.UserId == userId)
             .Select(m => new { m.Role, m.Tenant!.Status, Plan = m.Tenant.Plan! })
@@ -100,8 +106,14 @@ public static class InternalApi
             Plan = row.Plan.ToInfo(),
             TenantSuspended = row.Status == TenantStatus.Suspended,
             WritesRefusedFrom = await PaymentStanding.WritesRefusedFromAsync(db, billing.Value, request.TenantId, row.Plan.Id, ct),
+            ChangesThrough = changesThrough,
         });
     }
+
+    // Read before the answer's own rows: every change up to it committed before them (ids commit in order, see the
+    // ChangeEventsCommitOrder migration), so the answer reflects them all.
+    private static async Task<long> ChangesThroughAsync(ControlPlaneDbContext db, CancellationToken ct) =>
+        await db.ChangeEvents.MaxAsync(c => (long?)c.Id, ct) ?? 0;
 
     /// <summary>Prefix of a member's principal on the data plane (a key id never has it).</summary>
     public const string MemberPrincipal = "user:";
@@ -109,15 +121,37 @@ public static class InternalApi
     private static async Task<Ok<RouteTable>> Routes(IEngineOrchestrator orchestrator, ControlPlaneDbContext db, CancellationToken ct)
     {
         // Read the feed position first: a change after it is seen on the next poll, never lost between the two.
-        var version = await db.ChangeEvents.MaxAsync(c => (long?)c.Id, ct) ?? 0;
-        var routes = orchestrator.GetRoutes().Select(r => new RouteInfo
-        {
-            TenantId = r.TenantId,
-            Endpoint = r.Endpoint.ToString().TrimEnd('/'),
-            EngineSecret = Convert.ToBase64String(r.EngineSecret),
-            State = r.State.ToRouteState(),
-        }).ToList();
+        var version = await ChangesThroughAsync(db, ct);
+        var routes = orchestrator.GetRoutes().Concat(orchestrator.GetHibernatingRoutes()).Select(ToRouteInfo).ToList();
         return TypedResults.Ok(new RouteTable { Routes = routes, Version = version });
+    }
+
+    private static RouteInfo ToRouteInfo(EngineRoute route) => new()
+    {
+        TenantId = route.TenantId,
+        Endpoint = route.Endpoint.ToString().TrimEnd('/'),
+        EngineSecret = Convert.ToBase64String(route.EngineSecret),
+        State = route.State.ToRouteState(),
+    };
+
+    // The gateway holds a hibernating tenant's first requests and asks here; concurrent asks start one engine
+    // (the orchestrator's per-tenant gate), and every one gets the running route once it is ready.
+    private static async Task<Ok<RouteInfo>> Wake(string tenantId, IEngineOrchestrator orchestrator, CancellationToken ct)
+    {
+        var outcome = await orchestrator.WakeAsync(tenantId, ct);
+        return outcome.Result switch
+        {
+            WakeResult.Running => TypedResults.Ok(ToRouteInfo(outcome.Route!)),
+            WakeResult.NoEngine => throw new ProblemException(ProblemCatalog.NotFound, $"Tenant '{tenantId}' has no engine."),
+            WakeResult.Stopped => throw new ProblemException(ProblemCatalog.Conflict, $"The engine of tenant '{tenantId}' is stopped on purpose (suspended); a request does not start it."),
+            _ => throw new ProblemException(ProblemCatalog.EngineUnavailable, $"The engine of tenant '{tenantId}' did not become ready; it is restarted."),
+        };
+    }
+
+    private static NoContent ReportActivity(EngineActivityReport report, IEngineOrchestrator orchestrator)
+    {
+        orchestrator.RecordActivity(report.Tenants);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Ok<ChangeList>> Changes(long? after, int? wait, ControlPlaneDbContext db, TimeProvider time, CancellationToken ct)
@@ -138,6 +172,12 @@ public static class InternalApi
 
             await Task.Delay(PollStep, time, ct);
         }
+    }
+
+    private static async Task<NoContent> ReportRequestStats(Contracts.Metrics.RequestStatsReport report, Observability.RequestMetricsStore metrics, CancellationToken ct)
+    {
+        await metrics.RecordAsync(report, ct);
+        return TypedResults.NoContent();
     }
 
     private static async Task<Ok<UsageReportResponse>> ReportUsage(UsageReport report, UsageStore usage, CancellationToken ct) =>

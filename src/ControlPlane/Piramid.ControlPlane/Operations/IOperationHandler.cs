@@ -22,6 +22,12 @@ public interface IOperationHandler
     /// </summary>
     string? InterruptedDetail => null;
 
+    /// <summary>
+    /// Called after the runner failed an operation whose run was cut off (its control plane died), to undo what the run
+    /// left outside the database. An exception is logged and the operation stays failed. Nothing by default.
+    /// </summary>
+    Task AbandonedAsync(string operationId, CancellationToken cancellationToken) => Task.CompletedTask;
+
     /// <summary>Runs it; report progress through <paramref name="context"/>.</summary>
     Task RunAsync(OperationContext context, CancellationToken cancellationToken);
 }

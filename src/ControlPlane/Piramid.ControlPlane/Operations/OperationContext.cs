@@ -22,6 +22,7 @@ public sealed class OperationContext
         TenantId = operation.TenantId;
         Kind = operation.Kind;
         Attempt = operation.Attempts;
+        Owner = operation.Owner ?? string.Empty;
         Request = JsonDocument.Parse(operation.Request).RootElement.Clone();
         Services = services;
         _percent = operation.Percent;
@@ -37,6 +38,9 @@ public sealed class OperationContext
 
     /// <summary>The kind.</summary>
     public string Kind { get; }
+
+    /// <summary>The runner that claimed this run (operations.owner): a handler's final write is conditional on it.</summary>
+    public string Owner { get; }
 
     /// <summary>1 for the first run, more when a resumable operation was started again.</summary>
     public int Attempt { get; }

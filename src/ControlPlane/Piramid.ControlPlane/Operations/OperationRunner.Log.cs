@@ -23,6 +23,9 @@ public sealed partial class OperationRunner
     [LoggerMessage(EventId = 5107, Level = LogLevel.Information, Message = "Operation {Id} of dead owner {Owner} put back to pending")]
     private static partial void Resumed(ILogger logger, string id, string owner);
 
+    [LoggerMessage(EventId = 5109, Level = LogLevel.Warning, Message = "Cleaning up after the dead run of operation {Id} failed")]
+    private static partial void CleanUpFailed(ILogger logger, string id, Exception exception);
+
     [LoggerMessage(EventId = 5108, Level = LogLevel.Warning, Message = "Operation runner round failed; retrying")]
     private static partial void RoundFailed(ILogger logger, Exception exception);
 }

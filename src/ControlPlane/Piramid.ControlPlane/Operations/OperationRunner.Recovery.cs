@@ -41,14 +41,36 @@ public sealed partial class OperationRunner
                 continue;
             }
 
-            var detail = handlers.FirstOrDefault(h => h.Kind == op.Kind)?.InterruptedDetail
+            var handler = handlers.FirstOrDefault(h => h.Kind == op.Kind);
+            var detail = handler?.InterruptedDetail
                 ?? $"The control plane running this {op.Kind} stopped before it finished; nothing of it was applied. Start it again.";
             var error = OperationProblems.ToJson(ProblemCatalog.ServiceUnavailable, detail);
             if (await rows.ExecuteUpdateAsync(s => s.SetProperty(o => o.State, OperationStates.Failed).SetProperty(o => o.Error, error)
                     .SetProperty(o => o.FinishedAt, now), ct) > 0)
             {
                 Abandoned(logger, op.Id, op.Owner ?? "");
+                await CleanUpAsync(handler, op.Id, ct);
             }
+        }
+    }
+
+    /// <summary>The handler's clean-up of a dead run, bounded so that an unreachable dependency does not hold up this round.</summary>
+    private async Task CleanUpAsync(IOperationHandler? handler, string id, CancellationToken ct)
+    {
+        if (handler is null)
+        {
+            return;
+        }
+
+        using var bounded = CancellationTokenSource.CreateLinkedTokenSource(ct);
+        bounded.CancelAfter(_options.StaleAfter);
+        try
+        {
+            await handler.AbandonedAsync(id, bounded.Token);
+        }
+        catch (Exception e) when (e is not OperationCanceledException || !ct.IsCancellationRequested)
+        {
+            CleanUpFailed(logger, id, e);
         }
     }
 

@@ -21,6 +21,8 @@ public sealed partial class OperationRunner
             return;
         }
 
+        // A backup, export or import uses the tenant's engine from start to end: it must not hibernate in between.
+        using var awake = scope.ServiceProvider.GetService<Orchestration.IEngineOrchestrator>()?.KeepAwake(operation.TenantId, Orchestration.EngineHoldKind.Use);
         var context = new OperationContext(operation, scope.ServiceProvider);
         using var run = CancellationTokenSource.CreateLinkedTokenSource(stoppingToken);
         using var pumpStop = new CancellationTokenSource();

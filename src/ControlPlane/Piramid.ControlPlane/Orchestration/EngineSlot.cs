@@ -21,7 +21,13 @@ internal sealed class EngineSlot(string tenantId, string dataDirectory, byte[] w
 
     public EngineLimits Limits { get; set; } = EngineLimits.Unlimited;
 
-    /// <summary>False after a stop (suspend): the supervisor leaves the engine alone.</summary>
+    /// <summary>The plan's idle period before hibernation; null = never.</summary>
+    public TimeSpan? HibernateAfter { get; set; }
+
+    /// <summary>The last data request the gateway reported, or the last start (whichever is later).</summary>
+    public DateTimeOffset LastActivity { get; set; }
+
+    /// <summary>False after a stop (suspend) or a hibernation: the supervisor leaves the engine alone.</summary>
     public bool ShouldRun { get; set; }
 
     public EngineState State { get; set; } = EngineState.Provisioning;
@@ -52,4 +58,27 @@ internal sealed class EngineSlot(string tenantId, string dataDirectory, byte[] w
     public TimeSpan Backoff { get; set; } = initialBackoff;
 
     public DateTimeOffset NextRestartAt { get; set; }
+
+    /// <summary>
+    /// Set while a hibernating engine still serves its grace (<see cref="LocalOrchestratorOptions.HibernationGrace"/>);
+    /// a wake cancels it without the gate, which the hibernation holds meanwhile, so the engine is kept instead of
+    /// stopped and started again.
+    /// </summary>
+    public CancellationTokenSource? HibernationGrace
+    {
+        get => Volatile.Read(ref _hibernationGrace);
+        set => Volatile.Write(ref _hibernationGrace, value);
+    }
+
+    /// <summary>Control-plane uses of the engine in progress (<see cref="IEngineOrchestrator.KeepAwake"/>); it does not hibernate meanwhile.</summary>
+    public int Holds => Volatile.Read(ref _holds);
+
+    private CancellationTokenSource? _hibernationGrace;
+    private int _holds;
+
+    /// <summary>One more use in progress.</summary>
+    public void Hold() => Interlocked.Increment(ref _holds);
+
+    /// <summary>One use fewer.</summary>
+    public void Release() => Interlocked.Decrement(ref _holds);
 }

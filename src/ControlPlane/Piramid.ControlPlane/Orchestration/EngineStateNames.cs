@@ -14,6 +14,8 @@ internal static class EngineStateNames
         EngineState.Running => RouteStates.Running,
         EngineState.Crashed => RouteStates.Crashed,
         EngineState.Stopped => RouteStates.Stopped,
+        EngineState.Hibernating => RouteStates.Hibernating,
+        EngineState.Waking => RouteStates.Waking,
         _ => throw new ArgumentOutOfRangeException(nameof(state), state, "An engine state without a wire name."),
     };
 }

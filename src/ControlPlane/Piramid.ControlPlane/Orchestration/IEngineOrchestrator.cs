@@ -31,4 +31,23 @@ public interface IEngineOrchestrator
 
     /// <summary>Every running engine's route (the gateway's routing table).</summary>
     IReadOnlyList<EngineRoute> GetRoutes();
+
+    /// <summary>Routes of engines hibernating or waking (last endpoint, state): the gateway holds their requests and wakes them.</summary>
+    IReadOnlyList<EngineRoute> GetHibernatingRoutes();
+
+    /// <summary>
+    /// Starts a hibernating (or crashed) engine for a waiting request and waits until it is ready; idempotent: concurrent
+    /// calls start one engine. A stopped (suspended) engine is not started.
+    /// </summary>
+    Task<WakeOutcome> WakeAsync(string tenantId, CancellationToken cancellationToken);
+
+    /// <summary>Data requests reached these tenants' engines (reported by the gateway): their idle time starts again.</summary>
+    void RecordActivity(IEnumerable<string> tenantIds);
+
+    /// <summary>
+    /// Keeps the tenant's engine from hibernating until the handle is disposed (a backup, export or audit read of the
+    /// control plane in progress). After a <see cref="EngineHoldKind.Use"/> its idle period starts again; after a
+    /// <see cref="EngineHoldKind.Background"/> hold it does not. A no-op for an unknown tenant.
+    /// </summary>
+    IDisposable KeepAwake(string tenantId, EngineHoldKind kind);
 }

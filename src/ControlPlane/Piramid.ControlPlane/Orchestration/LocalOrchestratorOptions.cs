@@ -51,6 +51,20 @@ public sealed class LocalOrchestratorOptions
     /// <summary>How long a stopping engine may take to drain and checkpoint after SIGTERM before SIGKILL.</summary>
     public TimeSpan StopTimeout { get; set; } = TimeSpan.FromSeconds(20);
 
+    /// <summary>
+    /// How long a hibernating engine keeps serving after its route is withdrawn, before SIGTERM: the gateways learn
+    /// of the withdrawal through the change feed (≈ 0.1–0.3 s), and a request they still send to the old route is
+    /// answered instead of refused. A wake within the grace keeps the engine. Zero: SIGTERM at once.
+    /// </summary>
+    public TimeSpan HibernationGrace { get; set; } = TimeSpan.FromSeconds(2);
+
+    /// <summary>
+    /// The shortest <c>hibernate_after_seconds</c> a plan may set (60 s). Keep it at least 6 × the gateway's
+    /// <c>EngineActivityReportInterval</c> (5 s) plus <see cref="HibernationGrace"/>: a shorter idle period stops busy
+    /// engines between two reports, and they flap.
+    /// </summary>
+    public TimeSpan MinHibernateAfter { get; set; } = TimeSpan.FromSeconds(60);
+
     /// <summary>Per-tenant OS users: <c>Auto</c> (when root), <c>On</c> (required) or <c>Off</c>.</summary>
     public EngineUserMode EngineUsers { get; set; } = EngineUserMode.Auto;
 

@@ -42,6 +42,15 @@ internal sealed class LocalOrchestratorOptionsValidator : IValidateOptions<Local
         Positive(options.RestartBackoffInitial, "RestartBackoffInitial", errors);
         Positive(options.ReadyTimeout, "ReadyTimeout", errors);
         Positive(options.StopTimeout, "StopTimeout", errors);
+        if (options.HibernationGrace < TimeSpan.Zero || options.HibernationGrace > TimeSpan.FromMinutes(5))
+        {
+            errors.Add($"'{P}HibernationGrace' must be between 0 and 00:05:00.");
+        }
+        if (options.MinHibernateAfter < TimeSpan.FromSeconds(1) || options.MinHibernateAfter > TimeSpan.FromDays(1))
+        {
+            errors.Add($"'{P}MinHibernateAfter' must be between 00:00:01 and 1.00:00:00.");
+        }
+
         Positive(options.HealthyResetAfter, "HealthyResetAfter", errors);
         if (options.RestartBackoffMax < options.RestartBackoffInitial)
         {

@@ -30,6 +30,14 @@ public sealed partial class LocalProcessOrchestrator
     /// <summary>Starts a process and waits for <c>/health/ready</c>; on failure the slot is Crashed with a restart scheduled.</summary>
     private async Task<bool> LaunchAsync(EngineSlot slot, CancellationToken cancellationToken)
     {
+        // A start from hibernation shows as waking (GET /v1/tenants/{id}), and the gateway keeps holding requests.
+        var waking = slot.State is EngineState.Hibernating or EngineState.Waking;
+        if (waking && slot.State != EngineState.Waking)
+        {
+            slot.State = EngineState.Waking;
+            await SaveAsync(slot, cancellationToken);
+        }
+
         // Never two engines: whatever still runs for this directory is stopped first.
         if (slot.Pid is { } old && EngineProcesses.Serves(old, slot.DataDirectory))
         {
@@ -72,7 +80,7 @@ public sealed partial class LocalProcessOrchestrator
         slot.ProcessStartTime = EngineIdentity.StartTimeOf(slot.Pid.Value); // Same pid and start time through sh, setsid and setpriv: each execs.
         slot.Port = port;
         slot.Endpoint = endpoint;
-        slot.State = EngineState.Starting;
+        slot.State = waking ? EngineState.Waking : EngineState.Starting;
         slot.StartedAt = _time.GetUtcNow();
         slot.HealthFailures = 0;
         await SaveAsync(slot, cancellationToken);
@@ -278,6 +286,7 @@ public sealed partial class LocalProcessOrchestrator
         slot.State = EngineState.Running;
         slot.HealthFailures = 0;
         slot.HealthySince = _time.GetUtcNow();
+        slot.LastActivity = slot.HealthySince.Value; // A start counts as activity: the idle period starts now.
         _routes[slot.TenantId] = new EngineRoute(slot.TenantId, slot.Endpoint!, slot.Secret, EngineState.Running);
     }
 

@@ -43,7 +43,9 @@ public sealed partial class LocalProcessOrchestrator
         new(record.TenantId, record.DataDirectory, record.WrappedDataKey, _keys.UnwrapSecret(record.TenantId, record.WrappedEngineSecret), _options.RestartBackoffInitial)
         {
             Limits = EngineLimits.From(plan),
-            ShouldRun = record.State != EngineState.Stopped,
+            HibernateAfter = HibernateAfterOf(plan),
+            LastActivity = _time.GetUtcNow(), // Unknown after a control-plane start: idle from now.
+            ShouldRun = record.State is not (EngineState.Stopped or EngineState.Hibernating),
             State = record.State,
             Pid = record.ProcessId,
             ProcessStartTime = record.ProcessStartTime,
@@ -53,6 +55,9 @@ public sealed partial class LocalProcessOrchestrator
             StartedAt = record.StartedAt,
             RestartCount = record.RestartCount,
         };
+
+    private static TimeSpan? HibernateAfterOf(Plan plan) =>
+        plan.HibernateAfterSeconds is { } seconds ? TimeSpan.FromSeconds(seconds) : null;
 
     private async Task InsertRecordAsync(string tenantId, string dataDirectory, byte[] wrappedDataKey, byte[] wrappedSecret, CancellationToken cancellationToken)
     {

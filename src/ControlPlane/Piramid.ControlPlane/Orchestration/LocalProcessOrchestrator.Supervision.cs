@@ -111,7 +111,7 @@ public sealed partial class LocalProcessOrchestrator
         var now = _time.GetUtcNow();
         switch (slot.State)
         {
-            case EngineState.Running or EngineState.Starting:
+            case EngineState.Running or EngineState.Starting or EngineState.Waking:
                 if (slot.Pid is not { } pid || !IsSameProcess(slot))
                 {
                     await MarkCrashedAsync(slot, "the process exited", cancellationToken);
@@ -120,13 +120,19 @@ public sealed partial class LocalProcessOrchestrator
 
                 if (await IsHealthyAsync(slot.Endpoint!, cancellationToken))
                 {
-                    if (slot.State == EngineState.Starting)
+                    if (slot.State is EngineState.Starting or EngineState.Waking)
                     {
                         MarkRunning(slot);
                         await SaveAsync(slot, cancellationToken);
                     }
 
                     slot.HealthFailures = 0;
+                    if (slot.State == EngineState.Running && IsIdle(slot, now))
+                    {
+                        await HibernateAsync(slot, cancellationToken);
+                        return;
+                    }
+
                     if (slot.RestartCount > 0 && now - slot.HealthySince >= _options.HealthyResetAfter)
                     {
                         slot.RestartCount = 0;
@@ -138,7 +144,7 @@ public sealed partial class LocalProcessOrchestrator
                 }
 
                 // A starting engine (adopted mid-start) gets ReadyTimeout; a running one a few missed checks.
-                var givenUp = slot.State == EngineState.Starting
+                var givenUp = slot.State is EngineState.Starting or EngineState.Waking
                     ? now - slot.StartedAt > _options.ReadyTimeout
                     : ++slot.HealthFailures >= _options.HealthFailureThreshold;
                 if (givenUp)

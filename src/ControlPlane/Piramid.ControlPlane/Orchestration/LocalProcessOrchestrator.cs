@@ -85,6 +85,7 @@ public sealed partial class LocalProcessOrchestrator : IEngineOrchestrator, IAsy
             }
 
             slot.Limits = EngineLimits.From(plan);
+            slot.HibernateAfter = HibernateAfterOf(plan);
             return await EnsureRunningAsync(slot, cancellationToken);
         }
         finally
@@ -141,6 +142,7 @@ public sealed partial class LocalProcessOrchestrator : IEngineOrchestrator, IAsy
         {
             var slot = _slots.GetValueOrDefault(tenantId) ?? await LoadSlotAsync(tenantId, cancellationToken)
                 ?? throw new InvalidOperationException($"Tenant '{tenantId}' has no engine; provision it first.");
+            slot.HibernateAfter = HibernateAfterOf(plan); // Read by the supervisor: no restart needed.
             var limits = EngineLimits.From(plan);
             if (limits == slot.Limits)
             {

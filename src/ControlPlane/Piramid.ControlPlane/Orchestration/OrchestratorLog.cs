@@ -37,4 +37,13 @@ internal static partial class OrchestratorLog
 
     [LoggerMessage(11, LogLevel.Warning, "Ignoring pid {Pid}, which names {DataDirectory} but runs {Executable}, not the engine: neither adopted nor signalled")]
     public static partial void ImpostorIgnored(ILogger logger, int pid, string dataDirectory, string? executable);
+
+    [LoggerMessage(12, LogLevel.Information, "Engine of tenant {TenantId} hibernates: no data request for {IdleSeconds} s")]
+    public static partial void EngineHibernating(ILogger logger, string tenantId, long idleSeconds);
+
+    [LoggerMessage(13, LogLevel.Information, "Engine of tenant {TenantId} woke in {ElapsedMs} ms")]
+    public static partial void EngineWoke(ILogger logger, string tenantId, long elapsedMs);
+
+    [LoggerMessage(14, LogLevel.Information, "Engine of tenant {TenantId} woken within its hibernation's grace: kept running")]
+    public static partial void HibernationCancelled(ILogger logger, string tenantId);
 }

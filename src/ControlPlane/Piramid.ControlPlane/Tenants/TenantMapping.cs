@@ -70,5 +70,6 @@ public static class TenantMapping
         BackupIntervalHours = plan.BackupIntervalHours,
         BackupRetentionDays = plan.BackupRetentionDays,
         PitrWindowHours = plan.PitrWindowHours,
+        HibernateAfterSeconds = plan.HibernateAfterSeconds,
     };
 }

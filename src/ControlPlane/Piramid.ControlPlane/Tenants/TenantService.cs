@@ -108,16 +108,66 @@ public sealed partial class TenantService(
         audit.Record("tenant.update", "tenant", tenant.Id, tenant.Id, before, tenant.ToInfo(null));
         Announce(tenant.Id);
         await db.SaveChangesAsync(cancellationToken);
-        if (newPlan is not null && tenant.Status == TenantStatus.Active)
+        if (newPlan is not null)
         {
-            await ConvergeAsync(async () =>
-            {
-                await orchestrator.ApplyPlanAsync(tenant.Id, newPlan, cancellationToken);
-                return true;
-            });
+            await ApplyPlanAsync(tenant.Id, newPlan, cancellationToken);
         }
 
         return tenant.ToInfo(await EngineStateAsync(id, cancellationToken));
+    }
+
+    /// <summary>
+    /// Moves the tenant to <paramref name="planId"/> in the database only, in the caller's transaction (a Stripe
+    /// webhook commits it with the event's receipt, so a failure loses neither); <see cref="ApplyPlanAsync"/> then brings
+    /// its engine to it. Null, and nothing changed, when the plan does not exist here or the tenant is deleted.
+    /// </summary>
+    public async Task<Plan?> RecordPlanAsync(string id, string planId, CancellationToken cancellationToken)
+    {
+        var tenant = await FindAsync(id, cancellationToken);
+        var plan = await db.Plans.SingleOrDefaultAsync(p => p.Id == planId, cancellationToken);
+        if (plan is null || tenant.Status == TenantStatus.Deleted)
+        {
+            return null;
+        }
+
+        if (tenant.PlanId != plan.Id)
+        {
+            var before = tenant.ToInfo(null);
+            tenant.PlanId = plan.Id;
+            tenant.UpdatedAt = time.GetUtcNow();
+            audit.Record("tenant.update", "tenant", tenant.Id, tenant.Id, before, tenant.ToInfo(null));
+            Announce(tenant.Id);
+            await db.SaveChangesAsync(cancellationToken);
+        }
+
+        return plan;
+    }
+
+    /// <summary>Brings an active tenant's engine to <paramref name="plan"/>, once <see cref="RecordPlanAsync"/> is committed.</summary>
+    public async Task ApplyPlanAsync(string id, Plan plan, CancellationToken cancellationToken)
+    {
+        var tenant = await FindAsync(id, cancellationToken);
+        if (tenant.Status == TenantStatus.Active)
+        {
+            await ConvergeAsync(async () =>
+            {
+                await orchestrator.ApplyPlanAsync(tenant.Id, plan, cancellationToken);
+                return true;
+            });
+        }
+    }
+
+    /// <summary>
+    /// Marks the tenant suspended in the database only, in the caller's transaction; <see cref="SuspendAsync"/> (idempotent)
+    /// then stops its engine. Does nothing to a deleted or already suspended tenant.
+    /// </summary>
+    public async Task RecordSuspensionAsync(string id, CancellationToken cancellationToken)
+    {
+        var tenant = await FindAsync(id, cancellationToken);
+        if (tenant.Status == TenantStatus.Active)
+        {
+            await SetStatusAsync(tenant, TenantStatus.Suspended, "tenant.suspend", cancellationToken);
+        }
     }
 
     /// <summary>Suspends: requests are refused, the engine stops, data is kept. Idempotent.</summary>

@@ -9,12 +9,12 @@ namespace Piramid.ControlPlane.Usage;
 /// <summary>
 /// The audit trail's page cursor: opaque to clients, like scroll's (the request's <c>cursor</c> is the previous
 /// answer's <c>next_cursor</c>, the same string). Inside it are the positions in both merged sources (the last
-/// control-plane event id and the last engine sequence returned), versioned so the encoding can change; anything that
+/// control log position and the last engine sequence returned), versioned so the encoding can change; anything that
 /// does not decode to one is a 400, never a page from somewhere else.
 /// </summary>
 public static class AuditCursor
 {
-    private const string Version = "a2:";
+    private const string Version = "a3:"; // a2 held row ids; a3 control log positions (AuditEvent.LogSeq)
 
     /// <summary>The cursor that continues after control event <paramref name="control"/> and engine entry <paramref name="data"/>.</summary>
     public static string Encode(long control, long data) =>

@@ -64,40 +64,53 @@ public sealed class AuditLog(ControlPlaneDbContext db, EngineAuditClient engines
 
     /// <summary>
     /// The next <paramref name="size"/> events after the positions (per source), merged by time, for the audit sinks
-    /// (Auditing/Sinks); the tenant is not checked.
+    /// (Auditing/Sinks), and the positions after them; the tenant is not checked. Engine entries are read only up to
+    /// <paramref name="dataBefore"/> (they settle); control events need no wait, their positions commit in order.
     /// </summary>
-    public async Task<List<AuditEventInfo>> ReadAfterAsync(string tenantId, AuditFilter filter, (long Control, long Data) after, int size, CancellationToken ct) =>
-        (await ReadAsync(tenantId, filter, after, size, ct)).Page;
+    public async Task<(List<AuditEventInfo> Page, List<long> Positions, long Control, long Data)> ReadAfterAsync(
+        string tenantId, AuditFilter filter, (long Control, long Data) after, DateTimeOffset dataBefore, int size, CancellationToken ct)
+    {
+        var (page, positions, last) = await ReadPositionedAsync(tenantId, filter, after, size, dataBefore, ct);
+        return (page, positions, last.Control, last.Data);
+    }
 
     // The next `size` events of both sources after the positions, merged by time; and where the page after it starts.
     private async Task<(List<AuditEventInfo> Page, (long Control, long Data)? Next)> ReadAsync(
         string tenantId, AuditFilter filter, (long Control, long Data) after, int size, CancellationToken ct)
     {
+        var (page, _, last) = await ReadPositionedAsync(tenantId, filter, after, size, dataBefore: null, ct);
+        return (page, last.More ? (last.Control, last.Data) : null);
+    }
+
+    // Control events are taken in log position order (AuditEvent.LogSeq: commit order, so nothing below a position
+    // returned can appear later), engine entries in sequence order; the two are merged by time.
+    private async Task<(List<AuditEventInfo> Page, List<long> Positions, (long Control, long Data, bool More) Last)> ReadPositionedAsync(
+        string tenantId, AuditFilter filter, (long Control, long Data) after, int size, DateTimeOffset? dataBefore, CancellationToken ct)
+    {
         var control = filter.WantsControl ? await ControlAsync(tenantId, filter, after.Control, size + 1, ct) : [];
-        var data = filter.WantsData ? await DataAsync(tenantId, filter, after.Data, size + 1, ct) : [];
-        var merged = new List<AuditEventInfo>(Math.Min(size + 1, control.Count + data.Count));
+        var data = filter.WantsData ? await DataAsync(tenantId, filter, after.Data, size + 1, dataBefore, ct) : [];
+        var merged = new List<(AuditEventInfo Info, long Position)>(Math.Min(size + 1, control.Count + data.Count));
         int i = 0, j = 0;
         while (merged.Count <= size && (i < control.Count || j < data.Count))
         {
             // Each list holds the next size + 1 events of its source, so the first size + 1 merged are the right ones.
-            merged.Add(j == data.Count || (i < control.Count && control[i].Time <= data[j].Time) ? control[i++] : data[j++]);
+            merged.Add(j == data.Count || (i < control.Count && control[i].Info.Time <= data[j].Time) ? control[i++] : (data[j], data[j++].Seq));
         }
 
-        if (merged.Count <= size)
+        var more = merged.Count > size;
+        if (more)
         {
-            return (merged, null);
+            merged.RemoveAt(size);
         }
 
-        merged.RemoveAt(size);
-        // Positions are row ids for control events (their Seq is the chain's) and sequences for data entries (Id = Seq).
-        var lastControl = merged.LastOrDefault(e => e.Source == AuditSources.Control)?.Id ?? after.Control;
-        var lastData = merged.LastOrDefault(e => e.Source == AuditSources.Data)?.Id ?? after.Data;
-        return (merged, (lastControl, lastData));
+        var lastControl = merged.LastOrDefault(e => e.Info.Source == AuditSources.Control) is { Info: not null } c ? c.Position : after.Control;
+        var lastData = merged.LastOrDefault(e => e.Info.Source == AuditSources.Data) is { Info: not null } d ? d.Position : after.Data;
+        return ([.. merged.Select(e => e.Info)], [.. merged.Select(e => e.Position)], (lastControl, lastData, more));
     }
 
-    private async Task<List<AuditEventInfo>> ControlAsync(string tenantId, AuditFilter filter, long after, int count, CancellationToken ct)
+    private async Task<List<(AuditEventInfo Info, long Position)>> ControlAsync(string tenantId, AuditFilter filter, long after, int count, CancellationToken ct)
     {
-        var query = db.AuditEvents.AsNoTracking().Where(e => e.TenantId == tenantId && e.Id > after);
+        var query = db.AuditEvents.AsNoTracking().Where(e => e.TenantId == tenantId && e.LogSeq > after);
         if (filter.From is { } f)
         {
             query = query.Where(e => e.Time >= f);
@@ -118,20 +131,21 @@ public sealed class AuditLog(ControlPlaneDbContext db, EngineAuditClient engines
             query = query.Where(e => e.Action == action);
         }
 
-        return [.. (await query.OrderBy(e => e.Id).Take(count).ToListAsync(ct)).Select(ToInfo)];
+        return [.. (await query.OrderBy(e => e.LogSeq).Take(count).ToListAsync(ct)).Select(e => (ToInfo(e), e.LogSeq))];
     }
 
     // Engine entries are filtered here (the engine pages by sequence only); entries are appended in time order, so the
     // first one at or after 'to' ends the range.
-    private async Task<List<AuditEventInfo>> DataAsync(string tenantId, AuditFilter filter, long after, int count, CancellationToken ct)
+    private async Task<List<AuditEventInfo>> DataAsync(string tenantId, AuditFilter filter, long after, int count, DateTimeOffset? before, CancellationToken ct)
     {
+        var end = filter.To is { } t && (before is null || t < before) ? t : before;
         var result = new List<AuditEventInfo>();
         for (long? position = after; position is { } p && result.Count < count;)
         {
             var page = await engines.ReadAsync(tenantId, p, InternalAuditRoutes.MaxLimit, ct);
             foreach (var entry in page.Entries)
             {
-                if (filter.To is { } to && entry.Time >= to)
+                if (end is { } to && entry.Time >= to)
                 {
                     return result;
                 }

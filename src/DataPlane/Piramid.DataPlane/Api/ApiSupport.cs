@@ -134,6 +134,11 @@ internal static class ApiSupport
             return "The body nests deeper than allowed.";
         }
 
+        if (e.Path?.EndsWith("vector_b64", StringComparison.Ordinal) == true)
+        {
+            return $"{where} must be a string of standard base64 (with padding) of the vector's float32 values, little-endian.";
+        }
+
         if (e.InnerException is FormatException || message.Contains("could not be converted", StringComparison.Ordinal))
         {
             return $"Wrong type or out-of-range value at {where} (numbers must be finite; NaN and Infinity are not JSON).";

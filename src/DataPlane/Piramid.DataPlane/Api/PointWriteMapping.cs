@@ -8,7 +8,7 @@ namespace Piramid.DataPlane.Api;
 internal static class PointWriteMapping
 {
     public static UpsertPoints ToCommand(UpsertPointsRequest request, WriteIdempotency? idempotency) =>
-        new(request.Points?.Select(p => p is null ? null : new NewPoint(p.Id, p.Vector, p.Metadata)).ToList()) { Idempotency = idempotency };
+        new(request.Points?.Select(p => p is null ? null : new NewPoint(p.Id, p.Vector, p.Metadata) { VectorBytes = p.VectorB64 }).ToList()) { Idempotency = idempotency };
 
     public static UpdatePoint ToCommand(string id, UpdatePointRequest request, WriteIdempotency? idempotency) =>
         new(id, request.Vector, request.Metadata) { Idempotency = idempotency };

@@ -53,7 +53,8 @@ internal static class WalArchiveApi
         var status = engine.ArchiveStatus();
         return JsonBody.Ok(new WalArchiveStatus(
             [.. status.Collections.Select(c => new WalArchiveCollectionStatus(
-                c.Name, c.CollectionId, c.CreatedAt, c.LastLsn, c.NewestSealedLsn, c.NewestSealedTime, c.ArchivedThroughLsn, c.UnarchivedSegments, c.UnarchivedBytes, c.DroppedUnarchivedThroughLsn))],
+                c.Name, c.CollectionId, c.CreatedAt, c.LastLsn, c.NewestSealedLsn, c.NewestSealedTime, c.ArchivedThroughLsn, c.UnarchivedSegments, c.UnarchivedBytes, c.DroppedUnarchivedThroughLsn,
+                c.SettingsSha256, c.SettingsWrittenAt))],
             status.UnarchivedBytes,
             status.UnarchivedLimitBytes,
             (long)status.RecoveryWindow.TotalSeconds,

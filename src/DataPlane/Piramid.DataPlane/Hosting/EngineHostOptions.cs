@@ -66,6 +66,14 @@ public sealed class EngineHostOptions
     [Range(1, 7 * 24 * 3600)]
     public int SnapshotLifetimeSeconds { get; set; } = 3600;
 
+    /// <summary>Most points of a graph-indexed collection acknowledged but not yet linked; writes wait beyond it (docs/design/ingest.md).</summary>
+    [Range(1, 10_000_000)]
+    public int MaxUnlinkedPoints { get; set; } = 100_000;
+
+    /// <summary>Background link workers per collection; 0 means one per core but one (at least one).</summary>
+    [Range(0, 256)]
+    public int LinkWorkers { get; set; }
+
     /// <summary>Plan limit: collections.</summary>
     public int? MaxCollections { get; set; }
 

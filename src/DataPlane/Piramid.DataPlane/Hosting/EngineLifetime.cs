@@ -65,6 +65,8 @@ internal sealed class EngineLifetime(IOptions<EngineHostOptions> options, TimePr
                     UnarchivedWalLimitBytes = settings.UnarchivedWalLimitBytes,
                     WalSealInterval = TimeSpan.FromSeconds(settings.WalSealIntervalSeconds),
                     SnapshotLifetime = TimeSpan.FromSeconds(settings.SnapshotLifetimeSeconds),
+                    MaxUnlinkedPoints = settings.MaxUnlinkedPoints,
+                    LinkWorkers = settings.LinkWorkers,
                     RestoreAbortStep = Environment.GetEnvironmentVariable(RestoreAbortVariable),
                     Time = time,
                     Quotas = new EngineQuotas

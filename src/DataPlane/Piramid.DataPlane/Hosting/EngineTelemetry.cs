@@ -25,6 +25,8 @@ public static class EngineTelemetry
             "Bytes of each collection's graph index in memory");
         EngineMetrics.Meter.CreateObservableGauge("piramid.engine.points", () => PerCollection(engine, c => c.Count), "{point}",
             "Points of each collection");
+        EngineMetrics.Meter.CreateObservableGauge("piramid.engine.index.unlinked", () => PerCollection(engine, c => c.UnlinkedPoints), "{point}",
+            "Points of each collection acknowledged and not yet linked into its graph (searched exactly meanwhile)");
     }
 
     private static IEnumerable<Measurement<long>> PerCollection(VectorEngine engine, Func<Engine.Collections.Collection, long> value)

@@ -24,9 +24,11 @@ public sealed record SealedSegmentEntry(
 /// <param name="UnarchivedSegments">Sealed segments on disk not acknowledged.</param>
 /// <param name="UnarchivedBytes">Their bytes.</param>
 /// <param name="DroppedUnarchivedThroughLsn">Pruned unarchived through this LSN because of the limit (0: none).</param>
+/// <param name="SettingsSha256">SHA-256 of <c>manifest.bin</c> now; null when it could not be read.</param>
+/// <param name="SettingsWrittenAt">When that <c>manifest.bin</c> was written (created, or changed by a PATCH).</param>
 public sealed record ArchiveCollectionState(
     string Name, string CollectionId, DateTimeOffset CreatedAt, long LastLsn, long? NewestSealedLsn, DateTimeOffset? NewestSealedTime, long ArchivedThroughLsn,
-    int UnarchivedSegments, long UnarchivedBytes, long DroppedUnarchivedThroughLsn);
+    int UnarchivedSegments, long UnarchivedBytes, long DroppedUnarchivedThroughLsn, string? SettingsSha256 = null, DateTimeOffset? SettingsWrittenAt = null);
 
 /// <summary>Archive state of the engine.</summary>
 /// <param name="Collections">Per collection, by id.</param>

@@ -12,10 +12,16 @@ namespace Piramid.Engine.Collections;
 /// fills an empty store from them, and both carry the collection's idempotency records. Layout (versions 1 to 3) in
 /// docs/design/checkpoint.md.
 /// </summary>
-internal static class CheckpointCodec
+internal static partial class CheckpointCodec
 {
-    /// <summary>The version <see cref="Encode"/> writes: version 2 plus the idempotency records of the log it covers.</summary>
-    public const byte Version = 3;
+    /// <summary>
+    /// The version <see cref="Encode"/> writes: version 3 with the slab, the int8 codes and the points' ids and metadata
+    /// in separate chunks, stored as they lie in memory, so a load copies them instead of decoding every point.
+    /// </summary>
+    public const byte Version = 4;
+
+    /// <summary>Version 2 plus the idempotency records of the log it covers. Still read.</summary>
+    public const byte Version3 = 3;
 
     /// <summary>Points keep their slots, so the saved graph stays valid; no idempotency records. Still read.</summary>
     public const byte Version2 = 2;
@@ -46,6 +52,14 @@ internal static class CheckpointCodec
     {
         ArgumentNullException.ThrowIfNull(store);
         ArgumentNullException.ThrowIfNull(idempotency);
+        return EncodeVersion4(store, idempotency);
+    }
+
+    /// <summary>The chunks of a version 3 checkpoint, as the engine wrote them before version 4 (tests of old checkpoints).</summary>
+    internal static IEnumerable<ReadOnlyMemory<byte>> EncodeVersion3(PointStore store, IReadOnlyList<IdempotencyRecord> idempotency)
+    {
+        ArgumentNullException.ThrowIfNull(store);
+        ArgumentNullException.ThrowIfNull(idempotency);
         return EncodeChunks(store, idempotency);
     }
 
@@ -55,7 +69,7 @@ internal static class CheckpointCodec
     /// <see cref="StorageCorruptedException"/>; the store is then unusable and the collection stays closed.
     /// Returns the idempotency records the checkpoint holds (none before version 3).
     /// </summary>
-    public static List<IdempotencyRecord> Decode(CheckpointData checkpoint, PointStore store)
+    public static List<IdempotencyRecord> Decode(CheckpointData checkpoint, PointStore store, CheckpointLoadProfile? profile = null)
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(store);
@@ -69,7 +83,7 @@ internal static class CheckpointCodec
         var valid = version switch
         {
             Version1 => header.Length == Version1HeaderSize,
-            Version2 or Version => header.Length == HeaderSize,
+            Version2 or Version3 or Version => header.Length == HeaderSize,
             _ => false,
         };
         if (!valid || BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(9)) != store.Dimension)
@@ -94,7 +108,14 @@ internal static class CheckpointCodec
             }
             else
             {
-                DecodeSlotted(checkpoint, store, BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(13)), header[17] == 1, idempotency);
+                var slotCount = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(13));
+                if (slotCount < 0 || expected < 0 || expected > slotCount)
+                {
+                    throw new StorageCorruptedException($"{checkpoint.Path}: checkpoint header counts {expected} points in {slotCount} slots.");
+                }
+
+                store.BeginRestore(slotCount, expected);
+                DecodeSlotted(checkpoint, store, version, slotCount, header[17] == 1, idempotency, profile);
             }
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException)
@@ -115,13 +136,7 @@ internal static class CheckpointCodec
         var vectors = store.Vectors;
         var index = store.Index;
         var slotCount = vectors.HighWater;
-        var header = new byte[HeaderSize];
-        header[0] = Version;
-        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(1), store.Count);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(9), store.Dimension);
-        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(13), slotCount);
-        header[17] = index is null ? (byte)0 : (byte)1;
-        yield return header;
+        yield return Header(Version3, store, slotCount);
 
         var batch = new List<PreparedPoint>(PointsPerChunk);
         var slots = new List<int>(PointsPerChunk);
@@ -179,6 +194,17 @@ internal static class CheckpointCodec
         }
     }
 
+    private static byte[] Header(byte version, PointStore store, int slotCount)
+    {
+        var header = new byte[HeaderSize];
+        header[0] = version;
+        BinaryPrimitives.WriteInt64LittleEndian(header.AsSpan(1), store.Count);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(9), store.Dimension);
+        BinaryPrimitives.WriteInt32LittleEndian(header.AsSpan(13), slotCount);
+        header[17] = store.Index is null ? (byte)0 : (byte)1;
+        return header;
+    }
+
     private static byte[] EncodePointsChunk(List<int> slots, List<PreparedPoint> points)
     {
         var payload = PointRecordCodec.EncodeUpsert(points);
@@ -219,46 +245,103 @@ internal static class CheckpointCodec
         return prefixed;
     }
 
-    private static void DecodeSlotted(CheckpointData checkpoint, PointStore store, int slotCount, bool hasGraph, List<IdempotencyRecord> idempotency)
+    private static void DecodeSlotted(CheckpointData checkpoint, PointStore store, byte version, int slotCount, bool hasGraph, List<IdempotencyRecord> idempotency, CheckpointLoadProfile? profile)
     {
         var index = store.Index;
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
         var graphSlots = -1;
         ScalarQuantizer? quantizer = null;
-        for (var i = 1; i < checkpoint.Chunks.Count; i++)
+        var slabSlots = 0; // slots restored by version 4 slot chunks, in order
+        Int8VectorStore? codes = null;
+        var codeSlots = 0; // slots restored by version 4 code chunks, in order
+        var slotted = version >= Version;
+        // Version 4's graph rows touch nothing the other chunks fill (slab, points, codes): a second thread loads them
+        // meanwhile, on a second core when one is free (docs/design/hibernation.md, "Cuts").
+        var graphLoad = slotted && index is not null ? Task.Run(() => LoadGraph(checkpoint, index)) : null;
+        try
         {
-            var chunk = checkpoint.Chunks[i];
-            if (chunk.Length == 0)
+            for (var i = 1; i < checkpoint.Chunks.Count; i++)
             {
-                throw new StorageCorruptedException($"{checkpoint.Path}: empty chunk {i}.");
-            }
+                var chunk = checkpoint.Chunks[i];
+                if (chunk.Length == 0)
+                {
+                    throw new StorageCorruptedException($"{checkpoint.Path}: empty chunk {i}.");
+                }
 
-            var body = chunk.AsSpan(1);
-            switch (chunk[0])
+                var body = chunk.AsSpan(1);
+                switch (chunk[0])
+                {
+                    case GraphHeaderChunk or GraphNodesChunk when graphLoad is not null:
+                        break; // LoadGraph's
+                    case SlotsChunk when slotted:
+                        slabSlots = DecodeSlots(store, body, slabSlots, slotCount);
+                        started = profile?.Add("slab (vectors as stored)", started) ?? started;
+                        break;
+                    case EntriesChunk when slotted:
+                        DecodeEntries(store, body);
+                        started = profile?.Add("points: ids, metadata, maps", started) ?? started;
+                        break;
+                    case CodesChunk when slotted && index is not null && quantizer is not null:
+                        codes ??= index.AdoptQuantizer(quantizer, slotCount);
+                        codeSlots = DecodeCodes(codes, body, codeSlots, slotCount);
+                        started = profile?.Add("int8 codes as stored", started) ?? started;
+                        break;
+                    case PointsChunk when !slotted:
+                        started = DecodePoints(store, body, slotCount, profile, started);
+                        break;
+                    case RetiredChunk when !slotted:
+                        DecodeRetired(store, body, slotCount);
+                        started = profile?.Add("retired", started) ?? started;
+                        break;
+                    case IdempotencyChunk:
+                        idempotency.AddRange(IdempotencyCodec.DecodeChunk(body));
+                        started = profile?.Add("idempotency", started) ?? started;
+                        break;
+                    case QuantizerChunk when index is not null:
+                        quantizer = DecodeQuantizer(body, store.Dimension);
+                        break;
+                    case GraphHeaderChunk when index is not null:
+                        graphSlots = index.LoadHeader(body);
+                        started = profile?.Add("graph", started) ?? started;
+                        break;
+                    case GraphNodesChunk when index is not null && graphSlots >= 0:
+                        index.LoadNodes(body, graphSlots);
+                        started = profile?.Add("graph", started) ?? started;
+                        break;
+                    default:
+                        throw new StorageCorruptedException($"{checkpoint.Path}: chunk {i} has an unexpected kind {chunk[0]}.");
+                }
+            }
+        }
+        finally
+        {
+            // Whatever failed first, the graph is no longer written once this method returns; the main loop's
+            // exception wins over the graph's.
+            if (graphLoad is not null)
             {
-                case PointsChunk:
-                    DecodePoints(store, body, slotCount);
-                    break;
-                case RetiredChunk:
-                    DecodeRetired(store, body, slotCount);
-                    break;
-                case IdempotencyChunk:
-                    idempotency.AddRange(IdempotencyCodec.DecodeChunk(body));
-                    break;
-                case QuantizerChunk when index is not null:
-                    quantizer = DecodeQuantizer(body, store.Dimension);
-                    break;
-                case GraphHeaderChunk when index is not null:
-                    graphSlots = index.LoadHeader(body);
-                    break;
-                case GraphNodesChunk when index is not null && graphSlots >= 0:
-                    index.LoadNodes(body, graphSlots);
-                    break;
-                default:
-                    throw new StorageCorruptedException($"{checkpoint.Path}: chunk {i} has an unexpected kind {chunk[0]}.");
+                ((IAsyncResult)graphLoad).AsyncWaitHandle.WaitOne();
             }
         }
 
-        store.Vectors.CompleteRestore();
+        if (graphLoad is not null)
+        {
+            (graphSlots, var graphTime) = graphLoad.GetAwaiter().GetResult(); // rethrows the graph's StorageCorruptedException as is
+            started = profile?.Add("graph (second thread): wait", started) ?? started;
+            profile?.AddFromOtherThread("graph (second thread): its own time", graphTime);
+        }
+
+        if (slotted && slabSlots != slotCount)
+        {
+            throw new StorageCorruptedException($"{checkpoint.Path}: the slab covers {slabSlots} slots instead of {slotCount}.");
+        }
+
+        if (store.Count != store.Vectors.Count)
+        {
+            throw new StorageCorruptedException($"{checkpoint.Path}: {store.Vectors.Count} live slots hold {store.Count} points.");
+        }
+
+        store.CompleteRestore();
+        started = profile?.Add("slab free list, id order", started) ?? started;
         if (index is null)
         {
             return;
@@ -277,16 +360,64 @@ internal static class CheckpointCodec
             }
         }
 
-        if (quantizer is not null)
+        started = profile?.Add("graph check", started) ?? started;
+        if (codes is not null && codeSlots != slotCount)
         {
-            index.UseQuantizer(quantizer);
+            throw new StorageCorruptedException($"{checkpoint.Path}: the int8 codes cover {codeSlots} slots instead of {slotCount}.");
         }
 
+        if (slotted && quantizer is not null && codes is null && slotCount > 0)
+        {
+            throw new StorageCorruptedException($"{checkpoint.Path}: the int8 codes are missing.");
+        }
+
+        if (quantizer is not null && codes is null)
+        {
+            // Before version 4 (or a version 4 quantizer without codes: an empty slab) the codes are encoded again.
+            index.UseQuantizer(quantizer);
+            started = profile?.Add("int8 encode", started) ?? started;
+        }
+
+        // Nodes saved before their links were made (the unlinked tail) restart empty and stay reserved: the collection's
+        // linker links them once it is open (docs/design/ingest.md).
         foreach (var slot in index.ReservedSlots().ToList())
         {
             index.Reserve(slot, index.LevelOf(slot));
-            index.Link(slot);
         }
+
+        profile?.Add("relink", started);
+    }
+
+    // The graph chunks of a checkpoint, in order: the header, then node chunks; returns the graph's slot count (-1
+    // without a header). Same checks as the sequential loop: a node chunk before the header is an unexpected kind.
+    private static (int Slots, TimeSpan Time) LoadGraph(CheckpointData checkpoint, Search.Hnsw.HnswIndex index)
+    {
+        var started = System.Diagnostics.Stopwatch.GetTimestamp();
+        var graphSlots = -1;
+        for (var i = 1; i < checkpoint.Chunks.Count; i++)
+        {
+            var chunk = checkpoint.Chunks[i];
+            if (chunk.Length == 0)
+            {
+                continue; // the main loop refuses it
+            }
+
+            if (chunk[0] == GraphHeaderChunk)
+            {
+                graphSlots = index.LoadHeader(chunk.AsSpan(1));
+            }
+            else if (chunk[0] == GraphNodesChunk)
+            {
+                if (graphSlots < 0)
+                {
+                    throw new StorageCorruptedException($"{checkpoint.Path}: chunk {i} has an unexpected kind {chunk[0]}.");
+                }
+
+                index.LoadNodes(chunk.AsSpan(1), graphSlots);
+            }
+        }
+
+        return (graphSlots, System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }
 
     private static ScalarQuantizer DecodeQuantizer(ReadOnlySpan<byte> body, int dimension)
@@ -304,7 +435,7 @@ internal static class CheckpointCodec
         }
     }
 
-    private static void DecodePoints(PointStore store, ReadOnlySpan<byte> body, int slotCount)
+    private static long DecodePoints(PointStore store, ReadOnlySpan<byte> body, int slotCount, CheckpointLoadProfile? profile, long started)
     {
         var count = BinaryPrimitives.ReadInt32LittleEndian(body);
         if (count < 0 || body.Length < 4 + (4L * count))
@@ -318,6 +449,7 @@ internal static class CheckpointCodec
             throw new StorageCorruptedException($"a points chunk lists {count} slots for {points.Count} points.");
         }
 
+        started = profile?.Add("points: decode records", started) ?? started;
         for (var i = 0; i < count; i++)
         {
             var slot = BinaryPrimitives.ReadInt32LittleEndian(body[(4 + (4 * i))..]);
@@ -327,6 +459,8 @@ internal static class CheckpointCodec
                 throw new StorageCorruptedException($"point '{point.Id}' has slot {slot} or appears twice.");
             }
         }
+
+        return profile?.Add("points: restore (slab, maps, metadata)", started) ?? started;
     }
 
     private static void DecodeRetired(PointStore store, ReadOnlySpan<byte> body, int slotCount)

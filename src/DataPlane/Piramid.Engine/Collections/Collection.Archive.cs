@@ -11,6 +11,7 @@ public sealed partial class Collection
 {
     private long _archivedThroughLsn;
     private long _droppedUnarchivedThroughLsn;
+    private DateTimeOffset? _settingsWrittenAt;
 
     /// <summary>Highest LSN acknowledged as archived since the engine started (0: none).</summary>
     public long ArchivedThroughLsn => Interlocked.Read(ref _archivedThroughLsn);
@@ -20,6 +21,29 @@ public sealed partial class Collection
 
     /// <summary>Last appended LSN.</summary>
     public long LastLsn => _wal?.LastLsn ?? 0;
+
+    /// <summary>
+    /// SHA-256 and write time of the settings file as it is now, so the archiver notices a PATCH (settings live in the
+    /// manifest, not in the log) and archives the new version with the time it took effect. Null while closed or unreadable.
+    /// </summary>
+    internal (string Sha256, DateTimeOffset WrittenAt)? SettingsVersion()
+    {
+        lock (_fileSetLock)
+        {
+            var path = Path.Combine(Directory, CollectionManifest.FileName);
+            try
+            {
+                // UpdateSettings renames the new file in under this lock: bytes and time are of one version.
+                // The time a PATCH recorded (exact, from the engine's clock); after a restart the file's own write time.
+                var bytes = File.ReadAllBytes(path);
+                return (Convert.ToHexStringLower(System.Security.Cryptography.SHA256.HashData(bytes)), _settingsWrittenAt ?? File.GetLastWriteTimeUtc(path));
+            }
+            catch (IOException)
+            {
+                return null;
+            }
+        }
+    }
 
     /// <summary>The sealed segments on disk, oldest first (empty while the collection is closed).</summary>
     public IReadOnlyList<SealedSegmentInfo> SealedSegments() => _wal is { } wal && !_closed ? wal.SealedSegments() : [];

@@ -25,7 +25,8 @@ public sealed partial class Collection
         get
         {
             var index = _store.Index;
-            if (index is null || _closed || FailureReason is not null)
+            // Only with an empty tail: a repair rewrites rows the linker reads, and a freed slot may be one the tail lists.
+            if (index is null || _closed || FailureReason is not null || UnlinkedPoints > 0)
             {
                 return false;
             }
@@ -50,12 +51,13 @@ public sealed partial class Collection
         _lock.EnterReadLock();
         try
         {
-            if (_closed)
+            if (_closed || UnlinkedPoints > 0)
             {
                 return 0;
             }
 
             repaired = index.Repair();
+            _graphRepaired = true; // the repair re-chose rows without the in-link rule: reconnect next round
         }
         finally
         {
@@ -70,6 +72,12 @@ public sealed partial class Collection
         _lock.EnterWriteLock();
         try
         {
+            // Writes during the repair made a tail: its slots must not be freed under it; the next compaction frees them.
+            if (UnlinkedPoints > 0)
+            {
+                return 0;
+            }
+
             return _store.ReleaseRepaired(repaired);
         }
         finally

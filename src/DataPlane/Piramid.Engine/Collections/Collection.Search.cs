@@ -70,6 +70,7 @@ public sealed partial class Collection
         var ef = Math.Max((request.Ef ?? Config.Ef) + offset, depth);
         var started = Stopwatch.GetTimestamp();
         var visited = 0;
+        var tailScanned = 0;
         _lock.EnterReadLock();
         try
         {
@@ -87,14 +88,14 @@ public sealed partial class Collection
             var plan = SearchPlanner.Plan(_store, filter, ef, out var candidates);
             var hits = plan switch
             {
-                SearchPlan.Graph => GraphSearch(query!, depth, ef, request.ScoreThreshold, accept),
+                SearchPlan.Graph => GraphSearch(query!, depth, ef, request.ScoreThreshold, accept, out tailScanned),
                 SearchPlan.IndexedMatches => ExactSearch.SearchCandidates(
                     _store.Vectors, Config.Metric, query!, depth, request.ScoreThreshold, CollectionsMarshal.AsSpan(candidates), accept),
                 _ => ExactSearch.Search(_store.Vectors, Config.Metric, query!, depth, request.ScoreThreshold, accept),
             };
             visited = plan switch
             {
-                SearchPlan.Graph => SearchContext.LastVisited,
+                SearchPlan.Graph => SearchContext.LastVisited + tailScanned,
                 SearchPlan.IndexedMatches => candidates?.Count ?? 0,
                 _ => _store.Count,
             };
@@ -161,21 +162,31 @@ public sealed partial class Collection
     internal float[] CheckVector(float[]? vector, string path) =>
         PointValidator.CheckVector(vector, Config.Dimension, path, _options.MaxVectorValue);
 
-    private ScoredSlot[] GraphSearch(float[] query, int topK, int ef, float? scoreThreshold, Func<int, bool>? accept)
+    // The graph walk for the linked nodes, merged with an exact scan of the unlinked tail (docs/design/ingest.md). The
+    // tail is read before the walk: a node leaves it only once linked, so every live point is in one or both.
+    private ScoredSlot[] GraphSearch(float[] query, int topK, int ef, float? scoreThreshold, Func<int, bool>? accept, out int tailScanned)
     {
+        var tail = _linker?.Snapshot() ?? [];
+        tailScanned = tail.Length;
         var hits = _store.Index!.Search(query, topK, ef, accept);
-        if (scoreThreshold is not float threshold)
+        if (scoreThreshold is float threshold)
+        {
+            var kept = 0;
+            while (kept < hits.Length && hits[kept].Score >= threshold)
+            {
+                kept++;
+            }
+
+            hits = kept == hits.Length ? hits : hits[..kept];
+        }
+
+        if (tail.Length == 0)
         {
             return hits;
         }
 
-        var kept = 0;
-        while (kept < hits.Length && hits[kept].Score >= threshold)
-        {
-            kept++;
-        }
-
-        return kept == hits.Length ? hits : hits[..kept];
+        var exact = ExactSearch.SearchCandidates(_store.Vectors, Config.Metric, query, topK, scoreThreshold, tail, accept);
+        return TailMerge.Merge(hits, exact, topK);
     }
 
     private void RecordSearch(SearchPlan plan, long started, int ef, int visited)

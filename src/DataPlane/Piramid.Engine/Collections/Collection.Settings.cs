@@ -33,6 +33,7 @@ public sealed partial class Collection
                 }
 
                 Config = updated;
+                _settingsWrittenAt = _options.Time.GetUtcNow(); // in force from now: the archive keys the version by it
             }
         }
 

@@ -25,6 +25,7 @@ public sealed partial class Collection
 
     private async Task<WriteResult> UpsertAsync(List<PreparedPoint> points, WriteIdempotency? idempotency, CancellationToken cancellationToken)
     {
+        await WaitForLinkerAsync(cancellationToken);
         var payload = PointRecordCodec.EncodeUpsert(points);
         long lsn;
         List<int>? toLink = null;
@@ -50,13 +51,14 @@ public sealed partial class Collection
                     (toLink ??= new List<int>(points.Count)).Add(slot);
                 }
             }
+
+            QueueLinksLocked(toLink);
         }
         finally
         {
             _lock.ExitWriteLock();
         }
 
-        LinkOutsideWriteLock(toLink);
         await WaitDurableAsync(lsn, cancellationToken);
         return new WriteResult(points.Count, lsn);
     }
@@ -84,6 +86,7 @@ public sealed partial class Collection
 
     private async Task<WriteResult> UpdateAsync(string id, float[]? vector, JsonElement? patch, WriteIdempotency? idempotency, CancellationToken cancellationToken)
     {
+        await WaitForLinkerAsync(cancellationToken);
         long lsn;
         var toLink = -1;
         _lock.EnterWriteLock();
@@ -106,13 +109,13 @@ public sealed partial class Collection
             _quotas.CheckWrite(0);
             lsn = AppendLocked(PointRecordCodec.UpsertType, PointRecordCodec.EncodeUpsert([point]), idempotency, 1);
             toLink = _store.Upsert(point);
+            QueueLinksLocked(toLink >= 0 ? [toLink] : null);
         }
         finally
         {
             _lock.ExitWriteLock();
         }
 
-        LinkOutsideWriteLock(toLink >= 0 ? [toLink] : null);
         await WaitDurableAsync(lsn, cancellationToken);
         return new WriteResult(1, lsn);
     }
@@ -297,34 +300,6 @@ public sealed partial class Collection
             throw EngineException.InsufficientMemory(
                 $"The engine's memory limit ({MemoryGuard.Limit} bytes) leaves no room for {added} more points. Nothing was stored. " +
                 "Delete points or collections, or ask the operator for a larger memory limit.", e);
-        }
-    }
-
-    // Links new graph nodes under the read lock, one at a time, so searches go on meanwhile and a writer that
-    // queues for the write lock waits for one node's links at most, not a whole batch.
-    private void LinkOutsideWriteLock(List<int>? slots)
-    {
-        if (slots is null || _store.Index is null)
-        {
-            return;
-        }
-
-        foreach (var slot in slots)
-        {
-            _lock.EnterReadLock();
-            try
-            {
-                if (_closed)
-                {
-                    return;
-                }
-
-                _store.Link(slot);
-            }
-            finally
-            {
-                _lock.ExitReadLock();
-            }
         }
     }
 }

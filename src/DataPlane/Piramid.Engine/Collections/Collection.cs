@@ -23,6 +23,7 @@ public sealed partial class Collection : IDisposable, IAsyncDisposable
     private readonly StorageHealth _health;
     private readonly QuotaGuard _quotas;
     private readonly IdempotencyLedger _idempotency;
+    private readonly TailLinker? _linker;
     private WriteAheadLog? _wal;
     private CollectionConfig _config;
     private bool _closed;
@@ -37,6 +38,9 @@ public sealed partial class Collection : IDisposable, IAsyncDisposable
         _health = health;
         _quotas = quotas;
         _store = new PointStore(config);
+        _linker = _store.Index is null
+            ? null
+            : new TailLinker(LinkOne, options.MaxUnlinkedPoints, options.LinkWorkers > 0 ? options.LinkWorkers : LinkerThread.DefaultWorkers);
     }
 
     /// <summary>The collection's settings (replaced whole by <see cref="UpdateSettings"/>; a search reads them once).</summary>
@@ -139,6 +143,7 @@ public sealed partial class Collection : IDisposable, IAsyncDisposable
             }
 
             _closed = true;
+            _linker?.Stop();
             return _wal;
         }
         finally

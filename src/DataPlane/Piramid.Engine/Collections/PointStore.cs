@@ -19,7 +19,8 @@ namespace Piramid.Engine.Collections;
 internal sealed class PointStore
 {
     private readonly Dictionary<string, PointEntry> _points = new(StringComparer.Ordinal);
-    private readonly SortedSet<string> _orderedIds = new(StringComparer.Ordinal);
+    private readonly Lock _orderLock = new();
+    private SortedSet<string>? _orderedIds = new(StringComparer.Ordinal); // null after a checkpoint load until first read (OrderedIds)
     private readonly List<PointSnapshot> _snapshots = [];
     private PointEntry?[] _bySlot = new PointEntry?[1024];
     private long _count;
@@ -82,18 +83,38 @@ internal sealed class PointStore
     /// <summary>The live ids in ordinal order, strictly after <paramref name="after"/> (from the first when null).</summary>
     public IEnumerable<string> IdsAfter(string? after)
     {
-        if (after is null || _orderedIds.Count == 0)
+        var ordered = OrderedIds;
+        if (after is null || ordered.Count == 0)
         {
-            return _orderedIds;
+            return ordered;
         }
 
-        var max = _orderedIds.Max!;
+        var max = ordered.Max!;
         if (string.CompareOrdinal(after, max) >= 0)
         {
             return [];
         }
 
-        return _orderedIds.GetViewBetween(after, max).Where(id => !string.Equals(id, after, StringComparison.Ordinal));
+        return ordered.GetViewBetween(after, max).Where(id => !string.Equals(id, after, StringComparison.Ordinal));
+    }
+
+    // The ids in ordinal order, for scrolls and snapshots only. A checkpoint load leaves them unordered (ordering
+    // 100,000 ids was a stage of every wake; docs/design/hibernation.md): the first reader orders the id map's keys.
+    // Readers run under the collection's read lock, so several may come at once: _orderLock makes one build it, and
+    // the map cannot change meanwhile (writers hold the write lock). Writers keep the set in step once it exists.
+    private SortedSet<string> OrderedIds => Volatile.Read(ref _orderedIds) ?? BuildOrderedIds();
+
+    private SortedSet<string> BuildOrderedIds()
+    {
+        lock (_orderLock)
+        {
+            if (_orderedIds is null)
+            {
+                Volatile.Write(ref _orderedIds, new SortedSet<string>(_points.Keys, StringComparer.Ordinal));
+            }
+
+            return _orderedIds;
+        }
     }
 
     /// <summary>
@@ -143,7 +164,7 @@ internal sealed class PointStore
         entry.Slot = AddSlot(point.Vector, entry);
         MetadataIndexes.Add(entry.Slot, metadata);
         _points.Add(point.Id, entry);
-        _orderedIds.Add(point.Id);
+        _orderedIds?.Add(point.Id); // unbuilt: it will be built from _points
         Interlocked.Increment(ref _count);
         return Index is null ? -1 : ReserveNode(entry);
     }
@@ -159,7 +180,7 @@ internal sealed class PointStore
 
         MetadataIndexes.Remove(entry.Slot, entry.Metadata);
         RetireSlot(entry.Slot);
-        _orderedIds.Remove(id);
+        _orderedIds?.Remove(id);
         Interlocked.Decrement(ref _count);
         return true;
     }
@@ -173,6 +194,22 @@ internal sealed class PointStore
         }
     }
 
+    /// <summary>
+    /// Starts a checkpoint load into this empty store: sizes the slab, the slot table, the graph and the id map for
+    /// <paramref name="slotCount"/> slots and <paramref name="points"/> points at once, instead of doubling them.
+    /// </summary>
+    public void BeginRestore(int slotCount, long points)
+    {
+        if (_points.Count != 0 || Vectors.HighWater != 0)
+        {
+            throw new InvalidOperationException("A checkpoint is restored only into an empty store.");
+        }
+
+        Reserve(slotCount);
+        _points.EnsureCapacity((int)Math.Clamp(points, 0, slotCount));
+        _orderedIds = null; // ordered on first read (OrderedIds), not during the load
+    }
+
     /// <summary>Restores a live point into its saved slot (checkpoint load). False when the slot is out of range or the id repeats.</summary>
     public bool TryRestore(int slot, int slotCount, PreparedPoint point)
     {
@@ -183,7 +220,32 @@ internal sealed class PointStore
         }
 
         Vectors.Restore(slot, point.Vector, live: true);
-        var entry = new PointEntry(point.Id, slot, ParseMetadata(point.Metadata));
+        AddRestored(point.Id, slot, ParseMetadata(point.Metadata));
+        return true;
+    }
+
+    /// <summary>
+    /// Restores the entry of a point whose vector <see cref="VectorSlab.RestoreBlock"/> already put live into
+    /// <paramref name="slot"/> (checkpoint version 4). False when the slot is not live, already taken, or the id repeats.
+    /// </summary>
+    public bool TryRestoreEntry(int slot, string id, JsonElement metadata)
+    {
+        ArgumentNullException.ThrowIfNull(id);
+        if (!Vectors.IsLive(slot) || slot >= _bySlot.Length || _bySlot[slot] is not null || _points.ContainsKey(id))
+        {
+            return false;
+        }
+
+        AddRestored(id, slot, metadata);
+        return true;
+    }
+
+    /// <summary>Ends a checkpoint load: frees the slab's holes (the ids are ordered on first read, <see cref="IdsAfter"/>).</summary>
+    public void CompleteRestore() => Vectors.CompleteRestore();
+
+    private void AddRestored(string id, int slot, JsonElement metadata)
+    {
+        var entry = new PointEntry(id, slot, metadata);
         if (slot >= _bySlot.Length)
         {
             Array.Resize(ref _bySlot, Math.Max(slot + 1, _bySlot.Length * 2));
@@ -191,10 +253,10 @@ internal sealed class PointStore
 
         _bySlot[slot] = entry;
         MetadataIndexes.Add(slot, entry.Metadata);
-        _points.Add(point.Id, entry);
-        _orderedIds.Add(point.Id);
+        _points.Add(id, entry);
+        _orderedIds?.Add(id);
+
         Interlocked.Increment(ref _count);
-        return true;
     }
 
     /// <summary>Opens a point-in-time view at <paramref name="lsn"/> (under the write lock); close it with <see cref="CloseSnapshot"/>.</summary>
@@ -230,7 +292,7 @@ internal sealed class PointStore
     public void Clear()
     {
         _points.Clear();
-        _orderedIds.Clear();
+        _orderedIds = new SortedSet<string>(StringComparer.Ordinal);
         Interlocked.Exchange(ref _count, 0);
     }
 

@@ -1,4 +1,6 @@
+using System.Buffers.Binary;
 using System.Globalization;
+using System.Runtime.InteropServices;
 using System.Text;
 using System.Text.Json;
 using Piramid.Contracts;
@@ -39,7 +41,9 @@ public static class PointValidator
                 throw EngineException.Invalid($"'{path}.id': id '{id}' appears more than once in this batch.");
             }
 
-            var vector = CheckVector(point.Vector, config.Dimension, path + ".vector", maxVectorValue);
+            var vector = point.VectorBytes is { } bytes
+                ? CheckVector(DecodeVector(bytes, point.Vector is not null, config.Dimension, path + ".vector_b64"), config.Dimension, path + ".vector_b64", maxVectorValue)
+                : CheckVector(point.Vector, config.Dimension, path + ".vector", maxVectorValue);
             var metadata = PrepareMetadata(point.Metadata, config, maxMetadataBytes, path + ".metadata");
             prepared.Add(new PreparedPoint(id, vector, metadata));
         }
@@ -126,6 +130,39 @@ public static class PointValidator
             {
                 throw EngineException.Invalid(
                     $"'{path}[{i}]' is {vector[i].ToString("R", CultureInfo.InvariantCulture)}; vector values must be at most {maxValue.ToString("R", CultureInfo.InvariantCulture)} in magnitude.");
+            }
+        }
+
+        return vector;
+    }
+
+    /// <summary>
+    /// Decodes a vector sent as little-endian float32 bytes (<c>vector_b64</c>); the values are checked by
+    /// <see cref="CheckVector"/> afterwards, exactly as a JSON array's.
+    /// </summary>
+    public static float[] DecodeVector(ReadOnlySpan<byte> bytes, bool alsoArray, int dimension, string path)
+    {
+        if (alsoArray)
+        {
+            throw EngineException.Invalid($"Give the vector once: '{path}' or '{path[..^4]}', not both.");
+        }
+
+        if (bytes.Length % sizeof(float) != 0)
+        {
+            throw EngineException.Invalid(
+                $"'{path}' decodes to {bytes.Length} bytes, not a whole number of float32 values (4 bytes each, little-endian); dimension {dimension} takes {dimension * sizeof(float)} bytes.");
+        }
+
+        var vector = new float[bytes.Length / sizeof(float)];
+        if (BitConverter.IsLittleEndian)
+        {
+            bytes.CopyTo(MemoryMarshal.AsBytes(vector.AsSpan()));
+        }
+        else
+        {
+            for (var i = 0; i < vector.Length; i++)
+            {
+                vector[i] = BinaryPrimitives.ReadSingleLittleEndian(bytes[(i * sizeof(float))..]);
             }
         }
 

@@ -117,6 +117,7 @@ public static class ExactSearch
 
         // Locals so the loop reads fields once; the arrays cannot change while the caller holds the read lock.
         float[] data = slab.Data;
+        int offset = slab.DataOffset;
         float[] inverseNorms = slab.InverseNorms;
         bool[] live = slab.LiveFlags;
         int dimension = slab.Dimension;
@@ -130,7 +131,7 @@ public static class ExactSearch
             }
 
             float raw = TDistance.RawScore(
-                query, new ReadOnlySpan<float>(data, slot * dimension, dimension), queryInvNorm, inverseNorms[slot]);
+                query, new ReadOnlySpan<float>(data, offset + (slot * dimension), dimension), queryInvNorm, inverseNorms[slot]);
 
             // Written as a negated >= so NaN scores are dropped here too. Below the top-k's threshold a
             // candidate cannot enter, which skips the heap call for almost every slot of a large scan.

@@ -142,40 +142,85 @@ public static class CheckpointStore
         return result;
     }
 
+    // Reads record by record into each chunk's own array and decrypts it there: no buffer of the whole file (a wake's
+    // 100 MB checkpoint was read into one array, then decrypted into a second set of arrays: two passes over fresh
+    // memory; docs/design/hibernation.md, fast start). Any damage, a wrong key, a record after the end or from another
+    // checkpoint makes the file invalid (null), as the scan of the whole file did.
     private static CheckpointData? TryLoad(string path, long lsn, DataKey key)
     {
-        try
-        {
-            var chunks = new List<byte[]>();
-            var ended = false;
-            foreach (var record in RecordScanner.ReadAll(path, File.ReadAllBytes(path), key, FileKind.Checkpoint))
-            {
-                if (ended || record.Frame.Lsn != lsn)
-                {
-                    return null; // a record after the end, or one from another checkpoint
-                }
-
-                if (record.Frame.Type == ChunkType)
-                {
-                    chunks.Add(record.Payload);
-                }
-                else if (record.Frame.Type == EndType && record.Payload.Length == 8
-                    && BinaryPrimitives.ReadUInt64LittleEndian(record.Payload) == (ulong)chunks.Count)
-                {
-                    ended = true;
-                }
-                else
-                {
-                    return null;
-                }
-            }
-
-            return ended ? new CheckpointData(lsn, chunks, path) : null;
-        }
-        catch (StorageCorruptedException)
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var length = RandomAccess.GetLength(handle);
+        Span<byte> fileHeader = stackalloc byte[RecordFormat.FileHeaderLength];
+        if (!TryRead(handle, fileHeader, 0) || RecordFormat.CheckFileHeader(fileHeader, FileKind.Checkpoint, out var salt) is not null)
         {
             return null;
         }
+
+        using var cipher = key.CreateFileCipher(FileKind.Checkpoint, salt);
+        Span<byte> header = stackalloc byte[RecordFormat.RecordHeaderLength];
+        Span<byte> trailer = stackalloc byte[RecordFormat.TagLength + 4]; // tag, then the record's checksum
+        var chunks = new List<byte[]>();
+        long offset = RecordFormat.FileHeaderLength;
+        ulong count = 0;
+        var ended = false;
+        while (offset < length)
+        {
+            if (ended || !TryRead(handle, header, offset)
+                || RecordFormat.CheckHeader(header, 0, out var frame) != RecordStatus.Ok
+                || frame.Lsn != lsn || length - offset < frame.TotalLength)
+            {
+                return null; // damaged, truncated, after the end, or from another checkpoint
+            }
+
+            var payload = GC.AllocateUninitializedArray<byte>(frame.PayloadLength);
+            if (!TryRead(handle, payload, offset + RecordFormat.RecordHeaderLength)
+                || !TryRead(handle, trailer, offset + RecordFormat.RecordHeaderLength + frame.PayloadLength))
+            {
+                return null;
+            }
+
+            var crc = Crc32C.Append(Crc32C.Append(Crc32C.Append(uint.MaxValue, header), payload), trailer[..RecordFormat.TagLength]);
+            if (~crc != BinaryPrimitives.ReadUInt32LittleEndian(trailer[RecordFormat.TagLength..])
+                || !RecordFormat.TryDecryptInPlace(cipher, count, header, payload, trailer[..RecordFormat.TagLength]))
+            {
+                return null;
+            }
+
+            if (frame.Type == ChunkType)
+            {
+                chunks.Add(payload);
+            }
+            else if (frame.Type == EndType && payload.Length == 8 && BinaryPrimitives.ReadUInt64LittleEndian(payload) == (ulong)chunks.Count)
+            {
+                ended = true;
+            }
+            else
+            {
+                return null;
+            }
+
+            count++;
+            offset += frame.TotalLength;
+        }
+
+        return ended ? new CheckpointData(lsn, chunks, path) : null;
+    }
+
+    private static bool TryRead(SafeFileHandle handle, Span<byte> buffer, long offset)
+    {
+        while (!buffer.IsEmpty)
+        {
+            var read = RandomAccess.Read(handle, buffer, offset);
+            if (read == 0)
+            {
+                return false;
+            }
+
+            buffer = buffer[read..];
+            offset += read;
+        }
+
+        return true;
     }
 
     private static int WriteRecord(SafeFileHandle handle, AesGcm cipher, ulong counter, long lsn, byte type, ReadOnlySpan<byte> payload, long offset)

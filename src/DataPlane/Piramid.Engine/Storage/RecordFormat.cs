@@ -117,18 +117,12 @@ internal static class RecordFormat
             return RecordStatus.Truncated;
         }
 
-        if (BinaryPrimitives.ReadUInt32LittleEndian(rest[16..]) != Crc32C.Compute(rest[..16]))
+        var status = CheckHeader(rest[..RecordHeaderLength], offset, out frame);
+        if (status != RecordStatus.Ok)
         {
-            return RecordStatus.BadHeaderChecksum;
+            return status;
         }
 
-        var length = BinaryPrimitives.ReadInt32LittleEndian(rest);
-        if (length is < 0 or > MaxPayloadLength || rest[13] != 0 || rest[14] != 0 || rest[15] != 0)
-        {
-            return RecordStatus.BadLength;
-        }
-
-        frame = new RecordFrame(offset, length, BinaryPrimitives.ReadInt64LittleEndian(rest[4..]), rest[12]);
         if (rest.Length < frame.TotalLength)
         {
             return RecordStatus.Truncated;
@@ -138,6 +132,48 @@ internal static class RecordFormat
         return BinaryPrimitives.ReadUInt32LittleEndian(rest[crcAt..]) == Crc32C.Compute(rest[..crcAt])
             ? RecordStatus.Ok
             : RecordStatus.BadRecordChecksum;
+    }
+
+    /// <summary>
+    /// Checks a record's 20-byte clear header (its checksum, its length bound, the reserved bytes) and frames it as
+    /// starting at <paramref name="offset"/>; the record's own checksum is the caller's to check.
+    /// </summary>
+    public static RecordStatus CheckHeader(ReadOnlySpan<byte> header, int offset, out RecordFrame frame)
+    {
+        frame = default;
+        if (BinaryPrimitives.ReadUInt32LittleEndian(header[16..]) != Crc32C.Compute(header[..16]))
+        {
+            return RecordStatus.BadHeaderChecksum;
+        }
+
+        var length = BinaryPrimitives.ReadInt32LittleEndian(header);
+        if (length is < 0 or > MaxPayloadLength || header[13] != 0 || header[14] != 0 || header[15] != 0)
+        {
+            return RecordStatus.BadLength;
+        }
+
+        frame = new RecordFrame(offset, length, BinaryPrimitives.ReadInt64LittleEndian(header[4..]), header[12]);
+        return RecordStatus.Ok;
+    }
+
+    /// <summary>
+    /// Decrypts a record's payload where it lies (<paramref name="payload"/> holds the ciphertext and receives the
+    /// clear text), with the clear <paramref name="header"/> as associated data; false when the tag fails.
+    /// </summary>
+    public static bool TryDecryptInPlace(AesGcm cipher, ulong counter, ReadOnlySpan<byte> header, Span<byte> payload, ReadOnlySpan<byte> tag)
+    {
+        Span<byte> nonce = stackalloc byte[NonceLength];
+        Nonce(counter, nonce);
+        try
+        {
+            cipher.Decrypt(nonce, payload, tag, payload, header);
+            return true;
+        }
+        catch (AuthenticationTagMismatchException)
+        {
+            payload.Clear();
+            return false;
+        }
     }
 
     /// <summary>Decrypts a framed record; false when the tag fails (wrong key or altered record).</summary>

@@ -24,6 +24,9 @@ namespace Piramid.Gateway.Authentication;
 /// the change feed evicted the key. Every eviction bumps a generation under <see cref="_gate"/> and drops the
 /// questions in flight, and an answer is only stored if no eviction happened since its question was sent, so it
 /// serves the requests that were waiting for it but is never cached nor handed to a request that came after.
+/// An answer carries the change-feed id it already reflects (<see cref="KeyIntrospectionResponse.ChangesThrough"/>):
+/// an eviction for an event at or below it leaves it be, and so does the race rule, so a key's first answer survives
+/// the late arrival of its own creation's events (which, dropped, left the key refused during an outage).
 /// While the control plane cannot be reached, an expired positive entry keeps serving for
 /// <see cref="GatewayOptions.ControlPlaneOutageGrace"/> after it went stale (never past the key's own expiry).
 /// </para>
@@ -39,6 +42,7 @@ public sealed partial class KeyCache(IKeyIntrospector controlPlane, IOptions<Gat
     private readonly ConcurrentDictionary<string, Task<KeyIntrospectionResponse?>> _flights = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private long _generation;
+    private long _evictedThrough;
     private long _lookups;
 
     /// <summary>Introspections that reached the control plane (tests check the caches work).</summary>
@@ -90,14 +94,18 @@ public sealed partial class KeyCache(IKeyIntrospector controlPlane, IOptions<Gat
         return identity is not null;
     }
 
-    /// <summary>Forgets one key (revoked, rotated).</summary>
-    public void EvictKey(string keyId)
+    /// <summary>Forgets one key (revoked, rotated) unless its answer already reflects change <paramref name="changeId"/>.</summary>
+    public void EvictKey(string keyId, long changeId)
     {
         var prefix = keyId + ":";
         lock (_gate)
         {
-            _generation++;
-            _valid.TryRemove(keyId, out _);
+            Evicting(changeId);
+            if (_valid.TryGetValue(keyId, out var entry) && entry.Identity.ChangesThrough < changeId)
+            {
+                _valid.TryRemove(keyId, out _);
+            }
+
             RemoveWhere(_flights, prefix);
         }
 
@@ -105,20 +113,20 @@ public sealed partial class KeyCache(IKeyIntrospector controlPlane, IOptions<Gat
         RemoveWhere(_invalid, prefix);
     }
 
-    /// <summary>Forgets every key of a tenant (suspended, deleted, plan changed).</summary>
-    public void EvictTenant(string tenantId) => EvictWhere(identity => identity.TenantId == tenantId);
+    /// <summary>Forgets every key of a tenant (suspended, deleted, plan changed) whose answer predates change <paramref name="changeId"/>.</summary>
+    public void EvictTenant(string tenantId, long changeId) => EvictWhere(identity => identity.TenantId == tenantId, changeId);
 
-    /// <summary>Forgets every key on a plan.</summary>
-    public void EvictPlan(string planId) => EvictWhere(identity => identity.Plan.Id == planId);
+    /// <summary>Forgets every key on a plan whose answer predates change <paramref name="changeId"/>.</summary>
+    public void EvictPlan(string planId, long changeId) => EvictWhere(identity => identity.Plan.Id == planId, changeId);
 
-    private void EvictWhere(Func<KeyIntrospectionResponse, bool> match)
+    private void EvictWhere(Func<KeyIntrospectionResponse, bool> match, long changeId)
     {
         lock (_gate)
         {
-            _generation++;
+            Evicting(changeId);
             foreach (var (keyId, entry) in _valid)
             {
-                if (match(entry.Identity))
+                if (entry.Identity.ChangesThrough < changeId && match(entry.Identity))
                 {
                     _valid.TryRemove(keyId, out _);
                 }
@@ -127,6 +135,13 @@ public sealed partial class KeyCache(IKeyIntrospector controlPlane, IOptions<Gat
             // Whose tenant a question in flight is about is only known from its answer: a later request asks anew.
             _flights.Clear();
         }
+    }
+
+    // Under the gate: questions out now may come back with answers from before this change.
+    private void Evicting(long changeId)
+    {
+        _generation++;
+        _evictedThrough = Math.Max(_evictedThrough, changeId);
     }
 
     // The question in flight for this key and secret, or a new one. It carries no caller's cancellation: it serves
@@ -187,7 +202,8 @@ public sealed partial class KeyCache(IKeyIntrospector controlPlane, IOptions<Gat
 
         lock (_gate)
         {
-            if (generation == _generation)
+            // No eviction since the question, or the answer already reflects every change evicted for so far.
+            if (generation == _generation || identity.ChangesThrough >= _evictedThrough)
             {
                 if (!_valid.ContainsKey(keyId) && _valid.Count >= options.Value.KeyCacheSize)
                 {

@@ -10,13 +10,15 @@ namespace Piramid.Gateway.Authentication;
 /// <see cref="GatewayOptions.MemberCacheLifetime"/>, bounded by <see cref="GatewayOptions.MemberCacheSize"/>. Only
 /// memberships are remembered: a refusal is asked again, so a person invited a moment ago is let in at once. The
 /// change feed drops a membership the moment it changes; as in <see cref="KeyCache"/>, an answer that was asked
-/// before an eviction is used for its own request but never stored.
+/// before an eviction is used for its own request but never stored, and an answer that already reflects the change
+/// an eviction is for (<see cref="KeyIntrospectionResponse.ChangesThrough"/>) stays.
 /// </summary>
 public sealed class MemberCache(ControlPlaneClient controlPlane, IOptions<GatewayOptions> options, TimeProvider time)
 {
     private readonly ConcurrentDictionary<string, Entry> _entries = new(StringComparer.Ordinal);
     private readonly Lock _gate = new();
     private long _generation;
+    private long _evictedThrough;
 
     /// <summary>The member's identity in the tenant, or null when they are not a member; throws when the control plane does not answer.</summary>
     public async Task<KeyIntrospectionResponse?> ResolveAsync(string tenantId, string userId, CancellationToken cancellationToken)
@@ -36,7 +38,7 @@ public sealed class MemberCache(ControlPlaneClient controlPlane, IOptions<Gatewa
             {
                 _entries.TryRemove(subject, out _);
             }
-            else if (generation == _generation)
+            else if (generation == _generation || identity.ChangesThrough >= _evictedThrough)
             {
                 if (!_entries.ContainsKey(subject) && _entries.Count >= options.Value.MemberCacheSize)
                 {
@@ -50,36 +52,27 @@ public sealed class MemberCache(ControlPlaneClient controlPlane, IOptions<Gatewa
         return identity;
     }
 
-    /// <summary>Forgets one membership; <paramref name="subject"/> is the change feed's <c>{tenant id}/{user id}</c>.</summary>
-    public void EvictMember(string subject) => Evict(key => key == subject);
+    /// <summary>
+    /// Forgets one membership whose answer predates change <paramref name="changeId"/>; <paramref name="subject"/> is
+    /// the change feed's <c>{tenant id}/{user id}</c>.
+    /// </summary>
+    public void EvictMember(string subject, long changeId) => Evict((key, _) => key == subject, changeId);
 
-    /// <summary>Forgets every membership of a tenant (suspended, deleted, plan changed).</summary>
-    public void EvictTenant(string tenantId) => Evict(key => key.StartsWith(tenantId + "/", StringComparison.Ordinal));
+    /// <summary>Forgets every membership of a tenant (suspended, deleted, plan changed) whose answer predates the change.</summary>
+    public void EvictTenant(string tenantId, long changeId) => Evict((key, _) => key.StartsWith(tenantId + "/", StringComparison.Ordinal), changeId);
 
-    /// <summary>Forgets every membership of tenants on a plan.</summary>
-    public void EvictPlan(string planId)
+    /// <summary>Forgets every membership of tenants on a plan whose answer predates the change.</summary>
+    public void EvictPlan(string planId, long changeId) => Evict((_, identity) => identity.Plan.Id == planId, changeId);
+
+    private void Evict(Func<string, KeyIntrospectionResponse, bool> match, long changeId)
     {
         lock (_gate)
         {
             _generation++;
+            _evictedThrough = Math.Max(_evictedThrough, changeId);
             foreach (var (key, entry) in _entries)
             {
-                if (entry.Identity.Plan.Id == planId)
-                {
-                    _entries.TryRemove(key, out _);
-                }
-            }
-        }
-    }
-
-    private void Evict(Func<string, bool> match)
-    {
-        lock (_gate)
-        {
-            _generation++;
-            foreach (var key in _entries.Keys)
-            {
-                if (match(key))
+                if (entry.Identity.ChangesThrough < changeId && match(key, entry.Identity))
                 {
                     _entries.TryRemove(key, out _);
                 }

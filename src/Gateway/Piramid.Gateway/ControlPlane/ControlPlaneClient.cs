@@ -100,18 +100,36 @@ public sealed class ControlPlaneClient(HttpClient http, IOptions<GatewayOptions>
     }
 
     /// <summary>Sends the counts of refused credentials of one interval.</summary>
-    public async Task ReportAuthFailuresAsync(AuthFailureReport report, CancellationToken cancellationToken)
-    {
-        using var request = await AuthorizedAsync(HttpMethod.Post, "internal/v1/auth-failures", cancellationToken);
-        request.Content = JsonContent.Create(report, options: Json);
-        using var response = await http.SendAsync(request, cancellationToken);
-        response.EnsureSuccessStatusCode();
-    }
+    public Task ReportAuthFailuresAsync(AuthFailureReport report, CancellationToken cancellationToken) =>
+        PostReportAsync("internal/v1/auth-failures", report, cancellationToken);
 
     /// <summary>Sends the last use of each key seen since the previous report.</summary>
-    public async Task ReportKeyUsesAsync(KeyUseReport report, CancellationToken cancellationToken)
+    public Task ReportKeyUsesAsync(KeyUseReport report, CancellationToken cancellationToken) =>
+        PostReportAsync("internal/v1/key-uses", report, cancellationToken);
+
+    /// <summary>Sends the tenants whose engines had a data request since the previous report.</summary>
+    public Task ReportEngineActivityAsync(EngineActivityReport report, CancellationToken cancellationToken) =>
+        PostReportAsync("internal/v1/engine-activity", report, cancellationToken);
+
+    /// <summary>Sends the per-tenant request counts of <see cref="Usage.RequestStatsLog"/>.</summary>
+    public Task ReportRequestStatsAsync(Contracts.Metrics.RequestStatsReport report, CancellationToken cancellationToken) =>
+        PostReportAsync("internal/v1/request-stats", report, cancellationToken);
+
+    /// <summary>
+    /// Asks the control plane to wake the tenant's hibernating engine and waits until it is ready; the running route,
+    /// or null when it is not to be woken (suspended, no engine) or did not become ready.
+    /// </summary>
+    public async Task<RouteInfo?> WakeEngineAsync(string tenantId, CancellationToken cancellationToken)
     {
-        using var request = await AuthorizedAsync(HttpMethod.Post, "internal/v1/key-uses", cancellationToken);
+        using var request = await AuthorizedAsync(HttpMethod.Post, $"internal/v1/engines/{Uri.EscapeDataString(tenantId)}/wake", cancellationToken);
+        using var response = await http.SendAsync(request, cancellationToken);
+        return response.IsSuccessStatusCode ? await response.Content.ReadFromJsonAsync<RouteInfo>(Json, cancellationToken) : null;
+    }
+
+    // The gateway's periodic reports: posted as JSON, any answer but 2xx an error (the reporter keeps and resends).
+    private async Task PostReportAsync<T>(string path, T report, CancellationToken cancellationToken)
+    {
+        using var request = await AuthorizedAsync(HttpMethod.Post, path, cancellationToken);
         request.Content = JsonContent.Create(report, options: Json);
         using var response = await http.SendAsync(request, cancellationToken);
         response.EnsureSuccessStatusCode();

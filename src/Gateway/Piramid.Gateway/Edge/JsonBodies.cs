@@ -21,14 +21,14 @@ public static class JsonBodies
     public const string JsonOrNdjson = "json,ndjson";
 
     /// <summary>Proxy pipeline step: 415 for a body of another type.</summary>
-    public static Task CheckAsync(HttpContext context, Func<Task> next)
+    public static Task CheckAsync(HttpContext context, RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         var accepted = context.GetReverseProxyFeature().Route.Config.Metadata?.GetValueOrDefault(MetadataKey);
         if (accepted is null || !HasBody(context.Request) || IsAccepted(context.Request.ContentType, accepted))
         {
-            return next();
+            return next(context);
         }
 
         var ndjson = accepted == JsonOrNdjson ? " (or application/x-ndjson for an import)" : string.Empty;

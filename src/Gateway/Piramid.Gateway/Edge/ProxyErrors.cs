@@ -13,11 +13,11 @@ namespace Piramid.Gateway.Edge;
 public static class ProxyErrors
 {
     /// <summary>Proxy pipeline step: runs the forward, then rewrites its failure if nothing was sent yet.</summary>
-    public static async Task MapAsync(HttpContext context, Func<Task> next)
+    public static async Task MapAsync(HttpContext context, RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
-        await next();
+        await next(context);
         var error = context.Features.Get<IForwarderErrorFeature>();
         if (error is null || context.Response.HasStarted)
         {

@@ -13,7 +13,7 @@ public static class RequestLimits
     public const int KestrelHeaderBytes = 2 * GatewayOptions.DefaultMaxRequestHeaderBytes;
 
     /// <summary>Refuses a declared body over the limit (413) and headers over the limit (431).</summary>
-    public static async Task CheckAsync(HttpContext context, Func<Task> next)
+    public static async Task CheckAsync(HttpContext context, RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
@@ -40,7 +40,7 @@ public static class RequestLimits
             return;
         }
 
-        await next();
+        await next(context);
     }
 
     /// <summary>The 413 body, also used when a chunked body turns out too large while it is forwarded.</summary>

@@ -17,7 +17,7 @@ public static class RequestShape
         StringComparer.Ordinal, "GET", "HEAD", "POST", "PUT", "PATCH", "DELETE", "OPTIONS");
 
     /// <summary>Middleware: 501 for other methods.</summary>
-    public static Task CheckAsync(HttpContext context, Func<Task> next)
+    public static Task CheckAsync(HttpContext context, RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
@@ -28,7 +28,7 @@ public static class RequestShape
                 $"The method '{Printable(context.Request.Method)}' is not served here; use one of GET, POST, PUT, PATCH, DELETE.");
         }
 
-        return next();
+        return next(context);
     }
 
     // A method is a token, but it is echoed back: keep it short and printable.

@@ -21,7 +21,7 @@ public static class SecurityHeaders
     private const string ReferencePolicy = "default-src 'self'; script-src 'self' 'unsafe-inline'; style-src 'self' 'unsafe-inline'; img-src 'self' data:; font-src 'self' data:; frame-ancestors 'none'";
 
     /// <summary>Adds the headers just before the response starts.</summary>
-    public static Task ApplyAsync(HttpContext context, Func<Task> next)
+    public static Task ApplyAsync(HttpContext context, RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
@@ -46,6 +46,6 @@ public static class SecurityHeaders
 
             return Task.CompletedTask;
         }, context);
-        return next();
+        return next(context);
     }
 }

@@ -21,13 +21,13 @@ public static class DataRoutes
     public static PublicRoute? Of(HttpContext context) => context?.Features.Get<PublicRoute>();
 
     /// <summary>The middleware.</summary>
-    public static Task CheckAsync(HttpContext context, Func<Task> next)
+    public static Task CheckAsync(HttpContext context, RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         if (context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Cluster?.ClusterId != GatewayProxyConfig.EnginesCluster)
         {
-            return next();
+            return next(context);
         }
 
         var path = context.Request.Path.Value ?? "/";
@@ -35,7 +35,7 @@ public static class DataRoutes
         {
             // The route object itself is the feature: nothing is allocated per request.
             context.Features.Set(route);
-            return next();
+            return next(context);
         }
 
         var allowed = Allowed(path);

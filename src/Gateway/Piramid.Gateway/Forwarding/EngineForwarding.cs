@@ -1,5 +1,4 @@
 using System.Security.Claims;
-using System.Security.Cryptography;
 using Piramid.Contracts;
 using Piramid.Contracts.Identity;
 using Piramid.Gateway.Authentication;
@@ -81,9 +80,9 @@ public static class EngineForwarding
                 transform.ProxyRequest.Method.Method,
                 uri.AbsolutePath,
                 time.GetUtcNow().ToUnixTimeMilliseconds(),
-                Convert.ToHexStringLower(RandomNumberGenerator.GetBytes(16)),
+                InternalIdentityNonce.Next(),
                 [.. user.FindAll(GatewayClaims.Collection).Select(c => c.Value)]);
-            headers.Add(HeaderNames.Identity, InternalIdentitySigner.Sign(identity, route.Secret));
+            headers.Add(HeaderNames.Identity, InternalIdentitySigner.Sign(identity, route.SigningKey));
             headers.Remove(HeaderNames.RequestId);
             headers.Add(HeaderNames.RequestId, transform.HttpContext.TraceIdentifier);
             return ValueTask.CompletedTask;

@@ -41,14 +41,14 @@ public sealed class EngineRequest
     public static EngineRequest? Of(HttpContext context) => context?.Features.Get<EngineRequest>();
 
     /// <summary>Middleware after authorization: describes requests to the engines cluster for the steps after it.</summary>
-    public static Task DescribeAsync(HttpContext context, Func<Task> next)
+    public static Task DescribeAsync(HttpContext context, RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         // Middleware before the proxy: the door (DataRoutes) matched a data route on the engines' routes only.
         if (DataRoutes.Of(context) is not { } route)
         {
-            return next();
+            return next(context);
         }
 
         // The routes' policy requires the claim; without it no engine is chosen, rather than the cluster's first.
@@ -59,6 +59,6 @@ public sealed class EngineRequest
 
         var key = context.Items[ApiKeyAuthenticationHandler.IdentityItem] as KeyIntrospectionResponse;
         context.Features.Set(new EngineRequest(tenant, key, route));
-        return next();
+        return next(context);
     }
 }

@@ -11,13 +11,13 @@ namespace Piramid.Gateway.Forwarding;
 public static class InFlightAdmission
 {
     /// <summary>The step.</summary>
-    public static async Task AdmitAsync(HttpContext context, Func<Task> next)
+    public static async Task AdmitAsync(HttpContext context, RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         if (EngineRequest.Of(context) is not { } request)
         {
-            await next();
+            await next(context);
             return;
         }
 
@@ -34,7 +34,7 @@ public static class InFlightAdmission
 
         try
         {
-            await next();
+            await next(context);
         }
         finally
         {

@@ -20,20 +20,20 @@ public static class MemberPaths
         routeId is not null && routeId.StartsWith(GatewayProxyConfig.MemberDataRoutes, StringComparison.Ordinal);
 
     /// <summary>The middleware.</summary>
-    public static Task RewriteAsync(HttpContext context, Func<Task> next)
+    public static Task RewriteAsync(HttpContext context, RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
         if (!IsMemberRoute(context.GetEndpoint()?.Metadata.GetMetadata<RouteModel>()?.Config.RouteId))
         {
-            return next();
+            return next(context);
         }
 
         var path = context.Request.Path.Value!;
         ProblemDefaults.SetClientPath(context, context.Request.PathBase.Add(context.Request.Path).Value);
         context.Request.Path = new PathString("/v1" + path[AfterTenant(path)..]);
         context.Items[RewrittenItem] = true;
-        return next();
+        return next(context);
     }
 
     /// <summary>

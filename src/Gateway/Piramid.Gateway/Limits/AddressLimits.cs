@@ -39,7 +39,7 @@ public sealed class AddressLimits(IOptions<GatewayOptions> options, TimeProvider
     }
 
     /// <summary>Middleware: a sign-in attempt takes a token of its address's sign-in budget, a sign-up of its sign-up budget, or gets 429.</summary>
-    public static async Task SignInAsync(HttpContext context, Func<Task> next)
+    public static async Task SignInAsync(HttpContext context, RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
@@ -66,7 +66,7 @@ public sealed class AddressLimits(IOptions<GatewayOptions> options, TimeProvider
             }
         }
 
-        await next();
+        await next(context);
     }
 
     /// <summary>The budget's burst: the <c>RateLimit-Limit</c> of its refusals.</summary>

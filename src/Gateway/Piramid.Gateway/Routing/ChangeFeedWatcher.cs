@@ -48,20 +48,20 @@ public sealed partial class ChangeFeedWatcher(
                     switch (change.Kind)
                     {
                         case ChangeKinds.Key:
-                            keys.EvictKey(change.Subject);
+                            keys.EvictKey(change.Subject, change.Id);
                             break;
                         case ChangeKinds.Tenant:
-                            keys.EvictTenant(change.Subject);
-                            members.EvictTenant(change.Subject);
+                            keys.EvictTenant(change.Subject, change.Id);
+                            members.EvictTenant(change.Subject, change.Id);
                             needReload = true;
                             break;
                         case ChangeKinds.Plan:
-                            keys.EvictPlan(change.Subject);
-                            members.EvictPlan(change.Subject);
+                            keys.EvictPlan(change.Subject, change.Id);
+                            members.EvictPlan(change.Subject, change.Id);
                             break;
                         case ChangeKinds.Member:
                             // The control plane judges its own routes on every request; the data routes' cache forgets it.
-                            members.EvictMember(change.Subject);
+                            members.EvictMember(change.Subject, change.Id);
                             break;
                         default:
                             needReload = true;

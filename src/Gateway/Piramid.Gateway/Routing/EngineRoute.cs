@@ -1,3 +1,4 @@
+using Piramid.Contracts.Identity;
 using Yarp.ReverseProxy.Configuration;
 using Yarp.ReverseProxy.Model;
 
@@ -12,4 +13,7 @@ public sealed record EngineRoute(string TenantId, Uri Endpoint, byte[] Secret)
     /// <summary>The proxy's destination for this engine, made once per route rather than once per request.</summary>
     public IReadOnlyList<DestinationState> Destinations { get; } =
         [new DestinationState(TenantId, new DestinationModel(new DestinationConfig { Address = Endpoint.ToString() }))];
+
+    /// <summary>The secret held ready to sign with, made once per route rather than keyed anew per request.</summary>
+    public InternalIdentityKey SigningKey { get; } = new(Secret);
 }

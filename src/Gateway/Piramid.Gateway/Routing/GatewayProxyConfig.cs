@@ -101,6 +101,7 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
             Route(KeyTenantRoutes + "api-keys-root", ControlPlaneCluster, TenantPolicy, "/v1/api-keys", Api, JsonBodies.Json),
             Route(KeyTenantRoutes + "usage", ControlPlaneCluster, TenantPolicy, "/v1/usage", Read, JsonBodies.Json),
             Route(KeyTenantRoutes + "audit", ControlPlaneCluster, TenantPolicy, "/v1/audit", Read, JsonBodies.Json),
+            Route(KeyTenantRoutes + "metrics", ControlPlaneCluster, TenantPolicy, "/v1/metrics", Read, JsonBodies.Json),
             Route(KeyTenantRoutes + "audit-sink", ControlPlaneCluster, TenantPolicy, "/v1/audit/sink", Api, JsonBodies.Json),
             // A key's short form becomes /v1/tenants/{key's tenant}/operations/...; a member token's goes as it came and
             // the control plane finds the tenant from the operation.
@@ -111,6 +112,7 @@ public sealed class GatewayProxyConfig : IProxyConfigProvider
             Route("tenants-root", ControlPlaneCluster, AdminPolicy, "/v1/tenants", Api, JsonBodies.Json),
             Route("plans", ControlPlaneCluster, AdminPolicy, "/v1/plans/{**rest}", Api, JsonBodies.Json),
             Route("plans-root", ControlPlaneCluster, AdminPolicy, "/v1/plans", Api, JsonBodies.Json),
+            Route("platform-metrics", ControlPlaneCluster, AdminPolicy, "/v1/platform/metrics", Read, JsonBodies.Json),
             // Sign-up has no credential (its own address budget, Limits/AddressLimits.cs); /v1/me needs a person's token.
             Route("signup", ControlPlaneCluster, null, "/v1/signup", Post, JsonBodies.Json),
             // Stripe's webhooks carry no credential: the control plane verifies their signature (Billing/StripeWebhooks.cs).

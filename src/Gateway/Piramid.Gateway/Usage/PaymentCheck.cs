@@ -12,7 +12,7 @@ namespace Piramid.Gateway.Usage;
 public static class PaymentCheck
 {
     /// <summary>The step.</summary>
-    public static async Task CheckAsync(HttpContext context, Func<Task> next)
+    public static async Task CheckAsync(HttpContext context, RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
@@ -24,6 +24,6 @@ public static class PaymentCheck
             return;
         }
 
-        await next();
+        await next(context);
     }
 }

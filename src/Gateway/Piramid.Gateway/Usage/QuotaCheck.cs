@@ -8,7 +8,7 @@ namespace Piramid.Gateway.Usage;
 public static class QuotaCheck
 {
     /// <summary>The step.</summary>
-    public static async Task CheckAsync(HttpContext context, Func<Task> next)
+    public static async Task CheckAsync(HttpContext context, RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
@@ -21,6 +21,6 @@ public static class QuotaCheck
             return;
         }
 
-        await next();
+        await next(context);
     }
 }

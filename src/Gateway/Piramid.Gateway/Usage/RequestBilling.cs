@@ -39,7 +39,7 @@ public sealed class RequestBilling
     }
 
     /// <summary>Proxy step, the last before the forwarder: meters every data request that got this far.</summary>
-    public static Task MeterAsync(HttpContext context, Func<Task> next)
+    public static Task MeterAsync(HttpContext context, RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
@@ -48,7 +48,7 @@ public sealed class RequestBilling
             Attach(context, context.RequestServices.GetRequiredService<UsageMeter>(), request.TenantId, request.Write);
         }
 
-        return next();
+        return next(context);
     }
 
     /// <summary>Meters this request for <paramref name="tenant"/>: call before it is forwarded.</summary>

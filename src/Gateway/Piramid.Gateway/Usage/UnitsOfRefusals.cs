@@ -10,7 +10,7 @@ namespace Piramid.Gateway.Usage;
 public static class UnitsOfRefusals
 {
     /// <summary>The step.</summary>
-    public static Task MarkAsync(HttpContext context, Func<Task> next)
+    public static Task MarkAsync(HttpContext context, RequestDelegate next)
     {
         ArgumentNullException.ThrowIfNull(context);
         ArgumentNullException.ThrowIfNull(next);
@@ -28,6 +28,6 @@ public static class UnitsOfRefusals
             }, (context.Response, request.Write));
         }
 
-        return next();
+        return next(context);
     }
 }

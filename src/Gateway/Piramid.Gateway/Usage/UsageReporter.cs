@@ -6,7 +6,8 @@ using Piramid.Gateway.ControlPlane;
 namespace Piramid.Gateway.Usage;
 
 /// <summary>
-/// Sends the counted units, then apart the counts of refused credentials and the keys' last uses, to the control plane every
+/// Sends the counted units, then apart the counts of refused credentials, the keys' last uses and the request counts
+/// for the charts (<see cref="RequestStatsLog"/>), to the control plane every
 /// <see cref="GatewayOptions.UsageReportInterval"/> and once more on shutdown. A usage report that gets no answer
 /// is sent again, whole and with the same id, before anything newer: an outage of the control plane delays usage
 /// but loses none, and a report applied whose answer was lost is not billed twice. A report the control plane
@@ -14,7 +15,7 @@ namespace Piramid.Gateway.Usage;
 /// alone, and that entry is dropped with a log line, so one bad entry cannot hold up everyone's billing.
 /// </summary>
 public sealed partial class UsageReporter(
-    UsageMeter meter, AuthFailureLog failures, KeyUseLog keyUses, ControlPlaneClient controlPlane, IOptions<GatewayOptions> options, TimeProvider time, ILogger<UsageReporter> logger,
+    UsageMeter meter, AuthFailureLog failures, KeyUseLog keyUses, RequestStatsLog requestStats, ControlPlaneClient controlPlane, IOptions<GatewayOptions> options, TimeProvider time, ILogger<UsageReporter> logger,
     Telemetry.GatewayTelemetry telemetry)
     : BackgroundService
 {
@@ -66,6 +67,7 @@ public sealed partial class UsageReporter(
 
             await SendAuthFailuresAsync(cancellationToken);
             await SendKeyUsesAsync(cancellationToken);
+            await SendRequestStatsAsync(cancellationToken);
         }
         finally
         {
@@ -224,6 +226,31 @@ public sealed partial class UsageReporter(
         }
     }
 
+    // Counts for the charts: a report without an answer is sent again with its id (applied once); a refused one is
+    // dropped, never split: the gateway builds it, so a refusal is a bug to log, not an entry to isolate.
+    private async Task SendRequestStatsAsync(CancellationToken cancellationToken)
+    {
+        if (requestStats.Next() is not { } report)
+        {
+            return;
+        }
+
+        try
+        {
+            await controlPlane.ReportRequestStatsAsync(report, cancellationToken);
+            requestStats.Done();
+        }
+        catch (HttpRequestException e) when (IsRefusal(e.StatusCode))
+        {
+            LogRequestStatsDropped(logger, report.Minutes.Count, (int)e.StatusCode!.Value);
+            requestStats.Done();
+        }
+        catch (Exception e) when (e is HttpRequestException or OperationCanceledException)
+        {
+            LogReportFailed(logger, e.Message);
+        }
+    }
+
     private static bool IsRefusal(HttpStatusCode? status) =>
         status is HttpStatusCode.BadRequest or HttpStatusCode.RequestEntityTooLarge or HttpStatusCode.UnprocessableEntity;
 
@@ -237,6 +264,9 @@ public sealed partial class UsageReporter(
 
     [LoggerMessage(Level = LogLevel.Error, Message = "Usage dropped, refused by the control plane: tenant {TenantId}, day {Day}, {ReadUnits} read and {WriteUnits} write units")]
     private static partial void LogUsageDropped(ILogger logger, string tenantId, DateOnly day, long readUnits, long writeUnits);
+
+    [LoggerMessage(Level = LogLevel.Error, Message = "Request counts of {Minutes} tenant-minutes dropped, refused by the control plane ({Status})")]
+    private static partial void LogRequestStatsDropped(ILogger logger, int minutes, int status);
 
     [LoggerMessage(Level = LogLevel.Error, Message = "{Count} refused requests dropped from the audit, refused by the control plane")]
     private static partial void LogAuthFailuresDropped(ILogger logger, long count);

@@ -51,6 +51,12 @@ public sealed class AuditSinkInfo
     /// <summary>When the last attempt failed.</summary>
     public DateTimeOffset? LastErrorAt { get; set; }
 
+    /// <summary>Events retention deleted before the sink received them (<c>audit_sink.gap</c>: the sink was down longer than <c>Retention:SinkGrace</c>), in total.</summary>
+    public long GapEvents { get; set; }
+
+    /// <summary>When retention last deleted events the sink had not received, or null.</summary>
+    public DateTimeOffset? LastGapAt { get; set; }
+
     /// <summary>When the sink was configured.</summary>
     public DateTimeOffset CreatedAt { get; set; }
 

@@ -29,4 +29,12 @@ public sealed class KeyIntrospectionResponse
     /// The gateway hears of a change through the change feed (kind <c>tenant</c>).
     /// </summary>
     public DateTimeOffset? WritesRefusedFrom { get; set; }
+
+    /// <summary>
+    /// The id of the newest change-feed event this answer already reflects (the feed's ids are in commit order). The
+    /// gateway keeps the answer when the feed later delivers an event at or below it: such an event (the key's or its
+    /// tenant's creation, typically) changed nothing the answer does not know, and dropping the answer would leave
+    /// the key refused for a whole control-plane outage. 0 when unknown: every later event evicts it.
+    /// </summary>
+    public long ChangesThrough { get; set; }
 }

@@ -1,7 +1,7 @@
 namespace Piramid.Contracts.Admin;
 
 /// <summary>A plan: quotas and rate limits (also the body of <c>PUT /v1/plans/{id}</c>).</summary>
-/// <example>{"name": "Pro", "max_collections": 100, "max_points": 10000000, "max_storage_bytes": 107374182400, "max_dimension": 4096, "read_rate_per_second": 500, "read_burst": 1000, "write_rate_per_second": 100, "write_burst": 200, "monthly_read_units": 100000000, "monthly_write_units": 10000000, "backup_interval_hours": 24, "backup_retention_days": 7, "pitr_window_hours": 24}</example>
+/// <example>{"name": "Pro", "max_collections": 100, "max_points": 10000000, "max_storage_bytes": 107374182400, "max_dimension": 4096, "read_rate_per_second": 500, "read_burst": 1000, "write_rate_per_second": 100, "write_burst": 200, "monthly_read_units": 100000000, "monthly_write_units": 10000000, "backup_interval_hours": 24, "backup_retention_days": 7, "pitr_window_hours": 24, "hibernate_after_seconds": 900}</example>
 public sealed class PlanInfo
 {
     /// <summary>Id (ignored in a PUT body: the path names it).</summary>
@@ -57,4 +57,12 @@ public sealed class PlanInfo
 
     /// <summary>Hours back a point-in-time restore may reach; 0 = no point-in-time recovery (default 0).</summary>
     public int? PitrWindowHours { get; set; }
+
+    /// <summary>
+    /// Seconds without a data request after which the tenant's engine hibernates (checkpoints and stops; its first
+    /// request wakes it); null = never (in a PUT: absent keeps it, 0 turns hibernation off). At least the control
+    /// plane's <c>Orchestrator:MinHibernateAfter</c> (60 s by default): a shorter idle period stops busy engines between
+    /// two of the gateway's activity reports.
+    /// </summary>
+    public int? HibernateAfterSeconds { get; set; }
 }

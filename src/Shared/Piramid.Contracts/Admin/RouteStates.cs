@@ -21,6 +21,12 @@ public static class RouteStates
     /// <summary>Stopped on purpose (suspend, delete, shutdown).</summary>
     public const string Stopped = "stopped";
 
+    /// <summary>Stopped after the plan's idle period; the gateway holds its first request and wakes it.</summary>
+    public const string Hibernating = "hibernating";
+
+    /// <summary>Starting again after hibernation, for a request that is waiting.</summary>
+    public const string Waking = "waking";
+
     /// <summary>Every state.</summary>
-    public static IReadOnlyList<string> All { get; } = [Provisioning, Starting, Running, Crashed, Stopped];
+    public static IReadOnlyList<string> All { get; } = [Provisioning, Starting, Running, Crashed, Stopped, Hibernating, Waking];
 }

@@ -17,7 +17,7 @@ public sealed class TenantInfo
     [AllowedValues("active", "suspended", "deleted")]
     public required string Status { get; set; }
 
-    /// <summary>The engine's state (<c>running</c>, <c>stopped</c>, ...), when it has one.</summary>
+    /// <summary>The engine's state (<c>running</c>, <c>hibernating</c>, <c>waking</c>, <c>stopped</c>, ...), when it has one.</summary>
     public string? EngineState { get; set; }
 
     /// <summary>Creation time.</summary>

@@ -11,6 +11,8 @@ namespace Piramid.Contracts.Backups;
 /// <param name="UnarchivedSegments">Sealed segments on disk not yet acknowledged.</param>
 /// <param name="UnarchivedBytes">Their bytes.</param>
 /// <param name="DroppedUnarchivedThroughLsn">Highest LSN removed unarchived because of <c>Engine:UnarchivedWalLimitBytes</c> (0: none): point-in-time recovery cannot reach records at or below it from the archive.</param>
+/// <param name="SettingsSha256">SHA-256 of the collection's settings file (<c>manifest.bin</c>) now; a PATCH changes it. Null from an engine that does not report it.</param>
+/// <param name="SettingsWrittenAt">When that settings file was written: the collection's creation, or its last settings change.</param>
 public sealed record WalArchiveCollectionStatus(
     string Collection,
     string CollectionId,
@@ -21,4 +23,6 @@ public sealed record WalArchiveCollectionStatus(
     long ArchivedThroughLsn,
     int UnarchivedSegments,
     long UnarchivedBytes,
-    long DroppedUnarchivedThroughLsn);
+    long DroppedUnarchivedThroughLsn,
+    string? SettingsSha256 = null,
+    DateTimeOffset? SettingsWrittenAt = null);

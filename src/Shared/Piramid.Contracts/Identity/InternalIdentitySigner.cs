@@ -26,7 +26,47 @@ public static class InternalIdentitySigner
         CheckSecret(secret);
         var payload = Encoding.UTF8.GetBytes(Serialize(identity));
         var mac = HMACSHA256.HashData(secret, payload);
-        return $"{Version}.{Base64Url.EncodeToString(payload)}.{Base64Url.EncodeToString(mac)}";
+        return Format(payload, mac);
+    }
+
+    /// <summary>
+    /// Returns the header value for <paramref name="identity"/>, signed with a kept key (the gateway signs every
+    /// request it forwards this way; the header is the same as <see cref="Sign(InternalIdentity, ReadOnlySpan{byte})"/>'s).
+    /// </summary>
+    public static string Sign(InternalIdentity identity, InternalIdentityKey key)
+    {
+        ArgumentNullException.ThrowIfNull(identity);
+        ArgumentNullException.ThrowIfNull(key);
+        var payload = Encoding.UTF8.GetBytes(Serialize(identity));
+        Span<byte> mac = stackalloc byte[HMACSHA256.HashSizeInBytes];
+        key.Mac(payload, mac);
+        return Format(payload, mac);
+    }
+
+    // v1.<base64url(payload)>.<base64url(mac)>, written once into the string.
+    private static string Format(ReadOnlySpan<byte> payload, ReadOnlySpan<byte> mac)
+    {
+        var payloadChars = Base64Url.GetEncodedLength(payload.Length);
+        var macChars = Base64Url.GetEncodedLength(mac.Length);
+        var length = Version.Length + 1 + payloadChars + 1 + macChars;
+        var rented = length <= 1024 ? null : System.Buffers.ArrayPool<char>.Shared.Rent(length);
+        try
+        {
+            Span<char> text = rented ?? stackalloc char[length];
+            Version.CopyTo(text);
+            text[Version.Length] = '.';
+            Base64Url.EncodeToChars(payload, text.Slice(Version.Length + 1, payloadChars));
+            text[Version.Length + 1 + payloadChars] = '.';
+            Base64Url.EncodeToChars(mac, text.Slice(length - macChars, macChars));
+            return new string(text[..length]);
+        }
+        finally
+        {
+            if (rented is not null)
+            {
+                System.Buffers.ArrayPool<char>.Shared.Return(rented);
+            }
+        }
     }
 
     /// <summary>
@@ -79,7 +119,7 @@ public static class InternalIdentitySigner
         return TryDeserialize(text, out identity);
     }
 
-    private static void CheckSecret(ReadOnlySpan<byte> secret)
+    internal static void CheckSecret(ReadOnlySpan<byte> secret)
     {
         if (secret.Length < MinSecretBytes)
         {

@@ -126,6 +126,10 @@ public static class PublicRoutes
             .WithQuery<string>("action", "Only events of this action (exact), e.g. points.upsert.")
             .WithQuery<string>("cursor", "The next_cursor of the previous page (opaque).")
             .WithQuery<int>("limit", "Page size."),
+        Admin("metrics.get", "GET", "/v1/metrics", Roles.Admin)
+            .Describe("Request rate, 4xx and 5xx errors, latency p50/p99 and storage of the caller's own tenant, one point per step of the window")
+            .Returns<Metrics.MetricsSummary>()
+            .WithQuery<string>("window", "1h (steps of 1 minute, the default), 24h (15 minutes) or 7d (1 hour)."),
         Admin("audit.sink.put", "PUT", "/v1/audit/sink", Roles.Admin)
             .Describe("Configure the caller's tenant's audit sink (S3 or syslog); the secret is write-only")
             .Takes<AuditSinkRequest>().Returns<AuditSinkInfo>(),
@@ -176,6 +180,14 @@ public static class PublicRoutes
             .Describe("Usage: read and write units per UTC day, totals, monthly quotas").Returns<TenantUsage>()
             .WithQuery<DateOnly>("from", "First UTC day (default: 30 days ago).")
             .WithQuery<DateOnly>("to", "Last UTC day (default: today)."),
+        Admin("tenants.metrics", "GET", "/v1/tenants/{id}/metrics", Roles.Admin)
+            .Describe("A tenant's request rate, 4xx and 5xx errors, latency p50/p99 (from the gateway's histogram) and storage, one point per step of the window")
+            .Returns<Metrics.MetricsSummary>()
+            .WithQuery<string>("window", "1h (steps of 1 minute, the default), 24h (15 minutes) or 7d (1 hour)."),
+        Admin("platform.metrics", "GET", "/v1/platform/metrics", Roles.PlatformAdmin)
+            .Describe("The same figures over every tenant, plus the number of engines and their memory")
+            .Returns<Metrics.MetricsSummary>()
+            .WithQuery<string>("window", "1h (steps of 1 minute, the default), 24h (15 minutes) or 7d (1 hour)."),
         Admin("tenants.billing", "GET", "/v1/tenants/{id}/billing", Roles.Admin)
             .Describe("Billing: plan, payment status, this month's usage and estimated amount, and Stripe's invoices").Returns<TenantBilling>(),
         Admin("tenants.billing.checkout", "POST", "/v1/tenants/{id}/billing/checkout", Roles.Admin)

@@ -36,6 +36,10 @@ public static class AuditSinkApi
         string id, AuditSinkRequest request, ControlPlaneDbContext db, SinkSecretProtector secrets, AuditTrail trail,
         IOptions<AuditSinkOptions> options, TimeProvider time, CancellationToken ct)
     {
+        // PUTs of one tenant take turns on its row: two first PUTs at once would both insert (a unique violation, a
+        // 500); in turn, the second finds the first's sink and updates it.
+        await using var transaction = await db.Database.BeginTransactionAsync(ct);
+        await db.Database.ExecuteSqlInterpolatedAsync($"SELECT 1 FROM tenants WHERE id = {id} FOR UPDATE", ct);
         await RequireTenantAsync(db, id, ct);
         var sink = await db.AuditSinks.FirstOrDefaultAsync(s => s.TenantId == id, ct);
         AuditSinkValidation.Validate(request, hasStoredSecret: sink is { Kind: AuditSinkKinds.S3, SecretSealed: not null }, options.Value.AllowPrivateAddresses);
@@ -52,6 +56,7 @@ public static class AuditSinkApi
         {
             sink.ControlCursor = 0;
             sink.DataCursor = 0;
+            sink.AnchorCursor = 0;
             sink.LastDeliveredAt = null;
             sink.LastAttemptAt = null;
             sink.LastError = null;
@@ -73,6 +78,7 @@ public static class AuditSinkApi
         var info = ToInfo(sink);
         trail.Record(ConfigureAction, "audit_sink", id, id, before, info);
         await db.SaveChangesAsync(ct);
+        await transaction.CommitAsync(ct);
         return TypedResults.Ok(info);
     }
 
@@ -127,6 +133,8 @@ public static class AuditSinkApi
         Backlog = s.Backlog,
         LastError = s.LastError,
         LastErrorAt = s.LastErrorAt,
+        GapEvents = s.GapEvents,
+        LastGapAt = s.LastGapAt,
         CreatedAt = s.CreatedAt,
         UpdatedAt = s.UpdatedAt,
     };

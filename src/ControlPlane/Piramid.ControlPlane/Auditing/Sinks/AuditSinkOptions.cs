@@ -15,13 +15,19 @@ public sealed class AuditSinkOptions
     public TimeSpan S3Interval { get; set; } = TimeSpan.FromHours(1);
 
     /// <summary>
-    /// Age an entry must reach before it is delivered. Control-plane event ids are taken at insert but become visible
-    /// at commit, so a younger id may still appear below one already seen; waiting this long closes that window.
+    /// Age an engine entry must reach before it is delivered. Control-plane events need no wait: their log positions
+    /// (the sink's control cursor) commit in order, so none can appear below one already delivered.
     /// </summary>
     public TimeSpan SettleDelay { get; set; } = TimeSpan.FromSeconds(5);
 
     /// <summary>Most entries read and delivered in one step (a bigger backlog is drained step by step).</summary>
     public int BatchSize { get; set; } = 1000;
+
+    /// <summary>Most sinks delivering at once (each one at most once at a time).</summary>
+    public int Parallelism { get; set; } = 8;
+
+    /// <summary>Most batches one sink delivers per <see cref="PollInterval"/> tick; a bigger backlog goes on at the next.</summary>
+    public int BatchesPerRound { get; set; } = 10;
 
     /// <summary>Timeout of one delivery step (a connect, a write and the receiver's close, or one object upload).</summary>
     public TimeSpan DeliveryTimeout { get; set; } = TimeSpan.FromSeconds(30);
@@ -44,6 +50,16 @@ internal sealed class AuditSinkOptionsValidator : IValidateOptions<AuditSinkOpti
         Check(errors, "S3Interval", options.S3Interval, TimeSpan.Zero, TimeSpan.FromDays(1));
         Check(errors, "SettleDelay", options.SettleDelay, TimeSpan.Zero, TimeSpan.FromHours(1));
         Check(errors, "DeliveryTimeout", options.DeliveryTimeout, TimeSpan.FromMilliseconds(100), TimeSpan.FromMinutes(10));
+        if (options.Parallelism is < 1 or > 64)
+        {
+            errors.Add($"'{AuditSinkOptions.Section}:Parallelism' must lie between 1 and 64.");
+        }
+
+        if (options.BatchesPerRound is < 1 or > 1000)
+        {
+            errors.Add($"'{AuditSinkOptions.Section}:BatchesPerRound' must lie between 1 and 1000.");
+        }
+
         if (options.BatchSize is < 1 or > 10_000)
         {
             errors.Add($"'{AuditSinkOptions.Section}:BatchSize' must lie between 1 and 10000.");

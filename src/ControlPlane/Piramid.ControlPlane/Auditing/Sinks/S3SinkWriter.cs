@@ -9,33 +9,84 @@ using Piramid.Contracts.Auditing;
 
 namespace Piramid.ControlPlane.Auditing.Sinks;
 
-/// <summary>Where one S3 object of a batch starts: the cursor before its first entry, per source.</summary>
-/// <param name="Control">The newest control-plane event id delivered before it.</param>
-/// <param name="Data">The newest engine sequence delivered before it.</param>
+/// <summary>A position of the sink's cursor, per source.</summary>
+/// <param name="Control">The newest control log position delivered.</param>
+/// <param name="Data">The newest engine sequence delivered.</param>
 public readonly record struct SinkPosition(long Control, long Data);
 
+/// <summary>One S3 object of a batch: a run of entries of one UTC hour, and the cursor before and after it.</summary>
+/// <param name="Hour">The UTC hour of its entries.</param>
+/// <param name="Entries">Its entries, in the batch's order.</param>
+/// <param name="Start">The cursor before its first entry.</param>
+/// <param name="End">The cursor after its last entry.</param>
+public sealed record SinkObject(DateTimeOffset Hour, IReadOnlyList<AuditEventInfo> Entries, SinkPosition Start, SinkPosition End);
+
 /// <summary>
-/// Delivers a batch to S3-compatible storage as gzip NDJSON objects, one per UTC hour of the entries' times, keyed
-/// <c>{prefix}{tenant}/{yyyy}/{MM}/{dd}/{HH}-d{first data seq:D12}-c{first control id:D12}.ndjson.gz</c> where the
-/// numbers are the first sequence of each source the object may hold (one past the cursor before it). The key depends
-/// only on the cursor, so a batch sent again after a crash overwrites the same object (with the same entries, or more
-/// of the same hour). Lines are exactly those of the NDJSON export, then the anchors of the engine entries it holds;
-/// the objects of a tenant concatenated in key order verify with <c>piramid-audit verify</c>.
+/// Delivers a batch to S3-compatible storage as gzip NDJSON objects, one per run of entries of one UTC hour, keyed
+/// <c>{prefix}{tenant}/{yyyy}/{MM}/{dd}/{HH}-d{first:D12}-{last:D12}-c{first:D12}-{last:D12}.ndjson.gz</c> by the first
+/// and last engine sequence and control log position the object holds (a source it holds none of: first is one past
+/// the cursor, last the cursor). The key is a function of the content alone: sent again with the same entries, an
+/// object overwrites itself; a batch split differently never lands on an older object's key. Lines are exactly those
+/// of the NDJSON export, then the anchors the delivery hands it; the objects of a tenant concatenated in key order
+/// verify with <c>piramid-audit verify</c>.
 /// </summary>
 public sealed class S3SinkWriter(AuditSinkOptions options)
 {
     private static readonly JsonSerializerOptions Json = Piramid.Contracts.Json.WireJson.Options;
 
-    /// <summary>The object key of entries of <paramref name="hour"/> starting after <paramref name="start"/>.</summary>
-    public static string KeyOf(string? prefix, string tenantId, DateTimeOffset hour, SinkPosition start) =>
-        string.Create(CultureInfo.InvariantCulture,
-            $"{prefix}{tenantId}/{hour.UtcDateTime:yyyy}/{hour.UtcDateTime:MM}/{hour.UtcDateTime:dd}/{hour.UtcDateTime:HH}-d{start.Data + 1:D12}-c{start.Control + 1:D12}.ndjson.gz");
+    /// <summary>The object key of <paramref name="o"/>: its hour and the positions it holds.</summary>
+    public static string KeyOf(string? prefix, string tenantId, SinkObject o)
+    {
+        ArgumentNullException.ThrowIfNull(o);
+        var h = o.Hour.UtcDateTime;
+        return string.Create(CultureInfo.InvariantCulture,
+            $"{prefix}{tenantId}/{h:yyyy}/{h:MM}/{h:dd}/{h:HH}-d{o.Start.Data + 1:D12}-{o.End.Data:D12}-c{o.Start.Control + 1:D12}-{o.End.Control:D12}.ndjson.gz");
+    }
 
-    /// <summary>Uploads the batch, hour by hour; returns the keys written.</summary>
-    public async Task<List<string>> WriteAsync(
-        S3Target target, string tenantId, SinkPosition start, IReadOnlyList<AuditEventInfo> entries, IReadOnlyList<AuditAnchor> anchors, CancellationToken ct)
+    /// <summary>
+    /// Splits a batch read after <paramref name="start"/> into objects, one per run of entries of one UTC hour.
+    /// <paramref name="positions"/> holds each entry's cursor position (control log position or engine sequence); each
+    /// source's entries come in position order, so the cursor after an object covers everything before it.
+    /// </summary>
+    public static List<SinkObject> Split(SinkPosition start, IReadOnlyList<AuditEventInfo> entries, IReadOnlyList<long> positions)
+    {
+        ArgumentNullException.ThrowIfNull(entries);
+        ArgumentNullException.ThrowIfNull(positions);
+        var objects = new List<SinkObject>();
+        var position = start;
+        for (var i = 0; i < entries.Count;)
+        {
+            // Control events of the same hour may come apart: an auth.failed event carries the time the gateway last
+            // saw it, not its position's.
+            var hour = HourOf(entries[i].Time);
+            var run = new List<AuditEventInfo>();
+            var end = position;
+            for (; i < entries.Count && HourOf(entries[i].Time) == hour; i++)
+            {
+                run.Add(entries[i]);
+                end = entries[i].Source == AuditSources.Data ? end with { Data = positions[i] } : end with { Control = positions[i] };
+            }
+
+            objects.Add(new SinkObject(hour, run, position, end));
+            position = end;
+        }
+
+        return objects;
+    }
+
+    /// <summary>
+    /// Uploads <paramref name="objects"/> in order, each with the anchors <paramref name="anchorsOf"/> gives it, and
+    /// calls <paramref name="written"/> after each one the store took (so the cursor moves object by object); stops at
+    /// the first failure with an <see cref="AuditSinkException"/>.
+    /// </summary>
+    public async Task WriteAsync(
+        S3Target target, string tenantId, IReadOnlyList<SinkObject> objects,
+        Func<SinkObject, IReadOnlyList<AuditAnchor>> anchorsOf, Func<SinkObject, Task> written, CancellationToken ct)
     {
         ArgumentNullException.ThrowIfNull(target);
+        ArgumentNullException.ThrowIfNull(objects);
+        ArgumentNullException.ThrowIfNull(anchorsOf);
+        ArgumentNullException.ThrowIfNull(written);
         await SinkAddressPolicy.ResolveAsync(target.Endpoint.IdnHost, options.AllowPrivateAddresses, ct);
         var config = new AmazonS3Config
         {
@@ -44,16 +95,13 @@ public sealed class S3SinkWriter(AuditSinkOptions options)
             AuthenticationRegion = target.Region,
             MaxErrorRetry = 0, // the next round retries; the cursor has not moved
             Timeout = options.DeliveryTimeout,
+            HttpClientFactory = new SinkHttpClientFactory(options), // checks the address connected to; no redirects
         };
         using var client = new AmazonS3Client(new BasicAWSCredentials(target.AccessKeyId, target.SecretAccessKey), config);
-        var keys = new List<string>();
-        var position = start;
-        foreach (var hour in entries.GroupBy(e => HourOf(e.Time)))
+        foreach (var o in objects)
         {
-            var group = hour.ToList();
-            var lastData = group.LastOrDefault(e => e.Source == AuditSources.Data)?.Seq ?? position.Data;
-            var key = KeyOf(target.Prefix, tenantId, hour.Key, position);
-            var body = Compress(group, anchors.Where(a => a.EngineSeq > position.Data && a.EngineSeq <= lastData));
+            var key = KeyOf(target.Prefix, tenantId, o);
+            var body = Compress(o.Entries, anchorsOf(o));
             try
             {
                 using var stream = new MemoryStream(body);
@@ -61,7 +109,8 @@ public sealed class S3SinkWriter(AuditSinkOptions options)
             }
             catch (AmazonServiceException e)
             {
-                throw new AuditSinkException($"s3 {target.Bucket}/{key}: {(int)e.StatusCode} {e.ErrorCode} ({e.Message})", e);
+                // Status and error code only: the store's message is its text, shown to the tenant in last_error.
+                throw new AuditSinkException($"s3 {target.Bucket}/{key}: {(int)e.StatusCode} {e.ErrorCode}", e);
             }
             catch (HttpRequestException e)
             {
@@ -77,12 +126,8 @@ public sealed class S3SinkWriter(AuditSinkOptions options)
                 throw new AuditSinkException($"s3 {target.Endpoint}: {e.GetType().Name} ({e.Message})", e);
             }
 
-            keys.Add(key);
-            position = new SinkPosition(
-                group.LastOrDefault(e => e.Source == AuditSources.Control)?.Seq ?? position.Control, lastData);
+            await written(o);
         }
-
-        return keys;
     }
 
     private static DateTimeOffset HourOf(DateTimeOffset time)
@@ -91,7 +136,7 @@ public sealed class S3SinkWriter(AuditSinkOptions options)
         return new DateTimeOffset(utc.Year, utc.Month, utc.Day, utc.Hour, 0, 0, TimeSpan.Zero);
     }
 
-    private static byte[] Compress(List<AuditEventInfo> entries, IEnumerable<AuditAnchor> anchors)
+    private static byte[] Compress(IReadOnlyList<AuditEventInfo> entries, IEnumerable<AuditAnchor> anchors)
     {
         using var output = new MemoryStream();
         using (var gzip = new GZipStream(output, CompressionLevel.Optimal, leaveOpen: true))

@@ -24,6 +24,15 @@ public static class SyslogFormatter
     /// <summary>MSGID.</summary>
     public const string MsgId = "audit";
 
+    /// <summary>
+    /// Largest SYSLOG-MSG sent: rsyslog's default <c>maxMessageSize</c> (8 KB). A longer entry is cut at a UTF-8
+    /// boundary and ends with <see cref="TruncatedMarker"/>; the whole entry stays in the trail and its export.
+    /// </summary>
+    public const int MaxMessageBytes = 8192;
+
+    /// <summary>Ends a message cut to <see cref="MaxMessageBytes"/>.</summary>
+    public const string TruncatedMarker = " [truncated: the whole entry is in the export]";
+
     private static readonly byte[] Bom = [0xEF, 0xBB, 0xBF];
 
     /// <summary>One framed message: the decimal octet count of the message, a space, the message.</summary>
@@ -50,7 +59,20 @@ public static class SyslogFormatter
             .ToString();
         var head = Encoding.UTF8.GetBytes(header);
         var msg = Encoding.UTF8.GetBytes(message);
-        return Ascii(message) ? [.. head, .. msg] : [.. head, .. Bom, .. msg];
+        byte[] bom = Ascii(message) ? [] : Bom;
+        if (head.Length + bom.Length + msg.Length > MaxMessageBytes)
+        {
+            // Cut before a UTF-8 continuation byte never lands inside a character.
+            var room = Math.Max(0, MaxMessageBytes - head.Length - bom.Length - TruncatedMarker.Length);
+            while (room > 0 && (msg[room] & 0xC0) == 0x80)
+            {
+                room--;
+            }
+
+            msg = [.. msg.AsSpan(0, room), .. Encoding.ASCII.GetBytes(TruncatedMarker)];
+        }
+
+        return [.. head, .. bom, .. msg];
     }
 
     /// <summary>A PARAM-VALUE with <c>"</c>, <c>\</c> and <c>]</c> escaped by a backslash (RFC 5424 section 6.3.3).</summary>

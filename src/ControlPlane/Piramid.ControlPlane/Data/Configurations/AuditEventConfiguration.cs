@@ -18,6 +18,9 @@ internal sealed class AuditEventConfiguration : IEntityTypeConfiguration<AuditEv
         builder.Property(a => a.Hash).HasMaxLength(64);
 
         // One event per position of a chain; events of no tenant form one chain of their own.
+        // Assigned by the insert trigger (migration ControlLogPositions); EF reads it back.
+        builder.Property(a => a.LogSeq).HasDefaultValue(0L);
+        builder.HasIndex(a => new { a.TenantId, a.LogSeq }).IsUnique().AreNullsDistinct(false);
         builder.HasIndex(a => new { a.TenantId, a.ChainSeq }).IsUnique().AreNullsDistinct(false).HasFilter("chain_seq IS NOT NULL");
     }
 }

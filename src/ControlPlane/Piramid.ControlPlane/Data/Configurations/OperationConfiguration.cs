@@ -14,6 +14,7 @@ internal sealed class OperationConfiguration : IEntityTypeConfiguration<Operatio
         builder.Property(o => o.Kind).HasMaxLength(16);
         builder.Property(o => o.State).HasMaxLength(16);
         builder.Property(o => o.Owner).HasMaxLength(64);
+        builder.Property(o => o.EngineRestoreId).HasMaxLength(64);
         builder.Property(o => o.Request).HasColumnType("jsonb");
         builder.Property(o => o.Error).HasColumnType("jsonb");
         builder.Property(o => o.Result).HasColumnType("jsonb");

@@ -13,6 +13,9 @@ public sealed class AuditChainHead
     /// <summary>The newest entry's sequence (0 before the first).</summary>
     public long Seq { get; set; }
 
+    /// <summary>The newest control log position of the chain's tenant, chained events and unchained alike (<see cref="AuditEvent.LogSeq"/>).</summary>
+    public long LogSeq { get; set; }
+
     /// <summary>The newest entry's hash, lowercase hex (64 zeros before the first).</summary>
     public required string Hash { get; set; }
 }

@@ -33,6 +33,13 @@ public sealed class AuditEvent
     /// <summary>Request id.</summary>
     public string? RequestId { get; set; }
 
+    /// <summary>
+    /// Position in the tenant's control log (every event, chained or not; docs/design/audit-log.md "Positions"): set by
+    /// the insert trigger under the chain head's row lock, so positions commit in order and a reader that saw one has
+    /// seen every lower one. The sinks' and the paged API's control cursors are these positions.
+    /// </summary>
+    public long LogSeq { get; set; }
+
     /// <summary>Position in the tenant's control-plane hash chain (docs/design/audit-log.md); null for an unchained event.</summary>
     public long? ChainSeq { get; set; }
 

@@ -45,6 +45,15 @@ public sealed class AuditSinkRecord
     /// <summary>The newest engine audit sequence delivered.</summary>
     public long DataCursor { get; set; }
 
+    /// <summary>The newest anchor (its <c>audit_anchors.id</c>) an S3 object carried: the next object carries those after it.</summary>
+    public long AnchorCursor { get; set; }
+
+    /// <summary>Events retention deleted before this sink received them (<c>audit_sink.gap</c>), in total.</summary>
+    public long GapEvents { get; set; }
+
+    /// <summary>When retention last deleted undelivered events, or null.</summary>
+    public DateTimeOffset? LastGapAt { get; set; }
+
     /// <summary>When entries were last delivered.</summary>
     public DateTimeOffset? LastDeliveredAt { get; set; }
 

@@ -17,4 +17,10 @@ public enum EngineState
 
     /// <summary>Stopped on purpose (suspend, delete, shutdown).</summary>
     Stopped,
+
+    /// <summary>Stopped after the plan's idle period (checkpointed); the first request wakes it.</summary>
+    Hibernating,
+
+    /// <summary>Starting again after hibernation.</summary>
+    Waking,
 }

@@ -53,4 +53,10 @@ public sealed class Operation
 
     /// <summary>How many times a runner has claimed it (a resumed operation counts again).</summary>
     public int Attempts { get; set; }
+
+    /// <summary>
+    /// A restore's staging area on the engine (its restore id) while it may still exist: set when the run opens it,
+    /// cleared once the engine has discarded it, so a run that died leaves a record of what to discard.
+    /// </summary>
+    public string? EngineRestoreId { get; set; }
 }

@@ -57,6 +57,9 @@ public sealed class Plan
     /// <summary>Hours back a point-in-time restore may reach (archived WAL kept that long); 0 = none.</summary>
     public int PitrWindowHours { get; set; }
 
+    /// <summary>Seconds without a data request before the tenant's engine hibernates; null = never.</summary>
+    public int? HibernateAfterSeconds { get; set; }
+
     /// <summary>Last change.</summary>
     public DateTimeOffset UpdatedAt { get; set; }
 }

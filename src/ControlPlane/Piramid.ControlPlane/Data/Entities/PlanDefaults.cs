@@ -35,4 +35,7 @@ public static class PlanDefaults
 
     /// <summary>Longest point-in-time window, 90 days.</summary>
     public const int MaxPitrWindowHours = 2_160;
+
+    /// <summary>Longest idle period before hibernation, 30 days.</summary>
+    public const int MaxHibernateAfterSeconds = 2_592_000;
 }

@@ -34,6 +34,12 @@ public sealed class WalArchiveCollection
     /// <summary>LSN the archived origin is at: the checkpoint's, or 0. Archived segments continue after it.</summary>
     public long OriginLsn { get; set; }
 
+    /// <summary>
+    /// When the origin was copied (its snapshot's time); null until archived. Its checkpoint holds every record up to
+    /// <see cref="OriginLsn"/>, appended at the latest then, so a restore that needs the checkpoint reaches no earlier time.
+    /// </summary>
+    public DateTimeOffset? OriginAt { get; set; }
+
     /// <summary>SHA-256 of the archived checkpoint.</summary>
     public string? CheckpointSha256 { get; set; }
 

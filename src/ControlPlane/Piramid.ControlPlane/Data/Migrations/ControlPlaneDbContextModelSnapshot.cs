@@ -424,6 +424,10 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("hash");
 
+                    b.Property<long>("LogSeq")
+                        .HasColumnType("bigint")
+                        .HasColumnName("log_seq");
+
                     b.Property<long>("Seq")
                         .HasColumnType("bigint")
                         .HasColumnName("seq");
@@ -470,6 +474,12 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasColumnType("character varying(64)")
                         .HasColumnName("hash");
 
+                    b.Property<long>("LogSeq")
+                        .ValueGeneratedOnAdd()
+                        .HasColumnType("bigint")
+                        .HasDefaultValue(0L)
+                        .HasColumnName("log_seq");
+
                     b.Property<string>("PrevHash")
                         .HasMaxLength(64)
                         .HasColumnType("character varying(64)")
@@ -510,6 +520,12 @@ namespace Piramid.ControlPlane.Data.Migrations
 
                     NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("TenantId", "ChainSeq"), false);
 
+                    b.HasIndex("TenantId", "LogSeq")
+                        .IsUnique()
+                        .HasDatabaseName("ix_audit_events_tenant_id_log_seq");
+
+                    NpgsqlIndexBuilderExtensions.AreNullsDistinct(b.HasIndex("TenantId", "LogSeq"), false);
+
                     b.HasIndex("TenantId", "Time")
                         .HasDatabaseName("ix_audit_events_tenant_id_time");
 
@@ -527,6 +543,10 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasMaxLength(256)
                         .HasColumnType("character varying(256)")
                         .HasColumnName("access_key_id");
+
+                    b.Property<long>("AnchorCursor")
+                        .HasColumnType("bigint")
+                        .HasColumnName("anchor_cursor");
 
                     b.Property<long>("Backlog")
                         .HasColumnType("bigint")
@@ -553,6 +573,10 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasMaxLength(2048)
                         .HasColumnType("character varying(2048)")
                         .HasColumnName("endpoint");
+
+                    b.Property<long>("GapEvents")
+                        .HasColumnType("bigint")
+                        .HasColumnName("gap_events");
 
                     b.Property<string>("Host")
                         .HasMaxLength(253)
@@ -581,6 +605,10 @@ namespace Piramid.ControlPlane.Data.Migrations
                     b.Property<DateTimeOffset?>("LastErrorAt")
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("last_error_at");
+
+                    b.Property<DateTimeOffset?>("LastGapAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("last_gap_at");
 
                     b.Property<int?>("Port")
                         .HasColumnType("integer")
@@ -1012,6 +1040,11 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasColumnType("timestamp with time zone")
                         .HasColumnName("created_at");
 
+                    b.Property<string>("EngineRestoreId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("engine_restore_id");
+
                     b.Property<string>("Error")
                         .HasColumnType("jsonb")
                         .HasColumnName("error");
@@ -1141,6 +1174,10 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("engine_memory_bytes");
 
+                    b.Property<int?>("HibernateAfterSeconds")
+                        .HasColumnType("integer")
+                        .HasColumnName("hibernate_after_seconds");
+
                     b.Property<int>("MaxCollections")
                         .HasColumnType("integer")
                         .HasColumnName("max_collections");
@@ -1248,6 +1285,50 @@ namespace Piramid.ControlPlane.Data.Migrations
                             WriteBurst = 400,
                             WriteRatePerSecond = 200
                         });
+                });
+
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.RequestMinuteRecord", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasColumnType("text")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<DateTimeOffset>("Minute")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("minute");
+
+                    b.Property<long>("ClientErrors")
+                        .HasColumnType("bigint")
+                        .HasColumnName("client_errors");
+
+                    b.PrimitiveCollection<long[]>("LatencyBuckets")
+                        .IsRequired()
+                        .HasColumnType("bigint[]")
+                        .HasColumnName("latency_buckets");
+
+                    b.Property<long?>("MemoryBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("memory_bytes");
+
+                    b.Property<long>("Requests")
+                        .HasColumnType("bigint")
+                        .HasColumnName("requests");
+
+                    b.Property<long>("ServerErrors")
+                        .HasColumnType("bigint")
+                        .HasColumnName("server_errors");
+
+                    b.Property<long?>("StorageBytes")
+                        .HasColumnType("bigint")
+                        .HasColumnName("storage_bytes");
+
+                    b.HasKey("TenantId", "Minute")
+                        .HasName("pk_request_minutes");
+
+                    b.HasIndex("Minute")
+                        .HasDatabaseName("ix_request_minutes_minute");
+
+                    b.ToTable("request_minutes", (string)null);
                 });
 
             modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.StorageSample", b =>
@@ -1544,6 +1625,10 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasColumnType("bigint")
                         .HasColumnName("manifest_size");
 
+                    b.Property<DateTimeOffset?>("OriginAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("origin_at");
+
                     b.Property<long>("OriginLsn")
                         .HasColumnType("bigint")
                         .HasColumnName("origin_lsn");
@@ -1640,6 +1725,37 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .HasDatabaseName("ix_wal_archive_tenant_id_collection_id_last_lsn");
 
                     b.ToTable("wal_archive", (string)null);
+                });
+
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.WalArchiveSettingsVersion", b =>
+                {
+                    b.Property<string>("TenantId")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("tenant_id");
+
+                    b.Property<string>("CollectionId")
+                        .HasMaxLength(16)
+                        .HasColumnType("character varying(16)")
+                        .HasColumnName("collection_id");
+
+                    b.Property<string>("Sha256")
+                        .HasMaxLength(64)
+                        .HasColumnType("character varying(64)")
+                        .HasColumnName("sha256");
+
+                    b.Property<long>("Size")
+                        .HasColumnType("bigint")
+                        .HasColumnName("size");
+
+                    b.Property<DateTimeOffset>("WrittenAt")
+                        .HasColumnType("timestamp with time zone")
+                        .HasColumnName("written_at");
+
+                    b.HasKey("TenantId", "CollectionId", "Sha256")
+                        .HasName("pk_wal_archive_settings");
+
+                    b.ToTable("wal_archive_settings", (string)null);
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreAuthorization", b =>
@@ -1842,6 +1958,16 @@ namespace Piramid.ControlPlane.Data.Migrations
                         .OnDelete(DeleteBehavior.Cascade)
                         .IsRequired()
                         .HasConstraintName("fk_wal_archive_tenants_tenant_id");
+                });
+
+            modelBuilder.Entity("Piramid.ControlPlane.Data.Entities.WalArchiveSettingsVersion", b =>
+                {
+                    b.HasOne("Piramid.ControlPlane.Data.Entities.WalArchiveCollection", null)
+                        .WithMany()
+                        .HasForeignKey("TenantId", "CollectionId")
+                        .OnDelete(DeleteBehavior.Cascade)
+                        .IsRequired()
+                        .HasConstraintName("fk_wal_archive_settings_wal_archive_collections_tenant_id_coll");
                 });
 
             modelBuilder.Entity("OpenIddict.EntityFrameworkCore.Models.OpenIddictEntityFrameworkCoreApplication", b =>

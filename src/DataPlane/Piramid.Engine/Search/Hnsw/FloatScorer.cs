@@ -12,6 +12,7 @@ internal readonly unsafe struct FloatScorer<TDistance> : IQueryScorer
     private readonly int _queryOffset;
     private readonly float _queryInvNorm;
     private readonly float[] _data;
+    private readonly int _dataOffset;
     private readonly float[] _inverseNorms;
     private readonly int _dimension;
 
@@ -23,6 +24,7 @@ internal readonly unsafe struct FloatScorer<TDistance> : IQueryScorer
         _queryOffset = 0;
         _queryInvNorm = VectorKernels.InverseNorm(query);
         _data = slab.Data;
+        _dataOffset = slab.DataOffset;
         _inverseNorms = slab.InverseNorms;
         _dimension = slab.Dimension;
     }
@@ -31,17 +33,28 @@ internal readonly unsafe struct FloatScorer<TDistance> : IQueryScorer
     public FloatScorer(VectorSlab slab, int slot)
     {
         _data = slab.Data;
+        _dataOffset = slab.DataOffset;
         _inverseNorms = slab.InverseNorms;
         _dimension = slab.Dimension;
         _query = _data;
-        _queryOffset = slot * _dimension;
+        _queryOffset = _dataOffset + (slot * _dimension);
         _queryInvNorm = _inverseNorms[slot];
     }
 
-    // Only cosine reads the norms; the tests are on types, so the JIT removes them (and the other branches).
-    private static bool UsesNorms => typeof(TDistance) == typeof(CosineDistance);
+    // Only cosine reads the norms; the tests are on types, so the compiler removes them (and the other branches).
+    // Marked for inlining: Native AOT compiled both as calls (three a distance inside the walk), and the calls
+    // made the dot product's loop reload its two pointers from the stack on every step (docs/design/hnsw.md).
+    private static bool UsesNorms
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => typeof(TDistance) == typeof(CosineDistance);
+    }
 
-    private static bool IsEuclidean => typeof(TDistance) == typeof(EuclideanDistance);
+    private static bool IsEuclidean
+    {
+        [MethodImpl(MethodImplOptions.AggressiveInlining)]
+        get => typeof(TDistance) == typeof(EuclideanDistance);
+    }
 
     // The same arithmetic as the metric's RawScore, on references instead of spans: the graph guarantees every
     // slot it scores is inside the slab (rows hold valid slots, arrays grow only under the write lock), and the
@@ -50,7 +63,7 @@ internal readonly unsafe struct FloatScorer<TDistance> : IQueryScorer
     public float Score(int slot)
     {
         ref var query = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_query), (nint)_queryOffset);
-        ref var vector = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_data), (nint)slot * _dimension);
+        ref var vector = ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_data), _dataOffset + ((nint)slot * _dimension));
         if (IsEuclidean)
         {
             return -VectorKernels.SquaredL2(ref query, ref vector, (nuint)_dimension);
@@ -69,7 +82,13 @@ internal readonly unsafe struct FloatScorer<TDistance> : IQueryScorer
             // Four lines a step: the loop was a third of the walk's instructions outside the dot product at
             // 256-d (callgrind). Lines past the vector's end and a stale address after a GC move are harmless:
             // a prefetch never faults.
-            var line = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_data), (nint)slot * _dimension));
+            if (UsesNorms)
+            {
+                // Cosine multiplies by the slot's inverse norm: another random read, in a separate array.
+                Sse.Prefetch0(Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_inverseNorms), slot)));
+            }
+
+            var line = (byte*)Unsafe.AsPointer(ref Unsafe.Add(ref MemoryMarshal.GetArrayDataReference(_data), _dataOffset + ((nint)slot * _dimension)));
             var end = line + (_dimension * sizeof(float));
             for (; line < end; line += 256)
             {

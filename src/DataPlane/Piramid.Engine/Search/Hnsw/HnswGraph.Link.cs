@@ -67,9 +67,16 @@ internal sealed partial class HnswGraph<TDistance>
             (current, currentScore) = Greedy(ref scorer, current, currentScore, l);
         }
 
-        Span<int> kept = stackalloc int[M + 1];
-        for (var l = Math.Min(level, entry.Level); l >= 0; l--)
+        // The node's own rows at every level are written before any link back to it is made: until then nothing
+        // links to it, so no other linker can walk into it, find a level it has not written yet empty (a dead end
+        // that left the walker with this node as its only neighbour), or add a link to a row this node then
+        // overwrites with its own choice. Both left nodes with no link to them (GraphReachabilityPropertyTests).
+        var top = Math.Min(level, entry.Level);
+        var width = M + 1;
+        var keptAll = (top + 1) * width <= 1024 ? stackalloc int[(top + 1) * width] : new int[(top + 1) * width];
+        for (var l = top; l >= 0; l--)
         {
+            var kept = keptAll.Slice(l * width, width);
             var found = SearchLayer(ref scorer, context, current, currentScore, EfConstruction, l, accept: null);
             var nearest = found > 0 ? context.Found[0] : default;
             if (typeof(TScorer) != typeof(FloatScorer<TDistance>))
@@ -77,23 +84,44 @@ internal sealed partial class HnswGraph<TDistance>
                 RescoreFound(slot, context.Found.AsSpan(0, found));
             }
 
-            var keptCount = SelectNeighbours(context.Found.AsSpan(0, found), M, kept, exclude: slot);
+            var keptCount = SelectNeighbours(context.Found.AsSpan(0, found), M, kept[1..], exclude: slot);
+
+            // Every node the walk met was deleted: link through the node it started from, so the new node is not cut off.
+            if (keptCount == 0 && current != slot)
+            {
+                kept[1] = current;
+                keptCount = 1;
+            }
+
+            kept[0] = keptCount;
             lock (StripeOf(slot))
             {
                 var row = RawRow(slot, l);
-                kept[..keptCount].CopyTo(row[1..]);
+                kept.Slice(1, keptCount).CopyTo(row[1..]);
                 Volatile.Write(ref row[0], keptCount);
             }
 
-            for (var i = 0; i < keptCount; i++)
+            if (l == 0)
             {
-                AddLink(kept[i], slot, l, context);
+                foreach (var neighbour in kept.Slice(1, keptCount))
+                {
+                    Interlocked.Increment(ref _inLinks0[neighbour]);
+                }
             }
 
             // The next level down starts from the nearest node, scored by the walk's own scorer.
             if (found > 0 && nearest.Slot != slot)
             {
                 (current, currentScore) = (nearest.Slot, nearest.Score);
+            }
+        }
+
+        for (var l = top; l >= 0; l--)
+        {
+            var kept = keptAll.Slice(l * width, width);
+            for (var i = 1; i <= kept[0]; i++)
+            {
+                AddLink(kept[i], slot, l, context);
             }
         }
 
@@ -185,6 +213,11 @@ internal sealed partial class HnswGraph<TDistance>
 
             if (count < max)
             {
+                if (level == 0)
+                {
+                    Interlocked.Increment(ref _inLinks0[neighbour]);
+                }
+
                 row[1 + count] = neighbour;
                 Volatile.Write(ref row[0], count + 1);
                 return;
@@ -201,6 +234,11 @@ internal sealed partial class HnswGraph<TDistance>
             scored.Sort(default(TopK.BestFirst));
             Span<int> kept = stackalloc int[max];
             var keptCount = SelectNeighbours(scored, max, kept, exclude: node);
+            if (level == 0)
+            {
+                keptCount = KeepLastInLinks(links, neighbour, kept, keptCount, max);
+            }
+
             kept[..keptCount].CopyTo(row[1..]);
             Volatile.Write(ref row[0], keptCount);
         }

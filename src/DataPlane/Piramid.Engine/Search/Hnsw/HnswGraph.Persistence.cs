@@ -39,6 +39,7 @@ internal sealed partial class HnswGraph<TDistance>
     /// <summary>Reads the header chunk (collection write lock, on an empty graph); returns the slot count.</summary>
     public int LoadHeader(ReadOnlySpan<byte> header)
     {
+        _inLinksStale = true;
         if (header.Length != HeaderSize || header[0] != FormatVersion)
         {
             throw new StorageCorruptedException("the graph header has an unknown version or size.");

@@ -11,6 +11,7 @@ internal sealed partial class HnswGraph<TDistance>
     /// </summary>
     public List<int> Repair()
     {
+        _inLinksStale = true;
         var deleted = new List<int>();
         var states = _states;
         for (var slot = 0; slot < states.Length; slot++)

@@ -107,6 +107,8 @@ internal sealed partial class HnswGraph<TDistance>
         ArgumentOutOfRangeException.ThrowIfNegative(slot);
         ArgumentOutOfRangeException.ThrowIfNegative(level);
         EnsureCapacity(slot + 1);
+        RecountInLinksIfStale();
+        _inLinks0[slot] = 0;
         _levels[slot] = (sbyte)level;
         _links0[slot * Stride] = 0;
         _upper[slot] = level == 0 ? null : new int[level * (M + 1)];
@@ -193,6 +195,7 @@ internal sealed partial class HnswGraph<TDistance>
         Array.Resize(ref _states, capacity);
         Array.Resize(ref _upper, capacity);
         Array.Resize(ref _links0, capacity * Stride);
+        Array.Resize(ref _inLinks0, capacity);
     }
 
     /// <summary>The entry node and its level, replaced as a whole so readers see a consistent pair.</summary>

@@ -39,6 +39,15 @@ internal abstract class HnswIndex
     /// <summary>Adopts a quantizer (loaded from a checkpoint) and encodes every stored vector with it.</summary>
     public abstract void UseQuantizer(Quantization.ScalarQuantizer quantizer);
 
+    /// <summary>The int8 codes once trained (checkpoints save them); null for float collections and before training.</summary>
+    public abstract Quantization.Int8VectorStore? CodeStore { get; }
+
+    /// <summary>
+    /// Takes a saved quantizer without encoding anything: the caller restores the saved codes into the returned store
+    /// for slots <c>[0, slots)</c> (checkpoint load, collection write lock).
+    /// </summary>
+    public abstract Quantization.Int8VectorStore AdoptQuantizer(Quantization.ScalarQuantizer quantizer, int slots);
+
     /// <summary>Makes room for a new node (collection write lock).</summary>
     public abstract void Reserve(int slot, int level);
 
@@ -77,6 +86,12 @@ internal abstract class HnswIndex
 
     /// <summary>True when the slot is a deleted node not yet released.</summary>
     public abstract bool IsDeletedNode(int slot);
+
+    /// <summary>Linked nodes no walk from the entry point reaches over level 0 (collection read lock; tests).</summary>
+    internal abstract List<int> UnreachableLinkedNodes();
+
+    /// <summary>Links the nodes the entry point does not reach back into the graph (collection read lock); returns links added.</summary>
+    public abstract int Reconnect();
 
     /// <summary>
     /// The <paramref name="k"/> best live slots accepted by <paramref name="accept"/>, best first, with public

@@ -65,6 +65,11 @@ internal sealed class HnswIndex<TDistance>(VectorSlab vectors, int m, int efCons
         Encode(slot);
     }
 
+    public override Int8VectorStore? CodeStore => Codes;
+
+    public override Int8VectorStore AdoptQuantizer(ScalarQuantizer quantizer, int slots) =>
+        Codes = new Int8VectorStore(quantizer, Math.Max(slots, _vectors.Capacity));
+
     public override void UseQuantizer(ScalarQuantizer quantizer)
     {
         Codes = new Int8VectorStore(quantizer, _vectors.Capacity);
@@ -111,6 +116,10 @@ internal sealed class HnswIndex<TDistance>(VectorSlab vectors, int m, int efCons
     public override bool IsLiveNode(int slot) => Graph.IsLiveNode(slot);
 
     public override bool IsDeletedNode(int slot) => Graph.IsDeletedNode(slot);
+
+    internal override List<int> UnreachableLinkedNodes() => Graph.UnreachableLinkedNodes();
+
+    public override int Reconnect() => Graph.Reconnect();
 
     public override ScoredSlot[] Search(ReadOnlySpan<float> query, int k, int ef, Func<int, bool>? accept)
     {

@@ -5,6 +5,11 @@ namespace Piramid.Engine.Search.Hnsw;
 /// the two heaps and buffers for neighbour selection. Pooled per thread, so a steady-state search allocates
 /// nothing but its result array.
 /// </summary>
+/// <remarks>
+/// The marks are 16 bits, as in hnswlib: every scored neighbour reads one at a random slot, and half the bytes
+/// keep twice as many of them in the caches (200 KB for 100,000 nodes). The marks are cleared once every
+/// 65,535 searches, when the generation wraps.
+/// </remarks>
 internal sealed class SearchContext
 {
     [ThreadStatic]
@@ -13,8 +18,8 @@ internal sealed class SearchContext
     [ThreadStatic]
     private static int _lastVisited;
 
-    private int[] _marks = [];
-    private int _generation;
+    private ushort[] _marks = [];
+    private ushort _generation;
     private int _visited;
 
     /// <summary>Nodes the last search returned on this thread visited (for the engine's metrics).</summary>
@@ -100,10 +105,10 @@ internal sealed class SearchContext
     }
 
     /// <summary>The visited marks, one per graph slot: a slot is visited when its mark equals <see cref="Generation"/>.</summary>
-    public int[] Marks => _marks;
+    public ushort[] Marks => _marks;
 
     /// <summary>The current search's generation.</summary>
-    public int Generation => _generation;
+    public ushort Generation => _generation;
 
     /// <summary>Marks a node visited; false when it already was in this search.</summary>
     public bool Visit(int node)
@@ -117,6 +122,9 @@ internal sealed class SearchContext
         _visited++;
         return true;
     }
+
+    /// <summary>Counts nodes a walk marked visited itself (through <see cref="Marks"/>), for <see cref="LastVisited"/>.</summary>
+    public void AddVisited(int count) => _visited += count;
 
     public void EnsureFound(int count)
     {
@@ -137,7 +145,7 @@ internal sealed class SearchContext
     /// <summary>Starts a new search: a new generation, so every mark of the previous one is stale.</summary>
     public void NewGeneration()
     {
-        if (++_generation == int.MaxValue)
+        if (++_generation == ushort.MaxValue)
         {
             Array.Clear(_marks);
             _generation = 1;

@@ -79,6 +79,27 @@ internal sealed class Int8VectorStore
         _squaredNorms[slot] = Quantizer.DecodedSquaredNorm(code);
     }
 
+    /// <summary>
+    /// Puts saved codes and their norms into slots <c>[first, first + norms.Length)</c> as they were written
+    /// (<see cref="Dimension"/> bytes per slot, no padding), so a checkpoint load encodes nothing again.
+    /// </summary>
+    public void Restore(int first, ReadOnlySpan<byte> codes, ReadOnlySpan<float> norms)
+    {
+        ArgumentOutOfRangeException.ThrowIfNegative(first);
+        if (codes.Length != (long)norms.Length * Dimension)
+        {
+            throw new ArgumentException($"{norms.Length} slots need {norms.Length * Dimension} code bytes, not {codes.Length}.", nameof(codes));
+        }
+
+        EnsureCapacity(first + norms.Length);
+        for (var i = 0; i < norms.Length; i++)
+        {
+            codes.Slice(i * Dimension, Dimension).CopyTo(_data.AsSpan((first + i) * Stride, Dimension));
+        }
+
+        norms.CopyTo(_squaredNorms.AsSpan(first));
+    }
+
     /// <summary>The code of <paramref name="slot"/> (<see cref="Dimension"/> bytes, without the padding).</summary>
     public ReadOnlySpan<byte> Codes(int slot)
     {

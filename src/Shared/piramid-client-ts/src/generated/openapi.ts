@@ -481,6 +481,23 @@ export interface paths {
         patch?: never;
         trace?: never;
     };
+    "/v1/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** Request rate, 4xx and 5xx errors, latency p50/p99 and storage of the caller's own tenant, one point per step of the window */
+        get: operations["metrics.get"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
     "/v1/operations/{op_id}": {
         parameters: {
             query?: never;
@@ -525,6 +542,23 @@ export interface paths {
         get?: never;
         /** Create or update a plan (rate limits and quotas apply at once) */
         put: operations["plans.put"];
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
+        trace?: never;
+    };
+    "/v1/platform/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** The same figures over every tenant, plus the number of engines and their memory */
+        get: operations["platform.metrics"];
+        put?: never;
         post?: never;
         delete?: never;
         options?: never;
@@ -872,6 +906,23 @@ export interface paths {
         head?: never;
         /** Change a member's role (only an owner makes or unmakes an owner; a tenant keeps at least one owner) */
         patch: operations["tenants.members.update"];
+        trace?: never;
+    };
+    "/v1/tenants/{id}/metrics": {
+        parameters: {
+            query?: never;
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        /** A tenant's request rate, 4xx and 5xx errors, latency p50/p99 (from the gateway's histogram) and storage, one point per step of the window */
+        get: operations["tenants.metrics"];
+        put?: never;
+        post?: never;
+        delete?: never;
+        options?: never;
+        head?: never;
+        patch?: never;
         trace?: never;
     };
     "/v1/tenants/{id}/operations/{op_id}": {
@@ -1459,6 +1510,16 @@ export interface components {
              */
             last_error_at?: string | null;
             /**
+             * Format: int64
+             * @description Events retention deleted before the sink received them (`audit_sink.gap`: the sink was down longer than `Retention:SinkGrace`), in total.
+             */
+            gap_events?: number;
+            /**
+             * Format: date-time
+             * @description When retention last deleted events the sink had not received, or null.
+             */
+            last_gap_at?: string | null;
+            /**
              * Format: date-time
              * @description When the sink was configured.
              */
@@ -1980,6 +2041,85 @@ export interface components {
             /** @description `owner`, `admin`, `developer` or `viewer`. */
             role: string;
         };
+        /** @description One step of a metrics summary: what happened from Time for the summary's step. */
+        MetricsPoint: {
+            /**
+             * Format: date-time
+             * @description Start of the step (UTC).
+             */
+            time?: string;
+            /**
+             * Format: int64
+             * @description Data requests answered in the step.
+             */
+            requests?: number;
+            /**
+             * Format: double
+             * @description Requests per second over the step.
+             */
+            request_rate?: number;
+            /**
+             * Format: int64
+             * @description Requests answered 4xx.
+             */
+            client_errors?: number;
+            /**
+             * Format: int64
+             * @description Requests answered 5xx.
+             */
+            server_errors?: number;
+            /**
+             * Format: double
+             * @description Median latency at the gateway in milliseconds, read from the histogram's buckets; null without requests.
+             */
+            latency_p50_ms?: number | null;
+            /**
+             * Format: double
+             * @description 99th percentile latency in milliseconds, read from the histogram's buckets; null without requests.
+             */
+            latency_p99_ms?: number | null;
+            /**
+             * Format: int64
+             * @description Bytes on disk (the largest sample in the step; summed over tenants in the operators' summary); null when no engine was sampled.
+             */
+            storage_bytes?: number | null;
+            /**
+             * Format: int32
+             * @description Operators' summary only: engines sampled in the step.
+             */
+            engines?: number | null;
+            /**
+             * Format: int64
+             * @description Operators' summary only: the engines' working set in bytes (largest sample per engine, summed).
+             */
+            memory_bytes?: number | null;
+        };
+        /** @description Answer of `GET /v1/tenants/{id}/metrics` and `GET /v1/platform/metrics`: a time series with a fixed step per window, oldest first, one point per step (steps with nothing are zero, not missing), and the window's totals. */
+        MetricsSummary: {
+            /** @description The tenant, or null for the whole platform. */
+            tenant_id?: string | null;
+            /** @description The window asked for: `1h`, `24h` or `7d`. */
+            window: string;
+            /**
+             * Format: int32
+             * @description Length of one step in seconds (60, 900 or 3,600).
+             */
+            step_seconds?: number;
+            /**
+             * Format: date-time
+             * @description Start of the first step.
+             */
+            from?: string;
+            /**
+             * Format: date-time
+             * @description End of the last step (the current step's end: it is still filling).
+             */
+            to?: string;
+            /** @description One point per step, oldest first. */
+            points?: components["schemas"]["MetricsPoint"][];
+            /** @description The whole window: requests, errors and latency quantiles over every step. */
+            totals: components["schemas"]["MetricsPoint"];
+        };
         /** @description A long-running operation (backup, restore, export, import): where it stands, and its outcome once finished. */
         OperationInfo: {
             /** @description Id (`op_` + 32 hex). */
@@ -2129,6 +2269,11 @@ export interface components {
              * @description Hours back a point-in-time restore may reach; 0 = no point-in-time recovery (default 0).
              */
             pitr_window_hours?: number | null;
+            /**
+             * Format: int32
+             * @description Seconds without a data request after which the tenant's engine hibernates (checkpoints and stops; its first request wakes it); null = never (in a PUT: absent keeps it, 0 turns hibernation off). At least the control plane's `Orchestrator:MinHibernateAfter` (60 s by default): a shorter idle period stops busy engines between two of the gateway's activity reports.
+             */
+            hibernate_after_seconds?: number | null;
         };
         /** @description Body of `GET /v1/plans`. */
         PlanList: {
@@ -2146,8 +2291,10 @@ export interface components {
         PointInput: {
             /** @description Point id, 1-64 bytes of UTF-8. */
             id?: string | null;
-            /** @description The vector; finite float32 values of the collection's dimension. */
+            /** @description The vector; finite float32 values of the collection's dimension. Give this or `vector_b64`. */
             vector?: number[] | null;
+            /** @description The vector as standard base64 (with padding) of its float32 values in little-endian byte order, 4 bytes per value, instead of `vector`: about half the bytes of a JSON array and no decimal parsing, for bulk ingest. Validated like `vector` (dimension, finite values); giving both is refused. */
+            vector_b64?: string | null;
             /** @description Optional JSON object. */
             metadata?: unknown;
         };
@@ -2417,7 +2564,7 @@ export interface components {
              * @enum {string}
              */
             status: "active" | "suspended" | "deleted";
-            /** @description The engine's state (`running`, `stopped`, ...), when it has one. */
+            /** @description The engine's state (`running`, `hibernating`, `waking`, `stopped`, ...), when it has one. */
             engine_state?: string | null;
             /**
              * Format: date-time
@@ -4427,6 +4574,39 @@ export interface operations {
             503: components["responses"]["Problem503"];
         };
     };
+    "metrics.get": {
+        parameters: {
+            query?: {
+                /** @description 1h (steps of 1 minute, the default), 24h (15 minutes) or 7d (1 hour). */
+                window?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricsSummary"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
+            403: components["responses"]["Problem403"];
+            408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
     "operations.get": {
         parameters: {
             query?: never;
@@ -4521,7 +4701,8 @@ export interface operations {
                  *       "monthly_write_units": 10000000,
                  *       "backup_interval_hours": 24,
                  *       "backup_retention_days": 7,
-                 *       "pitr_window_hours": 24
+                 *       "pitr_window_hours": 24,
+                 *       "hibernate_after_seconds": 900
                  *     }
                  */
                 "application/json": components["schemas"]["PlanInfo"];
@@ -4549,6 +4730,39 @@ export interface operations {
             414: components["responses"]["Problem414"];
             415: components["responses"]["Problem415"];
             422: components["responses"]["Problem422"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "platform.metrics": {
+        parameters: {
+            query?: {
+                /** @description 1h (steps of 1 minute, the default), 24h (15 minutes) or 7d (1 hour). */
+                window?: string;
+            };
+            header?: never;
+            path?: never;
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricsSummary"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
+            403: components["responses"]["Problem403"];
+            408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
             429: components["responses"]["Problem429"];
             431: components["responses"]["Problem431"];
             500: components["responses"]["Problem500"];
@@ -5775,6 +5989,43 @@ export interface operations {
             413: components["responses"]["Problem413"];
             414: components["responses"]["Problem414"];
             415: components["responses"]["Problem415"];
+            429: components["responses"]["Problem429"];
+            431: components["responses"]["Problem431"];
+            500: components["responses"]["Problem500"];
+            503: components["responses"]["Problem503"];
+        };
+    };
+    "tenants.metrics": {
+        parameters: {
+            query?: {
+                /** @description 1h (steps of 1 minute, the default), 24h (15 minutes) or 7d (1 hour). */
+                window?: string;
+            };
+            header?: never;
+            path: {
+                /** @description The tenant id: 1-64 letters, digits, '_' or '-'. */
+                id: string;
+            };
+            cookie?: never;
+        };
+        requestBody?: never;
+        responses: {
+            /** @description OK */
+            200: {
+                headers: {
+                    [name: string]: unknown;
+                };
+                content: {
+                    "application/json": components["schemas"]["MetricsSummary"];
+                };
+            };
+            400: components["responses"]["Problem400"];
+            401: components["responses"]["Problem401"];
+            402: components["responses"]["Problem402"];
+            403: components["responses"]["Problem403"];
+            404: components["responses"]["Problem404"];
+            408: components["responses"]["Problem408"];
+            414: components["responses"]["Problem414"];
             429: components["responses"]["Problem429"];
             431: components["responses"]["Problem431"];
             500: components["responses"]["Problem500"];
