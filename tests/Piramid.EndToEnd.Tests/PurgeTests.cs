@@ -24,9 +24,13 @@ public sealed class PurgeTests
         start.RedirectStandardOutput = true;
         start.Environment["Engine__DataDirectory"] = Path.Combine(engines, "t_stubborn");
         using var engine = Process.Start(start)!;
+        // A CI machine runs hundreds of processes; purge polls for the engine's exit while it waits, and each poll
+        // once scanned every process with forks, so the 30 s wait took over 5 minutes there.
+        using var crowd = StartIdleProcesses(300);
         try
         {
             Assert.Equal("ready", await engine.StandardOutput.ReadLineAsync());
+            Assert.Equal("ready", await crowd.StandardOutput.ReadLineAsync());
 
             var purge = await PiramidScript.RunAsync(RepositoryPaths.Root, state.Path, "purge", "--yes");
 
@@ -40,7 +44,17 @@ public sealed class PurgeTests
             {
                 engine.Kill();
             }
+
+            crowd.Kill(entireProcessTree: true);
         }
+    }
+
+    private static Process StartIdleProcesses(int count)
+    {
+        var start = new ProcessStartInfo("bash") { UseShellExecute = false, RedirectStandardOutput = true };
+        start.ArgumentList.Add("-c");
+        start.ArgumentList.Add($"for i in $(seq 1 {count}); do sleep 600 & done; echo ready; wait");
+        return Process.Start(start)!;
     }
 
     // Mirrors ./piramid: as root, state other uids reach lives under /var/lib/piramid/<sha256(state)[..16]>.
