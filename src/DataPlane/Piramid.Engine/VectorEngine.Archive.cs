@@ -30,19 +30,22 @@ public sealed partial class VectorEngine
     {
         ArgumentOutOfRangeException.ThrowIfLessThan(limit, 1);
         var (afterId, afterLsn) = ParseCursor(after);
-        var rows = new List<(Collection Collection, string Id, SealedSegmentInfo Segment)>();
+        var rows = new List<(string Name, string Id, SealedSegmentInfo Segment)>();
+        void Add(string name, string id, IEnumerable<SealedSegmentInfo> unarchived)
+        {
+            var key = string.CompareOrdinal(id, afterId);
+            rows.AddRange(unarchived.Where(s => key > 0 || (key == 0 && s.FirstLsn > afterLsn)).Select(s => (name, id, s)));
+        }
+
         foreach (var collection in _collections.Values)
         {
-            var id = Path.GetFileName(collection.Directory);
             var archived = collection.ArchivedThroughLsn;
-            foreach (var segment in collection.SealedSegments())
-            {
-                var key = string.CompareOrdinal(id, afterId);
-                if (segment.LastLsn > archived && (key > 0 || (key == 0 && segment.FirstLsn > afterLsn)))
-                {
-                    rows.Add((collection, id, segment));
-                }
-            }
+            Add(collection.Config.Name, Path.GetFileName(collection.Directory), collection.SealedSegments().Where(s => s.LastLsn > archived));
+        }
+
+        foreach (var held in _heldLogs.All())
+        {
+            Add(held.Collection, held.CollectionId, held.Segments);
         }
 
         var page = rows.OrderBy(r => r.Id, StringComparer.Ordinal).ThenBy(r => r.Segment.FirstLsn).Take(limit + 1).ToList();
@@ -53,7 +56,7 @@ public sealed partial class VectorEngine
         }
 
         var entries = page.Select(r => new SealedSegmentEntry(
-            r.Collection.Config.Name, r.Id, Path.GetFileName(r.Segment.Path), r.Segment.FirstLsn, r.Segment.LastLsn,
+            r.Name, r.Id, Path.GetFileName(r.Segment.Path), r.Segment.FirstLsn, r.Segment.LastLsn,
             WalTime.ToInstant(r.Segment.FirstTimeMs), WalTime.ToInstant(r.Segment.LastTimeMs), r.Segment.Bytes,
             _segmentHashes.GetOrAdd(r.Segment.Path, FileHash.Of))).ToList();
         var next = more ? string.Create(CultureInfo.InvariantCulture, $"{page[^1].Id}.{page[^1].Segment.FirstLsn}") : null;
@@ -68,8 +71,8 @@ public sealed partial class VectorEngine
             throw EngineException.Invalid("The path must be /internal/v1/wal/segments/<16 hex collection id>/wal-<20 digits>.seg.");
         }
 
-        var collection = ById(collectionId);
-        return collection.SealedSegments().FirstOrDefault(s => Path.GetFileName(s.Path) == file)?.Path
+        var segments = _heldLogs.Find(collectionId)?.Segments ?? ById(collectionId).SealedSegments();
+        return segments.FirstOrDefault(s => Path.GetFileName(s.Path) == file)?.Path
             ?? throw EngineException.NotFound($"Collection '{collectionId}' has no sealed segment '{file}' (not sealed yet, or already pruned).");
     }
 
@@ -79,6 +82,17 @@ public sealed partial class VectorEngine
         if (!BackupPaths.IsCollectionId(collectionId))
         {
             throw EngineException.Invalid("'collection_id' must be 16 lowercase hex digits.");
+        }
+
+        if (_heldLogs.Find(collectionId) is { } held)
+        {
+            if (throughLsn > held.Segments[^1].LastLsn)
+            {
+                throw EngineException.Invalid($"'through_lsn' {throughLsn} is past the dropped collection's last held LSN {held.Segments[^1].LastLsn}.");
+            }
+
+            _heldLogs.Acknowledge(collectionId, throughLsn);
+            return;
         }
 
         var collection = ById(collectionId);
@@ -107,7 +121,7 @@ public sealed partial class VectorEngine
                 collection.DroppedUnarchivedThroughLsn, settings?.Sha256, settings?.WrittenAt));
         }
 
-        return new ArchiveState(states, states.Sum(s => s.UnarchivedBytes), _options.UnarchivedWalLimitBytes, _options.RecoveryWindow, [.. _dropped]);
+        return new ArchiveState(states, states.Sum(s => s.UnarchivedBytes) + _heldLogs.Bytes, _options.UnarchivedWalLimitBytes, _options.RecoveryWindow, [.. _dropped]);
     }
 
     /// <summary>Remembers that a collection stopped existing now (deleted, or replaced by a restore under a new id).</summary>
@@ -115,6 +129,30 @@ public sealed partial class VectorEngine
     {
         _dropped.Enqueue(new DroppedCollectionEntry(collection.Config.Name, Path.GetFileName(collection.Directory), _options.Time.GetUtcNow()));
         while (_dropped.Count > MaxDropsKept && _dropped.TryDequeue(out _))
+        {
+        }
+    }
+
+    // A dropped collection's unarchived log is held for the archiver only when a recovery window asks for archiving.
+    private IReadOnlyList<SealedSegmentInfo> CloseForDrop(Collection collection)
+    {
+        if (_options.RecoveryWindow <= TimeSpan.Zero)
+        {
+            collection.Dispose();
+            return [];
+        }
+
+        return collection.CloseKeepingUnarchived();
+    }
+
+    // The drop has happened whatever becomes of this: a hold that fails loses only what the archive had not copied.
+    private void HoldUnarchived(Collection collection, string walDirectory, IReadOnlyList<SealedSegmentInfo> segments)
+    {
+        try
+        {
+            _heldLogs.Hold(Path.GetFileName(collection.Directory), collection.Config.Name, walDirectory, segments);
+        }
+        catch (IOException)
         {
         }
     }

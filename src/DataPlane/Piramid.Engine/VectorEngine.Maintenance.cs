@@ -37,6 +37,11 @@ public sealed partial class VectorEngine
             }
         }
 
+        if (_options.RecoveryWindow > TimeSpan.Zero)
+        {
+            _heldLogs.PruneBefore(now - _options.RecoveryWindow);
+        }
+
         if (Health.IsReadOnly && allWritable && ProbeDisk())
         {
             Health.MarkHealthy();

@@ -44,9 +44,10 @@ public sealed partial class VectorEngine
             {
                 if (_collections.TryRemove(name, out var live))
                 {
-                    live.Dispose();
+                    var unarchived = CloseForDrop(live);
                     _idempotency.Forget(live.IdempotencyOwner);
                     NoteDropped(live);
+                    HoldUnarchived(live, Path.Combine(live.Directory, "wal"), unarchived);
                 }
             }
 

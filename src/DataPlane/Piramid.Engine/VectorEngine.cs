@@ -1,6 +1,7 @@
 using System.Collections.Concurrent;
 using System.Security.Cryptography;
 using Piramid.Engine.Audit;
+using Piramid.Engine.Backups;
 using Piramid.Engine.Collections;
 using Piramid.Engine.Commands;
 using Piramid.Engine.Crypto;
@@ -27,6 +28,7 @@ public sealed partial class VectorEngine : IAsyncDisposable
     private readonly EngineOptions _options;
     private readonly IdempotencyLedger _idempotency;
     private readonly List<string> _unreadable = [];
+    private readonly HeldLogs _heldLogs;
     private int _disposed;
 
     private VectorEngine(EngineOptions options, DataDirectoryLock directoryLock, DataKey key, AuditLog audit)
@@ -36,6 +38,7 @@ public sealed partial class VectorEngine : IAsyncDisposable
         _key = key;
         Audit = audit;
         Quotas = new QuotaGuard(options.Quotas, () => _collections.Values);
+        _heldLogs = HeldLogs.Open(options.DataDirectory, key);
         _idempotency = new IdempotencyLedger(options.IdempotencyRetention, options.IdempotencyMaxKeys, options.Time);
     }
 
@@ -215,13 +218,14 @@ public sealed partial class VectorEngine : IAsyncDisposable
                 throw EngineException.NotFound($"Collection '{name}' does not exist.");
             }
 
-            collection.Dispose();
+            var unarchived = CloseForDrop(collection);
             _idempotency.Forget(collection.IdempotencyOwner);
             NoteDropped(collection);
             // Renamed first so a crash mid-delete never leaves a half-deleted collection that reopens.
             var doomed = Path.Combine(CollectionsDirectory, DeletedPrefix + Path.GetFileName(collection.Directory));
             Directory.Move(collection.Directory, doomed);
             FileSync.SyncDirectory(CollectionsDirectory);
+            HoldUnarchived(collection, Path.Combine(doomed, "wal"), unarchived);
             TryDelete(doomed);
         }
     }

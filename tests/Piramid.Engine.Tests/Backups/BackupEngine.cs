@@ -16,23 +16,31 @@ internal sealed class BackupEngine : IAsyncDisposable
     private readonly TempDirectory _directory = new();
     private readonly PlatformKey _key = PlatformKey.FromBase64(PlatformKey.GenerateBase64());
 
+    private readonly EngineOptions _options;
+
     public BackupEngine(long walSegmentBytes = 64 * 1024 * 1024, TimeProvider? time = null, TimeSpan recoveryWindow = default, long unarchivedLimit = 1L << 40)
     {
-        Engine = VectorEngine.Open(
-            new EngineOptions
-            {
-                DataDirectory = _directory.Path,
-                MaintenanceInterval = TimeSpan.FromHours(1),
-                CheckpointInterval = TimeSpan.FromDays(1),
-                WalSegmentBytes = walSegmentBytes,
-                Time = time ?? TimeProvider.System,
-                RecoveryWindow = recoveryWindow,
-                UnarchivedWalLimitBytes = unarchivedLimit,
-            },
-            _key);
+        _options = new EngineOptions
+        {
+            DataDirectory = _directory.Path,
+            MaintenanceInterval = TimeSpan.FromHours(1),
+            CheckpointInterval = TimeSpan.FromDays(1),
+            WalSegmentBytes = walSegmentBytes,
+            Time = time ?? TimeProvider.System,
+            RecoveryWindow = recoveryWindow,
+            UnarchivedWalLimitBytes = unarchivedLimit,
+        };
+        Engine = VectorEngine.Open(_options, _key);
     }
 
-    public VectorEngine Engine { get; }
+    public VectorEngine Engine { get; private set; }
+
+    /// <summary>Closes the engine cleanly and opens the same directory again (a restart).</summary>
+    public async Task RestartAsync()
+    {
+        await Engine.DisposeAsync();
+        Engine = VectorEngine.Open(_options, _key);
+    }
 
     public string DataDirectory => _directory.Path;
 

@@ -81,6 +81,36 @@ public sealed partial class Collection
         }
     }
 
+    /// <summary>
+    /// Closes the collection for good (a delete, or a restore replacing it) and returns its sealed segments not yet
+    /// archived, the log appended so far sealed into them, so the engine can hold them for the archiver. Empty when
+    /// already closed. Sealing after the close means no write can land after the last held segment.
+    /// </summary>
+    internal IReadOnlyList<SealedSegmentInfo> CloseKeepingUnarchived()
+    {
+        if (Close() is not { } wal)
+        {
+            return [];
+        }
+
+        lock (_fileSetLock)
+        {
+            try
+            {
+                wal.Seal();
+            }
+            catch (StorageFailedException)
+            {
+                // What could not be made durable was never acknowledged; the sealed segments are still held.
+            }
+        }
+
+        var archived = ArchivedThroughLsn;
+        var unarchived = wal.SealedSegments().Where(s => s.LastLsn > archived).ToList();
+        FlushAndClose(wal.DisposeAsync().AsTask()).GetAwaiter().GetResult();
+        return unarchived;
+    }
+
     /// <summary>Records that every record up to <paramref name="throughLsn"/> is archived; never moves back.</summary>
     public void MarkArchived(long throughLsn)
     {
