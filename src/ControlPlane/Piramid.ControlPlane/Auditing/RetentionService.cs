@@ -2,7 +2,10 @@ using Microsoft.Extensions.Options;
 
 namespace Piramid.ControlPlane.Auditing;
 
-/// <summary>Runs <see cref="RetentionSweep"/> at start and then every <see cref="RetentionOptions.Interval"/>.</summary>
+/// <summary>
+/// Runs <see cref="RetentionSweep"/> every <see cref="RetentionOptions.Interval"/>, the first one an interval after start:
+/// a restart does not add a round, and a test host's own round never races the sweep the test runs itself.
+/// </summary>
 public sealed partial class RetentionService(
     IServiceScopeFactory scopes, IOptions<RetentionOptions> options, TimeProvider time, ILogger<RetentionService> logger) : BackgroundService
 {
@@ -10,7 +13,7 @@ public sealed partial class RetentionService(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.Interval, time);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -24,7 +27,6 @@ public sealed partial class RetentionService(
                 SweepFailed(logger, e);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     [LoggerMessage(EventId = 4101, Level = LogLevel.Debug,

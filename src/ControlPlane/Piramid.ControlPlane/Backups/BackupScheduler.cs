@@ -11,7 +11,8 @@ namespace Piramid.ControlPlane.Backups;
 /// Every <see cref="BackupScheduleOptions.ScheduleInterval"/>: starts the scheduled backups that are due (a tenant
 /// whose plan sets <c>backup_interval_hours</c>, whose engine runs or hibernates, whose newest backup is older than the interval and
 /// that has no backup under way), then applies retention (<see cref="BackupRetention"/>). Each round first removes the
-/// leftovers of backups whose control plane died (<see cref="BackupJanitor"/>).
+/// leftovers of backups whose control plane died (<see cref="BackupJanitor"/>). The first round comes an interval after
+/// start: a restart adds no round, and a test host's own round never races the one a test runs itself.
 /// </summary>
 public sealed partial class BackupScheduler(
     IServiceScopeFactory scopes, IEngineOrchestrator orchestrator, IOptions<BackupScheduleOptions> options, TimeProvider time, ILogger<BackupScheduler> logger)
@@ -21,7 +22,7 @@ public sealed partial class BackupScheduler(
     protected override async Task ExecuteAsync(CancellationToken stoppingToken)
     {
         using var timer = new PeriodicTimer(options.Value.ScheduleInterval, time);
-        do
+        while (await timer.WaitForNextTickAsync(stoppingToken))
         {
             try
             {
@@ -35,7 +36,6 @@ public sealed partial class BackupScheduler(
                 RoundFailed(logger, e);
             }
         }
-        while (await timer.WaitForNextTickAsync(stoppingToken));
     }
 
     /// <summary>Creates the scheduled backups that are due; returns their tenants.</summary>
