@@ -100,7 +100,20 @@ public sealed class PlatformHost : IAsyncDisposable
     {
         await Gateway.StopAsync();
         await Gateway.DisposeAsync();
-        Gateway = await StartGatewayAsync(ControlPlane, GatewayAddress.ToString().TrimEnd('/'), _gatewaySettings, _gatewayServices);
+        var url = GatewayAddress.ToString().TrimEnd('/');
+        // Another test's host may take the freed port for a moment (ports are picked free, then bound): try again.
+        for (var attempt = 1; ; attempt++)
+        {
+            try
+            {
+                Gateway = await StartGatewayAsync(ControlPlane, url, _gatewaySettings, _gatewayServices);
+                return;
+            }
+            catch (IOException e) when (attempt < MaxPortAttempts * 10 && IsAddressInUse(e, url))
+            {
+                await Task.Delay(200);
+            }
+        }
     }
 
     /// <summary>Sends the gateway's usage report now instead of waiting for its timer.</summary>
