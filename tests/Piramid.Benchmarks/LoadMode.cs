@@ -58,11 +58,24 @@ internal sealed class LoadMode : IBenchmarkMode
             engine.Create(Collection, new CreateCollection(dimension, "cosine", new IndexSpec("hnsw", EfConstruction: efConstruction), quantization == "none" ? null : quantization), out _);
             var collection = engine.Get(Collection);
             Write(collection, random, 0, points, dimension, metadata);
+            // A tenant idle for its hibernation period has long finished linking, so its checkpoint holds the whole graph.
+            // Without this wait most points were still in the unlinked tail: the graph load measured a fraction of the
+            // graph, the open queued the rest for linking, and the first answer depended on the linker's progress.
+            while (collection.UnlinkedPoints > 0)
+            {
+                Thread.Sleep(50);
+            }
+
             collection.Checkpoint(force: true);
             Write(collection, random, points, walPoints, dimension, metadata);
             Console.WriteLine($"built {points} × {dimension}-d HNSW ({quantization}, ef_construction {efConstruction}) + {walPoints} in the log in {build.Elapsed.TotalSeconds:F1} s");
             CopyDirectory(source, image);
             var query = RandomVector(random, dimension);
+            while (collection.UnlinkedPoints > 0)
+            {
+                Thread.Sleep(50); // the log's points too, so that the expected answer is the graph's
+            }
+
             var expected = collection.Search(new SearchQuery { Vector = query, TopK = 10 });
             engine.DisposeAsync().AsTask().GetAwaiter().GetResult();
 

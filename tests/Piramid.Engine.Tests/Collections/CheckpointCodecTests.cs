@@ -1,4 +1,5 @@
 using System.Buffers.Binary;
+using System.Runtime.InteropServices;
 using Piramid.Engine.Collections;
 using Piramid.Engine.Storage;
 
@@ -40,7 +41,7 @@ public sealed class CheckpointCodecTests
         var restored = new PointStore(StoreTestData.Config(index, """{"tag":"keyword"}""", quantization));
         var chunks = version == CheckpointCodec.Version ? CheckpointCodec.Encode(source, []) : CheckpointCodec.EncodeVersion3(source, []);
         var checkpoint = Checkpoint(chunks);
-        Assert.Equal(version, checkpoint.Chunks[0][0]);
+        Assert.Equal(version, checkpoint.Chunks[0].Span[0]);
         CheckpointCodec.Decode(checkpoint, restored);
 
         Assert.Equal(source.Count, restored.Count);
@@ -112,7 +113,7 @@ public sealed class CheckpointCodecTests
         var source = new PointStore(StoreTestData.Config());
         StoreTestData.Put(source, StoreTestData.Point("a", StoreTestData.Vector(random), null));
         var chunks = Checkpoint(CheckpointCodec.Encode(source, []));
-        BinaryPrimitives.WriteInt32LittleEndian(chunks.Chunks[0].AsSpan(9), StoreTestData.Dimension + 1);
+        BinaryPrimitives.WriteInt32LittleEndian(MemoryMarshal.AsMemory(chunks.Chunks[0]).Span[9..], StoreTestData.Dimension + 1);
 
         var e = Assert.Throws<StorageCorruptedException>(() => CheckpointCodec.Decode(chunks, new PointStore(StoreTestData.Config())));
         Assert.Contains("does not match this collection", e.Message, StringComparison.Ordinal);
@@ -201,5 +202,5 @@ public sealed class CheckpointCodecTests
     }
 
     private static CheckpointData Checkpoint(IEnumerable<ReadOnlyMemory<byte>> chunks) =>
-        new(1, chunks.Select(c => c.ToArray()).ToList(), "memory");
+        new(1, chunks.Select(c => (ReadOnlyMemory<byte>)c.ToArray()).ToList(), "memory");
 }

@@ -1,3 +1,4 @@
+using System.Runtime.InteropServices;
 using System.Security.Cryptography;
 using Piramid.Engine.Collections;
 using Piramid.Engine.Idempotency;
@@ -66,7 +67,7 @@ public sealed class IdempotencyCodecTests
         var source = new PointStore(StoreTestData.Config(CollectionConfig.Flat));
         StoreTestData.Put(source, StoreTestData.Point("a", StoreTestData.Vector(random), null));
         var checkpoint = Checkpoint(CheckpointCodec.EncodeVersion3(source, []));
-        checkpoint.Chunks[0][0] = CheckpointCodec.Version2;
+        MemoryMarshal.AsMemory(checkpoint.Chunks[0]).Span[0] = CheckpointCodec.Version2;
 
         var restored = new PointStore(StoreTestData.Config(CollectionConfig.Flat));
         Assert.Empty(CheckpointCodec.Decode(checkpoint, restored));
@@ -88,5 +89,5 @@ public sealed class IdempotencyCodecTests
     }
 
     private static CheckpointData Checkpoint(IEnumerable<ReadOnlyMemory<byte>> chunks) =>
-        new(1, chunks.Select(c => c.ToArray()).ToList(), "memory");
+        new(1, chunks.Select(c => (ReadOnlyMemory<byte>)c.ToArray()).ToList(), "memory");
 }

@@ -68,6 +68,24 @@ public sealed class VectorSlabTests
     }
 
     [Fact]
+    public void Reserve_GrowsOnceToWhatIsAsked_AndKeepsTheVectors()
+    {
+        // A checkpoint's load reserves all its slots: one slab of that size, not every doubling on the way there.
+        var slab = new VectorSlab(8, initialCapacity: 4);
+        var vectors = SearchTestData.RandomVectors(seed: 5, count: 3, dimension: 8);
+        foreach (var vector in vectors)
+        {
+            slab.Add(vector);
+        }
+
+        slab.Reserve(100_000);
+        Assert.Equal(100_003, slab.Capacity);
+        slab.Reserve(10);
+        Assert.Equal(100_003, slab.Capacity); // room already
+        Assert.Equal(vectors, Enumerable.Range(0, 3).Select(s => slab.Get(s).ToArray()));
+    }
+
+    [Fact]
     public void ZeroInitialCapacity_GrowsOnFirstAdd()
     {
         var slab = new VectorSlab(4, initialCapacity: 0);

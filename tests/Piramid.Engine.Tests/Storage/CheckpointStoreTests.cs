@@ -24,7 +24,7 @@ public sealed class CheckpointStoreTests : IDisposable
         var loaded = CheckpointStore.LoadNewest(_temp.Path, _key);
         Assert.NotNull(loaded);
         Assert.Equal(17, loaded.Lsn);
-        Assert.Equal(chunks, loaded.Chunks);
+        Assert.Equal(chunks, loaded.Chunks.Select(c => c.ToArray()));
         Assert.Equal(size, new FileInfo(loaded.Path).Length);
     }
 
@@ -43,7 +43,7 @@ public sealed class CheckpointStoreTests : IDisposable
 
         var loaded = CheckpointStore.LoadNewest(_temp.Path, _key);
         Assert.Equal(10, loaded?.Lsn);
-        Assert.Equal([1], loaded!.Chunks.Single());
+        Assert.Equal([1], loaded!.Chunks.Single().ToArray());
     }
 
     [Fact]
@@ -93,7 +93,7 @@ public sealed class CheckpointStoreTests : IDisposable
         using var other = DataKey.Generate();
 
         Assert.Null(CheckpointStore.LoadNewest(_temp.Path, other));
-        Assert.Equal([1, 2, 3], CheckpointStore.LoadNewest(_temp.Path, _key)!.Chunks.Single());
+        Assert.Equal([1, 2, 3], CheckpointStore.LoadNewest(_temp.Path, _key)!.Chunks.Single().ToArray());
     }
 
     [Fact]

@@ -53,6 +53,60 @@ public sealed class WalAppendTimeTests : IDisposable
         }
     }
 
+    [Theory]
+    [InlineData(20, false)] // a checkpoint holds the whole log: no record is decrypted but each segment's first
+    [InlineData(15, false)]
+    [InlineData(20, true)] // and the last record before a torn tail, which the open cuts
+    public async Task Open_RecordsACheckpointHolds_AreNotReplayed_AndTheSegmentsKeepTheirTimes(long afterLsn, bool tornTail)
+    {
+        var clock = new ManualClock(Start);
+        var options = new WalOptions { Policy = DurabilityPolicy.Parse("always"), Time = clock };
+        var times = new List<long>();
+        await using (var log = WriteAheadLog.Open(_temp.Path, _key, options, 0, _ => { }))
+        {
+            for (var i = 0; i < 20; i++)
+            {
+                clock.Advance(TimeSpan.FromMilliseconds(100 + i));
+                await log.WaitDurableAsync(log.Append(1, [(byte)i]));
+                times.Add(clock.GetUtcNow().ToUnixTimeMilliseconds());
+                if (i == 9)
+                {
+                    log.Seal();
+                }
+            }
+        }
+
+        if (tornTail)
+        {
+            var last = Directory.GetFiles(_temp.Path, "wal-*.seg").Max()!;
+            await File.AppendAllBytesAsync(last, new byte[] { 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7, 7 });
+        }
+
+        var replayed = new List<WalRecord>();
+        await using var reopened = WriteAheadLog.Open(_temp.Path, _key, options, afterLsn, replayed.Add);
+        Assert.Equal(Enumerable.Range((int)afterLsn + 1, 20 - (int)afterLsn).Select(i => (long)i), replayed.Select(r => r.Lsn));
+        Assert.Equal(times.Skip((int)afterLsn), replayed.Select(r => r.AppendedAtMs));
+        var segments = reopened.SealedSegments();
+        Assert.Equal([times[0], times[10]], segments.Select(s => s.FirstTimeMs));
+        Assert.Equal([times[9], times[19]], segments.Select(s => s.LastTimeMs));
+        Assert.Equal([10L, 20], segments.Select(s => s.LastLsn));
+    }
+
+    [Fact]
+    public async Task Open_WithAnotherKey_IsRefused_EvenWhenACheckpointHoldsEveryRecord()
+    {
+        await using (var log = WriteAheadLog.Open(_temp.Path, _key, new WalOptions { Policy = DurabilityPolicy.Parse("always") }, 0, _ => { }))
+        {
+            for (var i = 0; i < 5; i++)
+            {
+                await log.WaitDurableAsync(log.Append(1, [(byte)i]));
+            }
+        }
+
+        using var other = DataKey.Generate();
+        Assert.Throws<StorageCorruptedException>(() => WriteAheadLog.Open(_temp.Path, other, new WalOptions(), 5, _ => { }));
+    }
+
     [Fact]
     public async Task Open_SegmentWrittenBeforeAppendTimes_ReplaysUnchangedWithoutTime_ThenAppendsTimed()
     {

@@ -78,7 +78,7 @@ internal static partial class CheckpointCodec
             throw new StorageCorruptedException($"{checkpoint.Path}: checkpoint has no header chunk.");
         }
 
-        var header = checkpoint.Chunks[0];
+        var header = checkpoint.Chunks[0].Span;
         var version = header.Length > 0 ? header[0] : (byte)0;
         var valid = version switch
         {
@@ -86,12 +86,12 @@ internal static partial class CheckpointCodec
             Version2 or Version3 or Version => header.Length == HeaderSize,
             _ => false,
         };
-        if (!valid || BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(9)) != store.Dimension)
+        if (!valid || BinaryPrimitives.ReadInt32LittleEndian(header[9..]) != store.Dimension)
         {
             throw new StorageCorruptedException($"{checkpoint.Path}: checkpoint header does not match this collection.");
         }
 
-        var expected = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(1));
+        var expected = BinaryPrimitives.ReadInt64LittleEndian(header[1..]);
         var idempotency = new List<IdempotencyRecord>();
         try
         {
@@ -100,7 +100,7 @@ internal static partial class CheckpointCodec
                 // Version 1 kept no slots and no graph: the points are added again and linked one by one.
                 for (var i = 1; i < checkpoint.Chunks.Count; i++)
                 {
-                    foreach (var point in PointRecordCodec.DecodeUpsert(checkpoint.Chunks[i]))
+                    foreach (var point in PointRecordCodec.DecodeUpsert(checkpoint.Chunks[i].Span))
                     {
                         store.Link(store.Upsert(point));
                     }
@@ -108,7 +108,7 @@ internal static partial class CheckpointCodec
             }
             else
             {
-                var slotCount = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(13));
+                var slotCount = BinaryPrimitives.ReadInt32LittleEndian(header[13..]);
                 if (slotCount < 0 || expected < 0 || expected > slotCount)
                 {
                     throw new StorageCorruptedException($"{checkpoint.Path}: checkpoint header counts {expected} points in {slotCount} slots.");
@@ -262,13 +262,13 @@ internal static partial class CheckpointCodec
         {
             for (var i = 1; i < checkpoint.Chunks.Count; i++)
             {
-                var chunk = checkpoint.Chunks[i];
+                var chunk = checkpoint.Chunks[i].Span;
                 if (chunk.Length == 0)
                 {
                     throw new StorageCorruptedException($"{checkpoint.Path}: empty chunk {i}.");
                 }
 
-                var body = chunk.AsSpan(1);
+                var body = chunk[1..];
                 switch (chunk[0])
                 {
                     case GraphHeaderChunk or GraphNodesChunk when graphLoad is not null:
@@ -396,7 +396,7 @@ internal static partial class CheckpointCodec
         var graphSlots = -1;
         for (var i = 1; i < checkpoint.Chunks.Count; i++)
         {
-            var chunk = checkpoint.Chunks[i];
+            var chunk = checkpoint.Chunks[i].Span;
             if (chunk.Length == 0)
             {
                 continue; // the main loop refuses it
@@ -404,7 +404,7 @@ internal static partial class CheckpointCodec
 
             if (chunk[0] == GraphHeaderChunk)
             {
-                graphSlots = index.LoadHeader(chunk.AsSpan(1));
+                graphSlots = index.LoadHeader(chunk[1..]);
             }
             else if (chunk[0] == GraphNodesChunk)
             {
@@ -413,7 +413,7 @@ internal static partial class CheckpointCodec
                     throw new StorageCorruptedException($"{checkpoint.Path}: chunk {i} has an unexpected kind {chunk[0]}.");
                 }
 
-                index.LoadNodes(chunk.AsSpan(1), graphSlots);
+                index.LoadNodes(chunk[1..], graphSlots);
             }
         }
 

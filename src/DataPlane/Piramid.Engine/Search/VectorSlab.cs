@@ -292,13 +292,15 @@ public sealed class VectorSlab
     /// </summary>
     internal void Reserve(long additional)
     {
-        while (HighWater + additional > Capacity && Capacity < MaxElements / Dimension)
+        if (HighWater + additional > Capacity && Capacity < MaxElements / Dimension)
         {
-            Grow();
+            Grow(HighWater + additional);
         }
     }
 
-    private void Grow()
+    // Grows once to at least `needed` slots (as many as fit): a checkpoint's load reserves all its slots at once, and
+    // growing there by doublings allocated (and faulted in) every smaller slab on the way.
+    private void Grow(long needed = 0)
     {
         long maxSlots = MaxElements / Dimension;
         if (Capacity >= maxSlots)
@@ -308,7 +310,7 @@ public sealed class VectorSlab
         }
 
         // Doubling keeps Add amortized O(1); the copy happens under the caller's write lock.
-        int capacity = (int)Math.Min(Math.Max(16L, 2L * Capacity), maxSlots);
+        int capacity = (int)Math.Min(Math.Max(needed, Math.Max(16L, 2L * Capacity)), maxSlots);
         var (data, offset) = Allocate((long)capacity * Dimension);
         _data.AsSpan(_offset, HighWater * Dimension).CopyTo(data.AsSpan(offset));
         (_data, _offset) = (data, offset);
@@ -320,7 +322,7 @@ public sealed class VectorSlab
     // A pinned array never moves, so an offset to a 64-byte boundary found now stays one.
     private static unsafe (float[] Data, int Offset) Allocate(long floats)
     {
-        var data = GC.AllocateArray<float>((int)floats + AlignmentFloats, pinned: true);
+        var data = LargeArrays.AllocateUninitialized<float>((int)floats + AlignmentFloats);
         var address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(data));
         var misalignment = (int)(address % AlignmentBytes);
         return (data, misalignment == 0 ? 0 : (AlignmentBytes - misalignment) / sizeof(float));

@@ -3,7 +3,7 @@ namespace Piramid.Engine.Storage;
 /// <summary>How a <see cref="RecordScanner"/> scan ended.</summary>
 internal enum ScanOutcome
 {
-    /// <summary>Every byte belonged to a record that framed and decrypted.</summary>
+    /// <summary>Every byte belonged to a record that framed and, where the scan decrypted it, decrypted.</summary>
     Clean,
 
     /// <summary>A torn tail, accepted by <see cref="TornTail.Stop"/>: the records before it are the content.</summary>
@@ -19,8 +19,11 @@ internal enum ScanOutcome
     Stopped,
 }
 
-/// <summary>A decrypted record handed to a scan's visitor; <see cref="Index"/> counts from 0 within the file.</summary>
-internal readonly record struct ScannedRecord(RecordFrame Frame, byte[] Payload, int Index);
+/// <summary>
+/// A record handed to a scan's visitor, decrypted unless the scan was told the visitor does not need it (then
+/// <see cref="Decrypted"/> is false and <see cref="Payload"/> empty); <see cref="Index"/> counts from 0 within the file.
+/// </summary>
+internal readonly record struct ScannedRecord(RecordFrame Frame, byte[] Payload, int Index, bool Decrypted = true);
 
 /// <summary>
 /// The result of a scan: how many records the visitor accepted, where the intact prefix ends (the offset a torn

@@ -15,9 +15,15 @@ internal static class RecordScanner
     /// records in order and returns false to stop the scan (its caller then knows why). Never throws for damage; the
     /// visitor may throw.
     /// </summary>
-    public static RecordScan Scan(string path, byte[] data, DataKey key, FileKind kind, TornTail tail, Func<ScannedRecord, bool> visit)
+    /// <param name="decrypts">
+    /// Whether the visitor needs a record's clear payload (null: every record's). A record it does not need is checked
+    /// by its two checksums only and handed over undecrypted (<see cref="ScannedRecord.Decrypted"/> false, an empty
+    /// payload): the log's open skips the records a checkpoint holds this way. The file's first record is always
+    /// decrypted, so a wrong key is still found.
+    /// </param>
+    public static RecordScan Scan(
+        string path, ReadOnlySpan<byte> data, DataKey key, FileKind kind, TornTail tail, Func<ScannedRecord, bool> visit, Func<RecordFrame, bool>? decrypts = null)
     {
-        ArgumentNullException.ThrowIfNull(data);
         ArgumentNullException.ThrowIfNull(key);
         ArgumentNullException.ThrowIfNull(visit);
         if (RecordFormat.CheckFileHeader(data, kind, out var salt) is { } problem)
@@ -36,6 +42,18 @@ internal static class RecordScanner
                 return Damage(data, count, offset, tail, Describe(path, offset, status));
             }
 
+            if (count > 0 && decrypts is not null && !decrypts(frame))
+            {
+                if (!visit(new ScannedRecord(frame, [], count, Decrypted: false)))
+                {
+                    return new RecordScan(count, offset, ScanOutcome.Stopped, null);
+                }
+
+                count++;
+                offset = frame.End;
+                continue;
+            }
+
             var payload = frame.PayloadLength == 0 ? [] : new byte[frame.PayloadLength];
             if (!RecordFormat.TryDecrypt(cipher, (ulong)count, data, frame, payload))
             {
@@ -52,6 +70,24 @@ internal static class RecordScanner
         }
 
         return new RecordScan(count, offset, ScanOutcome.Clean, null);
+    }
+
+    /// <summary>
+    /// Decrypts one record a scan of the same <paramref name="data"/> handed over undecrypted; throws
+    /// <see cref="StorageCorruptedException"/> when it does not decrypt.
+    /// </summary>
+    public static byte[] Decrypt(string path, ReadOnlySpan<byte> data, DataKey key, FileKind kind, ScannedRecord record)
+    {
+        if (RecordFormat.CheckFileHeader(data, kind, out var salt) is { } problem)
+        {
+            throw new StorageCorruptedException($"{path}: {problem} at offset 0.");
+        }
+
+        using var cipher = key.CreateFileCipher(kind, salt);
+        var payload = record.Frame.PayloadLength == 0 ? [] : new byte[record.Frame.PayloadLength];
+        return RecordFormat.TryDecrypt(cipher, (ulong)record.Index, data, record.Frame, payload)
+            ? payload
+            : throw new StorageCorruptedException(DescribeWrongKey(path, record.Frame.Offset));
     }
 
     /// <summary>Reads every record of a file that must be whole; any damage throws <see cref="StorageCorruptedException"/>.</summary>
@@ -103,7 +139,7 @@ internal static class RecordScanner
         "(wrong data key for this directory, or the record was altered).";
 
     // The torn-tail rule, in one place: damage is a torn tail only when no valid record starts after it.
-    private static RecordScan Damage(byte[] data, int records, int offset, TornTail tail, string problem) =>
+    private static RecordScan Damage(ReadOnlySpan<byte> data, int records, int offset, TornTail tail, string problem) =>
         tail == TornTail.Stop && !RecordFormat.ValidRecordFollows(data, offset + 1)
             ? new RecordScan(records, offset, ScanOutcome.TornTail, problem)
             : new RecordScan(records, offset, ScanOutcome.Damaged, problem);

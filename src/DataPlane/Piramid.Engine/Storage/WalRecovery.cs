@@ -25,10 +25,12 @@ internal static class WalRecovery
         var lastSeen = 0L;
         var nextKept = afterLsn + 1;
         var changed = false;
+        byte[] buffer = []; // one buffer for every segment: a wake reads up to the whole log, into memory it faults in once
         for (var i = 0; i < files.Count; i++)
         {
             var (path, firstLsn) = files[i];
-            var data = File.ReadAllBytes(path);
+            var length = LargeArrays.ReadInto(path, ref buffer); // may replace the buffer: read it after
+            var data = buffer.AsSpan(0, length);
             long firstTime = 0, lastTime = 0;
             var scan = Scan(path, data, key, firstLsn, afterLsn, ref lastSeen, ref nextKept, (record, isReplayed) =>
             {
@@ -38,7 +40,14 @@ internal static class WalRecovery
                 {
                     replay(record);
                 }
-            });
+            }, out var lastSkipped);
+            if (lastSkipped is { } last)
+            {
+                // The segment's last record was only framed; the archive needs its time (ClosedSegment.LastAppendedAtMs).
+                var payload = RecordScanner.Decrypt(path, data, key, FileKind.Wal, last);
+                lastTime = WalTime.Decode(last.Frame.Lsn, last.Frame.Type, payload, path, last.Frame.Offset).AppendedAtMs;
+            }
+
             var records = scan.Records;
             if (scan.Outcome == ScanOutcome.WrongKey)
             {
@@ -90,12 +99,17 @@ internal static class WalRecovery
     }
 
     // Scans one segment with the WAL's tail rule, replaying the records after the checkpoint; LSNs that are
-    // missing or out of order are corruption whatever the tail policy says.
+    // missing or out of order are corruption whatever the tail policy says. Records the checkpoint holds are framed
+    // and checksummed but not decrypted, except the segment's first and last (their times bound the segment for the
+    // archive): after a load and a checkpoint that is nearly the whole log, which a wake decrypted for nothing
+    // (docs/design/hibernation.md). The last one, when skipped, comes back in lastSkipped.
     private static RecordScan Scan(
-        string path, byte[] data, DataKey key, long firstLsn, long afterLsn, ref long lastSeen, ref long nextKept, Action<WalRecord, bool> visit)
+        string path, ReadOnlySpan<byte> data, DataKey key, long firstLsn, long afterLsn, ref long lastSeen, ref long nextKept,
+        Action<WalRecord, bool> visit, out ScannedRecord? lastSkipped)
     {
         var seen = lastSeen;
         var next = nextKept;
+        ScannedRecord? skipped = null;
         var scan = RecordScanner.Scan(path, data, key, FileKind.Wal, TornTail.Stop, record =>
         {
             var frame = record.Frame;
@@ -106,6 +120,14 @@ internal static class WalRecovery
                     $"{path}: record at offset {frame.Offset} has LSN {frame.Lsn}, expected {expected}; records are missing or out of order.");
             }
 
+            if (!record.Decrypted)
+            {
+                skipped = record;
+                seen = frame.Lsn;
+                return true;
+            }
+
+            skipped = null;
             var decoded = WalTime.Decode(frame.Lsn, frame.Type, record.Payload, path, frame.Offset);
             var replayed = frame.Lsn > afterLsn;
             if (replayed)
@@ -123,9 +145,10 @@ internal static class WalRecovery
             visit(decoded, replayed);
             seen = frame.Lsn;
             return true;
-        });
+        }, frame => frame.Lsn > afterLsn);
         lastSeen = seen;
         nextKept = next;
+        lastSkipped = skipped;
         return scan;
     }
 

@@ -194,7 +194,9 @@ internal sealed partial class HnswGraph<TDistance>
         Array.Resize(ref _levels, capacity);
         Array.Resize(ref _states, capacity);
         Array.Resize(ref _upper, capacity);
-        Array.Resize(ref _links0, capacity * Stride);
+        var links0 = LargeArrays.Allocate<int>(capacity * Stride); // the graph's bulk: huge pages when it is large
+        _links0.AsSpan().CopyTo(links0);
+        _links0 = links0;
         Array.Resize(ref _inLinks0, capacity);
     }
 

@@ -62,7 +62,7 @@ internal sealed class Int8VectorStore
 
         ArgumentOutOfRangeException.ThrowIfGreaterThan(slots, MaxSlots);
         int capacity = (int)Math.Clamp(2L * Capacity, slots, MaxSlots);
-        var data = new byte[(long)capacity * Stride];
+        var data = LargeArrays.Allocate<byte>(capacity * Stride);
         _data.AsSpan().CopyTo(data);
         var norms = new float[capacity];
         _squaredNorms.AsSpan().CopyTo(norms);
