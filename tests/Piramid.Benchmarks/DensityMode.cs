@@ -4,6 +4,7 @@ using System.Net;
 using System.Net.Http.Headers;
 using System.Net.Http.Json;
 using System.Text.Json.Nodes;
+using System.Text.RegularExpressions;
 
 namespace Piramid.Benchmarks;
 
@@ -134,6 +135,8 @@ internal sealed class DensityMode : IBenchmarkMode
                 var loading = Stopwatch.StartNew();
                 await LoadAsync(large.Client, s.LargePoints, s.Dimension, seed: 1000);
                 Console.WriteLine($"loaded {s.LargePoints} x {s.Dimension} in {loading.Elapsed.TotalSeconds:F0} s");
+                await WaitLinkedAsync(large.Client, large.Id, query);
+                Console.WriteLine($"linked after {loading.Elapsed.TotalSeconds:F0} s");
                 for (var w = 0; w < s.Wakes; w++)
                 {
                     await WaitHibernatedAsync(admin, large.Id);
@@ -198,6 +201,39 @@ internal sealed class DensityMode : IBenchmarkMode
                 tenant.Client.Dispose();
                 await admin.DeleteAsync(new Uri($"/v1/tenants/{tenant.Id}", UriKind.Relative));
             }
+        }
+    }
+
+    // A tenant idle for its hibernation period has long finished linking: the large tenant is kept awake (a search
+    // through the gateway each second) until its engine reports no unlinked point, so each wake loads the whole graph.
+    private static async Task WaitLinkedAsync(HttpClient client, string tenantId, float[] query)
+    {
+        var deadline = DateTime.UtcNow + TimeSpan.FromMinutes(15);
+        using var direct = new HttpClient();
+        while (true)
+        {
+            using (var r = await client.PostAsJsonAsync($"/v1/collections/{Collection}/search", new { vector = query, top_k = 10 }))
+            {
+                r.EnsureSuccessStatusCode();
+            }
+
+            if (ProcessCpu.FindByEnvironment("Engine__TenantId", tenantId) is { } pid
+                && File.ReadAllText($"/proc/{pid}/environ").Split('\0').FirstOrDefault(v => v.StartsWith("ASPNETCORE_URLS=", StringComparison.Ordinal)) is { } urls)
+            {
+                var metrics = await direct.GetStringAsync(new Uri(new Uri(urls["ASPNETCORE_URLS=".Length..].Split(';')[0]), "/metrics"));
+                var match = Regex.Match(metrics, $"^piramid_engine_index_unlinked\\{{[^}}]*collection=\"{Collection}\"[^}}]*\\}} (\\d+)", RegexOptions.Multiline);
+                if (match.Success && match.Groups[1].Value == "0")
+                {
+                    return;
+                }
+            }
+
+            if (DateTime.UtcNow > deadline)
+            {
+                throw new TimeoutException($"tenant {tenantId} did not link its points");
+            }
+
+            await Task.Delay(1000);
         }
     }
 
