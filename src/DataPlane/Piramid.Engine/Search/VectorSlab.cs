@@ -322,7 +322,7 @@ public sealed class VectorSlab
     // A pinned array never moves, so an offset to a 64-byte boundary found now stays one.
     private static unsafe (float[] Data, int Offset) Allocate(long floats)
     {
-        var data = LargeArrays.AllocateUninitialized<float>((int)floats + AlignmentFloats);
+        var data = LargeArrays.Allocate<float>((int)floats + AlignmentFloats);
         var address = (nuint)Unsafe.AsPointer(ref MemoryMarshal.GetArrayDataReference(data));
         var misalignment = (int)(address % AlignmentBytes);
         return (data, misalignment == 0 ? 0 : (AlignmentBytes - misalignment) / sizeof(float));
