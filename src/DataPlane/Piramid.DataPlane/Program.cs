@@ -19,6 +19,7 @@ var builder = WebApplication.CreateSlimBuilder(new WebApplicationOptions
 // A search is a few hundred microseconds; six framework log lines per request cost more than that.
 builder.Logging.AddFilter("Microsoft.AspNetCore", LogLevel.Warning);
 builder.AddServiceDefaults("piramid-engine", EngineTelemetry.Name);
+builder.Services.LimitFrameworkSeries();
 builder.AddEngine();
 builder.AddInternalAuth();
 builder.Services.AddEngineApi();

@@ -1,4 +1,5 @@
 using System.Diagnostics.Metrics;
+using OpenTelemetry.Metrics;
 using Piramid.Engine;
 
 namespace Piramid.DataPlane.Hosting;
@@ -14,6 +15,21 @@ public static class EngineTelemetry
 
     /// <summary>Searches served.</summary>
     public static readonly Counter<long> Searches = EngineMetrics.Meter.CreateCounter<long>("piramid.engine.searches", "{search}");
+
+    /// <summary>
+    /// Series kept per instrument of the framework's meters (ASP.NET Core, Kestrel, HttpClient, runtime). OpenTelemetry
+    /// allocates every instrument's table for its cardinality limit when the instrument is published: at the default
+    /// 2,000 the engine's 50-odd framework instruments cost 12 MB and a garbage collection in every engine start
+    /// (docs/design/hibernation.md, "Engine start"). An engine serves a few dozen routes, so 128 is ample; the engine's
+    /// own meter keeps the default, its collection labels being capped (<see cref="EngineMetrics.MaxCollectionLabels"/>).
+    /// </summary>
+    public const int FrameworkSeriesLimit = 128;
+
+    /// <summary>Applies <see cref="FrameworkSeriesLimit"/> to every instrument outside the engine's meter.</summary>
+    public static IServiceCollection LimitFrameworkSeries(this IServiceCollection services) =>
+        services.ConfigureOpenTelemetryMeterProvider(m => m.AddView(instrument => instrument.Meter.Name == Name
+            ? null
+            : new MetricStreamConfiguration { CardinalityLimit = FrameworkSeriesLimit }));
 
     /// <summary>The gauges read at each scrape: storage, index memory and points of the engine's collections.</summary>
     public static void ObserveEngine(VectorEngine engine)
