@@ -1,3 +1,4 @@
+using System.Buffers.Binary;
 using Piramid.Engine.Crypto;
 using Piramid.Engine.Storage;
 
@@ -84,6 +85,42 @@ public sealed class CheckpointStoreTests : IDisposable
             File.WriteAllBytes(newest, whole[..length]);
             Assert.True(CheckpointStore.LoadNewest(_temp.Path, _key)?.Lsn == 10, $"cut to {length} bytes");
         }
+    }
+
+    [Fact]
+    public void ReadChunks_AChunkAlteredWithItsChecksumsRecomputed_IsRefusedWhenRead_NotTakenForTheOlder()
+    {
+        // The load checks checksums first and decrypts each chunk when it is read: a record altered by someone who
+        // recomputed its checksums (no key needed) passes the first check and is refused by its tag, loudly.
+        CheckpointStore.Write(_temp.Path, _key, 10, [new byte[] { 1 }]);
+        CheckpointStore.Write(_temp.Path, _key, 20, [new byte[] { 2, 3, 4 }, new byte[] { 5, 6, 7 }]);
+        var newest = _temp.Combine("checkpoint-00000000000000000020.ckpt");
+        var bytes = File.ReadAllBytes(newest);
+        var second = 32 + 20 + 3 + 16 + 4; // file header, then the first record (header, payload, tag, checksum)
+        bytes[second + 20 + 1] ^= 0x01; // the second chunk's second payload byte
+        var checksumAt = second + 20 + 3 + 16;
+        BinaryPrimitives.WriteUInt32LittleEndian(bytes.AsSpan(checksumAt), Crc32C.Compute(bytes.AsSpan(second, checksumAt - second)));
+        File.WriteAllBytes(newest, bytes);
+
+        using var loaded = CheckpointStore.LoadNewest(_temp.Path, _key);
+        Assert.Equal(20, loaded?.Lsn);
+        using var chunks = loaded!.ReadChunks().GetEnumerator();
+        Assert.True(chunks.MoveNext());
+        Assert.Equal([2, 3, 4], chunks.Current.ToArray());
+        var refused = Assert.Throws<StorageCorruptedException>(() => chunks.MoveNext());
+        Assert.Contains("chunk 1 does not decrypt", refused.Message, StringComparison.Ordinal);
+    }
+
+    [Fact]
+    public void ReadChunks_ReusesOneBuffer_AndEachChunkIsWholeWhenRead()
+    {
+        var random = new Random(7);
+        var chunks = Enumerable.Range(0, 20).Select(i => { var c = new byte[(i * 997) % 5000]; random.NextBytes(c); return c; }).ToList();
+        CheckpointStore.Write(_temp.Path, _key, 3, chunks.Select(c => (ReadOnlyMemory<byte>)c));
+
+        using var loaded = CheckpointStore.LoadNewest(_temp.Path, _key)!;
+        var read = loaded.ReadChunks().Select(c => c.ToArray()).ToList();
+        Assert.Equal(chunks, read);
     }
 
     [Fact]

@@ -73,12 +73,15 @@ internal static partial class CheckpointCodec
     {
         ArgumentNullException.ThrowIfNull(checkpoint);
         ArgumentNullException.ThrowIfNull(store);
-        if (checkpoint.Chunks.Count == 0)
+
+        // Chunks are read one at a time (a file's into one reused buffer): nothing here keeps a chunk past the next.
+        using var chunks = checkpoint.ReadChunks().GetEnumerator();
+        if (!chunks.MoveNext())
         {
             throw new StorageCorruptedException($"{checkpoint.Path}: checkpoint has no header chunk.");
         }
 
-        var header = checkpoint.Chunks[0].Span;
+        var header = chunks.Current.ToArray();
         var version = header.Length > 0 ? header[0] : (byte)0;
         var valid = version switch
         {
@@ -86,21 +89,21 @@ internal static partial class CheckpointCodec
             Version2 or Version3 or Version => header.Length == HeaderSize,
             _ => false,
         };
-        if (!valid || BinaryPrimitives.ReadInt32LittleEndian(header[9..]) != store.Dimension)
+        if (!valid || BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(9)) != store.Dimension)
         {
             throw new StorageCorruptedException($"{checkpoint.Path}: checkpoint header does not match this collection.");
         }
 
-        var expected = BinaryPrimitives.ReadInt64LittleEndian(header[1..]);
+        var expected = BinaryPrimitives.ReadInt64LittleEndian(header.AsSpan(1));
         var idempotency = new List<IdempotencyRecord>();
         try
         {
             if (version == Version1)
             {
                 // Version 1 kept no slots and no graph: the points are added again and linked one by one.
-                for (var i = 1; i < checkpoint.Chunks.Count; i++)
+                while (chunks.MoveNext())
                 {
-                    foreach (var point in PointRecordCodec.DecodeUpsert(checkpoint.Chunks[i].Span))
+                    foreach (var point in PointRecordCodec.DecodeUpsert(chunks.Current.Span))
                     {
                         store.Link(store.Upsert(point));
                     }
@@ -108,14 +111,14 @@ internal static partial class CheckpointCodec
             }
             else
             {
-                var slotCount = BinaryPrimitives.ReadInt32LittleEndian(header[13..]);
+                var slotCount = BinaryPrimitives.ReadInt32LittleEndian(header.AsSpan(13));
                 if (slotCount < 0 || expected < 0 || expected > slotCount)
                 {
                     throw new StorageCorruptedException($"{checkpoint.Path}: checkpoint header counts {expected} points in {slotCount} slots.");
                 }
 
                 store.BeginRestore(slotCount, expected);
-                DecodeSlotted(checkpoint, store, version, slotCount, header[17] == 1, idempotency, profile);
+                DecodeSlotted(checkpoint.Path, chunks, store, version, slotCount, header[17] == 1, idempotency, profile);
             }
         }
         catch (Exception e) when (e is ArgumentException or InvalidOperationException or InvalidDataException)
@@ -245,7 +248,8 @@ internal static partial class CheckpointCodec
         return prefixed;
     }
 
-    private static void DecodeSlotted(CheckpointData checkpoint, PointStore store, byte version, int slotCount, bool hasGraph, List<IdempotencyRecord> idempotency, CheckpointLoadProfile? profile)
+    private static void DecodeSlotted(
+        string path, IEnumerator<ReadOnlyMemory<byte>> chunks, PointStore store, byte version, int slotCount, bool hasGraph, List<IdempotencyRecord> idempotency, CheckpointLoadProfile? profile)
     {
         var index = store.Index;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
@@ -255,89 +259,65 @@ internal static partial class CheckpointCodec
         Int8VectorStore? codes = null;
         var codeSlots = 0; // slots restored by version 4 code chunks, in order
         var slotted = version >= Version;
-        // Version 4's graph rows touch nothing the other chunks fill (slab, points, codes): a second thread loads them
-        // meanwhile, on a second core when one is free (docs/design/hibernation.md, "Cuts").
-        var graphLoad = slotted && index is not null ? Task.Run(() => LoadGraph(checkpoint, index)) : null;
-        try
+        for (var i = 1; chunks.MoveNext(); i++)
         {
-            for (var i = 1; i < checkpoint.Chunks.Count; i++)
+            var chunk = chunks.Current.Span;
+            if (chunk.Length == 0)
             {
-                var chunk = checkpoint.Chunks[i].Span;
-                if (chunk.Length == 0)
-                {
-                    throw new StorageCorruptedException($"{checkpoint.Path}: empty chunk {i}.");
-                }
-
-                var body = chunk[1..];
-                switch (chunk[0])
-                {
-                    case GraphHeaderChunk or GraphNodesChunk when graphLoad is not null:
-                        break; // LoadGraph's
-                    case SlotsChunk when slotted:
-                        slabSlots = DecodeSlots(store, body, slabSlots, slotCount);
-                        started = profile?.Add("slab (vectors as stored)", started) ?? started;
-                        break;
-                    case EntriesChunk when slotted:
-                        DecodeEntries(store, body);
-                        started = profile?.Add("points: ids, metadata, maps", started) ?? started;
-                        break;
-                    case CodesChunk when slotted && index is not null && quantizer is not null:
-                        codes ??= index.AdoptQuantizer(quantizer, slotCount);
-                        codeSlots = DecodeCodes(codes, body, codeSlots, slotCount);
-                        started = profile?.Add("int8 codes as stored", started) ?? started;
-                        break;
-                    case PointsChunk when !slotted:
-                        started = DecodePoints(store, body, slotCount, profile, started);
-                        break;
-                    case RetiredChunk when !slotted:
-                        DecodeRetired(store, body, slotCount);
-                        started = profile?.Add("retired", started) ?? started;
-                        break;
-                    case IdempotencyChunk:
-                        idempotency.AddRange(IdempotencyCodec.DecodeChunk(body));
-                        started = profile?.Add("idempotency", started) ?? started;
-                        break;
-                    case QuantizerChunk when index is not null:
-                        quantizer = DecodeQuantizer(body, store.Dimension);
-                        break;
-                    case GraphHeaderChunk when index is not null:
-                        graphSlots = index.LoadHeader(body);
-                        started = profile?.Add("graph", started) ?? started;
-                        break;
-                    case GraphNodesChunk when index is not null && graphSlots >= 0:
-                        index.LoadNodes(body, graphSlots);
-                        started = profile?.Add("graph", started) ?? started;
-                        break;
-                    default:
-                        throw new StorageCorruptedException($"{checkpoint.Path}: chunk {i} has an unexpected kind {chunk[0]}.");
-                }
+                throw new StorageCorruptedException($"{path}: empty chunk {i}.");
             }
-        }
-        finally
-        {
-            // Whatever failed first, the graph is no longer written once this method returns; the main loop's
-            // exception wins over the graph's.
-            if (graphLoad is not null)
+
+            var body = chunk[1..];
+            switch (chunk[0])
             {
-                ((IAsyncResult)graphLoad).AsyncWaitHandle.WaitOne();
+                case SlotsChunk when slotted:
+                    slabSlots = DecodeSlots(store, body, slabSlots, slotCount);
+                    started = profile?.Add("slab (vectors as stored)", started) ?? started;
+                    break;
+                case EntriesChunk when slotted:
+                    DecodeEntries(store, body);
+                    started = profile?.Add("points: ids, metadata, maps", started) ?? started;
+                    break;
+                case CodesChunk when slotted && index is not null && quantizer is not null:
+                    codes ??= index.AdoptQuantizer(quantizer, slotCount);
+                    codeSlots = DecodeCodes(codes, body, codeSlots, slotCount);
+                    started = profile?.Add("int8 codes as stored", started) ?? started;
+                    break;
+                case PointsChunk when !slotted:
+                    started = DecodePoints(store, body, slotCount, profile, started);
+                    break;
+                case RetiredChunk when !slotted:
+                    DecodeRetired(store, body, slotCount);
+                    started = profile?.Add("retired", started) ?? started;
+                    break;
+                case IdempotencyChunk:
+                    idempotency.AddRange(IdempotencyCodec.DecodeChunk(body));
+                    started = profile?.Add("idempotency", started) ?? started;
+                    break;
+                case QuantizerChunk when index is not null:
+                    quantizer = DecodeQuantizer(body, store.Dimension);
+                    break;
+                case GraphHeaderChunk when index is not null:
+                    graphSlots = index.LoadHeader(body);
+                    started = profile?.Add("graph", started) ?? started;
+                    break;
+                case GraphNodesChunk when index is not null && graphSlots >= 0:
+                    index.LoadNodes(body, graphSlots);
+                    started = profile?.Add("graph", started) ?? started;
+                    break;
+                default:
+                    throw new StorageCorruptedException($"{path}: chunk {i} has an unexpected kind {chunk[0]}.");
             }
-        }
-
-        if (graphLoad is not null)
-        {
-            (graphSlots, var graphTime) = graphLoad.GetAwaiter().GetResult(); // rethrows the graph's StorageCorruptedException as is
-            started = profile?.Add("graph (second thread): wait", started) ?? started;
-            profile?.AddFromOtherThread("graph (second thread): its own time", graphTime);
         }
 
         if (slotted && slabSlots != slotCount)
         {
-            throw new StorageCorruptedException($"{checkpoint.Path}: the slab covers {slabSlots} slots instead of {slotCount}.");
+            throw new StorageCorruptedException($"{path}: the slab covers {slabSlots} slots instead of {slotCount}.");
         }
 
         if (store.Count != store.Vectors.Count)
         {
-            throw new StorageCorruptedException($"{checkpoint.Path}: {store.Vectors.Count} live slots hold {store.Count} points.");
+            throw new StorageCorruptedException($"{path}: {store.Vectors.Count} live slots hold {store.Count} points.");
         }
 
         store.CompleteRestore();
@@ -349,26 +329,26 @@ internal static partial class CheckpointCodec
 
         if (!hasGraph || graphSlots != slotCount)
         {
-            throw new StorageCorruptedException($"{checkpoint.Path}: the graph is missing or covers {graphSlots} slots instead of {slotCount}.");
+            throw new StorageCorruptedException($"{path}: the graph is missing or covers {graphSlots} slots instead of {slotCount}.");
         }
 
         for (var slot = 0; slot < slotCount; slot++)
         {
             if (store.Vectors.IsLive(slot) != index.IsLiveNode(slot) || store.Vectors.IsRetired(slot) != index.IsDeletedNode(slot))
             {
-                throw new StorageCorruptedException($"{checkpoint.Path}: slot {slot} disagrees between the points and the graph.");
+                throw new StorageCorruptedException($"{path}: slot {slot} disagrees between the points and the graph.");
             }
         }
 
         started = profile?.Add("graph check", started) ?? started;
         if (codes is not null && codeSlots != slotCount)
         {
-            throw new StorageCorruptedException($"{checkpoint.Path}: the int8 codes cover {codeSlots} slots instead of {slotCount}.");
+            throw new StorageCorruptedException($"{path}: the int8 codes cover {codeSlots} slots instead of {slotCount}.");
         }
 
         if (slotted && quantizer is not null && codes is null && slotCount > 0)
         {
-            throw new StorageCorruptedException($"{checkpoint.Path}: the int8 codes are missing.");
+            throw new StorageCorruptedException($"{path}: the int8 codes are missing.");
         }
 
         if (quantizer is not null && codes is null)
@@ -386,38 +366,6 @@ internal static partial class CheckpointCodec
         }
 
         profile?.Add("relink", started);
-    }
-
-    // The graph chunks of a checkpoint, in order: the header, then node chunks; returns the graph's slot count (-1
-    // without a header). Same checks as the sequential loop: a node chunk before the header is an unexpected kind.
-    private static (int Slots, TimeSpan Time) LoadGraph(CheckpointData checkpoint, Search.Hnsw.HnswIndex index)
-    {
-        var started = System.Diagnostics.Stopwatch.GetTimestamp();
-        var graphSlots = -1;
-        for (var i = 1; i < checkpoint.Chunks.Count; i++)
-        {
-            var chunk = checkpoint.Chunks[i].Span;
-            if (chunk.Length == 0)
-            {
-                continue; // the main loop refuses it
-            }
-
-            if (chunk[0] == GraphHeaderChunk)
-            {
-                graphSlots = index.LoadHeader(chunk[1..]);
-            }
-            else if (chunk[0] == GraphNodesChunk)
-            {
-                if (graphSlots < 0)
-                {
-                    throw new StorageCorruptedException($"{checkpoint.Path}: chunk {i} has an unexpected kind {chunk[0]}.");
-                }
-
-                index.LoadNodes(chunk[1..], graphSlots);
-            }
-        }
-
-        return (graphSlots, System.Diagnostics.Stopwatch.GetElapsedTime(started));
     }
 
     private static ScalarQuantizer DecodeQuantizer(ReadOnlySpan<byte> body, int dimension)

@@ -44,17 +44,6 @@ internal sealed partial class CheckpointLoadProfile
         return now;
     }
 
-    /// <summary>Adds work another thread did (wall time only) to <paramref name="stage"/>; call it from the profiled thread.</summary>
-    public void AddFromOtherThread(string stage, TimeSpan wall)
-    {
-        if (!_stages.TryGetValue(stage, out var sums))
-        {
-            _order.Add(stage);
-        }
-
-        _stages[stage] = (sums.Ticks + (long)(wall.TotalSeconds * Stopwatch.Frequency), sums.CpuNanoseconds);
-    }
-
     private static long ThreadCpuNanoseconds() =>
         OperatingSystem.IsLinux() && ClockGetTime(ThreadCpuClock, out var time) == 0 ? (time.Seconds * 1_000_000_000) + time.Nanoseconds : 0;
 

@@ -49,8 +49,8 @@ public sealed partial class Collection
         var profile = _options.OpenProfile;
         var started = System.Diagnostics.Stopwatch.GetTimestamp();
         long afterLsn = 0;
-        var checkpoint = CheckpointStore.LoadNewest(CheckpointDirectory, _key);
-        started = profile?.Add("checkpoint: read, frame, decrypt", started) ?? started;
+        using var checkpoint = CheckpointStore.LoadNewest(CheckpointDirectory, _key);
+        started = profile?.Add("checkpoint: map, frame, checksums", started) ?? started;
         if (checkpoint is not null)
         {
             var records = CheckpointCodec.Decode(checkpoint, _store, profile);

@@ -31,7 +31,7 @@ public sealed partial class Collection
         var stagedCheckpoints = Path.Combine(stagedDirectory, "checkpoints");
         if (CheckpointStore.ListFiles(stagedCheckpoints).Count > 0)
         {
-            var checkpoint = CheckpointStore.LoadNewestAtOrBefore(stagedCheckpoints, key, target.Lsn ?? long.MaxValue)
+            using var checkpoint = CheckpointStore.LoadNewestAtOrBefore(stagedCheckpoints, key, target.Lsn ?? long.MaxValue)
                 ?? throw new StorageCorruptedException(
                     $"{stagedPrefix}/checkpoints: no staged checkpoint at or before the target validates (damaged, truncated, or every one is after the target).");
             foreach (var record in CheckpointCodec.Decode(checkpoint, building._store))

@@ -56,8 +56,9 @@ public static class CheckpointStore
     }
 
     /// <summary>
-    /// The newest checkpoint that validates completely, or null. Damaged newer files are skipped (the
-    /// WAL gap check then refuses to start if records are missing); leftover temporary files are deleted.
+    /// The newest checkpoint that validates completely, or null; the caller disposes it (it holds the file mapped).
+    /// Damaged newer files are skipped (the WAL gap check then refuses to start if records are missing); leftover
+    /// temporary files are deleted. The chunks' tags are checked when they are read (<see cref="CheckpointData.ReadChunks"/>).
     /// </summary>
     public static CheckpointData? LoadNewest(string directory, DataKey key)
     {
@@ -142,109 +143,10 @@ public static class CheckpointStore
         return result;
     }
 
-    // Reads record by record into a few large blocks (RecordBlocks) and decrypts each payload where it lies: no second
-    // copy, and the blocks take 2 MiB pages, where one array per 4 MiB chunk faulted in about half its pages one 4 KiB
-    // page at a time (docs/design/hibernation.md, fast start). Any damage, a wrong key, a record after the end or from
-    // another checkpoint makes the file invalid (null).
-    private static CheckpointData? TryLoad(string path, long lsn, DataKey key)
-    {
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        var length = RandomAccess.GetLength(handle);
-        Span<byte> fileHeader = stackalloc byte[RecordFormat.FileHeaderLength];
-        if (!TryRead(handle, fileHeader, 0) || RecordFormat.CheckFileHeader(fileHeader, FileKind.Checkpoint, out var salt) is not null)
-        {
-            return null;
-        }
-
-        using var cipher = key.CreateFileCipher(FileKind.Checkpoint, salt);
-        Span<byte> header = stackalloc byte[RecordFormat.RecordHeaderLength];
-        Span<byte> trailer = stackalloc byte[RecordFormat.TagLength + 4]; // tag, then the record's checksum
-        var blocks = new RecordBlocks();
-        var chunks = new List<ReadOnlyMemory<byte>>();
-        long offset = RecordFormat.FileHeaderLength;
-        ulong count = 0;
-        var ended = false;
-        while (offset < length)
-        {
-            if (ended || !TryRead(handle, header, offset)
-                || RecordFormat.CheckHeader(header, 0, out var frame) != RecordStatus.Ok
-                || frame.Lsn != lsn || length - offset < frame.TotalLength)
-            {
-                return null; // damaged, truncated, after the end, or from another checkpoint
-            }
-
-            var payload = blocks.Take(frame.PayloadLength, length - offset);
-            if (!TryRead(handle, payload.Span, offset + RecordFormat.RecordHeaderLength)
-                || !TryRead(handle, trailer, offset + RecordFormat.RecordHeaderLength + frame.PayloadLength))
-            {
-                return null;
-            }
-
-            var crc = Crc32C.Append(Crc32C.Append(Crc32C.Append(uint.MaxValue, header), payload.Span), trailer[..RecordFormat.TagLength]);
-            if (~crc != BinaryPrimitives.ReadUInt32LittleEndian(trailer[RecordFormat.TagLength..])
-                || !RecordFormat.TryDecryptInPlace(cipher, count, header, payload.Span, trailer[..RecordFormat.TagLength]))
-            {
-                return null;
-            }
-
-            if (frame.Type == ChunkType)
-            {
-                chunks.Add(payload);
-            }
-            else if (frame.Type == EndType && payload.Length == 8 && BinaryPrimitives.ReadUInt64LittleEndian(payload.Span) == (ulong)chunks.Count)
-            {
-                ended = true;
-            }
-            else
-            {
-                return null;
-            }
-
-            count++;
-            offset += frame.TotalLength;
-        }
-
-        return ended ? new CheckpointData(lsn, chunks, path) : null;
-    }
-
-    // Hands out consecutive pieces of large blocks, each at most BlockBytes or what is left of the file (a block holds
-    // whole records, and a record larger than a block gets one of its own).
-    private sealed class RecordBlocks
-    {
-        private const int BlockBytes = 64 * 1024 * 1024;
-        private byte[] _block = [];
-        private int _used;
-
-        public Memory<byte> Take(int length, long leftInFile)
-        {
-            if (_block.Length - _used < length)
-            {
-                _block = LargeArrays.AllocateUninitialized<byte>((int)Math.Max(length, Math.Min(BlockBytes, leftInFile)));
-                _used = 0;
-            }
-
-            var piece = _block.AsMemory(_used, length);
-            _used += length;
-            return piece;
-        }
-    }
-
-    private static bool TryRead(SafeFileHandle handle, Span<byte> buffer, long offset)
-    {
-        while (!buffer.IsEmpty)
-        {
-            var read = RandomAccess.Read(handle, buffer, offset);
-            if (read == 0)
-            {
-                return false;
-            }
-
-            buffer = buffer[read..];
-            offset += read;
-        }
-
-        return true;
-    }
+    // Maps the file and checks it whole without decrypting its chunks (CheckpointFile): any damage, a wrong key, a
+    // record after the end or from another checkpoint makes it invalid (null).
+    private static CheckpointData? TryLoad(string path, long lsn, DataKey key) =>
+        CheckpointFile.Open(path, lsn, key) is { } file ? new CheckpointData(lsn, file, path) : null;
 
     private static int WriteRecord(SafeFileHandle handle, AesGcm cipher, ulong counter, long lsn, byte type, ReadOnlySpan<byte> payload, long offset)
     {

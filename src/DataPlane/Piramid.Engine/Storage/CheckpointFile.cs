@@ -1,0 +1,189 @@
+using System.Buffers.Binary;
+using System.IO.MemoryMappedFiles;
+using System.Security.Cryptography;
+using Piramid.Engine.Crypto;
+
+namespace Piramid.Engine.Storage;
+
+/// <summary>
+/// A checkpoint file mapped read-only and checked whole before any use: every record's two checksums, its LSN, and the
+/// end record with its chunk count (the end record is decrypted, so a wrong key fails here). The chunks are decrypted
+/// only when read (<see cref="ReadChunks"/>), one at a time from the mapping into one reusable buffer: a load touches
+/// no fresh memory for the file itself, where reading it into arrays cost a new engine a zero-filled page for every
+/// byte (docs/design/hibernation.md, "Streaming the checkpoint").
+/// </summary>
+internal sealed unsafe class CheckpointFile : IDisposable
+{
+    private readonly string _path;
+    private readonly DataKey _key;
+    private readonly byte[] _salt;
+    private readonly MemoryMappedFile _map;
+    private readonly MemoryMappedViewAccessor _view;
+    private readonly byte* _base;
+    private readonly List<long> _chunkOffsets = [];
+    private int _largestPayload;
+    private bool _disposed;
+
+    private CheckpointFile(string path, DataKey key, MemoryMappedFile map, MemoryMappedViewAccessor view, long length)
+    {
+        _path = path;
+        _key = key;
+        _map = map;
+        _view = view;
+        byte* pointer = null;
+        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
+        _base = pointer + view.PointerOffset;
+        _salt = [];
+        Length = length; // the file's, not the view's (which may be rounded to whole pages)
+        if (RecordFormat.CheckFileHeader(Bytes(0, (int)Math.Min(Length, RecordFormat.FileHeaderLength)), FileKind.Checkpoint, out var salt) is null)
+        {
+            _salt = salt.ToArray();
+        }
+    }
+
+    /// <summary>The chunks the end record counts.</summary>
+    public int ChunkCount => _chunkOffsets.Count;
+
+    private long Length { get; }
+
+    /// <summary>The checkpoint at <paramref name="path"/> if it validates completely as the one for <paramref name="lsn"/>, or null.</summary>
+    public static CheckpointFile? Open(string path, long lsn, DataKey key)
+    {
+        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
+        var length = RandomAccess.GetLength(handle);
+        if (length < RecordFormat.FileHeaderLength)
+        {
+            return null;
+        }
+
+        var map = MemoryMappedFile.CreateFromFile(handle, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
+        MemoryMappedViewAccessor view;
+        try
+        {
+            view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
+        }
+        catch
+        {
+            map.Dispose();
+            throw;
+        }
+
+        // The mapping outlives the handle closed here.
+        var file = new CheckpointFile(path, key, map, view, length);
+        try
+        {
+            if (file.Validate(lsn))
+            {
+                return file;
+            }
+        }
+        catch
+        {
+            file.Dispose();
+            throw;
+        }
+
+        file.Dispose();
+        return null;
+    }
+
+    /// <summary>
+    /// The chunks in order, each decrypted into one buffer and valid until the next is read. A chunk whose tag fails
+    /// (its record altered with both checksums recomputed, or written with another key) throws
+    /// <see cref="StorageCorruptedException"/>.
+    /// </summary>
+    public IEnumerable<ReadOnlyMemory<byte>> ReadChunks()
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        using var cipher = _key.CreateFileCipher(FileKind.Checkpoint, _salt);
+        var buffer = GC.AllocateUninitializedArray<byte>(_largestPayload);
+        for (var i = 0; i < _chunkOffsets.Count; i++)
+        {
+            var length = Decrypt(cipher, i, buffer);
+            yield return buffer.AsMemory(0, length);
+        }
+    }
+
+    public void Dispose()
+    {
+        if (_disposed)
+        {
+            return;
+        }
+
+        _disposed = true;
+        _view.SafeMemoryMappedViewHandle.ReleasePointer();
+        _view.Dispose();
+        _map.Dispose();
+    }
+
+    // Any damage, a record after the end or from another checkpoint, or an end record that does not decrypt or does
+    // not count the chunks makes the file invalid.
+    private bool Validate(long lsn)
+    {
+        if (_salt.Length == 0)
+        {
+            return false;
+        }
+
+        long offset = RecordFormat.FileHeaderLength;
+        while (offset < Length)
+        {
+            if (Length - offset < RecordFormat.RecordHeaderLength
+                || RecordFormat.CheckHeader(Bytes(offset, RecordFormat.RecordHeaderLength), 0, out var frame) != RecordStatus.Ok
+                || frame.Lsn != lsn || Length - offset < frame.TotalLength)
+            {
+                return false;
+            }
+
+            var record = Bytes(offset, frame.TotalLength);
+            if (BinaryPrimitives.ReadUInt32LittleEndian(record[^4..]) != Crc32C.Compute(record[..^4]))
+            {
+                return false;
+            }
+
+            if (frame.Type == CheckpointStore.ChunkType)
+            {
+                _chunkOffsets.Add(offset);
+                _largestPayload = Math.Max(_largestPayload, frame.PayloadLength);
+            }
+            else
+            {
+                return frame.Type == CheckpointStore.EndType && offset + frame.TotalLength == Length && EndCounts(record, frame);
+            }
+
+            offset += frame.TotalLength;
+        }
+
+        return false; // no end record
+    }
+
+    private bool EndCounts(ReadOnlySpan<byte> record, RecordFrame frame)
+    {
+        if (frame.PayloadLength != 8)
+        {
+            return false;
+        }
+
+        using var cipher = _key.CreateFileCipher(FileKind.Checkpoint, _salt);
+        Span<byte> count = stackalloc byte[8];
+        return RecordFormat.TryDecrypt(cipher, (ulong)_chunkOffsets.Count, record, frame with { Offset = 0 }, count)
+            && BinaryPrimitives.ReadUInt64LittleEndian(count) == (ulong)_chunkOffsets.Count;
+    }
+
+    private int Decrypt(AesGcm cipher, int chunk, byte[] buffer)
+    {
+        ObjectDisposedException.ThrowIf(_disposed, this);
+        var offset = _chunkOffsets[chunk];
+        RecordFormat.CheckHeader(Bytes(offset, RecordFormat.RecordHeaderLength), 0, out var frame); // checked by Validate
+        if (!RecordFormat.TryDecrypt(cipher, (ulong)chunk, Bytes(offset, frame.TotalLength), frame, buffer))
+        {
+            throw new StorageCorruptedException(
+                $"{_path}: chunk {chunk} does not decrypt: its record was altered with its checksums recomputed, or written with another key.");
+        }
+
+        return frame.PayloadLength;
+    }
+
+    private ReadOnlySpan<byte> Bytes(long offset, int length) => new(_base + offset, length);
+}
