@@ -3,9 +3,10 @@ using Piramid.Engine.Crypto;
 namespace Piramid.Engine.Storage;
 
 /// <summary>
-/// Reads every WAL segment at open, replays records after the checkpoint LSN, and repairs only a torn
-/// tail: damage after which no valid record follows anywhere. Everything else throws
-/// <see cref="StorageCorruptedException"/>. Rules in docs/design/wal.md.
+/// Reads the WAL segments at open (of those the checkpoint holds whole, only the first and last records:
+/// <see cref="CoveredSegment"/>), replays records after the checkpoint LSN, and repairs only a torn tail: damage after
+/// which no valid record follows anywhere. Everything else throws <see cref="StorageCorruptedException"/>. Rules in
+/// docs/design/wal.md.
 /// </summary>
 internal static class WalRecovery
 {
@@ -29,6 +30,16 @@ internal static class WalRecovery
         for (var i = 0; i < files.Count; i++)
         {
             var (path, firstLsn) = files[i];
+            if (i + 1 < files.Count && files[i + 1].FirstLsn <= afterLsn + 1 && firstLsn > lastSeen
+                && CoveredSegment.TryRead(path, firstLsn, files[i + 1].FirstLsn - 1, key) is { } covered)
+            {
+                // The checkpoint holds the whole segment: its first and last records give its bounds, and its other
+                // records are checked when a restore replays them.
+                kept.Add(covered);
+                lastSeen = covered.LastLsn;
+                continue;
+            }
+
             var length = LargeArrays.ReadInto(path, ref buffer); // may replace the buffer: read it after
             var data = buffer.AsSpan(0, length);
             long firstTime = 0, lastTime = 0;
