@@ -107,6 +107,10 @@ public sealed partial class LocalProcessOrchestrator
         return false;
     }
 
+    // A wake's first request waits for this poll: an engine listens only once it is open, so until then a poll is one
+    // refused connect, and a short interval costs nothing while 25 ms added 12 ms to the average wake.
+    private static readonly TimeSpan ReadyPollInterval = TimeSpan.FromMilliseconds(5);
+
     private async Task<bool> WaitReadyAsync(EngineSlot slot, CancellationToken cancellationToken)
     {
         var deadline = _time.GetUtcNow() + _options.ReadyTimeout;
@@ -122,7 +126,7 @@ public sealed partial class LocalProcessOrchestrator
                 return true;
             }
 
-            await Task.Delay(TimeSpan.FromMilliseconds(25), _time, cancellationToken);
+            await Task.Delay(ReadyPollInterval, _time, cancellationToken);
         }
 
         return false;
