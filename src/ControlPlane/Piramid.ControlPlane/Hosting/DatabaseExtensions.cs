@@ -17,6 +17,7 @@ public static class DatabaseExtensions
             ControlPlaneDatabase.Configure(o, connectionString);
             o.UseOpenIddict();
         });
+        builder.Services.AddExceptionHandler<DatabaseUnavailableHandler>();
         builder.Services.AddHealthChecks().AddCheck<DatabaseReadyCheck>("database", tags: [ServiceDefaults.ServiceDefaultsExtensions.ReadyTag]);
         return builder;
     }
