@@ -20,7 +20,7 @@ internal sealed unsafe class CheckpointFile : IDisposable
     private readonly MemoryMappedFile _map;
     private readonly MemoryMappedViewAccessor _view;
     private readonly byte* _base;
-    private readonly List<long> _chunkOffsets = [];
+    private readonly List<(long Offset, RecordFrame Frame)> _chunks = []; // the chunk records, framed by Validate
     private int _largestPayload;
     private bool _disposed;
 
@@ -42,7 +42,7 @@ internal sealed unsafe class CheckpointFile : IDisposable
     }
 
     /// <summary>The chunks the end record counts.</summary>
-    public int ChunkCount => _chunkOffsets.Count;
+    public int ChunkCount => _chunks.Count;
 
     private long Length { get; }
 
@@ -97,7 +97,7 @@ internal sealed unsafe class CheckpointFile : IDisposable
         ObjectDisposedException.ThrowIf(_disposed, this);
         using var cipher = _key.CreateFileCipher(FileKind.Checkpoint, _salt);
         var buffer = GC.AllocateUninitializedArray<byte>(_largestPayload);
-        for (var i = 0; i < _chunkOffsets.Count; i++)
+        for (var i = 0; i < _chunks.Count; i++)
         {
             var length = Decrypt(cipher, i, buffer);
             yield return buffer.AsMemory(0, length);
@@ -129,22 +129,17 @@ internal sealed unsafe class CheckpointFile : IDisposable
         long offset = RecordFormat.FileHeaderLength;
         while (offset < Length)
         {
-            if (Length - offset < RecordFormat.RecordHeaderLength
-                || RecordFormat.CheckHeader(Bytes(offset, RecordFormat.RecordHeaderLength), 0, out var frame) != RecordStatus.Ok
-                || frame.Lsn != lsn || Length - offset < frame.TotalLength)
+            // The one framing of every encrypted file: header checksum, length bound, whole record, record checksum.
+            var rest = Bytes(offset, (int)Math.Min(Length - offset, int.MaxValue));
+            if (RecordFormat.TryFrame(rest, 0, out var frame) != RecordStatus.Ok || frame.Lsn != lsn)
             {
                 return false;
             }
 
-            var record = Bytes(offset, frame.TotalLength);
-            if (BinaryPrimitives.ReadUInt32LittleEndian(record[^4..]) != Crc32C.Compute(record[..^4]))
-            {
-                return false;
-            }
-
+            var record = rest[..frame.TotalLength];
             if (frame.Type == CheckpointStore.ChunkType)
             {
-                _chunkOffsets.Add(offset);
+                _chunks.Add((offset, frame));
                 _largestPayload = Math.Max(_largestPayload, frame.PayloadLength);
             }
             else
@@ -167,15 +162,14 @@ internal sealed unsafe class CheckpointFile : IDisposable
 
         using var cipher = _key.CreateFileCipher(FileKind.Checkpoint, _salt);
         Span<byte> count = stackalloc byte[8];
-        return RecordFormat.TryDecrypt(cipher, (ulong)_chunkOffsets.Count, record, frame with { Offset = 0 }, count)
-            && BinaryPrimitives.ReadUInt64LittleEndian(count) == (ulong)_chunkOffsets.Count;
+        return RecordFormat.TryDecrypt(cipher, (ulong)_chunks.Count, record, frame, count)
+            && BinaryPrimitives.ReadUInt64LittleEndian(count) == (ulong)_chunks.Count;
     }
 
     private int Decrypt(AesGcm cipher, int chunk, byte[] buffer)
     {
         ObjectDisposedException.ThrowIf(_disposed, this);
-        var offset = _chunkOffsets[chunk];
-        RecordFormat.CheckHeader(Bytes(offset, RecordFormat.RecordHeaderLength), 0, out var frame); // checked by Validate
+        var (offset, frame) = _chunks[chunk];
         if (!RecordFormat.TryDecrypt(cipher, (ulong)chunk, Bytes(offset, frame.TotalLength), frame, buffer))
         {
             throw new StorageCorruptedException(
