@@ -59,10 +59,13 @@ internal sealed class OrchestrationEnvironment : IAsyncDisposable
         return new OrchestrationEnvironment(connectionString, output);
     }
 
-    /// <summary>Starts a control plane; it adopts whatever engines run under the state directory.</summary>
-    public async Task<ControlPlaneInstance> StartControlPlaneAsync()
+    /// <summary>
+    /// Starts a control plane; it adopts whatever engines run under the state directory. It runs the engine build
+    /// unless <paramref name="engineBinary"/> names another executable (a wrapper around it).
+    /// </summary>
+    public async Task<ControlPlaneInstance> StartControlPlaneAsync(string? engineBinary = null)
     {
-        var engine = EngineBinary.ForOtherUsers();
+        var engine = engineBinary ?? EngineBinary.ForOtherUsers();
         var builder = WebApplication.CreateBuilder();
         builder.WebHost.UseUrls("http://127.0.0.1:0");
         builder.Configuration.AddInMemoryCollection(new Dictionary<string, string?>

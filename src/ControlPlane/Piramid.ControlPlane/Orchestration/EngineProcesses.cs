@@ -173,26 +173,48 @@ internal static class EngineProcesses
         return true;
     }
 
-    /// <summary>The previous port when it is still free (routes stay stable across restarts), else a new free one.</summary>
-    public static int PickPort(int? previous)
+    /// <summary>
+    /// A loopback port for an engine: <paramref name="previous"/> when it is still free and no other engine holds it
+    /// (routes stay stable across restarts), else a new free one that no other engine holds. The kernel knows of a
+    /// port only once an engine listens on it, a hundred milliseconds or more after the pick, and a hibernating
+    /// engine's port is free while its tenant will want it back: <paramref name="held"/>, the orchestrator's own book,
+    /// covers both. Without it, two engines were given one port, and the one that lost the bind left its tenant
+    /// routed to the other tenant's engine.
+    /// </summary>
+    public static int PickPort(int? previous, IReadOnlySet<int> held)
     {
-        if (previous is { } port)
+        ArgumentNullException.ThrowIfNull(held);
+        if (previous is { } port && !held.Contains(port) && IsFree(port))
         {
-            try
+            return port;
+        }
+
+        for (var attempt = 0; attempt < 64; attempt++)
+        {
+            using var listener = new TcpListener(IPAddress.Loopback, 0);
+            listener.Start();
+            var candidate = ((IPEndPoint)listener.LocalEndpoint).Port;
+            if (!held.Contains(candidate))
             {
-                using var probe = new TcpListener(IPAddress.Loopback, port);
-                probe.Start();
-                return port;
-            }
-            catch (SocketException)
-            {
-                // Taken by someone else since: take a new one.
+                return candidate;
             }
         }
 
-        using var listener = new TcpListener(IPAddress.Loopback, 0);
-        listener.Start();
-        return ((IPEndPoint)listener.LocalEndpoint).Port;
+        throw new IOException("No free loopback port that no other engine holds after 64 tries.");
+    }
+
+    private static bool IsFree(int port)
+    {
+        try
+        {
+            using var probe = new TcpListener(IPAddress.Loopback, port);
+            probe.Start();
+            return true;
+        }
+        catch (SocketException)
+        {
+            return false; // Taken by someone else since.
+        }
     }
 
     // DllImport rather than LibraryImport: the generated stubs need unsafe code, which this project does

@@ -47,7 +47,7 @@ public sealed partial class LocalProcessOrchestrator
         int? uid = _options.UsesEngineUsers ? await UserIdOfAsync(slot, cancellationToken) : null;
         PrepareDirectories(slot, uid);
         await WriteKeyFileAsync(slot, uid, cancellationToken);
-        var port = EngineProcesses.PickPort(slot.Port);
+        var port = TakePort(slot);
         var endpoint = new Uri($"http://127.0.0.1:{port.ToString(CultureInfo.InvariantCulture)}");
         var environment = new Dictionary<string, string>(StringComparer.Ordinal)
         {
@@ -78,7 +78,6 @@ public sealed partial class LocalProcessOrchestrator
         slot.Process = EngineProcesses.Launch(Path.GetFullPath(_options.EngineBinary), LogFileOf(slot.TenantId), environment, uid);
         slot.Pid = slot.Process.Id;
         slot.ProcessStartTime = EngineIdentity.StartTimeOf(slot.Pid.Value); // Same pid and start time through sh, setsid and setpriv: each execs.
-        slot.Port = port;
         slot.Endpoint = endpoint;
         slot.State = waking ? EngineState.Waking : EngineState.Starting;
         slot.StartedAt = _time.GetUtcNow();
@@ -107,6 +106,23 @@ public sealed partial class LocalProcessOrchestrator
         return false;
     }
 
+    /// <summary>
+    /// Picks the slot's port and books it in the same step (<see cref="EngineProcesses.PickPort"/>): every other
+    /// slot's port is held, the hibernating ones' too, so concurrent starts never share one.
+    /// </summary>
+    private int TakePort(EngineSlot slot)
+    {
+        lock (_portBook)
+        {
+            var held = _slots.Values
+                .Where(other => other.TenantId != slot.TenantId && other.Port is not null)
+                .Select(other => other.Port!.Value)
+                .ToHashSet();
+            slot.Port = EngineProcesses.PickPort(slot.Port, held);
+            return slot.Port.Value;
+        }
+    }
+
     // A wake's first request waits for this poll: an engine listens only once it is open, so until then a poll is one
     // refused connect, and a short interval costs nothing while 25 ms added 12 ms to the average wake.
     private static readonly TimeSpan ReadyPollInterval = TimeSpan.FromMilliseconds(5);
@@ -123,7 +139,15 @@ public sealed partial class LocalProcessOrchestrator
 
             if (await IsHealthyAsync(slot.Endpoint!, cancellationToken))
             {
-                return true;
+                // Ready is said by whoever listens on the port. Only the tenant's own engine holds its secret: anyone
+                // else there (a process that took the port after the pick) would be given the tenant's requests.
+                if (await AnswersChallengeAsync(slot, slot.Endpoint!, cancellationToken))
+                {
+                    return true;
+                }
+
+                OrchestratorLog.PortTakenByAnother(_logger, slot.TenantId, slot.Endpoint!);
+                return false;
             }
 
             await Task.Delay(ReadyPollInterval, _time, cancellationToken);

@@ -27,6 +27,7 @@ public sealed partial class LocalProcessOrchestrator : IEngineOrchestrator, IAsy
     private readonly TaskCompletionSource _adopted = new(TaskCreationOptions.RunContinuationsAsynchronously);
     private readonly CancellationTokenSource _disposing = new();
     private readonly OrchestratorTelemetry _telemetry;
+    private readonly Lock _portBook = new();
     private long _rounds;
     private int _disposed;
 

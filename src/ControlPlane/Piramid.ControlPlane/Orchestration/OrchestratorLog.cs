@@ -46,4 +46,7 @@ internal static partial class OrchestratorLog
 
     [LoggerMessage(14, LogLevel.Information, "Engine of tenant {TenantId} woken within its hibernation's grace: kept running")]
     public static partial void HibernationCancelled(ILogger logger, string tenantId);
+
+    [LoggerMessage(15, LogLevel.Warning, "Engine of tenant {TenantId}: {Endpoint} answered ready without the tenant's secret, so another process holds the port; the engine is restarted on another")]
+    public static partial void PortTakenByAnother(ILogger logger, string tenantId, Uri endpoint);
 }
