@@ -1,5 +1,4 @@
 using System.Buffers.Binary;
-using System.IO.MemoryMappedFiles;
 using System.Security.Cryptography;
 using Piramid.Engine.Crypto;
 
@@ -12,29 +11,22 @@ namespace Piramid.Engine.Storage;
 /// no fresh memory for the file itself, where reading it into arrays cost a new engine a zero-filled page for every
 /// byte (docs/design/hibernation.md, "Streaming the checkpoint").
 /// </summary>
-internal sealed unsafe class CheckpointFile : IDisposable
+internal sealed class CheckpointFile : IDisposable
 {
     private readonly string _path;
     private readonly DataKey _key;
     private readonly byte[] _salt;
-    private readonly MemoryMappedFile _map;
-    private readonly MemoryMappedViewAccessor _view;
-    private readonly byte* _base;
+    private readonly MappedFile _file;
     private readonly List<(long Offset, RecordFrame Frame)> _chunks = []; // the chunk records, framed by Validate
     private int _largestPayload;
     private bool _disposed;
 
-    private CheckpointFile(string path, DataKey key, MemoryMappedFile map, MemoryMappedViewAccessor view, long length)
+    private CheckpointFile(string path, DataKey key, MappedFile file)
     {
         _path = path;
         _key = key;
-        _map = map;
-        _view = view;
-        byte* pointer = null;
-        view.SafeMemoryMappedViewHandle.AcquirePointer(ref pointer);
-        _base = pointer + view.PointerOffset;
+        _file = file;
         _salt = [];
-        Length = length; // the file's, not the view's (which may be rounded to whole pages)
         if (RecordFormat.CheckFileHeader(Bytes(0, (int)Math.Min(Length, RecordFormat.FileHeaderLength)), FileKind.Checkpoint, out var salt) is null)
         {
             _salt = salt.ToArray();
@@ -44,32 +36,19 @@ internal sealed unsafe class CheckpointFile : IDisposable
     /// <summary>The chunks the end record counts.</summary>
     public int ChunkCount => _chunks.Count;
 
-    private long Length { get; }
+    private long Length => _file.Length;
 
     /// <summary>The checkpoint at <paramref name="path"/> if it validates completely as the one for <paramref name="lsn"/>, or null.</summary>
     public static CheckpointFile? Open(string path, long lsn, DataKey key)
     {
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.Read);
-        var length = RandomAccess.GetLength(handle);
-        if (length < RecordFormat.FileHeaderLength)
+        var mapped = MappedFile.Open(path);
+        if (mapped is null || mapped.Length < RecordFormat.FileHeaderLength)
         {
+            mapped?.Dispose();
             return null;
         }
 
-        var map = MemoryMappedFile.CreateFromFile(handle, null, 0, MemoryMappedFileAccess.Read, HandleInheritability.None, leaveOpen: true);
-        MemoryMappedViewAccessor view;
-        try
-        {
-            view = map.CreateViewAccessor(0, 0, MemoryMappedFileAccess.Read);
-        }
-        catch
-        {
-            map.Dispose();
-            throw;
-        }
-
-        // The mapping outlives the handle closed here.
-        var file = new CheckpointFile(path, key, map, view, length);
+        var file = new CheckpointFile(path, key, mapped);
         try
         {
             if (file.Validate(lsn))
@@ -106,15 +85,8 @@ internal sealed unsafe class CheckpointFile : IDisposable
 
     public void Dispose()
     {
-        if (_disposed)
-        {
-            return;
-        }
-
         _disposed = true;
-        _view.SafeMemoryMappedViewHandle.ReleasePointer();
-        _view.Dispose();
-        _map.Dispose();
+        _file.Dispose();
     }
 
     // Any damage, a record after the end or from another checkpoint, or an end record that does not decrypt or does
@@ -179,5 +151,5 @@ internal sealed unsafe class CheckpointFile : IDisposable
         return frame.PayloadLength;
     }
 
-    private ReadOnlySpan<byte> Bytes(long offset, int length) => new(_base + offset, length);
+    private ReadOnlySpan<byte> Bytes(long offset, int length) => _file.Bytes(offset, length);
 }

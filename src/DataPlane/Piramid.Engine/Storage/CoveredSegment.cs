@@ -1,7 +1,6 @@
 using System.Buffers;
 using System.Buffers.Binary;
 using System.Security.Cryptography;
-using Microsoft.Win32.SafeHandles;
 using Piramid.Engine.Crypto;
 
 namespace Piramid.Engine.Storage;
@@ -20,7 +19,8 @@ internal static class CoveredSegment
     /// <summary>
     /// The segment's bounds from its first and last records, or null when the file is not exactly that (a damaged or
     /// torn record at either end, another key, a last record that is not <paramref name="lastLsn"/>): the caller then
-    /// scans it whole, which names the damage as before.
+    /// scans it whole, which names the damage as before. The file is mapped, not read: only the pages of its two end
+    /// records are touched, and no fresh memory holds them.
     /// </summary>
     public static ClosedSegment? TryRead(string path, long firstLsn, long lastLsn, DataKey key)
     {
@@ -29,104 +29,64 @@ internal static class CoveredSegment
             return null;
         }
 
-        using var handle = File.OpenHandle(path, FileMode.Open, FileAccess.Read, FileShare.ReadWrite);
-        var length = RandomAccess.GetLength(handle);
-        if (length < RecordFormat.FileHeaderLength + RecordFormat.RecordOverhead)
+        using var file = MappedFile.Open(path);
+        if (file is null || file.Length < RecordFormat.FileHeaderLength + RecordFormat.RecordOverhead || file.Length > int.MaxValue)
         {
             return null;
         }
 
-        var tailLength = (int)Math.Min(length, TailBytes);
-        var tail = ArrayPool<byte>.Shared.Rent(Math.Max(tailLength, RecordFormat.FileHeaderLength));
-        try
-        {
-            if (!ReadExactly(handle, tail.AsSpan(0, RecordFormat.FileHeaderLength), 0)
-                || RecordFormat.CheckFileHeader(tail.AsSpan(0, RecordFormat.FileHeaderLength), FileKind.Wal, out var salt) is not null)
-            {
-                return null;
-            }
-
-            using var cipher = key.CreateFileCipher(FileKind.Wal, salt);
-            if (FirstTime(handle, path, length, cipher, firstLsn) is not { } firstTime)
-            {
-                return null;
-            }
-
-            var tailStart = length - tailLength;
-            if (!ReadExactly(handle, tail.AsSpan(0, tailLength), tailStart))
-            {
-                return null;
-            }
-
-            var lastTime = LastTime(tail.AsSpan(0, tailLength), tailStart, path, cipher, (ulong)(lastLsn - firstLsn), lastLsn);
-            return lastTime is { } last ? new ClosedSegment(path, firstLsn, lastLsn, length, firstTime, last) : null;
-        }
-        finally
-        {
-            ArrayPool<byte>.Shared.Return(tail);
-        }
-    }
-
-    private static long? FirstTime(SafeFileHandle handle, string path, long length, AesGcm cipher, long firstLsn)
-    {
-        Span<byte> header = stackalloc byte[RecordFormat.RecordHeaderLength];
-        if (!ReadExactly(handle, header, RecordFormat.FileHeaderLength)
-            || RecordFormat.CheckHeader(header, 0, out var frame) != RecordStatus.Ok
-            || frame.Lsn != firstLsn || RecordFormat.FileHeaderLength + frame.TotalLength > length)
+        var data = file.Bytes(0, (int)file.Length);
+        if (RecordFormat.CheckFileHeader(data[..RecordFormat.FileHeaderLength], FileKind.Wal, out var salt) is not null)
         {
             return null;
         }
 
-        var record = new byte[frame.TotalLength];
-        return ReadExactly(handle, record, RecordFormat.FileHeaderLength)
-            ? Time(record, 0, RecordFormat.FileHeaderLength, path, cipher, 0, firstLsn)
-            : null;
+        using var cipher = key.CreateFileCipher(FileKind.Wal, salt);
+        if (Time(data, RecordFormat.FileHeaderLength, path, cipher, 0, firstLsn) is not { } firstTime)
+        {
+            return null;
+        }
+
+        var lastTime = LastTime(data, path, cipher, (ulong)(lastLsn - firstLsn), lastLsn);
+        return lastTime is { } last ? new ClosedSegment(path, firstLsn, lastLsn, data.Length, firstTime, last) : null;
     }
 
     // The record that ends exactly at the end of the file: the last offset whose length field says so and whose two
     // checksums hold. A sealed segment ends on a record boundary (a torn tail is cut at open), so there is one.
-    private static long? LastTime(ReadOnlySpan<byte> tail, long tailStart, string path, AesGcm cipher, ulong index, long lastLsn)
+    private static long? LastTime(ReadOnlySpan<byte> data, string path, AesGcm cipher, ulong index, long lastLsn)
     {
-        var minimum = tailStart == 0 ? RecordFormat.FileHeaderLength : 0;
-        for (var at = tail.Length - RecordFormat.RecordOverhead; at >= minimum; at--)
+        var minimum = Math.Max(RecordFormat.FileHeaderLength, data.Length - TailBytes);
+        for (var at = data.Length - RecordFormat.RecordOverhead; at >= minimum; at--)
         {
-            if (BinaryPrimitives.ReadInt32LittleEndian(tail[at..]) == tail.Length - at - RecordFormat.RecordOverhead
-                && RecordFormat.TryFrame(tail, at, out _) == RecordStatus.Ok)
+            if (BinaryPrimitives.ReadInt32LittleEndian(data[at..]) == data.Length - at - RecordFormat.RecordOverhead
+                && RecordFormat.TryFrame(data, at, out _) == RecordStatus.Ok)
             {
-                return Time(tail, at, tailStart + at, path, cipher, index, lastLsn);
+                return Time(data, at, path, cipher, index, lastLsn);
             }
         }
 
         return null;
     }
 
-    private static long? Time(ReadOnlySpan<byte> data, int at, long fileOffset, string path, AesGcm cipher, ulong index, long lsn)
+    // The time a record appended at, when the record at data[at] frames, has this LSN and decrypts.
+    private static long? Time(ReadOnlySpan<byte> data, int at, string path, AesGcm cipher, ulong index, long lsn)
     {
         if (RecordFormat.TryFrame(data, at, out var frame) != RecordStatus.Ok || frame.Lsn != lsn)
         {
             return null;
         }
 
-        var payload = frame.PayloadLength == 0 ? [] : new byte[frame.PayloadLength];
-        return RecordFormat.TryDecrypt(cipher, index, data, frame, payload)
-            ? WalTime.Decode(frame.Lsn, frame.Type, payload, path, (int)fileOffset).AppendedAtMs
-            : null;
-    }
-
-    private static bool ReadExactly(SafeFileHandle handle, Span<byte> buffer, long offset)
-    {
-        while (!buffer.IsEmpty)
+        var payload = ArrayPool<byte>.Shared.Rent(frame.PayloadLength);
+        try
         {
-            var read = RandomAccess.Read(handle, buffer, offset);
-            if (read == 0)
-            {
-                return false;
-            }
-
-            buffer = buffer[read..];
-            offset += read;
+            var plain = payload.AsSpan(0, frame.PayloadLength);
+            return RecordFormat.TryDecrypt(cipher, index, data, frame, plain)
+                ? WalTime.TimeOf(frame.Type, plain, path, at)
+                : null;
         }
-
-        return true;
+        finally
+        {
+            ArrayPool<byte>.Shared.Return(payload);
+        }
     }
 }

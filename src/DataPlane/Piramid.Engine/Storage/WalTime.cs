@@ -24,13 +24,21 @@ public static class WalTime
             return new WalRecord(lsn, storedType, plaintext);
         }
 
-        if (plaintext.Length < Length)
+        var time = TimeOf(storedType, plaintext, path, offset);
+        return new WalRecord(lsn, (byte)(storedType & ~TimedFlag), plaintext.AsMemory(Length), time);
+    }
+
+    /// <summary>The stored record's append time, 0 when untimed.</summary>
+    internal static long TimeOf(byte storedType, ReadOnlySpan<byte> plaintext, string path, int offset)
+    {
+        if ((storedType & TimedFlag) == 0)
         {
-            throw new StorageCorruptedException($"{path}: timed record at offset {offset} is shorter than its time.");
+            return 0;
         }
 
-        var time = BinaryPrimitives.ReadInt64LittleEndian(plaintext);
-        return new WalRecord(lsn, (byte)(storedType & ~TimedFlag), plaintext.AsMemory(Length), time);
+        return plaintext.Length >= Length
+            ? BinaryPrimitives.ReadInt64LittleEndian(plaintext)
+            : throw new StorageCorruptedException($"{path}: timed record at offset {offset} is shorter than its time.");
     }
 
     /// <summary>The time as an instant; null for 0 (unknown).</summary>
