@@ -110,6 +110,22 @@ public sealed partial class LocalProcessOrchestrator
             return known;
         }
 
+        // One claim at a time in this control plane: concurrent starts otherwise all pick the lowest free uid, and all
+        // but one hit the unique index (logged as errors, and retried at most 10 times). Another instance's claims are
+        // still told apart by that index.
+        await _uidClaims.WaitAsync(cancellationToken);
+        try
+        {
+            return await ClaimUserIdAsync(slot, cancellationToken);
+        }
+        finally
+        {
+            _uidClaims.Release();
+        }
+    }
+
+    private async Task<int> ClaimUserIdAsync(EngineSlot slot, CancellationToken cancellationToken)
+    {
         for (var attempt = 0; ; attempt++)
         {
             await using var scope = _scopes.CreateAsyncScope();

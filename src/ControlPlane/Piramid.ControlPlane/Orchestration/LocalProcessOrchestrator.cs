@@ -28,6 +28,7 @@ public sealed partial class LocalProcessOrchestrator : IEngineOrchestrator, IAsy
     private readonly CancellationTokenSource _disposing = new();
     private readonly OrchestratorTelemetry _telemetry;
     private readonly Lock _portBook = new();
+    private readonly SemaphoreSlim _uidClaims = new(1, 1);
     private long _rounds;
     private int _disposed;
 
