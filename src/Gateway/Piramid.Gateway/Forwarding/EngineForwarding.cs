@@ -35,6 +35,7 @@ public static class EngineForwarding
             builder.UseDefaultForwarders = false;
             builder.AddXForwarded(ForwardedTransformActions.Remove);
             builder.AddRequestHeaderRemove("Forwarded");
+            builder.AddResponseTransform(EngineRefusal.MapAsync);
         }
 
         builder.AddRequestTransform(transform =>
