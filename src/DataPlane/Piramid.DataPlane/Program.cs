@@ -6,6 +6,16 @@ using Piramid.DataPlane.Hosting;
 using Piramid.DataPlane.Security;
 using Piramid.ServiceDefaults;
 
+// Socket completions run on the epoll threads instead of being queued to the thread pool, and Kestrel runs each
+// request there (Hosting/EngineHosting.cs): a search is answered without waking a pool thread, whose wake-up cost
+// as much as the search (Hosting/SocketThreads.cs says which requests leave for the pool). The runtime reads the
+// switch when the first socket opens, so it is set before anything else; an operator's own setting wins.
+const string InlineCompletions = "DOTNET_SYSTEM_NET_SOCKETS_INLINE_COMPLETIONS";
+if (Environment.GetEnvironmentVariable(InlineCompletions) is null)
+{
+    Environment.SetEnvironmentVariable(InlineCompletions, "1");
+}
+
 // The engine reads no settings file: the control plane configures it through its environment. Left at
 // their defaults, the content root is the working directory and its appsettings files are watched for
 // changes, which puts a recursive inotify watch on that whole tree: every engine then woke up on every
@@ -32,6 +42,7 @@ app.MapDefaultEndpoints();
 app.MapAdoptionChallenge();
 app.UseInternalAuth();
 app.UseAudit();
+app.UseSocketThreadRules();
 app.MapCollectionsApi();
 app.MapPointsApi();
 app.MapExportApi();

@@ -35,6 +35,7 @@ internal static class ApiSupport
         }
 
         var body = await ReadBodyAsync(context);
+        await Hosting.SocketThreads.LeaveIfLongAsync(context);
         if (optional && body.Length == 0)
         {
             return (new T(), body);
