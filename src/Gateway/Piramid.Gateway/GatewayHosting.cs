@@ -54,7 +54,12 @@ public static class GatewayHosting
         builder.Services.AddSingleton<Limits.AddressLimits>();
         builder.Services.AddSingleton<UsageMeter>();
         builder.Services.AddSingleton<Telemetry.GatewayTelemetry>();
-        builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddMeter(Telemetry.GatewayTelemetry.MeterName));
+        // HttpClient's instruments are dropped: nearly every client request of the gateway is a forward to an engine, so
+        // their series are labelled by engine port (a new one at every engine start) and grow with the tenants, while
+        // the server's own request series already time every forward. Dropped instruments are never enabled, so the
+        // forwarder's handler records nothing per request either.
+        builder.Services.ConfigureOpenTelemetryMeterProvider(m => m.AddMeter(Telemetry.GatewayTelemetry.MeterName)
+            .AddView(instrument => instrument.Meter.Name == "System.Net.Http" ? MetricStreamConfiguration.Drop : null));
         builder.Services.AddSingleton<AuthFailureLog>();
         builder.Services.AddSingleton<KeyUseLog>();
         builder.Services.AddSingleton<RequestStatsLog>();

@@ -66,6 +66,8 @@ public sealed class PrometheusScrapeTests(PostgresFixture postgres)
             "sum(http_server_request_duration_seconds_count{job=\"piramid-gateway\",http_route=\"/v1/collections/{name}/{**rest}\",http_response_status_code=\"200\"})",
             v => v >= Searches, Patience);
         Assert.True(routed.Count == 1 && routed[0].Value >= Searches, $"gateway route: {Describe(routed)}");
+        // Forwards are not counted again as client requests, one series per engine port (GatewayHosting).
+        Assert.Empty(await prometheus.QueryAsync("{job=\"piramid-gateway\",__name__=~\"http_client_.*\"}"));
         // Route templates, never raw paths: no series names the collection.
         Assert.Empty(await prometheus.QueryAsync("http_server_request_duration_seconds_count{http_route=~\".*docs.*\"}"));
 
