@@ -9,9 +9,9 @@ namespace Piramid.DataPlane.Hosting;
 /// </summary>
 /// <remarks>
 /// The engine completes socket events inline (Program.cs) and Kestrel runs requests where their bytes arrived, so a
-/// point lookup or a search is read, answered and written without waking a pool thread: on this machine a search's
-/// engine CPU went from about 200 to about 100 us and its direct p50 from 0.23 to 0.13 ms (gateway benchmark,
-/// docs/design/gateway.md). A socket thread serves many connections, though, so work that may run long (a write and
+/// point lookup or a search is read, answered and written without waking a pool thread: on this machine a small
+/// search's engine CPU went from 160-200 to 100-125 us and its direct p50 from 0.17-0.23 to 0.13-0.15 ms (gateway
+/// benchmark, docs/design/gateway.md). A socket thread serves many connections, though, so work that may run long (a write and
 /// its body's parse, a scan such as count, scroll or export, a batch, a backup) leaves it first: behind such a request
 /// the other connections of that thread would wait. A single search or lookup stays, its cost bounded by its own
 /// <c>ef</c> and <c>top_k</c> (an exact search of a large flat collection is the longest of them).
