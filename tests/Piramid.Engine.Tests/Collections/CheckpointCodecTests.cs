@@ -16,6 +16,7 @@ public sealed class CheckpointCodecTests
     [InlineData(CollectionConfig.Hnsw, "none", 600, CheckpointCodec.Version)]
     [InlineData(CollectionConfig.Hnsw, "int8", 2300, CheckpointCodec.Version)] // past HnswIndexOf.Int8TrainingPoints: the quantizer is trained and saved
     [InlineData(CollectionConfig.Flat, "none", 600, CheckpointCodec.Version)]
+    [InlineData(CollectionConfig.Flat, "none", 270_000, CheckpointCodec.Version)] // an 8.6 MB slab: faulted in on another thread while it loads (LargeArrays)
     [InlineData(CollectionConfig.Hnsw, "none", 600, CheckpointCodec.Version3)] // checkpoints written before version 4 still load
     [InlineData(CollectionConfig.Hnsw, "int8", 2300, CheckpointCodec.Version3)]
     [InlineData(CollectionConfig.Flat, "none", 600, CheckpointCodec.Version3)]

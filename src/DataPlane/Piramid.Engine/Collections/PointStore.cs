@@ -206,6 +206,11 @@ internal sealed class PointStore
         }
 
         Reserve(slotCount);
+        // The load writes every slot's vector and every node's row: their fresh pages are faulted in on another
+        // thread meanwhile, so the kernel's zeroing of them is not on the load's thread (LargeArrays).
+        _ = LargeArrays.PrefaultInBackground(Index is { } index
+            ? [Vectors.MemoryOf(slotCount), index.Level0MemoryOf(slotCount)]
+            : [Vectors.MemoryOf(slotCount)]);
         _points.EnsureCapacity((int)Math.Clamp(points, 0, slotCount));
         _orderedIds = null; // ordered on first read (OrderedIds), not during the load
     }

@@ -286,6 +286,9 @@ public sealed class VectorSlab
         _inverseNorms[slot] = VectorKernels.InverseNorm(vector);
     }
 
+    /// <summary>The memory of slots <c>[0, slots)</c>, to fault in ahead of a load that fills them.</summary>
+    internal PinnedRange MemoryOf(int slots) => LargeArrays.RangeOf(_data, _offset, (long)Math.Min(slots, Capacity) * Dimension);
+
     /// <summary>
     /// Grows now so that <paramref name="additional"/> more vectors fit without allocating: a write reserves
     /// before it is logged, so running out of memory refuses it whole instead of failing halfway.

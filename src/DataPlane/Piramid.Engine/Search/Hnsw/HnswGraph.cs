@@ -182,6 +182,9 @@ internal sealed partial class HnswGraph<TDistance>
         return row.Slice(1, count);
     }
 
+    /// <summary>The memory of the level-0 rows of nodes <c>[0, nodes)</c>, to fault in ahead of a load that fills them.</summary>
+    internal PinnedRange Level0MemoryOf(int nodes) => LargeArrays.RangeOf(_links0, 0, (long)Math.Min(nodes, _states.Length) * Stride);
+
     /// <summary>Grows the node arrays to hold <paramref name="needed"/> nodes (write lock).</summary>
     public void EnsureCapacity(int needed)
     {

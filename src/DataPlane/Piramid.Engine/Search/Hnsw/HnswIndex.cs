@@ -54,6 +54,9 @@ internal abstract class HnswIndex
     /// <summary>Grows the index's arrays to hold <paramref name="slots"/> nodes now, before a write is logged (collection write lock).</summary>
     public abstract void EnsureCapacity(int slots);
 
+    /// <summary>The memory of the level-0 rows of nodes <c>[0, nodes)</c> (the graph's bulk), to fault in ahead of a load.</summary>
+    internal abstract PinnedRange Level0MemoryOf(int nodes);
+
     /// <summary>Links a reserved node (collection read lock; parallel-safe).</summary>
     public abstract void Link(int slot);
 

@@ -37,6 +37,8 @@ internal sealed class HnswIndex<TDistance>(VectorSlab vectors, int m, int efCons
 
     public override ScalarQuantizer? Quantizer => Codes?.Quantizer;
 
+    internal override PinnedRange Level0MemoryOf(int nodes) => Graph.Level0MemoryOf(nodes);
+
     public override void EnsureCapacity(int slots)
     {
         Graph.EnsureCapacity(slots);
