@@ -1,4 +1,5 @@
 using Piramid.Contracts.Problems;
+using Piramid.Gateway.Forwarding;
 using Piramid.Gateway.Routing;
 using Piramid.ServiceDefaults;
 using Yarp.ReverseProxy.Forwarder;
@@ -37,10 +38,14 @@ public static class ProxyErrors
                 await ProblemResults.WriteAsync(context, ProblemCatalog.InvalidRequest, "The request body could not be read.");
                 break;
             default:
-                var engine = context.GetReverseProxyFeature().Route.Cluster?.ClusterId == GatewayProxyConfig.EnginesCluster;
-                context.Response.Headers.RetryAfter = "2";
-                await ProblemResults.WriteAsync(context, engine ? ProblemCatalog.EngineUnavailable : ProblemCatalog.ServiceUnavailable,
-                    engine ? "The tenant's engine is starting or restarting; retry shortly." : "The control plane is not reachable; retry shortly.");
+                if (context.GetReverseProxyFeature().Route.Cluster?.ClusterId == GatewayProxyConfig.EnginesCluster)
+                {
+                    await EngineUnavailable.WriteAsync(context, "The tenant's engine is starting or restarting; retry shortly.");
+                    break;
+                }
+
+                context.Response.Headers.RetryAfter = EngineUnavailable.RetryAfterSeconds; // the control plane restarts as fast
+                await ProblemResults.WriteAsync(context, ProblemCatalog.ServiceUnavailable, "The control plane is not reachable; retry shortly.");
                 break;
         }
     }

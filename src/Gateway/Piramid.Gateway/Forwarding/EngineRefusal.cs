@@ -34,8 +34,7 @@ public static partial class EngineRefusal
         var tenant = EngineRequest.Of(context.HttpContext)?.TenantId ?? "(unknown)";
         var logger = context.HttpContext.RequestServices.GetRequiredService<ILoggerFactory>().CreateLogger(typeof(EngineRefusal));
         SignatureRefused(logger, tenant);
-        response.Headers.RetryAfter = "2";
-        await ProblemResults.WriteAsync(context.HttpContext, ProblemCatalog.EngineUnavailable, "The tenant's engine is restarting; retry shortly.");
+        await EngineUnavailable.WriteAsync(context.HttpContext, "The tenant's engine is restarting; retry shortly.");
     }
 
     [LoggerMessage(Level = LogLevel.Warning, Message = "The engine routed to for tenant {TenantId} refused the gateway's signature: its route or secret is out of step; answered 503")]

@@ -36,8 +36,7 @@ public static class TenantDestination
         route ??= await services.GetRequiredService<RouteWaiters>().WaitAsync(request.TenantId, context.RequestAborted);
         if (route is null)
         {
-            context.Response.Headers.RetryAfter = "2";
-            await ProblemResults.WriteAsync(context, ProblemCatalog.EngineUnavailable, "The tenant's engine is starting, restarting or waking; retry shortly.");
+            await EngineUnavailable.WriteAsync(context, "The tenant's engine is starting, restarting or waking; retry shortly.");
             return;
         }
 
