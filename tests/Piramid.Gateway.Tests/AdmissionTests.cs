@@ -248,7 +248,7 @@ public sealed class AdmissionTests(PostgresFixture postgres)
     {
         await using var platform = await PlatformHost.StartAsync(postgres, new Dictionary<string, string?>
         {
-            ["Gateway:MinResponseBytesPerSecond"] = "65536",
+            ["Gateway:MinResponseBytesPerSecond"] = "1048576", // the cut-off comes after about the answer's size over this rate
             ["Gateway:SlowResponseGrace"] = "00:00:02",
         });
         var (tenant, key) = await platform.TenantWithKeyAsync("slow-reader");

@@ -12,7 +12,8 @@ namespace Piramid.Engine;
 /// A wake copies a whole collection into fresh memory, and each first touch of a 4 KiB page is a page fault: on the
 /// virtual machines measured here about 11 µs each, so 100 MiB took ≈ 290 ms to fault in, and an engine's open faulted
 /// in three such copies (checkpoint records, slab, log segments). A 2 MiB page takes one fault for 512 small ones
-/// (≈ 6 ms per 100 MiB, docs/design/hibernation.md). The advice only changes how untouched pages are faulted in; it
+/// (6–17 ms per 100 MiB, and up to 180 ms where the virtual machine's host has not backed that memory yet,
+/// docs/design/hibernation.md). The advice only changes how untouched pages are faulted in; it
 /// is a hint the kernel may ignore (THP off, no free huge page), and then nothing changes.
 /// </remarks>
 internal static partial class LargeArrays
@@ -95,8 +96,8 @@ internal static partial class LargeArrays
     /// <summary>
     /// Faults in the pages of <paramref name="ranges"/> on a thread of its own, in order, without changing a byte
     /// (<c>MADV_POPULATE_WRITE</c>), while the caller fills them. A checkpoint load writes a whole slab and graph into
-    /// fresh memory, and the kernel zeroes each fresh page at its first touch: on the machines measured here that
-    /// zeroing was about a third of a 100k-point engine's start, all of it on the loading thread
+    /// fresh memory, and the kernel zeroes each fresh page at its first touch: on the virtual machine measured here that
+    /// zeroing took 40 % of a 100k-point engine's start (its CPU samples), all of it on the loading thread
     /// (docs/design/hibernation.md, "Prefault"). Here it runs on the other core. Completes when done or refused
     /// (before Linux 5.14, or out of memory: the caller's own writes then fault the pages in as before); ranges of
     /// less than 8 MiB in all are left to the caller.
