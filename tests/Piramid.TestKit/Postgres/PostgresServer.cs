@@ -89,10 +89,14 @@ public sealed class PostgresServer : IAsyncDisposable
         return server;
     }
 
-    /// <summary>Creates a database and returns its connection string.</summary>
-    public async Task<string> CreateDatabaseAsync(string name)
+    /// <summary>
+    /// Creates a database, empty or a copy of <paramref name="template"/> (which no session may be connected to), and
+    /// returns its connection string.
+    /// </summary>
+    public async Task<string> CreateDatabaseAsync(string name, string? template = null)
     {
-        await ClientAsync("createdb", ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", name]);
+        string[] templateArgs = template is null ? [] : ["-T", template];
+        await ClientAsync("createdb", ["-h", "127.0.0.1", "-p", Port.ToString(CultureInfo.InvariantCulture), "-U", "postgres", .. templateArgs, name]);
         return ConnectionString(name);
     }
 
