@@ -3,6 +3,7 @@ using Piramid.Contracts.Points;
 using Piramid.Engine.Collections;
 using Piramid.Engine.Commands;
 using Piramid.Engine.Queries;
+using Piramid.Engine.Storage;
 using Piramid.Engine.Tests.Storage;
 using Piramid.KeyWrapping;
 
@@ -15,19 +16,21 @@ internal sealed class IngestHarness : IAsyncDisposable
     private readonly TempDirectory _directory = new();
     private readonly int _linkWorkers;
     private readonly int _maxUnlinked;
+    private readonly DurabilityPolicy _durability;
     private PlatformKey? _key;
 
-    private IngestHarness(int linkWorkers, int maxUnlinked)
+    private IngestHarness(int linkWorkers, int maxUnlinked, DurabilityPolicy durability)
     {
         _linkWorkers = linkWorkers;
         _maxUnlinked = maxUnlinked;
+        _durability = durability;
     }
 
     public VectorEngine Engine { get; private set; } = null!;
 
-    public static IngestHarness Start(int linkWorkers = 0, int maxUnlinked = 100_000)
+    public static IngestHarness Start(int linkWorkers = 0, int maxUnlinked = 100_000, DurabilityPolicy? durability = null)
     {
-        var harness = new IngestHarness(linkWorkers, maxUnlinked);
+        var harness = new IngestHarness(linkWorkers, maxUnlinked, durability ?? DurabilityPolicy.Default);
         harness.Open();
         return harness;
     }
@@ -85,6 +88,7 @@ internal sealed class IngestHarness : IAsyncDisposable
                 CheckpointInterval = TimeSpan.FromDays(1),
                 LinkWorkers = _linkWorkers,
                 MaxUnlinkedPoints = _maxUnlinked,
+                Durability = _durability,
             },
             _key);
     }
